@@ -1,0 +1,29 @@
+"""Checks of content pages that are not about one front matter key alone.
+
+Missing ingress and missing alt text are warnings in ``build`` (the page is still
+useful) and errors in ``check`` (the editor asked for everything to be right).
+"""
+from __future__ import annotations
+
+import posixpath
+
+from sitegen.model import Site
+from sitegen.problems import Problems
+
+
+def check_pages(site: Site, problems: Problems) -> None:
+    for page in site.pages:
+        if page.generated:
+            continue
+        if not page.ingress:
+            problems.warning(page.source, page.line_of("title"),
+                             "'ingress' missing: add a short summary, it is shown first and used as "
+                             "the description in search engines and cards")
+        image = page.meta.get("image")
+        if image:
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(page.rel), image))
+            if target not in site.assets:
+                problems.error(page.source, page.line_of("image"), f"image '{image}' not found")
+            if not page.meta.get("image_alt"):
+                problems.warning(page.source, page.line_of("image"),
+                                 "'image_alt' missing: describe the image for those who cannot see it")

@@ -1,0 +1,128 @@
+"""Load ``content/<site>/site.yaml`` into a ``SiteConfig``."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from sitegen import yamlload
+from sitegen.problems import Problems
+from sitegen.schema import SITE_SCHEMA, validate
+
+DEFAULT_THEME = "orebro"
+
+
+@dataclass
+class SiteConfig:
+    name: str                 # folder name under content/
+    content_dir: Path
+    title: str
+    base_url: str             # always ends with "/"
+    language: str = "sv"
+    theme: str = DEFAULT_THEME
+    organization: str = ""
+    description: str = ""
+    logo: str = ""
+    contact: dict = field(default_factory=dict)
+    feedback_endpoint: str = ""
+    feedback_enabled: bool = True
+    social: list = field(default_factory=list)
+    accessibility: dict = field(default_factory=dict)
+    removed: list = field(default_factory=list)
+    news: dict = field(default_factory=dict)
+    calendar: dict = field(default_factory=dict)
+    menu_depth: int = 2
+    lines: dict = field(default_factory=dict)  # key -> line in site.yaml
+
+    @property
+    def path_prefix(self) -> str:
+        """URL path of the site, e.g. ``/kulturskolan/``."""
+        return urlsplit(self.base_url).path or "/"
+
+    @property
+    def origin(self) -> str:
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def config_path(self) -> Path:
+        return self.content_dir / "site.yaml"
+
+    def endpoint(self, kind: str) -> str:
+        """URL of the feedback service for ``feedback``, ``comments`` or ``missing``.
+
+        site.yaml names only the feedback endpoint; the others sit beside it.
+        """
+        if not self.feedback_endpoint:
+            return ""
+        if kind == "feedback":
+            return self.feedback_endpoint
+        return self.feedback_endpoint.rstrip("/").rsplit("/", 1)[0] + "/" + kind
+
+
+def load_site_config(content_dir: Path, problems: Problems) -> SiteConfig | None:
+    path = content_dir / "site.yaml"
+    try:
+        data = yamlload.load(path.read_text(encoding="utf-8"))
+    except yamlload.YamlError as exc:
+        problems.error(path, exc.line, exc.message)
+        return None
+    except UnicodeDecodeError:
+        problems.error(path, 1, "the file is not UTF-8 text")
+        return None
+    if data is None:
+        problems.error(path, 1, "site.yaml is empty: 'title' and 'base_url' are required")
+        return None
+    before = len(problems.errors)
+    values = validate(data, SITE_SCHEMA, path, problems)
+    if "base_url" in values:
+        parts = urlsplit(values["base_url"])
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            problems.error(path, data.line_of("base_url"),
+                           "'base_url' must be a full URL such as https://www.orebro.se/kulturskolan/")
+    if len(problems.errors) > before or "title" not in values or "base_url" not in values:
+        return None
+    base_url = values["base_url"] if values["base_url"].endswith("/") else values["base_url"] + "/"
+    feedback = values.get("feedback", {})
+    return SiteConfig(
+        name=content_dir.name,
+        content_dir=content_dir,
+        title=values["title"],
+        base_url=base_url,
+        language=values.get("language", "sv"),
+        theme=values.get("theme", DEFAULT_THEME),
+        organization=values.get("organization", ""),
+        description=values.get("description", ""),
+        logo=values.get("logo", ""),
+        contact=values.get("contact", {}),
+        feedback_endpoint=feedback.get("endpoint", ""),
+        feedback_enabled=feedback.get("enabled", True),
+        social=values.get("social", []),
+        accessibility=values.get("accessibility", {}),
+        removed=values.get("removed", []),
+        news=values.get("news", {}),
+        calendar=values.get("calendar", {}),
+        menu_depth=values.get("menu_depth", 2),
+        lines=dict(data.lines),
+    )
+
+
+def find_sites(content_root: Path, names: list[str], problems: Problems) -> list[Path]:
+    """Folders under ``content_root`` that hold a site.yaml (or the named ones)."""
+    if not content_root.is_dir():
+        problems.error(content_root, 0, "content folder not found")
+        return []
+    found = sorted(p.parent for p in content_root.glob("*/site.yaml"))
+    if not names:
+        if not found:
+            problems.error(content_root, 0, "no sites found: a site is a folder with a site.yaml")
+        return found
+    by_name = {p.name: p for p in found}
+    chosen = []
+    for name in names:
+        if name in by_name:
+            chosen.append(by_name[name])
+        else:
+            known = ", ".join(sorted(by_name)) or "none"
+            problems.error(content_root, 0, f"no site named '{name}' (sites: {known})")
+    return chosen

@@ -1,0 +1,383 @@
+"""``sitegen deploy SITE --to DEST``: publish a built site without ever serving half of it.
+
+Layout at DEST (a local folder or ``[user@]host:/path`` reached with rsync and ssh)::
+
+    DEST/releases/20250301T101500Z-3f9a0c1b2d/   one complete copy per deploy
+    DEST/current -> releases/20250301T101500Z-3f9a0c1b2d
+
+A release is copied into ``releases/.tmp-NAME`` first and renamed only when the
+copy is complete; ``current`` is then replaced by a new symlink with rename(2).
+Whatever moment a deploy dies at, ``current`` points to a complete release, and
+the next deploy removes the leftover ``.tmp-*`` folder. Files whose bytes did
+not change are hard links into the previous release, so a release costs only
+the space of what changed.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import fcntl
+import filecmp
+import hashlib
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+RELEASES = "releases"
+CURRENT = "current"
+TMP_PREFIX = ".tmp-"
+STAMP = "%Y%m%dT%H%M%SZ"
+NAME_RE = re.compile(r"^(\d{8}T\d{6}Z)-([0-9a-f]+)$")
+# rsync without -t: keeping mtimes would stop --link-dest from linking files
+# that a rebuild rewrote with the same bytes.
+RSYNC_OPTS = ["-rlpD", "--delete", "--checksum"]
+
+
+class DeployError(Exception):
+    """A problem the user can fix; printed as ``error: message``."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where releases go: ``host`` is None for a local folder."""
+
+    path: str
+    host: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.path}" if self.host else self.path
+
+
+@dataclass
+class CopyStats:
+    copied: int = 0
+    linked: int = 0
+
+
+# --- command line -----------------------------------------------------------
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "deploy",
+        help="publish a built site atomically",
+        description="Copy build/SITE into a new release folder at DEST and switch "
+        "DEST/current to it in one step.",
+    )
+    p.add_argument("site", metavar="SITE", help="site name (folder under --out)")
+    p.add_argument("--to", dest="dest", required=True, metavar="DEST",
+                   help="local folder or [user@]host:/path")
+    p.add_argument("--out", default="build", metavar="DIR",
+                   help="where built sites are (default: build/)")
+    p.add_argument("--keep", type=_positive_int, default=5, metavar="N",
+                   help="releases to keep (default: 5)")
+    p.add_argument("--rollback", action="store_true",
+                   help="point current to the release before it")
+    p.set_defaults(func=run)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of releases >= 1, got {text!r}")
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    target = parse_target(args.dest)
+    try:
+        if args.rollback:
+            message = rollback(target)
+        else:
+            message = deploy(Path(args.out) / args.site, target, args.keep, args.site)
+    except DeployError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(message)
+    return 0
+
+
+def parse_target(dest: str) -> Target:
+    """rsync's rule: a colon before the first slash makes it a remote target."""
+    head, sep, tail = dest.partition(":")
+    if sep and head and "/" not in head:
+        return Target(path=tail or ".", host=head)
+    return Target(path=dest)
+
+
+# --- deploy and rollback ------------------------------------------------------
+
+def deploy(src: Path, target: Target, keep: int, site: str = "") -> str:
+    check_build(src, site or src.name)
+    digest = tree_hash(src)
+    if target.host:
+        return _deploy_remote(src, target, keep, digest)
+    return _deploy_local(src, Path(target.path), keep, digest)
+
+
+def rollback(target: Target) -> str:
+    if target.host:
+        current, names = remote_state(target)
+    else:
+        root = Path(target.path)
+        current, names = current_release(root), list_releases(root / RELEASES)
+    previous = previous_release(names, current, str(target))
+    if target.host:
+        ssh(target, f"cd {shlex.quote(target.path)} && {switch_script(previous)}")
+    else:
+        with deploy_lock(Path(target.path)):
+            switch_local(Path(target.path), previous)
+    return f"rolled back {target}: current -> {RELEASES}/{previous} (was {current})"
+
+
+def check_build(src: Path, site: str) -> None:
+    if not src.is_dir():
+        raise DeployError(f"{src} does not exist: build the site first (sitegen build {site})")
+    if not any(src.iterdir()):
+        raise DeployError(f"{src} is empty: build the site first (sitegen build {site})")
+
+
+def previous_release(names: list[str], current: str | None, where: str) -> str:
+    if current is None:
+        raise DeployError(f"nothing to roll back to: no release is deployed at {where}")
+    older = [n for n in names if n < current]
+    if not older:
+        raise DeployError(f"nothing to roll back to: {current} is the oldest release at {where}")
+    return older[-1]
+
+
+def releases_to_remove(names: list[str], current: str | None, keep: int) -> list[str]:
+    """All but the newest ``keep``; the one ``current`` points to always stays."""
+    kept = set(names[-keep:]) | {current}
+    return [n for n in names if n not in kept]
+
+
+def release_name(names: list[str], digest: str, now: dt.datetime | None = None) -> str:
+    """Timestamp and content hash; later than every existing release so names sort by age."""
+    stamp = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0, tzinfo=None)
+    stamps = [NAME_RE.match(n) for n in names]
+    latest = max((dt.datetime.strptime(m[1], STAMP) for m in stamps if m), default=None)
+    if latest is not None and stamp <= latest:
+        stamp = latest + dt.timedelta(seconds=1)
+    return f"{stamp.strftime(STAMP)}-{digest}"
+
+
+def same_content(name: str | None, digest: str) -> bool:
+    return bool(name) and name.endswith("-" + digest)
+
+
+def tree_hash(root: Path) -> str:
+    """Short hash of every path and its bytes: equal trees give equal release hashes."""
+    h = hashlib.sha256()
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        for name in sorted(filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]):
+            path = os.path.join(dirpath, name)
+            h.update(os.path.relpath(path, root).encode("utf-8", "surrogateescape") + b"\0")
+            if os.path.islink(path):
+                h.update(b"L" + os.readlink(path).encode("utf-8", "surrogateescape"))
+            else:
+                with open(path, "rb") as f:
+                    h.update(hashlib.file_digest(f, "sha256").digest())
+    return h.hexdigest()[:10]
+
+
+# --- local target ---------------------------------------------------------------
+
+def _deploy_local(src: Path, root: Path, keep: int, digest: str) -> str:
+    releases = root / RELEASES
+    try:
+        releases.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DeployError(f"cannot write to {root}: {exc.strerror}") from None
+    with deploy_lock(root):
+        remove_leftovers(releases)
+        current = current_release(root)
+        if same_content(current, digest):
+            return f"{src} is unchanged: {root}/{CURRENT} -> {RELEASES}/{current}"
+        name = release_name(list_releases(releases), digest)
+        staging = releases / (TMP_PREFIX + name)
+        link_dest = releases / current if current else None
+        try:
+            stats = copy_release(src, staging, link_dest)
+            os.rename(staging, releases / name)
+            switch_local(root, name)
+        except OSError as exc:
+            raise DeployError(f"cannot write to {root}: {exc}") from None
+        for old in releases_to_remove(list_releases(releases), name, keep):
+            shutil.rmtree(releases / old, ignore_errors=True)
+    detail = f" ({stats.copied} copied, {stats.linked} unchanged)" if stats else ""
+    return f"deployed {src} to {root}: {CURRENT} -> {RELEASES}/{name}{detail}"
+
+
+@contextmanager
+def deploy_lock(root: Path) -> Iterator[None]:
+    """One deploy at a time per DEST; the kernel drops the lock if the process dies."""
+    try:
+        fd = os.open(root / ".deploy.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise DeployError(f"cannot write to {root}: {exc.strerror}") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise DeployError(f"another deploy to {root} is running") from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def current_release(root: Path) -> str | None:
+    link = root / CURRENT
+    if not link.is_symlink():
+        if link.exists():
+            raise DeployError(f"{link} is not a symbolic link: move it away, then deploy again")
+        return None
+    return os.path.basename(os.readlink(link).rstrip("/"))
+
+
+def list_releases(releases: Path) -> list[str]:
+    if not releases.is_dir():
+        return []
+    return sorted(p.name for p in releases.iterdir() if NAME_RE.match(p.name) and p.is_dir())
+
+
+def remove_leftovers(releases: Path) -> None:
+    """Staging folders of deploys that died; safe because we hold the lock."""
+    for p in releases.iterdir():
+        if p.name.startswith(TMP_PREFIX):
+            shutil.rmtree(p, ignore_errors=True)
+
+
+def switch_local(root: Path, name: str) -> None:
+    """A relative link, so DEST can be mounted elsewhere (a container, a chroot)."""
+    tmp = root / f".{CURRENT}.tmp-{os.getpid()}"
+    tmp.unlink(missing_ok=True)
+    os.symlink(f"{RELEASES}/{name}", tmp)
+    os.replace(tmp, root / CURRENT)
+    _fsync_dir(root)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def copy_release(src: Path, dst: Path, link_dest: Path | None) -> CopyStats | None:
+    """rsync when installed (returns None: it does not count), else the same in Python."""
+    if shutil.which("rsync"):
+        cmd = ["rsync", *RSYNC_OPTS]
+        if link_dest is not None:
+            cmd.append(f"--link-dest={link_dest.resolve()}")
+        _run(cmd + [f"{src}/", f"{dst}/"], str(dst.parent.parent))
+        return None
+    return copy_tree(src, dst, link_dest)
+
+
+def copy_tree(src: Path, dst: Path, link_dest: Path | None = None) -> CopyStats:
+    """Copy src into dst; a file with the same bytes in link_dest becomes a hard link to it."""
+    stats = CopyStats()
+    for dirpath, dirnames, filenames in os.walk(src):
+        rel = os.path.relpath(dirpath, src)
+        out = os.path.normpath(os.path.join(dst, rel))
+        os.makedirs(out, exist_ok=True)
+        for name in [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
+            dirnames.remove(name)  # copy a linked folder as the link, as rsync -l does
+            filenames.append(name)
+        for name in filenames:
+            s, d = os.path.join(dirpath, name), os.path.join(out, name)
+            if os.path.islink(s):
+                os.symlink(os.readlink(s), d)
+                continue
+            old = os.path.join(link_dest, rel, name) if link_dest else None
+            if old and _same_bytes(s, old) and _try_link(old, d):
+                stats.linked += 1
+                continue
+            shutil.copyfile(s, d)
+            shutil.copymode(s, d)
+            stats.copied += 1
+    return stats
+
+
+def _same_bytes(a: str, b: str) -> bool:
+    return os.path.isfile(b) and not os.path.islink(b) and filecmp.cmp(a, b, shallow=False)
+
+
+def _try_link(old: str, new: str) -> bool:
+    try:
+        os.link(old, new)
+        return True
+    except OSError:  # too many links, or a file system without hard links
+        return False
+
+
+# --- remote target ----------------------------------------------------------------
+
+def _deploy_remote(src: Path, target: Target, keep: int, digest: str) -> str:
+    current, names = remote_state(target)
+    if same_content(current, digest):
+        return f"{src} is unchanged: {target}/{CURRENT} -> {RELEASES}/{current}"
+    name = release_name(names, digest)
+    staging = f"{RELEASES}/{TMP_PREFIX}{name}"
+    cmd = ["rsync", *RSYNC_OPTS]
+    if current:
+        cmd.append(f"--link-dest=../{current}")  # relative to the receiving folder
+    _run(cmd + [f"{src}/", f"{target.host}:{_join(target.path, staging)}/"], str(target))
+    old = releases_to_remove(names + [name], name, keep)
+    script = f"cd {shlex.quote(target.path)} && mv -T {shlex.quote(staging)} " \
+             f"{RELEASES}/{shlex.quote(name)} && {switch_script(name)}"
+    if old:
+        script += f" && cd {RELEASES} && rm -rf -- " + " ".join(shlex.quote(n) for n in old)
+    ssh(target, script)
+    return f"deployed {src} to {target}: {CURRENT} -> {RELEASES}/{name}"
+
+
+def remote_state(target: Target) -> tuple[str | None, list[str]]:
+    """Create the layout if needed, drop leftovers, and read current and the releases."""
+    path = shlex.quote(target.path)
+    out = ssh(target, f"mkdir -p {path}/{RELEASES} && cd {path} && "
+                      f"rm -rf {RELEASES}/{TMP_PREFIX}* && "
+                      f"echo \"current=$(readlink {CURRENT} || true)\" && ls -1 {RELEASES}")
+    lines = out.splitlines()
+    current_line = next((ln for ln in lines if ln.startswith("current=")), "current=")
+    current = os.path.basename(current_line.partition("=")[2].strip().rstrip("/")) or None
+    names = sorted(ln.strip() for ln in lines if NAME_RE.match(ln.strip()))
+    return current, names
+
+
+def switch_script(name: str) -> str:
+    """Shell for an atomic switch: ln -sfn alone unlinks first, mv -T is one rename(2)."""
+    tmp = f".{CURRENT}.tmp"
+    return f"ln -sfn {RELEASES}/{shlex.quote(name)} {tmp} && mv -T {tmp} {CURRENT}"
+
+
+def ssh(target: Target, script: str) -> str:
+    return _run(["ssh", target.host or "", script], str(target))
+
+
+def _join(base: str, rel: str) -> str:
+    return f"{base.rstrip('/')}/{rel}" if base else rel
+
+
+def _run(cmd: list[str], where: str) -> str:
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+    except FileNotFoundError:
+        raise DeployError(f"{cmd[0]} is not installed; it is needed to deploy to {where}") from None
+    if proc.returncode != 0:
+        detail = (proc.stderr or proc.stdout).strip().splitlines()
+        reason = detail[-1] if detail else f"exit status {proc.returncode}"
+        raise DeployError(f"cannot write to {where}: {cmd[0]} failed: {reason}")
+    return proc.stdout

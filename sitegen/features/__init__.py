@@ -1,0 +1,23 @@
+"""Features that add pages or files to a site. One module per feature.
+
+Each module has ``PHASE`` and one entry point ``run(build)``, where ``build`` is
+the ``SiteBuild`` of one site. The builder calls them in this order, by phase:
+
+- ``pages``: before rendering; add generated pages, attach data to pages.
+- ``files``: after rendering; add files (feeds, redirects, sitemap).
+- ``staged``: after the site is written to its staging folder (search index).
+"""
+FEATURES = [
+    "sitegen.features.notfound",
+    "sitegen.features.accessibility",
+    "sitegen.features.news",
+    "sitegen.features.blog",
+    "sitegen.features.calendar",
+    "sitegen.features.meals",
+    "sitegen.features.contact",
+    "sitegen.features.social",
+    "sitegen.features.search",
+    "sitegen.features.feeds",
+    "sitegen.features.redirects",
+    "sitegen.features.sitemap",
+]

@@ -1,0 +1,267 @@
+"""The ASGI service: POST /feedback, /comments, /missing and GET /health.
+
+A plain form post gets a 303 back to the page with a thank-you anchor; a
+``fetch`` post (``Accept: application/json``) gets JSON. The service sets no
+cookies, stores no client address, and never puts a visitor's text into a
+response.
+"""
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from sitegen.feedback import inputs
+from sitegen.feedback.inputs import BadInput
+from sitegen.feedback.limits import ClientHasher, Limits, RateLimiter
+from sitegen.feedback.sites import SiteIndex, normalise_origin
+from sitegen.feedback.store import Store, StoreError, utc_now
+
+log = logging.getLogger("sitegen.feedback")
+
+THANKS_ANCHOR = {"feedback": "tack", "comments": "kommentar-tack"}
+
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+}
+
+# What a visitor reads after a refused plain form post (Swedish, like the sites).
+MESSAGES_SV = {
+    "honeypot": "Fältet ”webbplats” ska lämnas tomt.",
+    "rate_limited": "Du har skickat många svar på kort tid. Vänta en stund och försök igen.",
+    "unknown_page": "Sidan som svaret gäller hör inte till någon av våra webbplatser.",
+    "too_large": "Det du skickade är för stort.",
+    "too_long": "Texten är för lång. Korta den och försök igen.",
+    "bad_choice": "Välj Ja eller Nej.",
+    "missing_field": "Något obligatoriskt fält saknas.",
+    "empty_field": "Fyll i de obligatoriska fälten.",
+    "forbidden_origin": "Svaret kommer från en webbplats som inte får skicka hit.",
+    "unavailable": "Tjänsten är tillfälligt otillgänglig. Försök igen om en stund.",
+}
+
+
+@dataclass
+class Service:
+    store: Store
+    sites: SiteIndex
+    limits: Limits = field(default_factory=Limits)
+    limiter: RateLimiter = field(default_factory=RateLimiter)
+    hasher: ClientHasher = field(default_factory=ClientHasher)
+    retention_days: int = 0  # 0: keep everything
+
+
+def create_app(service: Service) -> Starlette:
+    async def feedback(request: Request) -> Response:
+        return await handle(service, request, "feedback")
+
+    async def comments(request: Request) -> Response:
+        return await handle(service, request, "comments")
+
+    async def missing(request: Request) -> Response:
+        return await handle(service, request, "missing")
+
+    async def health(request: Request) -> Response:
+        alive = await run_in_threadpool(service.store.ping)
+        body = {"ok": alive, "store": service.store.kind}
+        return secured(JSONResponse(body, status_code=200 if alive else 503))
+
+    routes = [
+        Route("/feedback", feedback, methods=["POST"]),
+        Route("/comments", comments, methods=["POST"]),
+        Route("/missing", missing, methods=["POST"]),
+        Route("/health", health, methods=["GET", "HEAD"]),
+    ]
+    middleware = [Middleware(
+        CORSMiddleware, allow_origins=service.sites.origins, allow_methods=["POST"],
+        allow_headers=["Content-Type", "Accept"], max_age=86400)]
+    return Starlette(routes=routes, middleware=middleware, lifespan=retention(service))
+
+
+def retention(service: Service):
+    """Delete old rows at start and then once a day, when a retention is set."""
+
+    @asynccontextmanager
+    async def lifespan(app):
+        task = None
+        if service.retention_days > 0:
+            task = asyncio.create_task(purge_daily(service))
+        yield
+        if task:
+            task.cancel()
+
+    return lifespan
+
+
+async def purge_daily(service: Service) -> None:
+    while True:
+        cutoff = utc_now() - timedelta(days=service.retention_days)
+        try:
+            counts = await run_in_threadpool(service.store.purge, cutoff)
+            log.info("retention: deleted %s", counts)
+        except StoreError as exc:
+            log.error("retention: %s", exc)
+        await asyncio.sleep(86400)
+
+
+async def handle(service: Service, request: Request, kind: str) -> Response:
+    try:
+        check_origin(service, request)
+        client = request.client.host if request.client else "unknown"
+        wait = service.limiter.hit(service.hasher.key(client))
+        if wait is not None:
+            raise RateLimited(wait)
+        fields = await read_fields(request, service.limits)
+        item = validate(kind, fields, service)
+        await run_in_threadpool(save, service.store, kind, item)
+    except RateLimited as exc:
+        return refusal(request, service, 429, "rate_limited", "too many posts; try again later",
+                       {"Retry-After": str(int(exc.wait + 0.999))})
+    except BadInput as exc:
+        return refusal(request, service, exc.status, exc.code, exc.message)
+    except StoreError as exc:
+        log.error("store: %s", exc)
+        return refusal(request, service, 503, "unavailable", "the store is unavailable")
+    return success(request, service, kind, item)
+
+
+class RateLimited(Exception):
+    def __init__(self, wait: float):
+        super().__init__(wait)
+        self.wait = wait
+
+
+def check_origin(service: Service, request: Request) -> None:
+    # Browsers send Origin with every POST; "null" comes from privacy settings
+    # (no-referrer pages), so it is treated like no Origin at all.
+    origin = request.headers.get("origin")
+    if origin and origin != "null" and not service.sites.allows_origin(origin):
+        raise BadInput(403, "forbidden_origin", "posts from this origin are not accepted")
+
+
+async def read_fields(request: Request, limits: Limits) -> dict[str, object]:
+    body = await read_body(request, limits.body_bytes)
+    content_type = request.headers.get("content-type", "")
+    if inputs.media_type(content_type) == "multipart/form-data":
+        return await parse_multipart(request, body, limits)
+    return inputs.parse_body(body, content_type, limits)
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise BadInput(413, "too_large", f"the body is larger than {limit} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BadInput(413, "too_large", f"the body is larger than {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def parse_multipart(request: Request, body: bytes, limits: Limits) -> dict[str, object]:
+    """What ``fetch(url, {body: new FormData(form)})`` sends; files are refused."""
+
+    async def stream():
+        yield body
+
+    parser = MultiPartParser(request.headers, stream(), max_files=0, max_fields=limits.fields)
+    try:
+        form = await parser.parse()
+    except (MultiPartException, UnicodeDecodeError, ValueError, KeyError):
+        raise BadInput(400, "bad_encoding", "the multipart body is malformed or holds a file")
+    pairs = list(form.multi_items())
+    if any(isinstance(value, UploadFile) for _, value in pairs):
+        raise BadInput(400, "wrong_type", "files are not accepted")
+    return inputs.collect_fields(pairs, limits)
+
+
+def validate(kind: str, fields: dict, service: Service):
+    check = {"feedback": inputs.check_feedback, "comments": inputs.check_comment,
+             "missing": inputs.check_missing}[kind]
+    return check(fields, service.sites, service.limits)
+
+
+def save(store: Store, kind: str, item) -> int:
+    if kind == "feedback":
+        return store.add_feedback(item.site.name, item.page, item.useful, item.comment)
+    if kind == "comments":
+        return store.add_comment(item.site.name, item.page, item.name, item.text)
+    return store.add_missing(item.site.name, item.path, item.referrer)
+
+
+# --- responses ----------------------------------------------------------------
+
+def wants_json(request: Request) -> bool:
+    return "application/json" in request.headers.get("accept", "").lower()
+
+
+def secured(response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def success(request: Request, service: Service, kind: str, item) -> Response:
+    if wants_json(request):
+        return secured(JSONResponse({"ok": True}))
+    if kind == "missing":
+        return secured(Response(status_code=204))  # a beacon reads no answer
+    target = back_to_page(request, service, item.site.origin, item.page)
+    return secured(RedirectResponse(f"{target}#{THANKS_ANCHOR[kind]}", status_code=303))
+
+
+def back_to_page(request: Request, service: Service, origin: str, page: str) -> str:
+    """The page on its site, or the same page on the origin the visitor came from
+    (a local preview), when that origin is one this service accepts."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.scheme in ("http", "https") and referer.netloc and referer.path == page:
+        came_from = normalise_origin(f"{referer.scheme}://{referer.netloc}")
+        if service.sites.allows_origin(came_from):
+            origin = came_from
+    return origin + page
+
+
+def refusal(request: Request, service: Service, status: int, code: str, message: str,
+            headers: dict | None = None) -> Response:
+    if wants_json(request) or "/missing" in request.url.path:
+        body = {"ok": False, "error": message, "code": code}
+        return secured(JSONResponse(body, status_code=status, headers=headers))
+    return secured(HTMLResponse(error_page(request, service, code, message),
+                                status_code=status, headers=headers))
+
+
+def error_page(request: Request, service: Service, code: str, message: str) -> str:
+    text = MESSAGES_SV.get(code, "Svaret kunde inte tas emot.")
+    back = ""
+    referer = request.headers.get("referer", "")
+    parts = urlsplit(referer)
+    if parts.scheme in ("http", "https") and service.sites.allows_origin(
+            f"{parts.scheme}://{parts.netloc}"):
+        back = f'<p><a href="{html.escape(referer, quote=True)}">Tillbaka till sidan</a></p>'
+    return (
+        '<!doctype html><html lang="sv"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>Det gick inte att skicka</title>"
+        "<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;"
+        "padding:0 1rem;line-height:1.5}</style></head><body>"
+        f"<h1>Det gick inte att skicka</h1><p>{html.escape(text)}</p>"
+        f'<p lang="en"><small>{html.escape(message)}</small></p>{back}</body></html>'
+    )

@@ -1,0 +1,270 @@
+"""``sitegen feedback serve | moderate | report | export | purge``."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from sitegen.feedback.limits import Limits, RateLimiter
+from sitegen.feedback.sites import Site, SiteIndex, load_sites, normalise_origin
+from sitegen.feedback.store import STATUSES, Store, StoreError, utc_now
+from sitegen.problems import Problems
+
+DEFAULT_DB = "feedback.sqlite3"
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "feedback", help="receive feedback, comments and 404 reports; moderate and report",
+        description="The feedback service and the editors' tools around it.")
+    sub = parser.add_subparsers(dest="feedback_command", metavar="COMMAND", required=True)
+    add_serve(sub)
+    add_moderate(sub)
+    add_report(sub)
+    add_export(sub)
+    add_purge(sub)
+
+
+def add_db(parser: argparse.ArgumentParser, suppress: bool = False) -> None:
+    # SUPPRESS on an action's parser, so it does not overwrite a --db given before it.
+    default = argparse.SUPPRESS if suppress else os.environ.get("SITEGEN_FEEDBACK_DB", DEFAULT_DB)
+    parser.add_argument(
+        "--db", default=default,
+        help="SQLite file or postgresql:// URL (default: $SITEGEN_FEEDBACK_DB or "
+             f"{DEFAULT_DB})")
+
+
+def add_content(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--content", type=Path, default=Path("content"),
+                        help="folder of the sites (default: content/)")
+
+
+def add_serve(sub) -> None:
+    p = sub.add_parser("serve", help="run the receiver (ASGI, uvicorn)")
+    add_content(p)
+    add_db(p)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8081)
+    p.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
+                   help="an extra origin allowed to post, e.g. http://127.0.0.1:8000 "
+                        "for a local preview (repeatable)")
+    p.add_argument("--retention-days", type=int, default=365,
+                   help="delete feedback, 404 reports and unapproved comments older than "
+                        "this, daily (0 keeps everything; default 365)")
+    p.add_argument("--rate-limit", type=int, default=10,
+                   help="posts per client per window (0 switches it off; default 10)")
+    p.add_argument("--rate-window", type=float, default=60.0,
+                   help="rate-limit window in seconds (default 60)")
+    p.add_argument("--forwarded-allow-ips", default=None,
+                   help="proxies whose X-Forwarded-For is trusted (default: 127.0.0.1)")
+    p.set_defaults(func=run_serve)
+
+
+def add_moderate(sub) -> None:
+    p = sub.add_parser("moderate", help="list, approve or reject comments")
+    add_db(p)
+    msub = p.add_subparsers(dest="moderate_command", metavar="ACTION", required=True)
+    lst = msub.add_parser("list", help="list comments (pending ones by default)")
+    lst.add_argument("--status", choices=STATUSES + ("all",), default="pending")
+    lst.add_argument("--site", default=None)
+    lst.set_defaults(func=run_list)
+    for action, status in (("approve", "approved"), ("reject", "rejected")):
+        a = msub.add_parser(action, help=f"{action} comments by id")
+        a.add_argument("ids", type=int, nargs="+", metavar="ID")
+        a.set_defaults(func=run_set_status, status=status)
+    for parser in msub.choices.values():
+        add_db(parser, suppress=True)  # --db is accepted before or after the action
+
+
+def add_report(sub) -> None:
+    p = sub.add_parser("report", help="usefulness per page, comments, missing pages")
+    add_content(p)
+    add_db(p)
+    p.add_argument("--build", type=Path, default=Path("build"),
+                   help="built sites; their sitemap.xml gives the pages for alias "
+                        "suggestions (default: build/)")
+    p.add_argument("--site", default=None, help="only this site")
+    p.add_argument("--since-days", type=int, default=None,
+                   help="only answers from the last N days")
+    p.add_argument("--format", choices=("table", "csv", "html"), default="table")
+    p.add_argument("--output", "-o", type=Path, default=None,
+                   help="write to this file instead of standard output")
+    p.set_defaults(func=run_report)
+
+
+def add_export(sub) -> None:
+    p = sub.add_parser("export", help="write approved comments to content/<site>/data/comments.json")
+    add_content(p)
+    add_db(p)
+    p.add_argument("--site", action="append", default=[], help="only this site (repeatable)")
+    p.set_defaults(func=run_export)
+
+
+def add_purge(sub) -> None:
+    p = sub.add_parser("purge", help="delete what is older than the retention")
+    add_db(p)
+    p.add_argument("--days", type=int, required=True)
+    p.set_defaults(func=run_purge)
+
+
+# --- helpers -------------------------------------------------------------------
+
+def fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 1
+
+
+def open_db(target: str) -> Store | None:
+    try:
+        return Store(target)
+    except StoreError as exc:
+        fail(str(exc))
+        return None
+
+
+def sites_or_problems(content: Path, names: list[str]) -> list[Site] | None:
+    problems = Problems()
+    sites = load_sites(content, names, problems)
+    for problem in problems.sorted():
+        print(problem.format(), file=sys.stderr)
+    return None if problems.errors else sites
+
+
+# --- commands ------------------------------------------------------------------
+
+def run_serve(args) -> int:
+    import uvicorn  # only the server needs it
+
+    from sitegen.feedback.app import Service, create_app
+
+    if args.rate_limit < 0 or args.rate_window <= 0 or args.retention_days < 0:
+        return fail("--rate-limit and --retention-days must be 0 or more, "
+                    "--rate-window more than 0")
+    bad = [o for o in args.allow_origin if not o.startswith(("http://", "https://"))]
+    if bad:
+        return fail(f"--allow-origin needs an origin such as http://127.0.0.1:8000, not {bad[0]!r}")
+    sites = sites_or_problems(args.content, [])
+    if sites is None:
+        return 1
+    store = open_db(args.db)
+    if store is None:
+        return 1
+    index = SiteIndex(sites, [normalise_origin(o) for o in args.allow_origin])
+    service = Service(store=store, sites=index, limits=Limits(),
+                      limiter=RateLimiter(args.rate_limit, args.rate_window),
+                      retention_days=args.retention_days)
+    print(f"feedback service on http://{args.host}:{args.port} ({store.kind}; "
+          f"origins: {', '.join(index.origins)})", file=sys.stderr, flush=True)
+    options = {"forwarded_allow_ips": args.forwarded_allow_ips} if args.forwarded_allow_ips else {}
+    # No access log: it would write every visitor's IP address to disk.
+    uvicorn.run(create_app(service), host=args.host, port=args.port, access_log=False,
+                log_level="warning", **options)
+    store.close()
+    return 0
+
+
+def run_list(args) -> int:
+    from sitegen.feedback.report import local_time, printable
+
+    store = open_db(args.db)
+    if store is None:
+        return 1
+    status = None if args.status == "all" else args.status
+    try:
+        comments = store.comments(status=status, site=args.site)
+    except StoreError as exc:
+        return fail(str(exc))
+    if not comments:
+        print(f"no {args.status} comments" if status else "no comments")
+    for c in comments:
+        print(f"#{c.id}  {c.status}  {local_time(c.created)}  {printable(c.site)}:{printable(c.page)}")
+        print(f"    {printable(c.name, 60)}: {printable(c.text, 400)}")
+    return 0
+
+
+def run_set_status(args) -> int:
+    store = open_db(args.db)
+    if store is None:
+        return 1
+    try:
+        changed = store.set_comment_status(args.ids, args.status)
+    except StoreError as exc:
+        return fail(str(exc))
+    for comment_id in changed:
+        print(f"#{comment_id} {args.status}")
+    unknown = [i for i in args.ids if i not in changed]
+    if unknown:
+        return fail("no comment with id " + ", ".join(f"#{i}" for i in unknown))
+    if args.status == "approved":
+        print("run 'sitegen feedback export' and rebuild to publish them")
+    return 0
+
+
+def run_report(args) -> int:
+    from sitegen.feedback.report import build_report, format_csv, format_table
+    from sitegen.feedback.report_html import format_html
+
+    if args.since_days is not None and args.since_days <= 0:
+        return fail("--since-days must be more than 0")
+    sites = sites_or_problems(args.content, [args.site] if args.site else [])
+    if sites is None:
+        return 1
+    store = open_db(args.db)
+    if store is None:
+        return 1
+    now = utc_now()
+    since = now - timedelta(days=args.since_days) if args.since_days else None
+    try:
+        report = build_report(store, sites, args.build, since, now, site_name=args.site)
+    except StoreError as exc:
+        return fail(str(exc))
+    formatter = {"table": format_table, "csv": format_csv, "html": format_html}[args.format]
+    text = formatter(report)
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        args.output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        return fail(f"{args.output}: {exc.strerror}")
+    print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def run_export(args) -> int:
+    from sitegen.feedback.export import comments_json, write_atomically
+
+    sites = sites_or_problems(args.content, args.site)
+    if sites is None:
+        return 1
+    store = open_db(args.db)
+    if store is None:
+        return 1
+    for site in sites:
+        try:
+            approved = store.comments(status="approved", site=site.name)
+        except StoreError as exc:
+            return fail(str(exc))
+        target = site.content_dir / "data" / "comments.json"
+        try:
+            write_atomically(target, comments_json(approved))
+        except OSError as exc:
+            return fail(f"{target}: {exc.strerror}")
+        print(f"wrote {target} ({len(approved)} comments)")
+    return 0
+
+
+def run_purge(args) -> int:
+    if args.days < 0:
+        return fail("--days must be 0 or more")
+    store = open_db(args.db)
+    if store is None:
+        return 1
+    try:
+        counts = store.purge(utc_now() - timedelta(days=args.days))
+    except StoreError as exc:
+        return fail(str(exc))
+    print(", ".join(f"{table}: {n} deleted" for table, n in counts.items()))
+    return 0

@@ -1,0 +1,88 @@
+"""Which pages the service accepts: those under the URL of a configured site."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from sitegen.config import find_sites, load_site_config
+from sitegen.problems import Problems
+
+
+@dataclass(frozen=True)
+class Site:
+    name: str
+    origin: str   # https://www.orebro.se
+    prefix: str   # /kulturskolan/
+    content_dir: Path | None = None
+
+
+@dataclass
+class SiteIndex:
+    sites: list[Site]
+    extra_origins: list[str] = field(default_factory=list)  # e.g. local preview
+
+    @property
+    def origins(self) -> list[str]:
+        return sorted({s.origin for s in self.sites} | set(self.extra_origins))
+
+    def allows_origin(self, origin: str) -> bool:
+        return normalise_origin(origin) in self.origins
+
+    def by_name(self, name: str) -> Site | None:
+        return next((s for s in self.sites if s.name == name), None)
+
+    def site_for_path(self, path: str, origin: str | None = None) -> Site | None:
+        """The site with the longest prefix holding ``path`` (and ``origin``, if given)."""
+        candidates = [s for s in self.sites if path.startswith(s.prefix)
+                      and (origin is None or origin == s.origin
+                           or origin in self.extra_origins)]
+        return max(candidates, key=lambda s: len(s.prefix), default=None)
+
+    def resolve(self, value: str) -> tuple[Site, str] | None:
+        """A page as a full URL or a path -> (site, path), or None when not ours."""
+        parts = urlsplit(value)
+        if parts.scheme or parts.netloc:
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                return None
+            origin = normalise_origin(f"{parts.scheme}://{parts.netloc}")
+        elif value.startswith("/") and not value.startswith("//"):
+            origin = None
+        else:
+            return None
+        path = parts.path
+        if not is_clean_path(path):
+            return None
+        site = self.site_for_path(path, origin)
+        return (site, path) if site else None
+
+
+def normalise_origin(origin: str) -> str:
+    parts = urlsplit(origin.strip())
+    host = (parts.hostname or "").lower()
+    if not parts.scheme or not host:
+        return origin.strip().rstrip("/").lower()
+    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    port = parts.port if parts.port and parts.port != default else None
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{parts.scheme.lower()}://{host}" + (f":{port}" if port else "")
+
+
+def is_clean_path(path: str) -> bool:
+    """An absolute URL path without dot segments, empty segments or whitespace."""
+    if not path.startswith("/") or "//" in path:
+        return False
+    if any(ch.isspace() or ord(ch) < 32 or ch == "\\" for ch in path):
+        return False
+    return not any(seg in (".", "..") for seg in path.split("/"))
+
+
+def load_sites(content: Path, names: list[str], problems: Problems) -> list[Site]:
+    sites = []
+    for folder in find_sites(content, names, problems):
+        config = load_site_config(folder, problems)
+        if config is not None:
+            sites.append(Site(config.name, normalise_origin(config.origin),
+                              config.path_prefix, config.content_dir))
+    return sites

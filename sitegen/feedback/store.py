@@ -1,0 +1,408 @@
+"""The one data-access layer of the feedback service.
+
+The same SQL runs on the embedded default (a SQLite file in WAL mode) and on
+PostgreSQL; only connecting, the id column and the parameter marker differ.
+This is the only module that imports a database driver, and psycopg is
+imported lazily so SQLite works without it.
+
+Times are stored as ISO 8601 text in UTC with a fixed width
+(``2026-11-23T09:00:00.000000+00:00``): it sorts as time sorts and reads the
+same in both databases and in a database shell.
+"""
+from __future__ import annotations
+
+import queue
+import sqlite3
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+STATUSES = ("pending", "approved", "rejected")
+COLUMNS = {"site", "page", "useful", "comment", "name", "text", "status", "path", "referrer"}
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS feedback (
+    id {id},
+    site TEXT NOT NULL,
+    page TEXT NOT NULL,
+    useful INTEGER NOT NULL,
+    comment TEXT NOT NULL DEFAULT '',
+    created TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS feedback_page ON feedback (site, page, created);
+CREATE TABLE IF NOT EXISTS comments (
+    id {id},
+    site TEXT NOT NULL,
+    page TEXT NOT NULL,
+    name TEXT NOT NULL,
+    text TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending',
+    created TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS comments_status ON comments (status, site, page, created);
+CREATE TABLE IF NOT EXISTS missing (
+    id {id},
+    site TEXT NOT NULL,
+    path TEXT NOT NULL,
+    referrer TEXT NOT NULL DEFAULT '',
+    created TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS missing_path ON missing (site, path);
+"""
+
+
+class StoreError(Exception):
+    """The database cannot be opened or used; the message is for the operator."""
+
+
+@dataclass
+class Comment:
+    id: int
+    site: str
+    page: str
+    name: str
+    text: str
+    status: str
+    created: str
+
+
+@dataclass
+class PageSummary:
+    site: str
+    page: str
+    yes: int
+    total: int
+    latest: list[tuple[str, str]] = field(default_factory=list)  # (created, comment)
+
+    @property
+    def share_yes(self) -> float:
+        return self.yes / self.total if self.total else 0.0
+
+
+@dataclass
+class MissingSummary:
+    site: str
+    path: str
+    hits: int
+    last_seen: str
+    referrer: str = ""  # most recent non-empty referrer
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def timestamp(moment: datetime | None = None) -> str:
+    moment = (moment or utc_now()).astimezone(timezone.utc)
+    return moment.isoformat(timespec="microseconds")
+
+
+def is_database_url(target: str) -> bool:
+    return target.startswith(("postgresql://", "postgres://"))
+
+
+class _SQLite:
+    """One connection behind a lock: writes are serialised anyway, and fsync dominates."""
+
+    name = "sqlite"
+    marker = "?"
+    id_column = "INTEGER PRIMARY KEY AUTOINCREMENT"
+
+    def __init__(self, path: str):
+        if path != ":memory:":
+            parent = Path(path).parent
+            if not parent.is_dir():
+                raise StoreError(f"{parent}: folder for the database does not exist")
+        try:
+            self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False,
+                                        timeout=10)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            # FULL: a post is acknowledged only after its commit reached the disk.
+            self.conn.execute("PRAGMA synchronous=FULL")
+            self.conn.execute("PRAGMA busy_timeout=10000")
+        except sqlite3.Error as exc:
+            raise StoreError(f"{path}: cannot open the database: {exc}") from exc
+        self.lock = threading.Lock()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Cursor]:
+        with self.lock:
+            cur = self.conn.cursor()
+            try:
+                cur.execute("BEGIN IMMEDIATE")
+                yield cur
+                cur.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:
+                    cur.execute("ROLLBACK")
+                raise
+            finally:
+                cur.close()
+
+    def execute_script(self, script: str) -> None:
+        with self.lock:
+            self.conn.executescript(script)
+
+    def errors(self) -> tuple[type[Exception], ...]:
+        return (sqlite3.Error,)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class _Postgres:
+    """A small pool: a broken connection is dropped, not put back."""
+
+    name = "postgresql"
+    marker = "%s"
+    id_column = "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
+
+    def __init__(self, url: str, size: int = 4):
+        try:
+            import psycopg
+        except ImportError as exc:
+            raise StoreError("PostgreSQL needs psycopg: pip install 'sitegen[postgres]'") from exc
+        self.psycopg = psycopg
+        self.url = url
+        self.pool: queue.LifoQueue = queue.LifoQueue()
+        self.slots = threading.BoundedSemaphore(size)
+        self._put(self._connect())  # fail now, not at the first post
+
+    def _connect(self):
+        try:
+            return self.psycopg.connect(self.url, autocommit=True, connect_timeout=10)
+        except self.psycopg.Error as exc:
+            raise StoreError(f"cannot connect to PostgreSQL: {exc}".strip()) from exc
+
+    def _put(self, conn) -> None:
+        self.pool.put(conn)
+
+    @contextmanager
+    def transaction(self):
+        with self.slots:
+            try:
+                conn = self.pool.get_nowait()
+            except queue.Empty:
+                conn = self._connect()
+            try:
+                with conn.transaction(), conn.cursor() as cur:
+                    yield cur
+            except BaseException:
+                if conn.closed or conn.broken:
+                    conn.close()
+                else:
+                    self._put(conn)
+                raise
+            self._put(conn)
+
+    def execute_script(self, script: str) -> None:
+        with self.transaction() as cur:
+            for statement in script.split(";"):
+                if statement.strip():
+                    cur.execute(statement)
+
+    def errors(self) -> tuple[type[Exception], ...]:
+        return (self.psycopg.Error,)
+
+    def close(self) -> None:
+        while not self.pool.empty():
+            self.pool.get_nowait().close()
+
+
+class Store:
+    """Everything the service and the commands read and write."""
+
+    def __init__(self, target: str):
+        self.target = target
+        self.closed = False
+        self.db = _Postgres(target) if is_database_url(target) else _SQLite(target)
+        self._run_script(SCHEMA.format(id=self.db.id_column))
+
+    @property
+    def kind(self) -> str:
+        return self.db.name
+
+    def _run_script(self, script: str) -> None:
+        try:
+            self.db.execute_script(script)
+        except self.db.errors() as exc:
+            raise StoreError(f"cannot create the tables: {exc}") from exc
+
+    @contextmanager
+    def _cursor(self):
+        if self.closed:
+            raise StoreError("the store is closed")
+        try:
+            with self.db.transaction() as cur:
+                yield _Cursor(cur, self.db.marker)
+        except self.db.errors() as exc:
+            raise StoreError(str(exc).strip() or type(exc).__name__) from exc
+
+    def close(self) -> None:
+        self.closed = True
+        self.db.close()
+
+    # --- writes -----------------------------------------------------------
+
+    def add_feedback(self, site: str, page: str, useful: bool, comment: str = "",
+                     now: datetime | None = None) -> int:
+        return self._insert(
+            "INSERT INTO feedback (site, page, useful, comment, created) VALUES (?, ?, ?, ?, ?)",
+            (site, page, int(useful), comment, timestamp(now)))
+
+    def add_comment(self, site: str, page: str, name: str, text: str,
+                    now: datetime | None = None) -> int:
+        return self._insert(
+            "INSERT INTO comments (site, page, name, text, status, created)"
+            " VALUES (?, ?, ?, ?, 'pending', ?)",
+            (site, page, name, text, timestamp(now)))
+
+    def add_missing(self, site: str, path: str, referrer: str = "",
+                    now: datetime | None = None) -> int:
+        return self._insert(
+            "INSERT INTO missing (site, path, referrer, created) VALUES (?, ?, ?, ?)",
+            (site, path, referrer, timestamp(now)))
+
+    def _insert(self, sql: str, params: tuple) -> int:
+        with self._cursor() as cur:
+            cur.execute(sql + " RETURNING id", params)
+            return int(cur.fetchone()[0])
+
+    def set_comment_status(self, ids: list[int], status: str) -> list[int]:
+        """Set the status of the given comments; returns the ids that exist."""
+        if status not in STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+        changed = []
+        with self._cursor() as cur:
+            for comment_id in ids:
+                cur.execute("UPDATE comments SET status = ? WHERE id = ? RETURNING id",
+                            (status, comment_id))
+                if cur.fetchone():
+                    changed.append(comment_id)
+        return changed
+
+    def purge(self, before: datetime) -> dict[str, int]:
+        """Delete what is older than ``before``; approved comments are published and stay."""
+        cutoff = timestamp(before)
+        counts = {}
+        with self._cursor() as cur:
+            for table, extra in (("feedback", ""), ("missing", ""),
+                                 ("comments", " AND status <> 'approved'")):
+                cur.execute(f"DELETE FROM {table} WHERE created < ?{extra}", (cutoff,))
+                counts[table] = cur.rowcount
+        return counts
+
+    # --- reads ------------------------------------------------------------
+
+    def ping(self) -> bool:
+        try:
+            with self._cursor() as cur:
+                cur.execute("SELECT 1", ())
+                return cur.fetchone()[0] == 1
+        except StoreError:
+            return False
+
+    def comments(self, status: str | None = None, site: str | None = None) -> list[Comment]:
+        where, params = _filters(status=status, site=site)
+        with self._cursor() as cur:
+            cur.execute("SELECT id, site, page, name, text, status, created FROM comments"
+                        f"{where} ORDER BY site, page, created, id", params)
+            return [Comment(*row) for row in cur.fetchall()]
+
+    def page_summaries(self, site: str | None = None, since: datetime | None = None,
+                       latest: int = 3) -> list[PageSummary]:
+        where, params = _filters(site=site, since=since)
+        with self._cursor() as cur:
+            cur.execute("SELECT site, page, SUM(useful), COUNT(*) FROM feedback"
+                        f"{where} GROUP BY site, page", params)
+            pages = {(s, p): PageSummary(s, p, int(y), int(n)) for s, p, y, n in cur.fetchall()}
+            comment_where = (where + " AND" if where else " WHERE") + " comment <> ''"
+            cur.execute(
+                "SELECT site, page, created, comment FROM ("
+                " SELECT site, page, created, comment, ROW_NUMBER() OVER"
+                " (PARTITION BY site, page ORDER BY created DESC, id DESC) AS n"
+                f" FROM feedback{comment_where}) AS ranked WHERE n <= ?"
+                " ORDER BY site, page, created DESC", params + (latest,))
+            for s, p, created, comment in cur.fetchall():
+                pages[(s, p)].latest.append((created, comment))
+        return list(pages.values())
+
+    def missing_summaries(self, site: str | None = None, since: datetime | None = None,
+                          limit: int = 50) -> list[MissingSummary]:
+        where, params = _filters(site=site, since=since)
+        with self._cursor() as cur:
+            cur.execute("SELECT site, path, COUNT(*), MAX(created) FROM missing"
+                        f"{where} GROUP BY site, path"
+                        " ORDER BY COUNT(*) DESC, site, path LIMIT ?", params + (limit,))
+            rows = [MissingSummary(s, p, int(n), last) for s, p, n, last in cur.fetchall()]
+            for row in rows:
+                cur.execute("SELECT referrer FROM missing WHERE site = ? AND path = ?"
+                            " AND referrer <> '' ORDER BY created DESC LIMIT 1",
+                            (row.site, row.path))
+                found = cur.fetchone()
+                row.referrer = found[0] if found else ""
+        return rows
+
+    def count(self, table: str, **equals: str) -> int:
+        """Rows in ``table`` matching ``column=value`` pairs (for checks and the load test)."""
+        if table not in ("feedback", "comments", "missing"):
+            raise ValueError(f"unknown table {table!r}")
+        if not all(column in COLUMNS for column in equals):
+            raise ValueError(f"unknown column in {sorted(equals)}")
+        where = " AND ".join(f"{column} = ?" for column in equals)
+        sql = f"SELECT COUNT(*) FROM {table}" + (f" WHERE {where}" if where else "")
+        with self._cursor() as cur:
+            cur.execute(sql, tuple(equals.values()))
+            return int(cur.fetchone()[0])
+
+    def feedback_comments(self, prefix: str) -> list[str]:
+        """Comments of feedback rows whose comment starts with ``prefix`` (load test check)."""
+        with self._cursor() as cur:
+            cur.execute("SELECT comment FROM feedback WHERE substr(comment, 1, ?) = ?",
+                        (len(prefix), prefix))
+            return [row[0] for row in cur.fetchall()]
+
+
+class _Cursor:
+    """Writes SQL with ``?`` markers and translates them for the driver."""
+
+    def __init__(self, cur, marker: str):
+        self.cur = cur
+        self.marker = marker
+
+    def execute(self, sql: str, params: tuple) -> None:
+        if self.marker != "?":
+            sql = sql.replace("?", self.marker)
+        self.cur.execute(sql, params)
+
+    def fetchone(self):
+        return self.cur.fetchone()
+
+    def fetchall(self):
+        return self.cur.fetchall()
+
+    @property
+    def rowcount(self) -> int:
+        return self.cur.rowcount
+
+
+def _filters(status: str | None = None, site: str | None = None,
+             since: datetime | None = None) -> tuple[str, tuple]:
+    clauses, params = [], []
+    if status:
+        clauses.append("status = ?")
+        params.append(status)
+    if site:
+        clauses.append("site = ?")
+        params.append(site)
+    if since:
+        clauses.append("created >= ?")
+        params.append(timestamp(since))
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), tuple(params)
+
+
+def open_store(target: str) -> Store:
+    return Store(target)

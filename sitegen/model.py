@@ -1,0 +1,144 @@
+"""Model stage data: a site of pages in a tree. Plain dataclasses, no behaviour beyond lookups."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sitegen.config import SiteConfig
+from sitegen.schema import STOCKHOLM
+from sitegen.slugs import swedish_sort_key
+
+
+def as_datetime(value) -> dt.datetime | None:
+    """A date or date-time as an aware date-time (dates at midnight, Stockholm time)."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.combine(value, dt.time(), tzinfo=STOCKHOLM)
+
+
+@dataclass(eq=False)
+class Page:
+    url: str                          # relative to the site: '' for the start page, 'a/b/' otherwise
+    meta: dict                        # validated front matter, cascade applied
+    source: Path | None = None        # None for pages a feature generates
+    rel: str = ""                     # source path relative to the site folder
+    lines: dict = field(default_factory=dict)   # front matter key -> line
+    body: str = ""
+    body_line: int = 1
+    is_section: bool = False
+    parent: "Page | None" = None
+    children: list["Page"] = field(default_factory=list)
+    html: str = ""                    # the rendered Markdown body
+    template: str = ""                # set by features for generated pages
+    extra: dict = field(default_factory=dict)   # data features attach for templates
+    expired: bool = False
+    output_path: str = ""             # where the HTML goes; default url + index.html
+    in_sitemap: bool = True
+
+    @property
+    def title(self) -> str:
+        return self.meta.get("title", "")
+
+    @property
+    def nav_title(self) -> str:
+        return self.meta.get("nav_title") or self.title
+
+    @property
+    def ingress(self) -> str:
+        return self.meta.get("ingress", "")
+
+    @property
+    def kind(self) -> str:
+        return self.meta.get("type", "page")
+
+    @property
+    def weight(self) -> int | None:
+        return self.meta.get("weight")
+
+    @property
+    def date(self):
+        return self.meta.get("date")
+
+    @property
+    def tags(self) -> list[str]:
+        return self.meta.get("tags", [])
+
+    @property
+    def is_root(self) -> bool:
+        return self.parent is None
+
+    @property
+    def generated(self) -> bool:
+        return self.source is None
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, 1)
+
+    def ancestors(self) -> list["Page"]:
+        chain = []
+        page = self.parent
+        while page is not None:
+            chain.append(page)
+            page = page.parent
+        return list(reversed(chain))
+
+    def siblings(self) -> list["Page"]:
+        if self.parent is None:
+            return []
+        return [p for p in self.parent.children if p is not self]
+
+    def file_path(self) -> str:
+        return self.output_path or f"{self.url}index.html"
+
+
+def sort_pages(pages: list[Page]) -> list[Page]:
+    """Siblings order: weight first (pages without weight last), then Swedish title order."""
+    return sorted(pages, key=lambda p: (p.weight is None, p.weight or 0, swedish_sort_key(p.nav_title)))
+
+
+@dataclass
+class Site:
+    config: SiteConfig
+    root: Page
+    pages: list[Page]                 # every page built, content and generated
+    now: dt.datetime
+    drafts: bool = False
+    assets: dict = field(default_factory=dict)     # asset rel path (str) -> output rel path
+    data: dict = field(default_factory=dict)       # data/ files by stem
+    by_source: dict = field(default_factory=dict)  # source rel path (str) -> Page
+    hidden: set = field(default_factory=set)       # source rel paths left out (drafts, not yet published)
+
+    def href(self, page_or_url) -> str:
+        """Root-relative link, e.g. '/kulturskolan/om/'."""
+        url = page_or_url.url if isinstance(page_or_url, Page) else page_or_url
+        return self.config.path_prefix + url
+
+    def absolute_url(self, page_or_url) -> str:
+        url = page_or_url.url if isinstance(page_or_url, Page) else page_or_url
+        return self.config.base_url + url
+
+    def page_at(self, url: str) -> Page | None:
+        for page in self.pages:
+            if page.url == url:
+                return page
+        return None
+
+    def add_page(self, page: Page, parent: Page | None = None) -> Page:
+        """Features add generated pages here; a content page at the same URL wins."""
+        existing = self.page_at(page.url)
+        if existing is not None:
+            existing.template = page.template or existing.template
+            existing.extra.update(page.extra)
+            return existing
+        if parent is not None:
+            page.parent = parent
+            parent.children.append(page)
+        self.pages.append(page)
+        return page
+
+    def listed(self, pages=None) -> list[Page]:
+        """Pages that belong in lists and feeds: not expired."""
+        return [p for p in (self.pages if pages is None else pages) if not p.expired]

@@ -1,0 +1,71 @@
+"""What the templates need to find their way: the main menu, breadcrumbs, cards."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sitegen.model import Page, Site
+
+
+@dataclass
+class Link:
+    title: str
+    href: str
+    current: bool = False
+    children: list["Link"] = field(default_factory=list)
+
+
+@dataclass
+class Card:
+    title: str
+    href: str
+    ingress: str
+    image: str = ""
+    image_alt: str = ""
+    date: object = None
+
+
+def main_menu(site: Site) -> list[Page]:
+    """Top-level pages in the main menu, in sibling order; ``menu: false`` leaves one out."""
+    return [p for p in site.root.children if p.meta.get("menu", True) and not p.expired
+            and not p.extra.get("hidden_from_menu")]
+
+
+def menu_links(site: Site, current: Page) -> list[Link]:
+    trail = {id(p) for p in current.ancestors()} | {id(current)}
+    links = []
+    for page in main_menu(site):
+        link = Link(page.nav_title, site.href(page), id(page) in trail)
+        if site.config.menu_depth > 1:
+            link.children = [Link(c.nav_title, site.href(c), id(c) in trail) for c in page.children
+                             if c.meta.get("menu", True) and not c.expired and c.kind == "page"]
+        links.append(link)
+    return links
+
+
+def breadcrumbs(site: Site, page: Page) -> list[Link]:
+    return [Link(p.nav_title, site.href(p)) for p in page.ancestors()] + [Link(page.nav_title, site.href(page), True)]
+
+
+def card(site: Site, page: Page) -> Card:
+    image = page.meta.get("image", "")
+    if image and page.rel:
+        from posixpath import dirname, join, normpath
+        target = normpath(join(dirname(page.rel), image))
+        image = site.href(site.assets[target]) if target in site.assets else ""
+    return Card(page.nav_title, site.href(page), page.ingress, image, page.meta.get("image_alt", ""),
+                page.date)
+
+
+def cards(site: Site, pages: list[Page]) -> list[Card]:
+    return [card(site, p) for p in pages if not p.expired and not p.extra.get("hidden_from_cards")]
+
+
+def sibling_cards(site: Site, page: Page) -> list[Card]:
+    """Cards to the pages on the same level; news and events are listed elsewhere."""
+    if page.is_root:
+        return []
+    return cards(site, [p for p in page.siblings() if p.kind == "page"])
+
+
+def child_cards(site: Site, page: Page) -> list[Card]:
+    return cards(site, [p for p in page.children if p.kind == "page"])

@@ -1,0 +1,66 @@
+"""User mistakes as data: every stage reports a Problem instead of raising.
+
+A run collects all problems of all sites and prints them together, so an editor
+fixes everything in one go instead of one error per build.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    message: str
+    severity: str = "error"  # "error" or "warning"
+
+    def format(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.severity}: {self.message}"
+
+
+def display_path(path: Path | str) -> str:
+    """Path as the user should read it: relative to the working directory when below it."""
+    p = Path(path)
+    try:
+        return p.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return p.as_posix() if not p.is_absolute() else os.path.relpath(p)
+
+
+@dataclass
+class Problems:
+    """Collector passed through a run; ``strict`` turns warnings into errors (``check``)."""
+
+    items: list[Problem] = field(default_factory=list)
+    strict: bool = False
+
+    def error(self, path: Path | str, line: int | None, message: str) -> None:
+        self.items.append(Problem(display_path(path), line or 0, message, "error"))
+
+    def warning(self, path: Path | str, line: int | None, message: str) -> None:
+        severity = "error" if self.strict else "warning"
+        self.items.append(Problem(display_path(path), line or 0, message, severity))
+
+    def extend(self, other: "Problems") -> None:
+        self.items.extend(other.items)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "warning"]
+
+    def sorted(self) -> list[Problem]:
+        seen: set[Problem] = set()
+        unique = []
+        for p in sorted(self.items):
+            if p not in seen:
+                seen.add(p)
+                unique.append(p)
+        return unique

@@ -1,0 +1,106 @@
+"""Render stage, part two: pages through the theme's Jinja2 templates."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sitegen import navigation
+from sitegen.model import Page, Site
+from sitegen.problems import Problems
+from sitegen.theme import Theme, TemplateError, make_environment, template_problem
+
+
+@dataclass
+class SiteView:
+    """The part of the site every template may use."""
+
+    title: str
+    language: str
+    base_url: str
+    prefix: str
+    organization: str
+    logo: str
+    contact: dict
+    feedback_endpoint: str
+    comments_endpoint: str
+    missing_endpoint: str
+    feedback_enabled: bool
+    alternates: list = field(default_factory=list)   # feeds linked from every page
+    links: dict = field(default_factory=dict)        # well-known pages: contact, search, ...
+
+    def href(self, url: str) -> str:
+        return self.prefix + url
+
+    def asset(self, path: str) -> str:
+        return f"{self.prefix}assets/{path}"
+
+
+def site_view(site: Site) -> SiteView:
+    c = site.config
+    endpoint = c.endpoint("feedback") or f"{c.path_prefix}feedback"
+    return SiteView(
+        title=c.title, language=c.language, base_url=c.base_url, prefix=c.path_prefix,
+        organization=c.organization, logo=c.logo, contact=c.contact,
+        feedback_endpoint=endpoint, comments_endpoint=c.endpoint("comments"),
+        missing_endpoint=c.endpoint("missing"), feedback_enabled=c.feedback_enabled,
+        alternates=list(site.root.extra.get("site_alternates", [])),
+        links={key: c.path_prefix + url for key, url in site.root.extra.get("links", {}).items()},
+    )
+
+
+def template_for(page: Page, env) -> str:
+    if page.template:
+        return page.template
+    if page.is_root:
+        name = "start.html"
+    elif page.kind != "page":
+        name = f"{page.kind}.html"
+    elif page.is_section:
+        name = "section.html"
+    else:
+        name = "page.html"
+    try:
+        env.get_template(name)
+    except TemplateError:
+        return "page.html"
+    return name
+
+
+class Renderer:
+    def __init__(self, site: Site, theme: Theme, problems: Problems):
+        self.site = site
+        self.problems = problems
+        self.env = make_environment(theme, site.config.language)
+        self.view = site_view(site)
+
+    def context(self, page: Page) -> dict:
+        site = self.site
+        return {
+            "site": self.view,
+            "page": page,
+            "canonical": site.absolute_url(page),
+            "href": site.href(page),
+            "menu": navigation.menu_links(site, page),
+            "breadcrumbs": navigation.breadcrumbs(site, page),
+            "cards": navigation.sibling_cards(site, page),
+            "child_cards": navigation.child_cards(site, page) if page.is_section else [],
+            "show_feedback": self.view.feedback_enabled and page.meta.get("feedback", True),
+            "alternates": self.view.alternates + page.extra.get("alternates", []),
+            "now": site.now,
+            **page.extra,
+        }
+
+    def render_page(self, page: Page) -> str | None:
+        try:
+            template = self.env.get_template(template_for(page, self.env))
+            return template.render(self.context(page))
+        except TemplateError as exc:
+            template_problem(exc, self.problems)
+            return None
+
+    def render_template(self, name: str, **context) -> str | None:
+        """For features that render non-page files (e.g. redirect pages)."""
+        try:
+            return self.env.get_template(name).render(site=self.view, **context)
+        except TemplateError as exc:
+            template_problem(exc, self.problems)
+            return None

@@ -1,0 +1,204 @@
+"""Model stage: turn source files into a ``Site`` — URLs, cascade, types, drafts, the page tree."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path, PurePosixPath
+
+from sitegen.config import SiteConfig
+from sitegen.model import Page, Site, as_datetime, sort_pages
+from sitegen.problems import Problems
+from sitegen.schema import PAGE_TYPES, all_front_matter_keys, front_matter_schema, validate
+from sitegen.slugs import slugify, split_date_prefix
+from sitegen.sources import Asset, SourceFile
+
+REQUIRED_BY_TYPE = {"news": ("date",), "blog": ("date",), "event": ("start",)}
+
+
+def _folder_slugs(rel: PurePosixPath, path: Path, problems: Problems) -> tuple[str, ...] | None:
+    slugs = []
+    for part in rel.parent.parts:
+        slug = slugify(part)
+        if not slug:
+            problems.error(path, 1, f"folder name '{part}' gives an empty URL segment: use letters or digits")
+            return None
+        slugs.append(slug)
+    return tuple(slugs)
+
+
+def page_url(source: SourceFile, problems: Problems) -> tuple[str, str | None] | None:
+    """URL relative to the site and the date in the file name, if any."""
+    folders = _folder_slugs(source.rel, source.path, problems)
+    if folders is None:
+        return None
+    stem = source.rel.stem
+    if stem == "index":
+        return "".join(f"{s}/" for s in folders), None
+    date_text, name = split_date_prefix(stem)
+    slug = slugify(name)
+    if not slug:
+        problems.error(source.path, 1, f"file name '{source.rel.name}' gives an empty URL segment: "
+                                       "use letters or digits")
+        return None
+    return "".join(f"{s}/" for s in folders) + slug + "/", date_text
+
+
+def _section_cascades(sources: list[SourceFile], problems: Problems) -> dict[PurePosixPath, dict]:
+    """Validated cascade map of every folder, inherited from the folders above it."""
+    own: dict[PurePosixPath, dict] = {}
+    cascade_schema = all_front_matter_keys()
+    for source in sources:
+        if source.rel.stem == "index" and "cascade" in source.meta:
+            own[source.rel.parent] = validate(source.meta["cascade"], cascade_schema, source.path,
+                                              problems, "cascade.")
+    folders = {s.rel.parent for s in sources} | set(own)
+    result: dict[PurePosixPath, dict] = {}
+    for folder in sorted(folders, key=lambda f: len(f.parts)):
+        inherited: dict = {}
+        for depth in range(len(folder.parts) + 1):
+            ancestor = PurePosixPath(*folder.parts[:depth]) if depth else PurePosixPath(".")
+            inherited.update(own.get(ancestor, {}))
+        result[folder] = inherited
+    return result
+
+
+def _defaults_for(source: SourceFile, cascades: dict) -> dict:
+    """Cascade values that apply to this file: a section's cascade is for the pages below it."""
+    folder = source.rel.parent
+    if source.rel.stem == "index":
+        if folder == PurePosixPath("."):
+            return {}
+        folder = folder.parent
+    return cascades.get(folder, {})
+
+
+def _check_dates(source: SourceFile, meta: dict, file_date: str | None, problems: Problems) -> None:
+    if file_date:
+        try:
+            named = dt.date.fromisoformat(file_date)
+        except ValueError:
+            problems.error(source.path, 1, f"'{file_date}' in the file name is not a valid date")
+            return
+        given = meta.get("date")
+        given_day = given.date() if isinstance(given, dt.datetime) else given
+        if given is not None and given_day != named:
+            problems.error(source.path, source.meta.line_of("date"),
+                           f"'date' {given_day} differs from the date {named} in the file name")
+        elif given is None:
+            meta["date"] = named
+    publish, expires = as_datetime(meta.get("publish")), as_datetime(meta.get("expires"))
+    if publish and expires and expires <= publish:
+        problems.error(source.path, source.meta.line_of("expires"), "'expires' must come after 'publish'")
+
+
+def make_page(source: SourceFile, cascades: dict, problems: Problems) -> Page | None:
+    located = page_url(source, problems)
+    defaults = _defaults_for(source, cascades)
+    page_type = source.meta.get("type", defaults.get("type", "page"))
+    if page_type not in PAGE_TYPES:
+        problems.error(source.path, source.meta.line_of("type"),
+                       f"'type' must be one of {', '.join(PAGE_TYPES)}, not '{page_type}'")
+        return None
+    schema = front_matter_schema(page_type)
+    own = validate(source.meta, schema, source.path, problems)
+    if "cascade" in own and source.rel.stem != "index":
+        problems.error(source.path, source.meta.line_of("cascade"),
+                       "'cascade' belongs in a section's index.md")
+    meta = {k: v for k, v in defaults.items() if k in schema}
+    meta.update(own)
+    meta["type"] = page_type
+    if located is None:
+        return None
+    url, file_date = located
+    _check_dates(source, meta, file_date, problems)
+    for key in REQUIRED_BY_TYPE.get(page_type, ()):
+        if key not in meta:
+            problems.error(source.path, source.meta.line, f"'{key}' is required for type '{page_type}'")
+    return Page(url=url, meta=meta, source=source.path, rel=source.rel.as_posix(),
+                lines=dict(source.meta.lines), body=source.body, body_line=source.body_line,
+                is_section=source.rel.stem == "index")
+
+
+def _visible(page: Page, now: dt.datetime, drafts: bool) -> bool:
+    if page.meta.get("draft") and not drafts:
+        return False
+    publish = as_datetime(page.meta.get("publish"))
+    return drafts or publish is None or publish <= now
+
+
+def _virtual_section(url: str, name: str) -> Page:
+    """A folder without index.md still gets a section page, so breadcrumbs and menus hold."""
+    return Page(url=url, meta={"title": name, "type": "page"}, is_section=True)
+
+
+def _link_tree(pages: list[Page], config: SiteConfig) -> Page:
+    sections = {p.url: p for p in pages if p.is_section}
+    if "" not in sections:
+        root = Page(url="", meta={"title": config.title, "type": "page"}, is_section=True)
+        sections[""] = root
+        pages.insert(0, root)
+    for page in list(pages):
+        if page.url == "":
+            continue
+        parts = page.url.rstrip("/").split("/")
+        parent_url = "".join(f"{s}/" for s in parts[:-1])
+        chain = []
+        while parent_url not in sections:
+            chain.append(parent_url)
+            parent_parts = parent_url.rstrip("/").split("/")
+            parent_url = "".join(f"{s}/" for s in parent_parts[:-1])
+        for missing in reversed(chain):
+            name = missing.rstrip("/").split("/")[-1].replace("-", " ").capitalize()
+            section = _virtual_section(missing, name)
+            section.parent = sections[parent_url]
+            section.parent.children.append(section)
+            sections[missing] = section
+            pages.append(section)
+            parent_url = missing
+        page.parent = sections[parent_url]
+        page.parent.children.append(page)
+    for page in pages:
+        page.children = sort_pages(page.children)
+    return sections[""]
+
+
+def build_site(config: SiteConfig, sources: list[SourceFile], assets: list[Asset], now: dt.datetime,
+               drafts: bool, problems: Problems) -> Site:
+    cascades = _section_cascades(sources, problems)
+    pages: list[Page] = []
+    seen: dict[str, Page] = {}
+    hidden: set[str] = set()
+    for source in sources:
+        page = make_page(source, cascades, problems)
+        if page is None:
+            continue
+        if not _visible(page, now, drafts):
+            hidden.add(page.rel)
+            continue
+        if page.url in seen:
+            other = seen[page.url]
+            problems.error(page.source, 1, f"same URL '{config.path_prefix}{page.url}' as {other.rel}")
+            continue
+        seen[page.url] = page
+        expires = as_datetime(page.meta.get("expires"))
+        page.expired = bool(expires and expires <= now)
+        pages.append(page)
+    root = _link_tree(pages, config)
+    site = Site(config=config, root=root, pages=pages, now=now, drafts=drafts)
+    site.by_source = {p.rel: p for p in pages if p.rel}
+    site.hidden = hidden
+    site.assets = _asset_urls(assets, problems)
+    return site
+
+
+def _asset_urls(assets: list[Asset], problems: Problems) -> dict[str, str]:
+    """Assets keep their place in the tree, with slugged folder and file names."""
+    urls = {}
+    for asset in assets:
+        folders = _folder_slugs(asset.rel, asset.path, problems)
+        stem = slugify(asset.rel.stem)
+        if folders is None or not stem:
+            if stem == "":
+                problems.error(asset.path, 1, f"file name '{asset.rel.name}' gives an empty URL segment")
+            continue
+        urls[asset.rel.as_posix()] = "".join(f"{s}/" for s in folders) + stem + asset.rel.suffix.lower()
+    return urls

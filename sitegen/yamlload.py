@@ -1,0 +1,96 @@
+"""YAML loading that keeps line marks.
+
+Mappings load as ``MarkedDict`` and sequences as ``MarkedList``; both remember the
+1-based line of each key or item, so a validator can point at the exact line.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import yaml
+
+
+class MarkedDict(dict):
+    """A dict that knows the line of each key (``lines``) and of itself (``line``)."""
+
+    line: int = 0
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines: dict = {}
+
+    def line_of(self, key, default: int | None = None) -> int:
+        return self.lines.get(key, default if default is not None else self.line)
+
+
+class MarkedList(list):
+    line: int = 0
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.lines: list[int] = []
+
+    def line_of(self, index: int) -> int:
+        return self.lines[index] if index < len(self.lines) else self.line
+
+
+class YamlError(Exception):
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+class _Loader(yaml.SafeLoader):
+    line_offset = 0
+
+
+def _line(loader: _Loader, node: yaml.Node) -> int:
+    return node.start_mark.line + 1 + loader.line_offset
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> MarkedDict:
+    loader.flatten_mapping(node)
+    result = MarkedDict()
+    result.line = _line(loader, node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, (str, int, float, bool, dt.date)) or key is None:
+            raise YamlError(_line(loader, key_node), "a key must be plain text")
+        if key in result:
+            raise YamlError(_line(loader, key_node), f"key '{key}' is given twice")
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.lines[key] = _line(loader, key_node)
+    return result
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> MarkedList:
+    result = MarkedList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = _line(loader, node)
+    result.lines = [_line(loader, child) for child in node.value]
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def load(text: str, line_offset: int = 0):
+    """Parse YAML text; ``line_offset`` is added to every line (front matter starts at line 2).
+
+    Raises ``YamlError`` with the line of the syntax error.
+    """
+    loader = _Loader(text)
+    loader.line_offset = line_offset
+    try:
+        return loader.get_single_data()
+    except YamlError:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 + line_offset) if mark else line_offset + 1
+        raise YamlError(line, f"invalid YAML: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise YamlError(line_offset + 1, f"invalid YAML: {exc}") from None
+    finally:
+        loader.dispose()

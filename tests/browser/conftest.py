@@ -1,0 +1,85 @@
+"""Browser fixtures: Debian's Chromium driven by Playwright, and a static server on 127.0.0.1.
+
+The server serves a build folder under each site's URL path (``/kulturskolan/...``), as
+production does, and records every request so tests can prove nothing left 127.0.0.1.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("SITEGEN_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep test output clean
+        pass
+
+    def send_error(self, code, message=None, explain=None):
+        # Serve the site's own 404.html like nginx's error_page would.
+        if code == 404:
+            parts = self.path.strip("/").split("/")
+            candidate = Path(self.directory) / parts[0] / "404.html" if parts and parts[0] else None
+            if candidate and candidate.is_file():
+                body = candidate.read_bytes()
+                self.send_response(404)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
+        super().send_error(code, message, explain)
+
+
+@pytest.fixture(scope="session")
+def serve_dir():
+    """Start a static server for a folder; returns its base URL (http://127.0.0.1:PORT)."""
+    servers = []
+
+    def serve(folder: Path) -> str:
+        handler = functools.partial(_Handler, directory=str(folder))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield serve
+    for server in servers:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    """A new page at a given viewport width; ``page.requests`` lists every URL it asked for."""
+    contexts = []
+
+    def open_(width: int = 1280, javascript: bool = True):
+        context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=javascript)
+        contexts.append(context)
+        tab = context.new_page()
+        tab.requests = []
+        tab.on("request", lambda request: tab.requests.append(request.url))
+        return tab
+
+    yield open_
+    for context in contexts:
+        context.close()

@@ -1,0 +1,150 @@
+"""Every endpoint, as the theme's forms, fetch and sendBeacon use it (SQLite and PostgreSQL)."""
+from __future__ import annotations
+
+import json
+
+PAGE = "https://www.orebro.se/kulturskolan/om/"
+JSON = {"Accept": "application/json"}
+
+
+def test_feedback_form_post_redirects_to_thanks_anchor(client, store):
+    r = client.post("/feedback", data={"page": PAGE, "useful": "ja", "website": ""})
+    assert r.status_code == 303
+    assert r.headers["location"] == PAGE + "#tack"
+    assert store.count("feedback", site="kulturskolan", page="/kulturskolan/om/") == 1
+
+
+def test_feedback_with_comment_is_stored_as_sent(client, store):
+    r = client.post("/feedback", data={"page": PAGE, "useful": "nej",
+                                       "comment": "Öppettiderna saknas.", "website": ""})
+    assert r.status_code == 303
+    summary = store.page_summaries()[0]
+    assert (summary.yes, summary.total) == (0, 1)
+    assert summary.latest[0][1] == "Öppettiderna saknas."
+
+
+def test_feedback_accepts_a_plain_path(client, store):
+    r = client.post("/feedback", data={"page": "/kulturskolan/om/", "useful": "ja"})
+    assert r.status_code == 303
+    assert r.headers["location"] == "https://www.orebro.se/kulturskolan/om/#tack"
+
+
+def test_feedback_fetch_gets_json(client, store):
+    r = client.post("/feedback", data={"page": PAGE, "useful": "ja"}, headers=JSON)
+    assert r.status_code == 200
+    assert r.json() == {"ok": True}
+    assert store.count("feedback") == 1
+
+
+def test_feedback_json_body(client, store):
+    r = client.post("/feedback", json={"page": PAGE, "useful": "nej", "comment": "Bra"},
+                    headers=JSON)
+    assert r.json() == {"ok": True}
+    assert store.count("feedback", useful=0) == 1
+
+
+def test_feedback_multipart_body_from_formdata(client, store):
+    r = client.post("/feedback", files={"page": (None, PAGE), "useful": (None, "ja")},
+                    headers=JSON)
+    assert r.status_code == 200, r.text
+    assert store.count("feedback") == 1
+
+
+def test_feedback_redirects_to_local_preview_when_posted_from_it(client):
+    r = client.post("/feedback", data={"page": PAGE, "useful": "ja"},
+                    headers={"Referer": "http://127.0.0.1:8000/kulturskolan/om/",
+                             "Origin": "http://127.0.0.1:8000"})
+    assert r.headers["location"] == "http://127.0.0.1:8000/kulturskolan/om/#tack"
+
+
+def test_feedback_ignores_referer_of_an_origin_not_allowed(client):
+    r = client.post("/feedback", data={"page": PAGE, "useful": "ja"},
+                    headers={"Referer": "https://evil.example/kulturskolan/om/"})
+    assert r.headers["location"] == PAGE + "#tack"
+
+
+def test_feedback_page_on_other_site_is_attributed_to_it(client, store):
+    client.post("/feedback", data={"page": "https://wadkoping.example.se/om/", "useful": "ja"})
+    assert store.count("feedback", site="wadkoping", page="/om/") == 1
+
+
+def test_comment_form_post_is_held_for_moderation(client, store):
+    r = client.post("/comments", data={"page": "https://www.orebro.se/kulturskolan/blogg/var-konsert/",
+                                       "name": "Anna", "text": "Fin konsert!", "website": ""})
+    assert r.status_code == 303
+    assert r.headers["location"].endswith("/kulturskolan/blogg/var-konsert/#kommentar-tack")
+    [comment] = store.comments()
+    assert (comment.name, comment.text, comment.status) == ("Anna", "Fin konsert!", "pending")
+
+
+def test_comment_fetch_gets_json(client, store):
+    r = client.post("/comments", data={"page": PAGE, "name": "Bo", "text": "Hej"}, headers=JSON)
+    assert r.json() == {"ok": True}
+    assert store.count("comments", status="pending") == 1
+
+
+def test_missing_beacon_form_encoded(client, store):
+    r = client.post("/missing", data={"path": "/kulturskolan/gitarr/",
+                                      "referrer": "https://www.orebro.se/kulturskolan/"})
+    assert r.status_code == 204
+    [row] = store.missing_summaries()
+    assert (row.site, row.path, row.hits) == ("kulturskolan", "/kulturskolan/gitarr/", 1)
+    assert row.referrer == "https://www.orebro.se/kulturskolan/"
+
+
+def test_missing_beacon_json_as_text_plain(client, store):
+    body = json.dumps({"path": "/stadsarkiv/kartor/", "referrer": ""})
+    r = client.post("/missing", content=body,
+                    headers={"Content-Type": "text/plain;charset=UTF-8"})
+    assert r.status_code == 204
+    assert store.count("missing", site="stadsarkiv") == 1
+
+
+def test_missing_referrer_keeps_no_query(client, store):
+    client.post("/missing", data={"path": "/kulturskolan/x/",
+                                  "referrer": "https://www.orebro.se/kulturskolan/sok/?q=mitt+namn"})
+    assert store.missing_summaries()[0].referrer == "https://www.orebro.se/kulturskolan/sok/"
+
+
+def test_health(client, store):
+    r = client.get("/health")
+    assert r.status_code == 200
+    assert r.json() == {"ok": True, "store": store.kind}
+
+
+def test_health_reports_a_broken_store(client, store):
+    store.close()
+    r = client.get("/health")
+    assert r.status_code == 503
+    assert r.json()["ok"] is False
+
+
+def test_no_cookies_and_no_caching(client):
+    r = client.post("/feedback", data={"page": PAGE, "useful": "ja"})
+    assert "set-cookie" not in r.headers
+    assert r.headers["cache-control"] == "no-store"
+
+
+def test_cors_allows_a_configured_site_origin(client):
+    r = client.post("/feedback", data={"page": PAGE, "useful": "ja"},
+                    headers={**JSON, "Origin": "https://www.orebro.se"})
+    assert r.headers["access-control-allow-origin"] == "https://www.orebro.se"
+
+
+def test_cors_preflight_for_a_configured_origin(client):
+    r = client.options("/feedback", headers={"Origin": "https://wadkoping.example.se",
+                                             "Access-Control-Request-Method": "POST",
+                                             "Access-Control-Request-Headers": "content-type"})
+    assert r.status_code == 200
+    assert r.headers["access-control-allow-origin"] == "https://wadkoping.example.se"
+
+
+def test_cors_preflight_refused_for_another_origin(client):
+    r = client.options("/feedback", headers={"Origin": "https://evil.example",
+                                             "Access-Control-Request-Method": "POST"})
+    assert r.status_code == 400
+    assert "access-control-allow-origin" not in r.headers
+
+
+def test_get_on_a_post_endpoint_is_405(client):
+    assert client.get("/feedback").status_code == 405
