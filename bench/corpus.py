@@ -193,26 +193,25 @@ def slugify(text: str) -> str:
 
 def body(rng: random.Random, page: Page, titles: dict[str, str]) -> str:
     """300-1,500 words: paragraphs, ## headings, lists, and the page's links spread through."""
-    target = rng.randint(300, 1500)
+    target = rng.randint(300, 1250)  # the last blocks and "Se även" may add up to ~250
     links = [(titles[rel], os.path.relpath(rel, page.folder or ".").replace(os.sep, "/"))
              for rel in page.links]
     blocks: list[str] = []
     words = 0
     while words < target:
+        new = []
         if blocks and rng.random() < 0.25:
-            heading = _sentence(rng, 2, 5).rstrip(".")
-            blocks.append(f"## {heading}")
-            words += len(heading.split())
+            new.append("## " + _sentence(rng, 2, 5).rstrip("."))
         if rng.random() < 0.2:
             items = [_sentence(rng, 3, 9).rstrip(".") for _ in range(rng.randint(3, 6))]
-            blocks.append("\n".join(f"- {item}" for item in items))
-            words += sum(len(i.split()) for i in items)
+            new.append("\n".join(f"- {item}" for item in items))
         sentences = [_sentence(rng, 6, 16) for _ in range(rng.randint(3, 6))]
         if links and rng.random() < 0.5:
             text, href = links.pop()
             sentences.insert(rng.randrange(len(sentences) + 1), f"Läs mer om [{text}]({href}).")
-        blocks.append(" ".join(sentences))
-        words += sum(len(s.split()) for s in sentences)
+        new.append(" ".join(sentences))
+        words += sum(len(b.split()) for b in new)
+        blocks += new
     if links:
         blocks.append("## Se även\n\n" + "\n".join(f"- [{t}]({h})" for t, h in links))
     return "\n\n".join(blocks) + "\n"

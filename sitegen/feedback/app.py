@@ -128,7 +128,7 @@ async def handle(service: Service, request: Request, kind: str) -> Response:
         if wait is not None:
             raise RateLimited(wait)
         fields = await read_fields(request, service.limits)
-        item = validate(kind, fields, service)
+        item = validate(kind, fields, service, sent_from(request))
         await run_in_threadpool(save, service.store, kind, item)
     except RateLimited as exc:
         return refusal(request, service, 429, "rate_limited", "too many posts; try again later",
@@ -193,10 +193,15 @@ async def parse_multipart(request: Request, body: bytes, limits: Limits) -> dict
     return inputs.collect_fields(pairs, limits)
 
 
-def validate(kind: str, fields: dict, service: Service):
+def sent_from(request: Request) -> str | None:
+    origin = request.headers.get("origin")
+    return normalise_origin(origin) if origin and origin != "null" else None
+
+
+def validate(kind: str, fields: dict, service: Service, origin: str | None):
     check = {"feedback": inputs.check_feedback, "comments": inputs.check_comment,
              "missing": inputs.check_missing}[kind]
-    return check(fields, service.sites, service.limits)
+    return check(fields, service.sites, service.limits, origin)
 
 
 def save(store: Store, kind: str, item) -> int:

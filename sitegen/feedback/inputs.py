@@ -138,17 +138,19 @@ def check_honeypot(fields: dict) -> None:
         raise BadInput(400, "honeypot", "the field 'website' must be left empty")
 
 
-def page_field(fields: dict, sites: SiteIndex, key: str, limit: int) -> tuple[Site, str]:
+def page_field(fields: dict, sites: SiteIndex, key: str, limit: int,
+               sent_from: str | None) -> tuple[Site, str]:
     value = text_field(fields, key, limit)
-    found = sites.resolve(value)
+    found = sites.resolve(value, sent_from)
     if found is None:
         raise BadInput(422, "unknown_page", f"the '{key}' is not a page of a site served here")
     return found
 
 
-def check_feedback(fields: dict, sites: SiteIndex, limits: Limits) -> FeedbackIn:
+def check_feedback(fields: dict, sites: SiteIndex, limits: Limits,
+                   sent_from: str | None = None) -> FeedbackIn:
     check_honeypot(fields)
-    site, page = page_field(fields, sites, "page", limits.page)
+    site, page = page_field(fields, sites, "page", limits.page, sent_from)
     useful = text_field(fields, "useful", 3).lower()
     if useful not in ("ja", "nej"):
         raise BadInput(422, "bad_choice", "the field 'useful' must be 'ja' or 'nej'")
@@ -156,17 +158,19 @@ def check_feedback(fields: dict, sites: SiteIndex, limits: Limits) -> FeedbackIn
     return FeedbackIn(site, page, useful == "ja", comment)
 
 
-def check_comment(fields: dict, sites: SiteIndex, limits: Limits) -> CommentIn:
+def check_comment(fields: dict, sites: SiteIndex, limits: Limits,
+                  sent_from: str | None = None) -> CommentIn:
     check_honeypot(fields)
-    site, page = page_field(fields, sites, "page", limits.page)
+    site, page = page_field(fields, sites, "page", limits.page, sent_from)
     name = text_field(fields, "name", limits.name)
     text = text_field(fields, "text", limits.text)
     return CommentIn(site, page, name, text)
 
 
-def check_missing(fields: dict, sites: SiteIndex, limits: Limits) -> MissingIn:
+def check_missing(fields: dict, sites: SiteIndex, limits: Limits,
+                  sent_from: str | None = None) -> MissingIn:
     check_honeypot(fields)
-    site, path = page_field(fields, sites, "path", limits.path)
+    site, path = page_field(fields, sites, "path", limits.path, sent_from)
     referrer = text_field(fields, "referrer", limits.referrer, required=False)
     return MissingIn(site, path, strip_query(referrer))
 

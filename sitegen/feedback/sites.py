@@ -39,15 +39,20 @@ class SiteIndex:
                            or origin in self.extra_origins)]
         return max(candidates, key=lambda s: len(s.prefix), default=None)
 
-    def resolve(self, value: str) -> tuple[Site, str] | None:
-        """A page as a full URL or a path -> (site, path), or None when not ours."""
+    def resolve(self, value: str, sent_from: str | None = None) -> tuple[Site, str] | None:
+        """A page as a full URL or a path -> (site, path), or None when not ours.
+
+        A plain path is looked up on the origin the post came from (``sent_from``,
+        the Origin header) when that is a site's origin: ``/om/`` on one host is
+        not ``/om/`` on another.
+        """
         parts = urlsplit(value)
         if parts.scheme or parts.netloc:
             if parts.scheme not in ("http", "https") or not parts.netloc:
                 return None
             origin = normalise_origin(f"{parts.scheme}://{parts.netloc}")
         elif value.startswith("/") and not value.startswith("//"):
-            origin = None
+            origin = sent_from if sent_from in {s.origin for s in self.sites} else None
         else:
             return None
         path = parts.path
