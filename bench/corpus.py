@@ -200,7 +200,7 @@ def body(rng: random.Random, page: Page, titles: dict[str, str]) -> str:
     words = 0
     while words < target:
         new = []
-        if blocks and rng.random() < 0.25:
+        if blocks and (rng.random() < 0.25 or len(blocks) == 1):  # every page has a heading
             new.append("## " + _sentence(rng, 2, 5).rstrip("."))
         if rng.random() < 0.2:
             items = [_sentence(rng, 3, 9).rstrip(".") for _ in range(rng.randint(3, 6))]

@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen import checks, data, output, sources, tree
+from sitegen import checks, data, images, output, sources, tree
 from sitegen.config import SiteConfig, find_sites, load_site_config
 from sitegen.features import FEATURES
 from sitegen.markdown import BodyRenderer
@@ -88,6 +88,7 @@ def prepare_site(site_dir: Path, options: BuildOptions, problems: Problems) -> S
             build.files[page.file_path()] = html
     for rel, url in site.assets.items():
         build.files[url] = site_dir / rel
+    build.files.update(images.derived_files(site, problems))  # the resized copies <picture> uses
     for rel, path in theme.static_files().items():
         build.files[f"assets/{rel}"] = path
     for feature in _features("files"):
@@ -103,7 +104,7 @@ def run(options: BuildOptions) -> int:
     """Build (or check) the chosen sites; print problems; return the exit status."""
     if options.now is None:
         options.now = default_now()
-    problems = Problems(strict=options.check_only)
+    problems = Problems(strict=options.check_only, root=options.content.resolve().parent)
     builds = []
     for site_dir in find_sites(options.content, options.sites, problems):
         build = prepare_site(site_dir, options, problems)

@@ -73,14 +73,15 @@ def load_site_config(content_dir: Path, problems: Problems) -> SiteConfig | None
     if data is None:
         problems.error(path, 1, "site.yaml is empty: 'title' and 'base_url' are required")
         return None
-    before = len(problems.errors)
+    # Bad keys are reported and left out; the pages are still checked in the same run.
     values = validate(data, SITE_SCHEMA, path, problems)
     if "base_url" in values:
         parts = urlsplit(values["base_url"])
         if parts.scheme not in ("http", "https") or not parts.netloc:
             problems.error(path, data.line_of("base_url"),
                            "'base_url' must be a full URL such as https://www.orebro.se/kulturskolan/")
-    if len(problems.errors) > before or "title" not in values or "base_url" not in values:
+            del values["base_url"]
+    if "title" not in values or "base_url" not in values:
         return None
     base_url = values["base_url"] if values["base_url"].endswith("/") else values["base_url"] + "/"
     feedback = values.get("feedback", {})

@@ -1,14 +1,207 @@
-"""Images in page bodies and page images: the one module that uses Pillow."""
+"""Images in page bodies and page images: the one module that uses Pillow.
+
+Every raster image of a site (JPEG, PNG, WebP) is resized to a few widths and saved
+as WebP plus its own format. The results live in a cache folder beside the content
+folder (``.sitegen-cache/images/<content hash>/``), so an unchanged image is never
+processed twice, and are copied into the site under ``assets/img/``. Templates and
+Markdown get a ``<picture>`` with ``srcset``, ``sizes``, ``width`` and ``height``, so the
+browser picks the smallest file that fits and reserves the space before it loads.
+"""
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
 from html import escape
+from pathlib import Path, PurePosixPath
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+# Widths offered to the browser; an image is never enlarged past its own width.
+WIDTHS = (320, 640, 960, 1280, 1920)
+# File suffix -> (Pillow format, suffix of the re-encoded original).
+FORMATS = {".jpg": ("JPEG", "jpg"), ".jpeg": ("JPEG", "jpg"), ".png": ("PNG", "png"), ".webp": ("WEBP", "webp")}
+QUALITY = 80
+CACHE_VERSION = 1  # bump when the output changes, so old cache entries are not reused
+# Body images fill the text column (42rem); cards are a third of the page on wide screens.
+BODY_SIZES = "(min-width: 44rem) 42rem, 100vw"
+CARD_SIZES = "(min-width: 64rem) 22rem, (min-width: 48rem) 45vw, 100vw"
+
+
+class ImageError(Exception):
+    """An image file that Pillow cannot read."""
+
+
+@dataclass
+class Renditions:
+    """What one processed image produced: its size and the files per width and format."""
+
+    digest: str
+    width: int
+    height: int
+    original: str                  # suffix of the re-encoded original format, e.g. "jpg"
+    widths: list[int]
+
+    def name(self, stem: str, width: int, suffix: str) -> str:
+        """Output path of one rendition, relative to the site."""
+        return f"assets/img/{self.digest[:12]}/{stem}-{width}.{suffix}"
+
+    def height_at(self, width: int) -> int:
+        return max(1, round(self.height * width / self.width))
+
+
+def cache_dir(site) -> Path:
+    """``.sitegen-cache/images`` beside the content folder (one per repository, ignored by git)."""
+    return site.config.content_dir.resolve().parent.parent / ".sitegen-cache" / "images"
+
+
+def is_processed(path: str | PurePosixPath) -> bool:
+    return PurePosixPath(str(path)).suffix.lower() in FORMATS
+
+
+def widths_for(width: int) -> list[int]:
+    chosen = [w for w in WIDTHS if w < width]
+    chosen.append(min(width, WIDTHS[-1]))
+    return chosen
+
+
+def process(source: Path, cache: Path) -> Renditions:
+    """Resize ``source`` into ``cache`` unless its content was processed before."""
+    stat = source.stat()
+    return _process(source.resolve(), cache, stat.st_mtime_ns, stat.st_size)
+
+
+# Cards show the same image on many pages; within one run, look each file up once.
+# The key holds mtime and size, so a file changed while serving is processed again.
+@functools.lru_cache(maxsize=4096)
+def _process(source: Path, cache: Path, mtime_ns: int, size: int) -> Renditions:
+    data = source.read_bytes()
+    digest = hashlib.sha256(data + f"v{CACHE_VERSION}".encode()).hexdigest()
+    folder = cache / digest
+    manifest = folder / "manifest.json"
+    if manifest.is_file():
+        return Renditions(**json.loads(manifest.read_text(encoding="utf-8")))
+    fmt, suffix = FORMATS[source.suffix.lower()]
+    try:
+        with Image.open(source) as opened:
+            image = ImageOps.exif_transpose(opened)  # phones store rotation in EXIF; apply it
+            image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        raise ImageError(f"cannot read the image: {exc}") from exc
+    renditions = Renditions(digest, image.width, image.height, suffix, widths_for(image.width))
+    cache.mkdir(parents=True, exist_ok=True)
+    # Write into a temporary folder and rename it: a half-written entry is never used.
+    work = Path(tempfile.mkdtemp(prefix=".tmp-", dir=cache))
+    for width in renditions.widths:
+        resized = image if width == image.width else image.resize(
+            (width, renditions.height_at(width)), Image.Resampling.LANCZOS)
+        _save(resized, work / f"{width}.webp", "WEBP")
+        if suffix != "webp":
+            _save(resized, work / f"{width}.{suffix}", fmt)
+    (work / "manifest.json").write_text(json.dumps(renditions.__dict__), encoding="utf-8")
+    try:
+        os.replace(work, folder)
+    except OSError:  # another build wrote the same entry first; theirs is as good as ours
+        _remove(work)
+    return renditions
+
+
+def _save(image: Image.Image, path: Path, fmt: str) -> None:
+    if fmt == "JPEG":
+        image.convert("RGB").save(path, "JPEG", quality=QUALITY, optimize=True, progressive=True)
+    elif fmt == "WEBP":
+        image.save(path, "WEBP", quality=QUALITY, method=4)
+    else:
+        image.save(path, fmt, optimize=True)
+
+
+def _remove(folder: Path) -> None:
+    for child in folder.iterdir():
+        child.unlink()
+    folder.rmdir()
+
+
+def _renditions(site, target: str) -> Renditions | None:
+    """The processed image for a site asset, or None when it is not a raster image we resize."""
+    if not is_processed(target):
+        return None
+    try:
+        return process(site.config.content_dir / target, cache_dir(site))
+    except (ImageError, OSError):
+        return None  # reported once, with the file's path, by derived_files()
+
+
+def picture_html(site, target: str, src: str, alt: str, classes: str = "", title: str = "",
+                 sizes: str = BODY_SIZES, lazy: bool = True) -> str:
+    """``<picture>`` for the site asset ``target``; a plain ``<img>`` when it cannot be resized."""
+    renditions = _renditions(site, target)
+    common = [f'alt="{escape(alt)}"']
+    if classes:
+        common.append(f'class="{escape(classes)}"')
+    if title:
+        common.append(f'title="{escape(title)}"')
+    common += ['loading="lazy"' if lazy else 'fetchpriority="high"', 'decoding="async"']
+    if renditions is None:
+        return f'<img src="{escape(src)}" {" ".join(common)}>'
+    stem = PurePosixPath(site.assets.get(target, target)).stem
+    prefix = site.config.path_prefix
+
+    def srcset(suffix: str) -> str:
+        return ", ".join(f"{prefix}{renditions.name(stem, w, suffix)} {w}w" for w in renditions.widths)
+
+    # Browsers without srcset get a middle size; width/height give the aspect ratio either way.
+    middle = min(renditions.widths, key=lambda w: abs(w - 960))
+    fallback = prefix + renditions.name(stem, middle, renditions.original)
+    sources = "" if renditions.original == "webp" else (
+        f'<source type="image/webp" srcset="{srcset("webp")}" sizes="{sizes}">')
+    img = (f'<img src="{fallback}" srcset="{srcset(renditions.original)}" sizes="{sizes}" '
+           f'width="{middle}" height="{renditions.height_at(middle)}" {" ".join(common)}>')
+    return f"<picture>{sources}{img}</picture>"
 
 
 def image_html(site, src: str, alt: str, asset_paths: dict, classes: str = "", title: str = "") -> str:
-    """HTML for one image; ``src`` is already a site URL when the image is local."""
-    attrs = [f'src="{escape(src)}"', f'alt="{escape(alt)}"', 'loading="lazy"', 'decoding="async"']
-    if classes:
-        attrs.append(f'class="{escape(classes)}"')
-    if title:
-        attrs.append(f'title="{escape(title)}"')
-    return f"<img {' '.join(attrs)}>"
+    """HTML for one Markdown image; ``src`` is already a site URL when the image is local.
+
+    ``asset_paths`` maps such URLs to the image's path in the site folder; other images
+    (full URLs) are left as they are.
+    """
+    target = asset_paths.get(src)
+    if target is None:
+        attrs = [f'src="{escape(src)}"', f'alt="{escape(alt)}"', 'loading="lazy"', 'decoding="async"']
+        if classes:
+            attrs.append(f'class="{escape(classes)}"')
+        if title:
+            attrs.append(f'title="{escape(title)}"')
+        return f"<img {' '.join(attrs)}>"
+    return picture_html(site, target, src, alt, classes, title)
+
+
+def card_html(site, target: str, src: str, alt: str) -> str:
+    """The image of a navigation card (below the fold on every page, so loaded lazily)."""
+    return picture_html(site, target, src, alt, classes="card-image", sizes=CARD_SIZES)
+
+
+def derived_files(site, problems) -> dict[str, Path]:
+    """Every rendition of the site's raster images: output path -> cached file.
+
+    An image Pillow cannot read is a Problem at that file; the page keeps a plain ``<img>``.
+    """
+    files: dict[str, Path] = {}
+    cache = cache_dir(site)
+    for target, output in sorted(site.assets.items()):
+        if not is_processed(target):
+            continue
+        try:
+            renditions = process(site.config.content_dir / target, cache)
+        except (ImageError, OSError) as exc:
+            problems.error(site.config.content_dir / target, 0, f"{exc}; save it again as JPEG or PNG")
+            continue
+        stem = PurePosixPath(output).stem
+        folder = cache / renditions.digest
+        for width in renditions.widths:
+            for suffix in {"webp", renditions.original}:
+                files[renditions.name(stem, width, suffix)] = folder / f"{width}.{suffix}"
+    return files

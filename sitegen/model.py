@@ -26,6 +26,7 @@ class Page:
     source: Path | None = None        # None for pages a feature generates
     rel: str = ""                     # source path relative to the site folder
     lines: dict = field(default_factory=dict)   # front matter key -> line
+    item_lines: dict = field(default_factory=dict)  # list key -> line of each item
     body: str = ""
     body_line: int = 1
     is_section: bool = False
@@ -76,6 +77,11 @@ class Page:
 
     def line_of(self, key: str) -> int:
         return self.lines.get(key, 1)
+
+    def line_of_item(self, key: str, index: int) -> int:
+        """Line of item ``index`` of a list in the front matter (``related``, ``aliases``)."""
+        items = self.item_lines.get(key, [])
+        return items[index] if index < len(items) else self.line_of(key)
 
     def ancestors(self) -> list["Page"]:
         chain = []

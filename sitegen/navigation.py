@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sitegen import images
 from sitegen.model import Page, Site
 
 
@@ -22,6 +23,7 @@ class Card:
     image: str = ""
     image_alt: str = ""
     date: object = None
+    picture: str = ""      # the image as responsive <picture> HTML (images.card_html)
 
 
 def main_menu(site: Site) -> list[Page]:
@@ -48,12 +50,14 @@ def breadcrumbs(site: Site, page: Page) -> list[Link]:
 
 def card(site: Site, page: Page) -> Card:
     image = page.meta.get("image", "")
+    alt = page.meta.get("image_alt", "")
+    picture = ""
     if image and page.rel:
         from posixpath import dirname, join, normpath
         target = normpath(join(dirname(page.rel), image))
         image = site.href(site.assets[target]) if target in site.assets else ""
-    return Card(page.nav_title, site.href(page), page.ingress, image, page.meta.get("image_alt", ""),
-                page.date)
+        picture = images.card_html(site, target, image, alt) if image else ""
+    return Card(page.nav_title, site.href(page), page.ingress, image, alt, page.date, picture)
 
 
 def cards(site: Site, pages: list[Page]) -> list[Card]:

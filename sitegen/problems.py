@@ -22,13 +22,20 @@ class Problem:
         return f"{where}: {self.severity}: {self.message}"
 
 
-def display_path(path: Path | str) -> str:
-    """Path as the user should read it: relative to the working directory when below it."""
+def display_path(path: Path | str, root: Path | None = None) -> str:
+    """Path as the user should read it: relative to the working directory when below it,
+    else relative to the repository (the folder that holds the content folder)."""
     p = Path(path)
-    try:
-        return p.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except (ValueError, OSError):
-        return p.as_posix() if not p.is_absolute() else os.path.relpath(p)
+    if not p.is_absolute():
+        return p.as_posix()
+    for base in (Path.cwd(), root):
+        if base is None:
+            continue
+        try:
+            return p.resolve().relative_to(base.resolve()).as_posix()
+        except (ValueError, OSError):
+            continue
+    return os.path.relpath(p)
 
 
 @dataclass
@@ -37,13 +44,14 @@ class Problems:
 
     items: list[Problem] = field(default_factory=list)
     strict: bool = False
+    root: Path | None = None  # the repository, for paths outside the working directory
 
     def error(self, path: Path | str, line: int | None, message: str) -> None:
-        self.items.append(Problem(display_path(path), line or 0, message, "error"))
+        self.items.append(Problem(display_path(path, self.root), line or 0, message, "error"))
 
     def warning(self, path: Path | str, line: int | None, message: str) -> None:
         severity = "error" if self.strict else "warning"
-        self.items.append(Problem(display_path(path), line or 0, message, severity))
+        self.items.append(Problem(display_path(path, self.root), line or 0, message, severity))
 
     def extend(self, other: "Problems") -> None:
         self.items.extend(other.items)

@@ -10,6 +10,7 @@ from sitegen.problems import Problems
 from sitegen.schema import PAGE_TYPES, all_front_matter_keys, front_matter_schema, validate
 from sitegen.slugs import slugify, split_date_prefix
 from sitegen.sources import Asset, SourceFile
+from sitegen.yamlload import MarkedList
 
 REQUIRED_BY_TYPE = {"news": ("date",), "blog": ("date",), "event": ("start",)}
 
@@ -114,8 +115,12 @@ def make_page(source: SourceFile, cascades: dict, problems: Problems) -> Page | 
         if key not in meta:
             problems.error(source.path, source.meta.line, f"'{key}' is required for type '{page_type}'")
     return Page(url=url, meta=meta, source=source.path, rel=source.rel.as_posix(),
-                lines=dict(source.meta.lines), body=source.body, body_line=source.body_line,
+                lines=dict(source.meta.lines), item_lines=_item_lines(source.meta), body=source.body, body_line=source.body_line,
                 is_section=source.rel.stem == "index")
+
+
+def _item_lines(meta) -> dict:
+    return {key: list(value.lines) for key, value in meta.items() if isinstance(value, MarkedList)}
 
 
 def _visible(page: Page, now: dt.datetime, drafts: bool) -> bool:

@@ -71,8 +71,29 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> MarkedList:
     return result
 
 
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode):
+    # PyYAML raises a bare ValueError for 2026-13-01; report it at its line instead.
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        raise YamlError(_line(loader, node), f"'{node.value}' is not a valid date (YYYY-MM-DD)") from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str, line_offset: int) -> YamlError:
+    """The line an editor should look at: where the broken construct started when the
+    parser only noticed at the end of the text (an unclosed bracket or quote)."""
+    mark = exc.problem_mark or exc.context_mark
+    last_line = max(text.count("\n"), 1)
+    if exc.context_mark and (mark is None or mark.line >= last_line):
+        mark = exc.context_mark
+    line = (mark.line + 1 + line_offset) if mark else line_offset + 1
+    problem = (exc.problem or exc.context or "").replace("'<stream end>'", "the end")
+    return YamlError(line, f"invalid YAML: {problem}")
 
 
 def load(text: str, line_offset: int = 0):
@@ -87,9 +108,7 @@ def load(text: str, line_offset: int = 0):
     except YamlError:
         raise
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 + line_offset) if mark else line_offset + 1
-        raise YamlError(line, f"invalid YAML: {exc.problem or exc.context}") from None
+        raise _syntax_error(exc, text, line_offset) from None
     except yaml.YAMLError as exc:
         raise YamlError(line_offset + 1, f"invalid YAML: {exc}") from None
     finally:

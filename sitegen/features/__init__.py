@@ -17,6 +17,7 @@ FEATURES = [
     "sitegen.features.contact",
     "sitegen.features.social",
     "sitegen.features.search",
+    "sitegen.features.search_index",
     "sitegen.features.feeds",
     "sitegen.features.redirects",
     "sitegen.features.sitemap",

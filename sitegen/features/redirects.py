@@ -39,7 +39,7 @@ def collect(build) -> tuple[list[tuple[str, str, str]], list[str]]:
     own_urls = {site.href(p) for p in site.pages}
     for page in site.pages:
         for index, alias in enumerate(page.meta.get("aliases", [])):
-            line = page.line_of("aliases") + index + (0 if len(page.meta["aliases"]) == 1 else 1)
+            line = page.line_of_item("aliases", index)
             target = _alias_target(alias, host)
             if target is None:
                 problems.error(page.source, line, f"alias '{alias}' must start with '/' or be a full "

@@ -151,7 +151,7 @@ def check_feedback(fields: dict, sites: SiteIndex, limits: Limits,
                    sent_from: str | None = None) -> FeedbackIn:
     check_honeypot(fields)
     site, page = page_field(fields, sites, "page", limits.page, sent_from)
-    useful = text_field(fields, "useful", 3).lower()
+    useful = text_field(fields, "useful", limits.page).lower()
     if useful not in ("ja", "nej"):
         raise BadInput(422, "bad_choice", "the field 'useful' must be 'ja' or 'nej'")
     comment = text_field(fields, "comment", limits.comment, required=False)

@@ -7,24 +7,16 @@ the specification.
 from __future__ import annotations
 
 import re
-import unicodedata
 import xml.etree.ElementTree as ET
 from difflib import SequenceMatcher
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from sitegen.slugs import slugify, split_date_prefix
+
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
-TRANSLIT = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u", "æ": "ae",
-                          "ø": "o", "ß": "ss"})
 # Below this similarity a suggestion would mislead more than help.
 MIN_SCORE = 0.6
-
-
-def slugify(text: str) -> str:
-    text = unicodedata.normalize("NFC", text).lower().translate(TRANSLIT)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
 def pages_from_sitemap(sitemap: Path) -> list[str]:
@@ -44,7 +36,7 @@ def pages_from_content(content_dir: Path, prefix: str) -> list[str]:
     for md in sorted(content_dir.rglob("*.md")):
         rel = md.relative_to(content_dir)
         parts = [slugify(p) for p in rel.parent.parts]
-        stem = DATE_PREFIX.sub("", md.stem)
+        stem = split_date_prefix(md.stem)[1]
         if stem not in ("index", "_index"):
             parts.append(slugify(stem))
         if all(parts):

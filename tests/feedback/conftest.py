@@ -168,6 +168,12 @@ def client(service):
 
 
 @pytest.fixture
+def client_for():
+    """A client for a service built by the test itself."""
+    return make_client
+
+
+@pytest.fixture
 def new_client(service):
     """Another visitor (another address), for tests that post more than the limit allows."""
     return lambda address: make_client(service, address)

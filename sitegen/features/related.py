@@ -1,0 +1,64 @@
+"""``related`` of news items: the pages on which a news item is also shown.
+
+Items are relative ``.md`` paths, resolved like links in Markdown; a missing target is
+an error at the line of that list item.
+"""
+from __future__ import annotations
+
+import posixpath
+
+from sitegen.markdown import _local_target  # the one rule for relative paths in content
+from sitegen.model import Page, Site
+from sitegen.problems import Problems
+
+
+def item_lines(page: Page, count: int) -> list[int]:
+    """Line of each item of ``related``: the key's line for ``[a, b]``, else the '- ' lines below it."""
+    key_line = page.line_of("related")
+    try:
+        lines = page.source.read_text(encoding="utf-8").split("\n") if page.source else []
+    except OSError:
+        lines = []
+    if key_line > len(lines) or lines[key_line - 1].split(":", 1)[-1].strip():
+        return [key_line] * count
+    found = []
+    for number in range(key_line + 1, len(lines) + 1):
+        stripped = lines[number - 1].strip()
+        if stripped.startswith("-"):
+            found.append(number)
+        elif stripped and not stripped.startswith("#") and not lines[number - 1][:1].isspace():
+            break  # the next key: the list has ended
+    return (found + [key_line] * count)[:count]
+
+
+def resolve(site: Site, page: Page, problems: Problems) -> list[Page]:
+    """The pages ``related`` names; each unresolvable item is reported at its own line."""
+    items = page.meta.get("related", [])
+    targets = []
+    for item, line in zip(items, item_lines(page, len(items))):
+        target = _local_target(page, item.strip())
+        if target is None or not target.endswith(".md"):
+            problems.error(page.source, line, f"'related' item '{item}' must be a relative path to "
+                                              "a Markdown file, such as ../om-oss/lokaler.md")
+            continue
+        linked = site.by_source.get(target) or site.by_source.get(posixpath.join(target[:-3], "index.md"))
+        if linked is not None:
+            targets.append(linked)
+        elif target in site.hidden:
+            problems.warning(page.source, line, f"'related' page '{item}' is a draft or not yet published")
+        else:
+            problems.error(page.source, line, f"'related' names a missing page '{item}'")
+    return targets
+
+
+def attach(site: Site, news: list[Page], listed: set[int], problems: Problems) -> None:
+    """Check every item's ``related``; show the listed (not expired) ones on the pages they name.
+
+    ``news`` is newest first, so each page lists its related news newest first.
+    """
+    for item in news:
+        for target in resolve(site, item, problems):
+            if id(item) in listed and target is not item:
+                shown = target.extra.setdefault("related_news", [])
+                if item not in shown:
+                    shown.append(item)

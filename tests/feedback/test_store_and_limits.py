@@ -1,0 +1,137 @@
+"""The data-access layer (on SQLite and PostgreSQL) and the abuse limits."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from sitegen.feedback.limits import ClientHasher, RateLimiter
+from sitegen.feedback.store import Store, StoreError
+
+T0 = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+
+
+def test_summaries_count_yes_and_keep_latest_comments(store):
+    for i, (useful, comment) in enumerate([(True, ""), (False, "a"), (False, "b"),
+                                           (False, "c"), (True, "d")]):
+        store.add_feedback("kulturskolan", "/kulturskolan/om/", useful, comment,
+                           now=T0 + timedelta(minutes=i))
+    [page] = store.page_summaries(latest=3)
+    assert (page.yes, page.total) == (2, 5)
+    assert [c for _, c in page.latest] == ["d", "c", "b"]
+
+
+def test_summaries_since(store):
+    store.add_feedback("kulturskolan", "/kulturskolan/om/", True, now=T0)
+    store.add_feedback("kulturskolan", "/kulturskolan/om/", False, now=T0 + timedelta(days=10))
+    [page] = store.page_summaries(since=T0 + timedelta(days=5))
+    assert page.total == 1
+
+
+def test_missing_summaries_most_hit_first(store):
+    for path, n in (("/kulturskolan/a/", 1), ("/kulturskolan/b/", 3)):
+        for i in range(n):
+            store.add_missing("kulturskolan", path, f"https://www.orebro.se/r{i}",
+                              now=T0 + timedelta(minutes=i))
+    rows = store.missing_summaries()
+    assert [(r.path, r.hits) for r in rows] == [("/kulturskolan/b/", 3), ("/kulturskolan/a/", 1)]
+    assert rows[0].referrer == "https://www.orebro.se/r2"
+
+
+def test_moderation_status(store):
+    first = store.add_comment("kulturskolan", "/kulturskolan/blogg/x/", "Anna", "Hej")
+    second = store.add_comment("kulturskolan", "/kulturskolan/blogg/x/", "Bo", "Spam")
+    assert store.set_comment_status([first], "approved") == [first]
+    assert store.set_comment_status([second, 999], "rejected") == [second]
+    assert [c.name for c in store.comments(status="approved")] == ["Anna"]
+    assert [c.name for c in store.comments(status="pending")] == []
+
+
+def test_purge_keeps_recent_rows_and_approved_comments(store):
+    old, new = T0 - timedelta(days=400), T0
+    store.add_feedback("kulturskolan", "/kulturskolan/", True, now=old)
+    store.add_feedback("kulturskolan", "/kulturskolan/", True, now=new)
+    store.add_missing("kulturskolan", "/kulturskolan/x/", now=old)
+    kept = store.add_comment("kulturskolan", "/kulturskolan/", "A", "publicerad", now=old)
+    store.add_comment("kulturskolan", "/kulturskolan/", "B", "väntar", now=old)
+    store.set_comment_status([kept], "approved")
+    counts = store.purge(T0 - timedelta(days=365))
+    assert counts == {"feedback": 1, "missing": 1, "comments": 1}
+    assert store.count("feedback") == 1
+    assert [c.text for c in store.comments()] == ["publicerad"]
+
+
+def test_reopening_keeps_the_data(db_target):
+    first = Store(db_target)
+    first.add_feedback("kulturskolan", "/kulturskolan/", True)
+    first.close()
+    again = Store(db_target)
+    assert again.count("feedback") == 1
+    again.close()
+
+
+def test_sqlite_uses_wal(tmp_path):
+    store = Store(str(tmp_path / "f.sqlite3"))
+    store.add_feedback("kulturskolan", "/kulturskolan/", True)
+    assert (tmp_path / "f.sqlite3-wal").exists()
+    store.close()
+
+
+def test_sqlite_in_a_missing_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(StoreError, match="does not exist"):
+        Store(str(tmp_path / "nope" / "f.sqlite3"))
+
+
+@pytest.mark.postgres
+def test_unreachable_postgres_is_a_clear_error():
+    with pytest.raises(StoreError, match="cannot connect to PostgreSQL"):
+        Store("postgresql://nobody@127.0.0.1:1/none")
+
+
+def test_client_keys_hide_the_address_and_rotate():
+    now = [0.0]
+    hasher = ClientHasher(rotate_seconds=86400, clock=lambda: now[0])
+    key = hasher.key("198.51.100.7")
+    assert "198.51.100.7" not in key and len(key) == 32
+    assert hasher.key("198.51.100.7") == key
+    assert hasher.key("198.51.100.8") != key
+    now[0] = 86400.0
+    assert hasher.key("198.51.100.7") != key
+
+
+def test_two_services_do_not_share_keys():
+    assert ClientHasher().key("198.51.100.7") != ClientHasher().key("198.51.100.7")
+
+
+def test_rate_limiter_window_slides():
+    now = [0.0]
+    limiter = RateLimiter(limit=2, window=60, clock=lambda: now[0])
+    assert limiter.hit("k") is None and limiter.hit("k") is None
+    assert limiter.hit("k") == pytest.approx(60)
+    now[0] = 61.0
+    assert limiter.hit("k") is None
+
+
+def test_rate_limiter_memory_is_bounded():
+    now = [0.0]
+    limiter = RateLimiter(limit=1, window=60, clock=lambda: now[0], max_keys=100)
+    for i in range(1000):
+        limiter.hit(f"k{i}")
+    assert len(limiter._hits) <= 100
+
+
+def test_rate_limit_zero_switches_it_off():
+    limiter = RateLimiter(limit=0)
+    assert all(limiter.hit("k") is None for _ in range(100))
+
+
+def test_no_client_address_reaches_the_database(tmp_path, sites, client_for):
+    from sitegen.feedback.app import Service
+
+    store = Store(str(tmp_path / "f.sqlite3"))
+    client = client_for(Service(store=store, sites=sites), "198.51.100.77")
+    client.post("/feedback", data={"page": "/kulturskolan/", "useful": "ja"})
+    store.close()
+    raw = b"".join(p.read_bytes() for p in tmp_path.glob("f.sqlite3*"))
+    assert b"198.51.100.77" not in raw
+    assert b"/kulturskolan/" in raw

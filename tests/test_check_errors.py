@@ -1,0 +1,77 @@
+"""`sitegen check` on a folder of broken files names every problem with file and line.
+
+One check run over tests/broken/; each expected problem is its own test case.
+"""
+import pytest
+
+from conftest import REPO, run_sitegen
+
+BROKEN = "tests/broken/trasig"
+
+EXPECTED = [
+    ("site.yaml", 3, "unknown key 'langauge' (did you mean 'language'?)"),
+    ("site.yaml", 4, "'menu_depth' must be a whole number, not 'två'"),
+    ("index.md", 6, "link to missing page 'finns-inte.md'"),
+    ("utan-front-matter.md", 1, "front matter missing"),
+    ("okand-nyckel.md", 4, "unknown key 'weigth' (did you mean 'weight'?)"),
+    ("fel-typ.md", 4, "'weight' must be a whole number, not 'tre'"),
+    ("fel-typ.md", 5, "'draft' must be true or false, not 'kanske'"),
+    ("fel-typ.md", 6, "'tags' must be a list of texts, not a mapping"),
+    ("utan-titel.md", 2, "'title' is required"),
+    ("trasig-yaml.md", 3, "invalid YAML"),
+    ("2026-11-01-fel-datum.md", 5, "'date' 2026-11-02 differs from the date 2026-11-01 in the file name"),
+    ("nyhet-utan-datum.md", 2, "'date' is required for type 'news'"),
+    ("okand-typ.md", 4, "'type' must be one of page, news, blog, event, not 'artikel'"),
+    ("bild.md", 4, "image 'saknas.jpg' not found"),
+    ("bild.md", 4, "'image_alt' missing"),
+    ("bild.md", 7, "image without alt text"),
+    ("bild.md", 9, "image 'finns-inte.png' not found"),
+    ("sektion/index.md", 5, "'expires' must come after 'publish'"),
+    ("sektion/dubblett.md", 1, "same URL '/trasig/sektion/dubblett/' as sektion/Dubblett.md"),
+    ("utan-ingress.md", 2, "'ingress' missing"),
+]
+
+
+@pytest.fixture(scope="module")
+def check_run():
+    return run_sitegen("check", "--content", "tests/broken", "--now", "2026-11-23T12:00")
+
+
+def test_check_fails_with_status_1(check_run):
+    assert check_run.status == 1
+
+
+def test_check_prints_no_traceback(check_run):
+    assert "Traceback" not in check_run.stderr
+
+
+def test_check_reports_every_problem_once(check_run):
+    lines = [line for line in check_run.stderr.splitlines() if ": error: " in line]
+    assert len(lines) == len(EXPECTED), "\n".join(lines)
+
+
+@pytest.mark.parametrize("file,line,message", EXPECTED, ids=[f"{f}:{n}" for f, n, _ in EXPECTED])
+def test_problem_is_named_with_file_and_line(check_run, file, line, message):
+    prefix = f"{BROKEN}/{file}:{line}: error: "
+    matching = [l for l in check_run.stderr.splitlines() if l.startswith(prefix) and message in l]
+    assert matching, f"no '{prefix}{message}' in:\n{check_run.stderr}"
+
+
+def test_check_writes_nothing(tmp_path):
+    run_sitegen("check", "--content", "tests/broken", "--out", str(tmp_path / "out"))
+    assert not (tmp_path / "out").exists()
+
+
+def test_build_of_broken_site_writes_nothing(tmp_path):
+    result = run_sitegen("build", "--content", str(REPO / "tests/broken"), "--out", str(tmp_path / "out"))
+    assert result.status == 1
+    assert "nothing was written" in result.stderr
+    assert not (tmp_path / "out" / "trasig").exists()
+
+
+def test_missing_ingress_is_only_a_warning_when_building(make_site, tmp_path):
+    content = make_site({"index.md": "---\ntitle: Start\n---\nText.\n"})
+    result = run_sitegen("build", "--content", str(content), "--out", str(tmp_path / "out"))
+    assert result.status == 0, result.stderr
+    assert "index.md:2: warning: 'ingress' missing" in result.stderr
+    assert (tmp_path / "out" / "demo" / "index.html").is_file()

@@ -1,0 +1,97 @@
+"""The model: URLs, cascade, order, drafts, publish/expires, the page tree."""
+import datetime as dt
+
+from conftest import page
+from sitegen import sources, tree
+from sitegen.config import load_site_config
+from sitegen.problems import Problems
+from sitegen.schema import STOCKHOLM
+
+NOW = dt.datetime(2026, 11, 23, 12, tzinfo=STOCKHOLM)
+
+
+def model(content, name="demo", drafts=False):
+    problems = Problems(root=content)
+    config = load_site_config(content / name, problems)
+    found, assets = sources.read_sources(content / name, problems)
+    site = tree.build_site(config, found, assets, NOW, drafts, problems)
+    return site, [p.format() for p in problems.items]
+
+
+def test_urls_follow_slugged_paths(make_site):
+    site, problems = model(make_site({
+        "index.md": page("Start"),
+        "Om oss/index.md": page("Om oss"),
+        "Om oss/Jämställd styrning.md": page("Jämställd styrning"),
+        "nyheter/2026-11-02-Ny skola.md": page("Ny skola", type="news"),
+    }))
+    assert problems == []
+    urls = sorted(p.url for p in site.pages)
+    assert urls == ["", "nyheter/", "nyheter/ny-skola/", "om-oss/", "om-oss/jamstalld-styrning/"]
+    assert site.href(site.page_at("om-oss/jamstalld-styrning/")) == "/demo/om-oss/jamstalld-styrning/"
+
+
+def test_date_in_file_name_becomes_the_date(make_site):
+    site, _ = model(make_site({"nyheter/2026-11-02-ny.md": page("Ny", type="news")}))
+    assert site.page_at("nyheter/ny/").date == dt.date(2026, 11, 2)
+
+
+def test_folder_without_index_gets_a_section_page(make_site):
+    site, _ = model(make_site({"index.md": page("Start"), "a/b.md": page("B")}))
+    section = site.page_at("a/")
+    assert section.is_section and section.title == "A"
+    assert site.page_at("a/b/").parent is section
+
+
+def test_siblings_order_by_weight_then_swedish_title(make_site):
+    site, _ = model(make_site({
+        "index.md": page("Start"),
+        "s/index.md": page("S"),
+        "s/o.md": page("Öppettider"),
+        "s/a.md": page("Avgifter"),
+        "s/z.md": page("Zoner"),
+        "s/w.md": page("Viktigast", weight=1),
+    }))
+    titles = [p.title for p in site.page_at("s/").children]
+    assert titles == ["Viktigast", "Avgifter", "Zoner", "Öppettider"]
+
+
+def test_cascade_sets_defaults_below_the_section(make_site):
+    site, problems = model(make_site({
+        "nyheter/index.md": "---\ntitle: Nyheter\ningress: x\ncascade:\n  type: news\n  category: servicenyhet\n---\n",
+        "nyheter/2026-01-01-a.md": page("A"),
+        "nyheter/2026-01-02-b.md": page("B", category="driftstorning"),
+    }))
+    assert problems == []
+    assert site.page_at("nyheter/").kind == "page"
+    assert site.page_at("nyheter/a/").kind == "news"
+    assert site.page_at("nyheter/a/").meta["category"] == "servicenyhet"
+    assert site.page_at("nyheter/b/").meta["category"] == "driftstorning"
+
+
+def test_unknown_cascade_key_is_an_error_at_its_line(make_site):
+    _, problems = model(make_site({"s/index.md": "---\ntitle: S\ncascade:\n  typ: news\n---\n"}))
+    assert problems == ["demo/s/index.md:4: error: unknown key 'cascade.typ' (did you mean 'cascade.type'?)"]
+
+
+def test_drafts_are_left_out_unless_asked_for(make_site):
+    content = make_site({"index.md": page("Start"), "utkast.md": page("Utkast", draft="true")})
+    assert model(content)[0].page_at("utkast/") is None
+    assert model(content, drafts=True)[0].page_at("utkast/") is not None
+
+
+def test_pages_before_publish_are_hidden(make_site):
+    site, _ = model(make_site({"snart.md": page("Snart", publish="2026-12-01"),
+                               "nu.md": page("Nu", publish="2026-11-01")}))
+    assert site.page_at("snart/") is None
+    assert site.page_at("nu/") is not None
+
+
+def test_expired_pages_are_kept_and_marked(make_site):
+    site, _ = model(make_site({"gammal.md": page("Gammal", expires="2026-11-01")}))
+    assert site.page_at("gammal/").expired
+
+
+def test_empty_slug_is_an_error(make_site):
+    _, problems = model(make_site({"!!!.md": page("Utropstecken")}))
+    assert any("gives an empty URL segment" in p for p in problems)
