@@ -230,6 +230,7 @@ TYPE_FIELDS: dict[str, dict[str, Field]] = {
         "rrule": Field("str"),
         "registration_url": Field("str"),
         "category": Field("str"),
+        "timezone": Field("str"),
     },
 }
 

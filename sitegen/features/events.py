@@ -1,0 +1,241 @@
+"""Events read from ``type: event`` pages, checked, and expanded into occurrences.
+
+Times are kept as aware date-times in the event's own zone (a ``ZoneInfo``), so a
+weekly 18:00 stays 18:00 on both sides of a daylight-saving change: dateutil's rrule
+keeps the wall clock and zoneinfo gives each date its own offset. All-day events use
+plain dates; their ``end`` is the last day (inclusive), as editors write it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dateutil.rrule import rrulestr
+
+from sitegen.model import Page
+from sitegen.problems import Problems
+from sitegen.schema import STOCKHOLM
+
+MAX_OCCURRENCES = 2000   # an unbounded daily rule since 1990 must not stall the build
+
+
+@dataclass(eq=False)
+class Event:
+    page: Page
+    start: dt.datetime | dt.date      # aware in ``tz``, or a date when all day
+    end: dt.datetime | dt.date | None
+    all_day: bool
+    tz: ZoneInfo
+    rrule: str = ""                   # RFC 5545 RRULE value without "RRULE:"
+    location: str = ""
+    category: str = ""
+    registration_url: str = ""
+    occurrences: list["Occurrence"] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return self.page.title
+
+    @property
+    def duration(self) -> dt.timedelta | None:
+        return self.end - self.start if self.end is not None else None
+
+    def upcoming(self, now: dt.datetime) -> list["Occurrence"]:
+        return [o for o in self.occurrences if not o.is_past(now)]
+
+    def is_past(self, now: dt.datetime) -> bool:
+        return all(o.is_past(now) for o in self.occurrences)
+
+
+@dataclass(frozen=True, eq=False)
+class Occurrence:
+    event: Event
+    start: dt.datetime | dt.date
+    end: dt.datetime | dt.date | None
+
+    @property
+    def all_day(self) -> bool:
+        return self.event.all_day
+
+    @property
+    def first_day(self) -> dt.date:
+        return self.start if self.all_day else self.start.date()
+
+    @property
+    def last_day(self) -> dt.date:
+        if self.end is None:
+            return self.first_day
+        return self.end if self.all_day else self.end.date()
+
+    @property
+    def same_day(self) -> bool:
+        return self.first_day == self.last_day
+
+    def ends_at(self) -> dt.datetime:
+        """The moment after which the occurrence is over."""
+        if self.all_day:
+            return dt.datetime.combine(self.last_day + dt.timedelta(days=1), dt.time(), tzinfo=self.event.tz)
+        return self.end or self.start
+
+    def is_past(self, now: dt.datetime) -> bool:
+        return self.ends_at() <= now
+
+    def sort_key(self):
+        start = (dt.datetime.combine(self.start, dt.time(), tzinfo=self.event.tz)
+                 if self.all_day else self.start)
+        return (start, self.event.page.url)
+
+    def in_month(self, year: int, month: int) -> bool:
+        first = dt.date(year, month, 1)
+        after = dt.date(year + month // 12, month % 12 + 1, 1)
+        return self.first_day < after and self.last_day >= first
+
+
+def read_events(pages: list[Page], horizon_end: dt.datetime, problems: Problems) -> list[Event]:
+    """Every good event among ``pages``, its occurrences expanded up to ``horizon_end``."""
+    events = []
+    for page in pages:
+        if page.kind != "event" or "start" not in page.meta:
+            continue  # a missing start is reported where the page is made
+        event = make_event(page, problems)
+        if event is not None:
+            event.occurrences = expand(event, horizon_end)
+            events.append(event)
+    return sorted(events, key=lambda e: (e.occurrences[0].sort_key() if e.occurrences else (horizon_end, ""),
+                                         e.page.url))
+
+
+def make_event(page: Page, problems: Problems) -> Event | None:
+    meta = page.meta
+    tz = _zone(page, problems)
+    if tz is None:
+        return None
+    all_day = bool(meta.get("all_day")) or not isinstance(meta["start"], dt.datetime)
+    start = _in_zone(meta["start"], tz, all_day)
+    end = _end(page, start, tz, all_day, problems)
+    if end is False:
+        return None
+    rule = ""
+    if meta.get("rrule"):
+        rule = check_rrule(meta["rrule"], start, all_day, tz)
+        if rule.startswith("!"):
+            problems.error(page.source, page.line_of("rrule"), rule[1:])
+            return None
+    return Event(page=page, start=start, end=end, all_day=all_day, tz=tz, rrule=rule,
+                 location=meta.get("location", ""), category=meta.get("category", ""),
+                 registration_url=meta.get("registration_url", ""))
+
+
+def _zone(page: Page, problems: Problems) -> ZoneInfo | None:
+    name = page.meta.get("timezone")
+    if not name:
+        return STOCKHOLM
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.error(page.source, page.line_of("timezone"),
+                       f"unknown time zone '{name}': use a name such as Europe/Stockholm or Europe/London")
+        return None
+
+
+def _in_zone(value, tz: ZoneInfo, all_day: bool):
+    """A front matter date-time in the event's zone; a date for all-day events.
+
+    The schema made times without offset Stockholm time; an event with its own
+    ``timezone`` reads those wall-clock times in that zone instead.
+    """
+    if not isinstance(value, dt.datetime):
+        return value
+    if value.tzinfo is STOCKHOLM:
+        value = value.replace(tzinfo=tz)
+    value = value.astimezone(tz)
+    return value.date() if all_day else value
+
+
+def _end(page: Page, start, tz: ZoneInfo, all_day: bool, problems: Problems):
+    """The checked end, None when not given, False after an error."""
+    raw = page.meta.get("end")
+    if raw is None:
+        return None
+    line = page.line_of("end")
+    if not all_day and not isinstance(raw, dt.datetime):
+        problems.error(page.source, line, "'end' needs a time like 'start' (e.g. 2026-12-10 20:00), "
+                                          "or set 'all_day: true'")
+        return False
+    end = _in_zone(raw, tz, all_day)
+    if end < start:
+        problems.error(page.source, line, f"'end' ({end.isoformat()}) is before 'start' ({start.isoformat()})")
+        return False
+    return end
+
+
+def check_rrule(text: str, start, all_day: bool, tz: ZoneInfo) -> str:
+    """The rule as an RFC 5545 RRULE value, or "!message" when it is not valid.
+
+    An UNTIL given as a plain date (as editors write it) is made what RFC 5545
+    requires: a date for all-day events, else the end of that day in UTC.
+    """
+    value = text.strip()
+    if value.upper().startswith("RRULE:"):
+        value = value[6:]
+    parts = []
+    for part in value.split(";"):
+        key, sep, val = part.partition("=")
+        if not sep or not key.strip() or not val.strip():
+            return f"!invalid 'rrule': '{part}' is not NAME=VALUE (e.g. FREQ=WEEKLY;COUNT=10)"
+        key, val = key.strip().upper(), val.strip().upper()
+        if key == "UNTIL":
+            val = _until(val, all_day, tz)
+            if val is None:
+                return "!invalid 'rrule': UNTIL must be a date such as 20261231"
+        parts.append(f"{key}={val}")
+    rule = ";".join(parts)
+    if not any(p.startswith("FREQ=") for p in parts):
+        return "!invalid 'rrule': FREQ is missing (e.g. FREQ=WEEKLY)"
+    try:
+        rrulestr(rule, dtstart=_rule_start(start, all_day))
+    except (ValueError, TypeError) as exc:
+        return f"!invalid 'rrule': {exc}"
+    return rule
+
+
+def _until(value: str, all_day: bool, tz: ZoneInfo) -> str | None:
+    try:
+        if "T" not in value:
+            day = dt.datetime.strptime(value, "%Y%m%d").date()
+            if all_day:
+                return value
+            last = dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=tz).astimezone(dt.timezone.utc)
+            return last.strftime("%Y%m%dT%H%M%SZ")
+        moment = dt.datetime.strptime(value.rstrip("Z"), "%Y%m%dT%H%M%S")
+    except ValueError:
+        return None
+    if all_day:
+        return moment.strftime("%Y%m%d")
+    if not value.endswith("Z"):
+        moment = moment.replace(tzinfo=tz).astimezone(dt.timezone.utc)
+    return moment.strftime("%Y%m%dT%H%M%SZ")
+
+
+def _rule_start(start, all_day: bool) -> dt.datetime:
+    return dt.datetime.combine(start, dt.time()) if all_day else start
+
+
+def expand(event: Event, horizon_end: dt.datetime) -> list[Occurrence]:
+    """Every occurrence that starts before ``horizon_end``; DTSTART always counts (RFC 5545)."""
+    duration = event.duration
+    if not event.rrule:
+        return [Occurrence(event, event.start, event.end)]
+    dtstart = _rule_start(event.start, event.all_day)
+    limit = horizon_end.astimezone(event.tz)
+    if event.all_day:
+        limit = limit.replace(tzinfo=None)
+    starts = []
+    for moment in rrulestr(event.rrule, dtstart=dtstart):
+        if moment >= limit or len(starts) >= MAX_OCCURRENCES:
+            break
+        starts.append(moment.date() if event.all_day else moment)
+    if not starts or starts[0] != event.start:
+        starts.insert(0, event.start)
+    return [Occurrence(event, s, s + duration if duration is not None else None) for s in starts]

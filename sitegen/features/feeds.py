@@ -1,0 +1,66 @@
+"""RSS 2.0 and Atom feeds of what news and blog registered (``site.root.extra["feeds"]``).
+
+Every link is absolute, the ingress is the summary, dates carry their time zone, and the
+feed's own dates come from its items, so the same content always gives the same file.
+"""
+from __future__ import annotations
+
+from feedgen.entry import FeedEntry
+from feedgen.feed import FeedGenerator
+
+from sitegen.features.newslib import FeedSpec, category_of
+from sitegen.model import Page, Site, as_datetime
+
+PHASE = "files"
+
+
+def run(build) -> None:
+    site = build.site
+    for spec in site.root.extra.get("feeds", []):
+        generator = make_feed(site, spec, build.theme.strings)
+        build.files[spec.rss] = generator.rss_str(pretty=True)
+        build.files[spec.atom] = generator.atom_str(pretty=True)
+
+
+def _updated(page: Page):
+    return as_datetime(page.meta.get("updated")) or as_datetime(page.date)
+
+
+def make_feed(site: Site, spec: FeedSpec, strings: dict) -> FeedGenerator:
+    config = site.config
+    fg = FeedGenerator()
+    fg.id(site.absolute_url(spec.link))
+    fg.title(spec.title)
+    fg.subtitle(spec.description)       # also the RSS <description>
+    fg.link(href=site.absolute_url(spec.link), rel="alternate")
+    fg.link(href=site.absolute_url(spec.atom), rel="self")
+    fg.language(config.language)
+    fg.author({"name": config.organization or config.title})
+    fg.generator("sitegen")
+    newest = max((_updated(p) for p in spec.items), default=None) or site.now
+    fg.updated(newest)
+    fg.lastBuildDate(newest)
+    for page in spec.items:
+        fg.add_entry(_entry(site, page, strings), order="append")
+    return fg
+
+
+def _entry(site: Site, page: Page, strings: dict) -> FeedEntry:
+    entry = FeedEntry()
+    url = site.absolute_url(page)
+    entry.id(url)
+    entry.guid(url, permalink=True)
+    entry.title(page.title)
+    entry.link(href=url)
+    entry.summary(page.ingress or page.title)
+    entry.description(page.ingress or page.title)
+    entry.published(as_datetime(page.date))
+    entry.updated(_updated(page))
+    if page.kind == "news":
+        category = category_of(page)
+        entry.category(term=category, label=str(strings.get(f"news_label_{category}", category)))
+    for tag in page.tags:
+        entry.category(term=tag)
+    if page.meta.get("author"):
+        entry.author({"name": page.meta["author"]})
+    return entry

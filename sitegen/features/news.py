@@ -1,0 +1,251 @@
+"""News: the archive (paginated, filterable by category, year and tag as real pages), the
+start page's three news blocks, related news on other pages, and data for each item's page.
+
+The archive lives at the folder that holds the news (``news.folder`` in site.yaml, else the
+folder with most news items, else ``nyheter/``). Filter pages have their own URLs so they
+work without JavaScript: ``kategori/<category>/``, ``<year>/``, ``tagg/<tag>/``, each
+paginated with ``sida/<n>/``. Expired items are in no list and no feed; their pages stay.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sitegen.features import related
+from sitegen.features.newslib import (CATEGORIES, DEFAULT_BLOCK_SIZE, DEFAULT_FOLDER, DEFAULT_PAGE_SIZE,
+                                      FeedSpec, category_of, feed_alternates, hide_from_navigation,
+                                      json_ld, listed_of_kind, most_common_folder, newest_first, paginate,
+                                      register_feed, tag_groups, text)
+from sitegen.model import Page, Site, as_datetime
+from sitegen.slugs import slugify
+
+PHASE = "pages"
+
+
+@dataclass
+class FilterLink:
+    label: str
+    href: str
+    count: int
+    current: bool = False
+
+
+@dataclass
+class NewsBlock:
+    """One of the start page's blocks: a category's newest items and a link to all of them."""
+
+    category: str
+    heading: str
+    items: list[Page]
+    href: str
+    count: int
+    more: str
+    empty: str
+
+
+@dataclass
+class Archive:
+    """What every page of the archive shares."""
+
+    page: Page
+    url: str
+    items: list[Page]
+    page_size: int
+    strings: dict
+    feeds: dict = field(default_factory=dict)     # category (or "") -> FeedSpec
+    filter_groups: dict = field(default_factory=dict)
+
+    def category_url(self, category: str) -> str:
+        return f"{self.url}kategori/{category}/"
+
+    def year_url(self, year: int) -> str:
+        return f"{self.url}{year}/"
+
+    def tag_url(self, slug: str) -> str:
+        return f"{self.url}tagg/{slug}/"
+
+
+def run(build) -> None:
+    site, strings = build.site, build.theme.strings
+    news = newest_first([p for p in site.pages if p.kind == "news" and p.date is not None])
+    items = listed_of_kind(site, "news")
+    related.attach(site, news, {id(p) for p in items}, build.problems)
+    url = archive_url(site, news, build.problems)
+    if url is None:
+        return
+    archive = Archive(_archive_page(site, url, strings), url, items,
+                      site.config.news.get("page_size", DEFAULT_PAGE_SIZE), strings)
+    _register_feeds(site, archive)
+    _add_listings(site, archive)
+    _start_blocks(site, archive)
+    tag_pages = set(tag_groups(items))
+    for item in news:
+        _item_data(site, archive, item, tag_pages)
+    site.root.extra.setdefault("links", {})["news"] = url
+
+
+def archive_url(site: Site, news: list[Page], problems) -> str | None:
+    """Site-relative URL of the archive, or None when the site has no news and no archive page."""
+    config = site.config
+    folder = config.news.get("folder")
+    if folder is not None:
+        parts = [slugify(part) for part in folder.strip("/").split("/")]
+        if not all(parts):
+            problems.error(config.config_path, config.lines.get("news", 1),
+                           f"'news.folder' '{folder}' is not a folder name such as nyheter")
+            return None
+        return "".join(f"{part}/" for part in parts)
+    found = most_common_folder(news)
+    if found is not None:
+        return found or f"{DEFAULT_FOLDER}/"  # news at the site's root still get an archive
+    default = f"{DEFAULT_FOLDER}/"
+    return default if site.page_at(default) is not None else None
+
+
+def _archive_page(site: Site, url: str, strings: dict) -> Page:
+    """The archive's first page; an editor's Markdown there keeps its title, ingress and text."""
+    title = text(strings, "news_title", "Nyheter")
+    page = Page(url=url, meta={"title": title, "ingress": text(strings, "news_ingress", "Nyheter från {site}.",
+                                                                  site=site.config.title)},
+                template="archive.html")
+    page = site.add_page(page, parent=_parent_for(site, url))
+    if page.generated:  # a folder without index.md has a stand-in title made from its name
+        page.meta["title"] = title
+        page.meta.setdefault("ingress", text(strings, "news_ingress", "", site=site.config.title))
+    return page
+
+
+def _parent_for(site: Site, url: str) -> Page:
+    parts = url.rstrip("/").split("/")
+    for depth in range(len(parts) - 1, 0, -1):
+        parent = site.page_at("".join(f"{p}/" for p in parts[:depth]))
+        if parent is not None:
+            return parent
+    return site.root
+
+
+def _register_feeds(site: Site, archive: Archive) -> None:
+    strings, config = archive.strings, site.config
+    everything = FeedSpec(archive.url, f"{config.title} – {archive.page.title}",
+                          archive.page.ingress or config.description or config.title, archive.url, archive.items)
+    archive.feeds[""] = everything
+    register_feed(site, everything)
+    for category in CATEGORIES:
+        name = text(strings, f"news_category_{category}", category)
+        spec = FeedSpec(archive.category_url(category), f"{config.title} – {name}",
+                        f"{name}: {config.title}", archive.category_url(category),
+                        [p for p in archive.items if category_of(p) == category])
+        archive.feeds[category] = spec
+        register_feed(site, spec)
+
+
+def _count_text(strings: dict, count: int) -> str:
+    if count == 1:
+        return text(strings, "news_count_one", "{count} nyhet", count=count)
+    return text(strings, "news_count_other", "{count} nyheter", count=count)
+
+
+def _filter_groups(archive: Archive) -> dict[str, list[tuple[str, str, int]]]:
+    """(label, URL, count) of every filter, by group; counted once for all pages of the archive."""
+    strings, items = archive.strings, archive.items
+    categories = [(text(strings, "news_all", "Alla nyheter"), archive.url, len(items))]
+    categories += [(text(strings, f"news_category_{c}", c), archive.category_url(c),
+                    sum(1 for p in items if category_of(p) == c)) for c in CATEGORIES]
+    years = sorted({as_datetime(p.date).year for p in items}, reverse=True)
+    return {
+        "categories": categories,
+        "years": [(str(y), archive.year_url(y), sum(1 for p in items if as_datetime(p.date).year == y))
+                  for y in years],
+        "tags": [(tag, archive.tag_url(slug), len(pages)) for slug, (tag, pages) in tag_groups(items).items()],
+    }
+
+
+def _filters(groups: dict, current_url: str, site: Site) -> dict[str, list[FilterLink]]:
+    """The filter links with counts; the one whose list is shown is marked current."""
+    return {name: [FilterLink(label, site.href(url), count, url == current_url) for label, url, count in links]
+            for name, links in groups.items()}
+
+
+def _add_listings(site: Site, archive: Archive) -> None:
+    strings, items = archive.strings, archive.items
+    archive.filter_groups = _filter_groups(archive)
+    _add_list(site, archive, archive.url, archive.page.title, "", items, archive.feeds[""])
+    for category in CATEGORIES:
+        name = text(strings, f"news_category_{category}", category)
+        ingress = text(strings, f"news_ingress_{category}", "{name} från {site}.", name=name,
+                       site=site.config.title)
+        _add_list(site, archive, archive.category_url(category), name, ingress,
+                  [p for p in items if category_of(p) == category], archive.feeds[category])
+    for year in sorted({as_datetime(p.date).year for p in items}, reverse=True):
+        title = text(strings, "news_year_title", "Nyheter {year}", year=year)
+        _add_list(site, archive, archive.year_url(year), title,
+                  text(strings, "news_year_ingress", "Nyheter från {year}.", year=year),
+                  [p for p in items if as_datetime(p.date).year == year], archive.feeds[""])
+    for slug, (tag, tagged) in tag_groups(items).items():
+        _add_list(site, archive, archive.tag_url(slug), text(strings, "news_tag_title", "Nyheter om {tag}", tag=tag),
+                  text(strings, "news_tag_ingress", "Nyheter med taggen {tag}.", tag=tag), tagged,
+                  archive.feeds[""])
+
+
+def _add_list(site: Site, archive: Archive, url: str, title: str, ingress: str, items: list[Page],
+              feed: FeedSpec) -> None:
+    """A filtered list and its further pages; the first page of the whole archive already exists."""
+    parent = archive.page
+    for listing in paginate(url, items, archive.page_size):
+        if listing.url == archive.url:
+            page = archive.page
+        else:
+            page_title = title if listing.number == 1 else text(
+                archive.strings, "page_title_n", "{title}, sida {n}", title=title, n=listing.number)
+            page = Page(url=listing.url, meta={"title": page_title, "ingress": ingress}, template="archive.html",
+                        in_sitemap=listing.number == 1)
+            page = site.add_page(page, parent=parent)
+            hide_from_navigation(page)
+        page.template = "archive.html"
+        page.extra.update(
+            news_listing=listing,
+            news_filters=_filters(archive.filter_groups, url, site),
+            news_heading=_count_text(archive.strings, len(items)),
+            news_feed={"rss": site.href(feed.rss), "atom": site.href(feed.atom)},
+        )
+        page.extra.setdefault("alternates", []).extend(feed_alternates(site, feed))
+        if listing.number == 1:
+            parent = page
+
+
+def _disruption_order(items: list[Page], site: Site) -> list[Page]:
+    """Disruptions going on now first (newest first), then planned ones (soonest first)."""
+    current = [p for p in items if as_datetime(p.date) <= site.now]
+    planned = sorted((p for p in items if as_datetime(p.date) > site.now), key=lambda p: as_datetime(p.date))
+    return current + planned
+
+
+def _start_blocks(site: Site, archive: Archive) -> None:
+    strings = archive.strings
+    size = site.config.news.get("block_size", DEFAULT_BLOCK_SIZE)
+    blocks = []
+    for category in CATEGORIES:
+        items = [p for p in archive.items if category_of(p) == category]
+        if category == "driftstorning":
+            items = _disruption_order(items, site)
+        name = text(strings, f"news_category_{category}", category)
+        blocks.append(NewsBlock(
+            category, name, items[:size], site.href(archive.category_url(category)), len(items),
+            text(strings, "news_more", "Alla {name} ({count})", name=name.lower(), count=len(items)),
+            text(strings, f"news_none_{category}", "Inga {name} just nu.", name=name.lower())))
+    site.root.extra["news_blocks"] = blocks
+    site.root.extra["news_archive_href"] = site.href(archive.url)
+    site.root.extra.setdefault("alternates", []).extend(feed_alternates(site, archive.feeds[""]))
+
+
+def _item_data(site: Site, archive: Archive, item: Page, tag_pages: set[str]) -> None:
+    """What a news item's own page shows besides its text: category, tags as links, JSON-LD."""
+    category = category_of(item)
+    item.extra.update(
+        news_category=category,
+        news_category_label=text(archive.strings, f"news_label_{category}", category),
+        news_category_href=site.href(archive.category_url(category)),
+        news_planned=category == "driftstorning" and as_datetime(item.date) > site.now,
+        tag_links=[(tag, site.href(archive.tag_url(slugify(tag))) if slugify(tag) in tag_pages else "")
+                   for tag in item.tags],
+        json_ld=json_ld(site, item, "NewsArticle"),
+    )

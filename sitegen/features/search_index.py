@@ -1,0 +1,72 @@
+"""The full-text search index, written with Pagefind into ``<site>/pagefind/``.
+
+Runs on the staged folder (the site as written, before it is swapped in), so the
+index describes exactly the pages that go live. Only the main content is indexed:
+the theme marks ``<article class="content">`` with ``data-pagefind-body``, so menus,
+cards and footers stay out. Pagefind picks the Swedish stemmer from ``<html lang>``,
+so "jämställdhet" also finds "jämställd" and "jämställdheten".
+
+Filters (section, type) and the ingress shown in results are added to the copy of
+the HTML handed to Pagefind, not to the published page, which stays small.
+"""
+from __future__ import annotations
+
+import asyncio
+from html import escape
+
+PHASE = "staged"
+BUNDLE = "pagefind"
+INGRESS_TAG = '<p class="ingress">'
+
+
+def run(build) -> None:
+    site = build.site
+    records = [record for page in site.pages if (record := index_record(build, page)) is not None]
+    try:
+        asyncio.run(_write_index(records, build.staging / BUNDLE))
+    except Exception as exc:  # the Pagefind service is a separate program; report, don't crash
+        build.problems.error(site.config.config_path, 0, f"the search index could not be built: {exc}")
+
+
+def index_record(build, page) -> tuple[str, str] | None:
+    """(URL, HTML to index) for a page an editor wrote, or None when it is not to be searched."""
+    if page.source is None or page.extra.get("search_exclude") or build.staging is None:
+        return None
+    path = build.staging / page.file_path()
+    if not path.is_file():
+        return None
+    html = path.read_text(encoding="utf-8")
+    if "data-pagefind-body" not in html:
+        return None  # a template without the main-content mark: nothing to index
+    attrs = f' data-pagefind-filter="{escape(_filters(build, page), quote=True)}"'
+    html = html.replace("data-pagefind-body", "data-pagefind-body" + attrs, 1)
+    html = html.replace(INGRESS_TAG, '<p class="ingress" data-pagefind-meta="ingress">', 1)
+    return build.site.href(page), html
+
+
+def _filters(build, page) -> str:
+    """Pagefind's 'name:value, name:value' syntax; commas in values are escaped."""
+    strings = build.theme.strings
+    filters = {strings.get("search_filter_type", "Typ"): strings.get(f"search_type_{page.kind}", page.kind)}
+    section = section_of(page)
+    if section is not None:
+        filters[strings.get("search_filter_section", "Avsnitt")] = section.nav_title
+    return ", ".join(f"{_quote(name)}:{_quote(value)}" for name, value in filters.items())
+
+
+def _quote(text: str) -> str:
+    return text.replace("\\", "\\\\").replace(",", "\\,")
+
+
+def section_of(page):
+    """The top-level section a page belongs to (itself for a top-level page); None for the start page."""
+    chain = page.ancestors()[1:] + [page]
+    return chain[0] if not page.is_root else None
+
+
+async def _write_index(records: list[tuple[str, str]], output) -> None:
+    from pagefind.index import PagefindIndex  # the service binary starts only when a site is indexed
+
+    async with PagefindIndex({"output_path": str(output)}) as index:
+        for url, html in records:
+            await index.add_html_file(content=html, url=url)

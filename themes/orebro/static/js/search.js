@@ -1,0 +1,127 @@
+// Site search on the page sok/: queries the Pagefind index of this site (same origin, under
+// <site>/pagefind/). The form is hidden until this script runs; without JavaScript the page
+// says so and links to the site map. ?q= in the address is searched on load, so results can
+// be linked and the back button works.
+(function () {
+  var form = document.querySelector("form.site-search");
+  if (!form) return;
+  var input = form.querySelector("#search-q");
+  var filterBox = form.querySelector(".search-filters");
+  var status = document.getElementById("search-status");
+  var list = document.querySelector(".search-results");
+  var pagefind = null;
+  var selects = {};
+  var latest = 0;
+
+  form.hidden = false;
+
+  function text(key) { return form.getAttribute("data-" + key) || ""; }
+
+  function load() {
+    if (!pagefind) {
+      pagefind = import(text("bundle") + "pagefind.js").then(function (module) {
+        return module.options({ baseUrl: "/" }).then(function () { return module; });
+      });
+    }
+    return pagefind;
+  }
+
+  function addFilter(id, name, label, values) {
+    var names = Object.keys(values).sort(function (a, b) { return a.localeCompare(b, "sv"); });
+    if (names.length < 2) return;
+    var wrap = document.createElement("div");
+    var lab = document.createElement("label");
+    lab.htmlFor = id;
+    lab.textContent = label;
+    var select = document.createElement("select");
+    select.id = id;
+    var all = new Option(text("all"), "");
+    select.add(all);
+    names.forEach(function (value) { select.add(new Option(value, value)); });
+    select.addEventListener("change", run);
+    wrap.appendChild(lab);
+    wrap.appendChild(select);
+    filterBox.appendChild(wrap);
+    selects[name] = select;
+  }
+
+  function chosenFilters() {
+    var chosen = {};
+    Object.keys(selects).forEach(function (name) {
+      if (selects[name].value) chosen[name] = selects[name].value;
+    });
+    return chosen;
+  }
+
+  function plain(html) {
+    var div = document.createElement("div");
+    div.innerHTML = html;  // Pagefind's excerpt of our own pages; only its text is used
+    return div.textContent;
+  }
+
+  function show(query, results) {
+    list.textContent = "";
+    results.forEach(function (result) {
+      var item = document.createElement("li");
+      var heading = document.createElement("h2");
+      var link = document.createElement("a");
+      link.href = result.url;
+      link.textContent = (result.meta && result.meta.title) || result.url;
+      heading.appendChild(link);
+      item.appendChild(heading);
+      var summary = (result.meta && result.meta.ingress) || plain(result.excerpt || "");
+      if (summary) {
+        var p = document.createElement("p");
+        p.textContent = summary;
+        item.appendChild(p);
+      }
+      list.appendChild(item);
+    });
+    var message = results.length === 0 ? text("none")
+      : results.length === 1 ? text("count-one") : text("count");
+    status.textContent = message.replace("{count}", results.length).replace("{query}", query);
+  }
+
+  function run() {
+    var query = input.value.trim();
+    var ticket = ++latest;
+    if (!query) {
+      list.textContent = "";
+      status.textContent = "";
+      return;
+    }
+    load().then(function (module) {
+      return module.search(query, { filters: chosenFilters() });
+    }).then(function (search) {
+      return Promise.all(search.results.slice(0, 30).map(function (r) { return r.data(); }));
+    }).then(function (results) {
+      if (ticket === latest) show(query, results);
+    }).catch(function () {
+      status.textContent = text("failed");
+    });
+  }
+
+  var timer;
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(run, 250);
+  });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var url = new URL(window.location.href);
+    url.searchParams.set("q", input.value.trim());
+    window.history.replaceState(null, "", url);
+    run();
+  });
+
+  load().then(function (module) { return module.filters(); }).then(function (filters) {
+    addFilter("search-section", text("filter-section"), text("filter-section"), filters[text("filter-section")] || {});
+    addFilter("search-type", text("filter-type"), text("filter-type"), filters[text("filter-type")] || {});
+  }).catch(function () { /* the search itself reports failures */ });
+
+  var initial = new URLSearchParams(window.location.search).get("q");
+  if (initial) {
+    input.value = initial;
+    run();
+  }
+})();
