@@ -1,0 +1,126 @@
+"""Blogs: every folder of ``type: blog`` posts is a blog. Its section page lists the posts
+(newest first, paginated), with a page per tag (``tagg/<tag>/``) and per author
+(``skribenter/<author>/``), and RSS/Atom feeds. Each post shows its author, date, tags,
+approved comments and, with ``comments: true``, the comment form.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sitegen.features import comments as comment_data
+from sitegen.features.newslib import (DEFAULT_PAGE_SIZE, FeedSpec, feed_alternates, hide_from_navigation,
+                                      json_ld, newest_first, paginate, register_feed, tag_groups, text)
+from sitegen.model import Page, Site
+from sitegen.slugs import slugify, swedish_sort_key
+
+PHASE = "pages"
+
+
+@dataclass
+class ListLink:
+    label: str
+    href: str
+    count: int
+    current: bool = False
+
+
+@dataclass
+class Blog:
+    page: Page                 # the section page of the folder that holds the posts
+    posts: list[Page]          # every post, newest first (expired ones too: their pages stay)
+    listed: list[Page]         # the posts in lists and feeds
+
+    def tag_url(self, slug: str) -> str:
+        return f"{self.page.url}tagg/{slug}/"
+
+    def author_url(self, slug: str) -> str:
+        return f"{self.page.url}skribenter/{slug}/"
+
+
+def run(build) -> None:
+    site, strings = build.site, build.theme.strings
+    posts = [p for p in site.pages if p.kind == "blog" and p.date is not None]
+    approved = comment_data.load(site.data, site.config.content_dir, build.problems)
+    for blog in _blogs(posts):
+        if not blog.page.is_root:  # the start page stays the start page
+            _blog_lists(site, blog, strings)
+        tag_pages = set(tag_groups(blog.listed))
+        for post in blog.posts:
+            _post_data(site, blog, post, tag_pages, approved.get(comment_data.page_key(site.href(post)), []))
+
+
+def _blogs(posts: list[Page]) -> list[Blog]:
+    folders: dict[int, Blog] = {}
+    for post in newest_first(posts):
+        blog = folders.setdefault(id(post.parent), Blog(post.parent, [], []))
+        blog.posts.append(post)
+        if not post.expired:
+            blog.listed.append(post)
+    return list(folders.values())
+
+
+def _authors(posts: list[Page]) -> dict[str, tuple[str, list[Page]]]:
+    groups: dict[str, tuple[str, list[Page]]] = {}
+    for post in posts:
+        author = post.meta.get("author", "")
+        if slugify(author):
+            groups.setdefault(slugify(author), (author, []))[1].append(post)
+    return dict(sorted(groups.items(), key=lambda kv: swedish_sort_key(kv[1][0])))
+
+
+def _blog_lists(site: Site, blog: Blog, strings: dict) -> None:
+    config = site.config
+    feed = FeedSpec(blog.page.url, f"{config.title} – {blog.page.title}",
+                    blog.page.ingress or config.description or config.title, blog.page.url, blog.listed)
+    register_feed(site, feed)
+    tags = tag_groups(blog.listed)
+    authors = _authors(blog.listed)
+    tag_links = [(tag, blog.tag_url(slug), len(tagged)) for slug, (tag, tagged) in tags.items()]
+    author_links = [(name, blog.author_url(slug), len(written)) for slug, (name, written) in authors.items()]
+
+    def add(url: str, title: str, ingress: str, posts: list[Page]) -> None:
+        parent = blog.page
+        for listing in paginate(url, posts, config.news.get("page_size", DEFAULT_PAGE_SIZE)):
+            page = blog.page
+            if listing.url != blog.page.url:
+                page_title = title if listing.number == 1 else text(
+                    strings, "page_title_n", "{title}, sida {n}", title=title, n=listing.number)
+                page = site.add_page(Page(url=listing.url, meta={"title": page_title, "ingress": ingress},
+                                          in_sitemap=listing.number == 1), parent=parent)
+                hide_from_navigation(page)
+            page.template = "blog_index.html"
+            page.extra.update(
+                blog_listing=listing, blog_href=site.href(blog.page.url),
+                blog_tags=[ListLink(label, site.href(u), n, u == url) for label, u, n in tag_links],
+                blog_authors=[ListLink(label, site.href(u), n, u == url) for label, u, n in author_links],
+                blog_feed={"rss": site.href(feed.rss), "atom": site.href(feed.atom)},
+            )
+            page.extra.setdefault("alternates", []).extend(feed_alternates(site, feed))
+            if listing.number == 1:
+                parent = page
+
+    add(blog.page.url, blog.page.title, blog.page.ingress, blog.listed)
+    for slug, (tag, tagged) in tags.items():
+        add(blog.tag_url(slug), text(strings, "blog_tag_title", "Inlägg om {tag}", tag=tag),
+            text(strings, "blog_tag_ingress", "Inlägg i {blog} med taggen {tag}.", blog=blog.page.title, tag=tag),
+            tagged)
+    for slug, (name, written) in authors.items():
+        add(blog.author_url(slug), text(strings, "blog_author_title", "Inlägg av {author}", author=name),
+            text(strings, "blog_author_ingress", "Inlägg i {blog} skrivna av {author}.", blog=blog.page.title,
+                 author=name), written)
+
+
+def _post_data(site: Site, blog: Blog, post: Page, tag_pages: set[str], approved: list) -> None:
+    author = post.meta.get("author", "")
+    has_author_page = not blog.page.is_root and not post.expired and bool(slugify(author))
+    post.extra.update(
+        blog_href=site.href(blog.page.url),
+        blog_title=blog.page.title,
+        author_name=author,
+        author_href=site.href(blog.author_url(slugify(author))) if has_author_page else "",
+        tag_links=[(tag, site.href(blog.tag_url(slugify(tag)))
+                    if slugify(tag) in tag_pages and not blog.page.is_root else "") for tag in post.tags],
+        comments=approved,
+        comments_open=bool(post.meta.get("comments")),
+        json_ld=json_ld(site, post, "BlogPosting"),
+    )
