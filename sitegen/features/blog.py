@@ -44,9 +44,9 @@ def run(build) -> None:
     for blog in _blogs(posts):
         if not blog.page.is_root:  # the start page stays the start page
             _blog_lists(site, blog, strings)
-        tag_pages = set(tag_groups(blog.listed))
+        pages = {"tags": set(tag_groups(blog.listed)), "authors": set(_authors(blog.listed))}
         for post in blog.posts:
-            _post_data(site, blog, post, tag_pages, approved.get(comment_data.page_key(site.href(post)), []))
+            _post_data(site, blog, post, pages, approved.get(comment_data.page_key(site.href(post)), []))
 
 
 def _blogs(posts: list[Page]) -> list[Blog]:
@@ -110,16 +110,18 @@ def _blog_lists(site: Site, blog: Blog, strings: dict) -> None:
                  author=name), written)
 
 
-def _post_data(site: Site, blog: Blog, post: Page, tag_pages: set[str], approved: list) -> None:
+def _post_data(site: Site, blog: Blog, post: Page, pages: dict[str, set[str]], approved: list) -> None:
+    """Author, tags (linked where their list page exists), comments and JSON-LD of one post."""
     author = post.meta.get("author", "")
-    has_author_page = not blog.page.is_root and not post.expired and bool(slugify(author))
+    linked = not blog.page.is_root
+    has_author_page = linked and slugify(author) in pages["authors"]
     post.extra.update(
         blog_href=site.href(blog.page.url),
         blog_title=blog.page.title,
         author_name=author,
         author_href=site.href(blog.author_url(slugify(author))) if has_author_page else "",
         tag_links=[(tag, site.href(blog.tag_url(slugify(tag)))
-                    if slugify(tag) in tag_pages and not blog.page.is_root else "") for tag in post.tags],
+                    if linked and slugify(tag) in pages["tags"] else "") for tag in post.tags],
         comments=approved,
         comments_open=bool(post.meta.get("comments")),
         json_ld=json_ld(site, post, "BlogPosting"),

@@ -6,8 +6,8 @@ the theme marks ``<article class="content">`` with ``data-pagefind-body``, so me
 cards and footers stay out. Pagefind picks the Swedish stemmer from ``<html lang>``,
 so "jämställdhet" also finds "jämställd" and "jämställdheten".
 
-Filters (section, type) and the ingress shown in results are added to the copy of
-the HTML handed to Pagefind, not to the published page, which stays small.
+Filters (section, type) and the ingress shown in results are marked in the copy of
+the HTML handed to Pagefind, not in the published page, which stays small.
 """
 from __future__ import annotations
 
@@ -38,24 +38,21 @@ def index_record(build, page) -> tuple[str, str] | None:
     html = path.read_text(encoding="utf-8")
     if "data-pagefind-body" not in html:
         return None  # a template without the main-content mark: nothing to index
-    attrs = f' data-pagefind-filter="{escape(_filters(build, page), quote=True)}"'
-    html = html.replace("data-pagefind-body", "data-pagefind-body" + attrs, 1)
+    body_start = html.index(">", html.index("data-pagefind-body")) + 1
+    html = html[:body_start] + _filter_marks(build, page) + html[body_start:]
     html = html.replace(INGRESS_TAG, '<p class="ingress" data-pagefind-meta="ingress">', 1)
     return build.site.href(page), html
 
 
-def _filters(build, page) -> str:
-    """Pagefind's 'name:value, name:value' syntax; commas in values are escaped."""
+def _filter_marks(build, page) -> str:
+    """Empty elements carrying one Pagefind filter each: type, and the top-level section."""
     strings = build.theme.strings
     filters = {strings.get("search_filter_type", "Typ"): strings.get(f"search_type_{page.kind}", page.kind)}
     section = section_of(page)
     if section is not None:
         filters[strings.get("search_filter_section", "Avsnitt")] = section.nav_title
-    return ", ".join(f"{_quote(name)}:{_quote(value)}" for name, value in filters.items())
-
-
-def _quote(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(",", "\\,")
+    return "".join(f'<span hidden data-pagefind-filter="{escape(name)}:{escape(value)}"></span>'
+                   for name, value in filters.items())
 
 
 def section_of(page):

@@ -1,0 +1,205 @@
+"""The calendar: upcoming events, month pages, an archive, event pages, subscriptions.
+
+Choices (SPEC leaves them open):
+- The calendar lives at ``calendar.folder`` in site.yaml, else at the folder that holds
+  most events, else ``kalender/``. A site without events and without that folder has none.
+- Recurring events are expanded up to ``calendar.horizon_days`` (default 365) after now.
+  Month pages list every occurrence; the upcoming list and the start page block show each
+  event once, at its next occurrence (a weekly event would otherwise fill the block).
+- Month pages exist for every month from the current one to the last month with an
+  event, plus earlier months that had events. ``kalender/2026/12/`` is December 2026.
+- An event moves to the archive (``kalender/arkiv/``) when its last occurrence has ended.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from dataclasses import dataclass
+
+from babel.dates import format_date
+
+from sitegen.features import calendar_feeds
+from sitegen.features.events import Event, Occurrence, read_events
+from sitegen.model import Page, Site
+
+PHASE = "pages"
+DEFAULT_FOLDER = "kalender/"
+DEFAULT_HORIZON_DAYS = 365
+DEFAULT_BLOCK_SIZE = 3
+EVENT_DATES_SHOWN = 20
+
+
+@dataclass
+class Settings:
+    folder: str
+    horizon_days: int
+    block_size: int
+
+
+@dataclass
+class MonthLink:
+    year: int
+    month: int
+    title: str
+    href: str
+    count: int
+
+
+def run(build) -> None:
+    site = build.site
+    settings = _settings(site)
+    horizon_end = site.now + dt.timedelta(days=settings.horizon_days)
+    events = read_events(site.listed(), horizon_end, build.problems)
+    if not events and site.page_at(settings.folder or DEFAULT_FOLDER) is None:
+        return
+    folder = settings.folder or _events_folder(events)
+    strings = build.theme.strings
+    locale = "sv_SE" if site.config.language == "sv" else "en_GB"
+    calendar = _calendar_page(site, folder, strings)
+    feeds = calendar_feeds.write_feeds(build, events, folder)
+    calendar.extra.update(calendar_feeds=feeds, alternates=calendar_feeds.alternates(feeds))
+    months = _month_pages(site, calendar, events, strings, locale)
+    archive = _archive_page(site, calendar, events, strings)
+    upcoming = next_occurrences(events, site.now)
+    calendar.extra.update(upcoming=upcoming, months=[m for m in months if _not_before_now(m, site.now)],
+                          archive_href=site.href(archive))
+    for event in events:
+        _event_page(site, event, calendar, feeds)
+    site.root.extra["upcoming_events"] = upcoming[:settings.block_size]
+    site.root.extra.setdefault("calendar_href", site.href(calendar))
+    site.root.extra.setdefault("links", {})["calendar"] = calendar.url
+
+
+def _settings(site: Site) -> Settings:
+    config = site.config.calendar or {}
+    folder = config.get("folder", "").strip("/")
+    return Settings(folder=f"{folder}/" if folder else "",
+                    horizon_days=max(1, config.get("horizon_days", DEFAULT_HORIZON_DAYS)),
+                    block_size=max(1, config.get("block_size", DEFAULT_BLOCK_SIZE)))
+
+
+def _events_folder(events: list[Event]) -> str:
+    """The folder that holds most events (not the start page's); ``kalender/`` by default."""
+    parents = Counter(e.page.parent.url for e in events if e.page.parent is not None and e.page.parent.url)
+    return parents.most_common(1)[0][0] if parents else DEFAULT_FOLDER
+
+
+def _calendar_page(site: Site, folder: str, strings: dict) -> Page:
+    title, ingress = strings.get("calendar_title", "Kalender"), strings.get("calendar_ingress", "")
+    page = Page(url=folder, meta={"title": title, "ingress": ingress, "type": "page"},
+                template="calendar.html", is_section=True)
+    page = site.add_page(page, parent=_parent_section(site, folder))
+    if page.generated and not page.meta.get("ingress"):
+        # A folder without index.md got a plain section page: give it the calendar's words.
+        page.meta.update(title=title, ingress=ingress)
+    return page
+
+
+def _parent_section(site: Site, url: str) -> Page:
+    parts = url.rstrip("/").split("/")[:-1]
+    while parts:
+        found = site.page_at("".join(f"{p}/" for p in parts))
+        if found is not None:
+            return found
+        parts.pop()
+    return site.root
+
+
+def next_occurrences(events: list[Event], now: dt.datetime) -> list[Occurrence]:
+    """Each event's next occurrence that has not ended, soonest first."""
+    upcoming = [o for o in (next(iter(e.upcoming(now)), None) for e in events) if o is not None]
+    return sorted(upcoming, key=Occurrence.sort_key)
+
+
+def _month_keys(events: list[Event], now: dt.datetime) -> list[tuple[int, int]]:
+    occupied = {(d.year, d.month) for e in events for o in e.occurrences
+                for d in _month_starts(o.first_day, o.last_day)}
+    current = (now.year, now.month)
+    last = max(occupied | {current})
+    keys = {k for k in occupied if k < current}
+    year, month = current
+    while (year, month) <= last:
+        keys.add((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return sorted(keys)
+
+
+def _month_starts(first: dt.date, last: dt.date):
+    day = first.replace(day=1)
+    while day <= last:
+        yield day
+        day = (day + dt.timedelta(days=32)).replace(day=1)
+
+
+def _month_pages(site: Site, calendar: Page, events: list[Event], strings: dict, locale: str) -> list[MonthLink]:
+    keys = _month_keys(events, site.now)
+    links = []
+    for year, month in keys:
+        name = format_date(dt.date(year, month, 1), "LLLL y", locale=locale)
+        url = f"{calendar.url}{year}/{month:02d}/"
+        links.append(MonthLink(year, month, name[:1].upper() + name[1:], site.href(url), 0))
+    for index, link in enumerate(links):
+        items = sorted((o for e in events for o in e.occurrences if o.in_month(link.year, link.month)),
+                       key=Occurrence.sort_key)
+        link.count = len(items)
+        page = Page(url=f"{calendar.url}{link.year}/{link.month:02d}/",
+                    meta={"title": link.title, "type": "page", "menu": False,
+                          "ingress": strings.get("calendar_month_ingress", "{month}").format(month=link.title.lower())},
+                    template="calendar_month.html")
+        page.extra.update(occurrences=items, month=link, hidden_from_cards=True, hidden_from_menu=True,
+                          previous_month=links[index - 1] if index > 0 else None,
+                          next_month=links[index + 1] if index + 1 < len(links) else None,
+                          calendar_href=site.href(calendar), alternates=calendar.extra.get("alternates", []))
+        site.add_page(page, parent=calendar)
+    return links
+
+
+def _not_before_now(link: MonthLink, now: dt.datetime) -> bool:
+    return (link.year, link.month) >= (now.year, now.month)
+
+
+def _archive_page(site: Site, calendar: Page, events: list[Event], strings: dict) -> Page:
+    past = [e for e in events if e.is_past(site.now)]
+    past.sort(key=lambda e: e.occurrences[-1].sort_key(), reverse=True)
+    page = Page(url=f"{calendar.url}arkiv/",
+                meta={"title": strings.get("calendar_archive_title", "Tidigare evenemang"), "type": "page",
+                      "menu": False, "ingress": strings.get("calendar_archive_ingress", "")},
+                template="calendar_archive.html")
+    page.extra.update(occurrences=[e.occurrences[-1] for e in past], hidden_from_cards=True,
+                      hidden_from_menu=True, calendar_href=site.href(calendar))
+    return site.add_page(page, parent=calendar)
+
+
+def _event_page(site: Site, event: Event, calendar: Page, feeds: calendar_feeds.Feeds) -> None:
+    page, now = event.page, site.now
+    upcoming = event.upcoming(now)
+    shown = upcoming[0] if upcoming else event.occurrences[-1]
+    download = feeds.downloads[page.url]
+    page.extra.update(
+        event=event, event_when=shown, event_upcoming=upcoming[:EVENT_DATES_SHOWN],
+        event_more=max(0, len(upcoming) - EVENT_DATES_SHOWN), event_past=not upcoming,
+        event_ics=site.href(download), calendar_href=site.href(calendar),
+        event_jsonld=_json_ld(site, event, shown),
+        alternates=[{"type": "text/calendar", "title": page.title, "href": site.href(download)}],
+    )
+
+
+def _json_ld(site: Site, event: Event, when: Occurrence) -> str:
+    """schema.org Event as a <script> body: '</' is escaped so no text can close the element."""
+    data = {
+        "@context": "https://schema.org", "@type": "Event", "name": event.title,
+        "description": event.page.ingress, "url": site.absolute_url(event.page),
+        "startDate": when.start.isoformat(),
+        "eventStatus": "https://schema.org/EventScheduled",
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "organizer": {"@type": "Organization", "name": site.config.organization or site.config.title,
+                      "url": site.config.base_url},
+    }
+    if when.end is not None:
+        data["endDate"] = when.end.isoformat()
+    if event.location:
+        data["location"] = {"@type": "Place", "name": event.location, "address": event.location}
+    if event.registration_url:
+        data["offers"] = {"@type": "Offer", "url": event.registration_url}
+    return json.dumps(data, ensure_ascii=False, indent=1).replace("</", "<\\/")
