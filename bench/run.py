@@ -6,9 +6,10 @@
 Every run builds, in turn: sitegen cold (no output, no cache), sitegen again into the same
 output with nothing changed, sitegen after one edited page, Hugo with its default outputs
 (feeds, sitemap, taxonomy pages) and Hugo with those disabled (HTML only). Wall time is from
-start to exit. Memory is sampled every 20 ms as the sum of the proportional set size (PSS) of
-the build's whole process tree, so forked workers that share pages are not counted twice;
-"max RSS" is the largest single process (what ``/usr/bin/time -v`` reports).
+start to exit. Memory is sampled (every 20 ms, less often when a sample is costly) as the sum
+of the proportional set size (PSS) of the build's whole process tree, so forked workers that
+share pages are not counted twice; "max RSS" is the largest single process (what
+``/usr/bin/time -v`` reports).
 """
 from __future__ import annotations
 
@@ -44,6 +45,7 @@ class Sample:
     seconds: float = 0.0
     peak_mb: float = 0.0      # PSS of the whole process tree, highest sample
     max_rss_mb: float = 0.0   # largest single process
+    cpu_seconds: float = 0.0  # user + system time of the tree: less sensitive to a busy machine
     files: int = 0            # HTML files in the output
     error: str = ""
 
@@ -80,14 +82,19 @@ def measure(cmd: list[str], cwd: Path, log: Path, timeout: float, env: dict | No
                 break
             if time.perf_counter() - start > timeout:
                 os.killpg(proc.pid, signal.SIGKILL)
-                pid, status, usage = os.wait4(proc.pid, 0)
+                os.wait4(proc.pid, 0)
                 proc.returncode = -9
-                return Sample(False, error=f"timed out after {timeout:.0f} s")
+                return Sample(False, timeout, peak / 1024,
+                              error=f"timed out after {timeout:.0f} s (peak so far {peak / 1024:.0f} MB)")
+            sampled = time.perf_counter()
             peak = max(peak, session_memory_kb(proc.pid))
-            time.sleep(SAMPLE_EVERY)
+            # Reading PSS walks the page tables (milliseconds for a big process): sample
+            # less often then, so the sampler stays under ~5 % of one core.
+            time.sleep(max(SAMPLE_EVERY, 20 * (time.perf_counter() - sampled)))
         seconds = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-    sample = Sample(proc.returncode == 0, seconds, peak / 1024, usage.ru_maxrss / 1024)
+    sample = Sample(proc.returncode == 0, seconds, peak / 1024, usage.ru_maxrss / 1024,
+                    usage.ru_utime + usage.ru_stime)
     if not sample.ok:
         tail = log.read_text(errors="replace").strip().splitlines()[-5:]
         sample.error = f"exit status {proc.returncode}: " + " | ".join(tail)
@@ -233,7 +240,7 @@ def _generator_version() -> str:
     return h.hexdigest()
 
 
-def edited_page(root: Path, n: int, seed: int) -> corpus.Page:
+def edited_page(n: int, seed: int) -> corpus.Page:
     """A page deep in the tree that is not a section and not news: a typical editor's save."""
     pages = corpus.plan(n, seed)
     return next(p for p in reversed(pages) if not p.is_section and not p.news)
@@ -246,7 +253,7 @@ def run_size(n: int, args: argparse.Namespace, hugo: str | None) -> list[Row]:
     logs = root / "logs"
     logs.mkdir(exist_ok=True)
     bench = Bench(root, hugo, args.timeout, logs)
-    page = edited_page(root, n, args.seed)
+    page = edited_page(n, args.seed)
     note = f"generated in {gen_seconds:.1f} s" if gen_seconds else "reused"
     print(f"\nN = {n:,} pages (corpus {note}: {root})", flush=True)
     rows = {key: Row(key, label) for key, label in [
@@ -276,19 +283,20 @@ def run_size(n: int, args: argparse.Namespace, hugo: str | None) -> list[Row]:
 
 def table(n: int, rows: list[Row]) -> str:
     hugo = {r.key: r.median("seconds") for r in rows if r.key in HUGO_ROWS}
-    head = ["build", "median s", "min s", "peak MB (PSS, tree)", "max RSS MB", "HTML files"]
+    head = ["build", "median s", "min s", "CPU s", "peak MB (PSS, tree)", "max RSS MB",
+            "HTML files"]
     head += [f"ratio to {HUGO_ROWS[key]}" for key in hugo]
     lines = [f"N = {n:,}", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in rows:
         ok = row.ok()
         if not ok:
-            cells = [row.label, "failed", "", "", "", ""] + [""] * len(hugo)
+            cells = [row.label, "failed"] + [""] * (len(head) - 2)
         else:
             seconds = row.median("seconds")
             cells = [row.label, f"{seconds:.2f}", f"{min(s.seconds for s in ok):.2f}",
-                     f"{row.median('peak_mb'):.0f}", f"{row.median('max_rss_mb'):.0f}",
-                     f"{ok[-1].files:,}"]
-            cells += [f"{seconds / h:.2f}" if h and row.key not in HUGO_ROWS else ""
+                     f"{row.median('cpu_seconds'):.1f}", f"{row.median('peak_mb'):.0f}",
+                     f"{row.median('max_rss_mb'):.0f}", f"{ok[-1].files:,}"]
+            cells += [f"{seconds / h:.2f}" if h and row.key == "cold" else ""
                       for h in hugo.values()]
             if len(ok) < len(row.samples):
                 cells[0] += f" ({len(row.samples) - len(ok)} of {len(row.samples)} failed)"

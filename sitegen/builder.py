@@ -11,13 +11,16 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen import checks, data, images, output, sources, tree
+from sitegen import cache as build_cache
+from sitegen import checks, data, images, output, parallel, sources, tree
 from sitegen.config import SiteConfig, find_sites, load_site_config
 from sitegen.features import FEATURES
 from sitegen.markdown import BodyRenderer
 from sitegen.model import Site
 from sitegen.problems import Problems
-from sitegen.render import Renderer, site_view
+from sitegen.progress import Progress, for_terminal
+from sitegen.render import Renderer, site_view, template_for
+from sitegen.theme import TemplateError
 from sitegen.theme import Theme, load_theme, theme_dirs
 
 
@@ -31,6 +34,7 @@ class BuildOptions:
     themes: list[Path] = field(default_factory=list)
     check_only: bool = False
     quiet: bool = False
+    cache: bool = True            # use and keep .sitegen-cache/ beside the content folder
 
 
 @dataclass
@@ -44,6 +48,11 @@ class SiteBuild:
     options: BuildOptions
     files: dict = field(default_factory=dict)    # output path -> str | bytes | Path (copied)
     staging: Path | None = None
+    cache: build_cache.SiteCache | None = None
+    progress: Progress = field(default_factory=lambda: Progress(False))
+    pending: dict = field(default_factory=dict)   # output path -> Page still to render
+    page_keys: dict = field(default_factory=dict)  # output path -> cache key of its page
+    bodies: dict = field(default_factory=dict)     # source rel -> cache.BodyEntry of this build
 
     @property
     def config(self) -> SiteConfig:
@@ -62,8 +71,14 @@ def _features(phase: str):
             yield module
 
 
-def prepare_site(site_dir: Path, options: BuildOptions, problems: Problems) -> SiteBuild | None:
-    """Load and model one site, then render it into ``files`` (nothing written yet)."""
+def prepare_site(site_dir: Path, options: BuildOptions, problems: Problems,
+                 progress: Progress | None = None) -> SiteBuild | None:
+    """Load and model one site, render its bodies and plan its pages (nothing written yet).
+
+    Pages whose cache key shows them unchanged go into ``files`` as ``output.Unchanged``;
+    the others wait in ``pending`` and are rendered while the site is written (``write_site``),
+    so the HTML of thousands of pages is never all held in memory at once.
+    """
     config = load_site_config(site_dir, problems)
     if config is None:
         return None
@@ -74,26 +89,127 @@ def prepare_site(site_dir: Path, options: BuildOptions, problems: Problems) -> S
                        problems, config.config_path, config.lines.get("theme", 1))
     if theme is None:
         return None
-    build = SiteBuild(site, theme, Renderer(site, theme, problems), problems, options)
-    bodies = BodyRenderer(site, problems)
-    for page in site.pages:
-        page.html = bodies.render(page)
+    build = SiteBuild(site, theme, Renderer(site, theme, problems), problems, options,
+                      progress=progress or Progress(False))
+    build.cache = build_cache.load_site_cache(options.content, config.name, options.out, options.cache)
+    render_bodies(build)
     checks.check_pages(site, problems)
     for feature in _features("pages"):
         feature.run(build)
     build.renderer.view = site_view(site)  # features may have added well-known links and feeds
-    for page in site.pages:
-        html = build.renderer.render_page(page)
-        if html is not None:
-            build.files[page.file_path()] = html
+    plan_pages(build)
     for rel, url in site.assets.items():
         build.files[url] = site_dir / rel
-    build.files.update(images.derived_files(site, problems))  # the resized copies <picture> uses
     for rel, path in theme.static_files().items():
         build.files[f"assets/{rel}"] = path
     for feature in _features("files"):
         feature.run(build)
     return build
+
+
+def render_bodies(build: SiteBuild) -> None:
+    """Markdown to HTML for every page; a cached body is reused when its text and lookups hold."""
+    site, problems, cached = build.site, build.problems, build.cache.bodies
+    salt = build_cache.body_salt(site)
+    todo = []
+    for page in site.pages:
+        if not page.body.strip():
+            continue
+        name, key = page.rel or f"url:{page.url}", build_cache.body_key(page, salt)
+        entry = cached.get(name)
+        if entry is not None and entry.key == key and build_cache.lookups_hold(site, entry.lookups):
+            page.html = entry.html
+            build_cache.replay(problems, entry.problems)
+            build.bodies[name] = entry
+        else:
+            todo.append((page, name, key))
+    strict = problems.strict
+
+    def job(index: int) -> build_cache.BodyEntry:
+        return build_cache.render_body(BodyRenderer, site, todo[index][0], strict, problems.root)
+
+    with build.progress.step("Markdown", len(todo)) as advance:
+        entries = parallel.run(job, len(todo), advance)
+    for (page, name, key), entry in zip(todo, entries):
+        entry.key = key
+        page.html = entry.html
+        problems.items.extend(entry.problems)
+        build.bodies[name] = entry
+
+
+def plan_pages(build: SiteBuild) -> None:
+    """Which pages must be rendered: those whose key changed or whose output file is gone."""
+    cache, final = build.cache, build.options.out / build.config.name
+    salt = build_cache.site_salt(build, build_cache.templates_read_now(build.theme))
+    fingerprints = build_cache.Fingerprints(build.site, salt)
+    check_only = build.options.check_only
+    for page in build.site.pages:
+        rel = page.file_path()
+        key = fingerprints.page_key(page)
+        build.page_keys[rel] = key
+        entry = None if check_only or cache.page_keys.get(rel) != key else \
+            output.intact(final, cache.manifest, rel)
+        if entry is not None:
+            build.files[rel] = output.Unchanged(entry.digest)
+        else:
+            build.pending[rel] = page
+            build.files[rel] = page   # a placeholder: the key says an HTML file goes there
+
+
+def render_pending(build: SiteBuild, stager: output.Stager | None) -> None:
+    """Render the pages the cache could not vouch for and write each as it comes (in workers)."""
+    pages = list(build.pending.items())
+    renderer, problems = build.renderer, build.problems
+    for name in {template_for(page, renderer.env) for _, page in pages}:
+        try:
+            renderer.env.get_template(name)   # compiled once here, inherited by the workers
+        except TemplateError:
+            pass
+
+    def job(index: int):
+        rel, page = pages[index]
+        renderer.problems = Problems(strict=problems.strict, root=problems.root)  # its own list: it may run in a worker
+        html = renderer.render_page(page)
+        written = None
+        if html is not None and stager is not None:
+            written = stager.put(rel, html)
+        return written, html is not None, renderer.problems.items
+
+    with build.progress.step("Sidor", len(pages)) as advance:
+        try:
+            results = parallel.run(job, len(pages), advance)
+        finally:
+            renderer.problems = problems
+    for (rel, _), (written, ok, found) in zip(pages, results):
+        problems.items.extend(found)
+        if not ok:
+            del build.files[rel]
+            build.page_keys.pop(rel, None)
+        elif written is not None:
+            stager.manifest[rel] = written
+
+
+def write_site(build: SiteBuild) -> Path:
+    """Write the site into a staging folder: pending pages rendered, the rest linked or written."""
+    stager = output.Stager(build.options.out, build.config.name, build.cache.manifest)
+    for rel, content in list(build.files.items()):
+        if isinstance(content, output.Unchanged) and stager.intact(rel) is None:
+            build.pending[rel] = next(p for p in build.site.pages if p.file_path() == rel)
+    render_pending(build, stager)
+    stager.put_all({rel: content for rel, content in build.files.items() if rel not in build.pending})
+    build.cache.manifest = stager.manifest
+    return stager.close()
+
+
+def save_cache(build: SiteBuild) -> None:
+    if not build.options.cache:
+        return
+    build.cache.bodies = build.bodies
+    build.cache.page_keys = build.page_keys
+    try:
+        build.cache.save()
+    except OSError as exc:   # a cache that cannot be written only makes the next build slower
+        print(f"note: the build cache could not be saved: {exc}", file=sys.stderr)
 
 
 def default_now() -> dt.datetime:
@@ -105,13 +221,21 @@ def run(options: BuildOptions) -> int:
     if options.now is None:
         options.now = default_now()
     problems = Problems(strict=options.check_only, root=options.content.resolve().parent)
+    progress = for_terminal(options.quiet)
     builds = []
     for site_dir in find_sites(options.content, options.sites, problems):
-        build = prepare_site(site_dir, options, problems)
+        build = prepare_site(site_dir, options, problems, progress)
         if build is not None:
             builds.append(build)
+    if options.check_only:
+        for build in builds:
+            render_pending(build, None)   # template errors are found by rendering
     if not problems.errors and not options.check_only:
-        staged = [(b, output.stage(b.files, options.out, b.config.name)) for b in builds]
+        staged = [(build, write_site(build)) for build in builds]
+        if problems.errors:   # a template failed while pages were written
+            for _, staging in staged:
+                output.discard(staging)
+            staged = []
         for build, staging in staged:
             build.staging = staging
             for feature in _features("staged"):
@@ -122,6 +246,7 @@ def run(options: BuildOptions) -> int:
         else:
             for build, staging in staged:
                 output.swap(staging, options.out / build.config.name)
+                save_cache(build)
     report(problems, options, builds)
     return 1 if problems.errors else 0
 

@@ -118,7 +118,10 @@ def parse_target(dest: str) -> Target:
 
 def deploy(src: Path, target: Target, keep: int, site: str = "") -> str:
     check_build(src, site or src.name)
-    digest = tree_hash(src)
+    try:
+        digest = tree_hash(src)
+    except OSError as exc:
+        raise DeployError(f"cannot read {exc.filename}: {exc.strerror}") from None
     if target.host:
         return _deploy_remote(src, target, keep, digest)
     return _deploy_local(src, Path(target.path), keep, digest)
@@ -180,7 +183,8 @@ def tree_hash(root: Path) -> str:
     h = hashlib.sha256()
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames.sort()
-        for name in sorted(filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]):
+        linked_dirs = [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
+        for name in sorted(filenames + linked_dirs):
             path = os.path.join(dirpath, name)
             h.update(os.path.relpath(path, root).encode("utf-8", "surrogateescape") + b"\0")
             if os.path.islink(path):

@@ -37,6 +37,14 @@ def _container_renderer(name: str, tag: str):
     return render
 
 
+def _embed_marker(self, tokens, idx, options, env):
+    """``::: embed URL`` … ``:::``: a marker that features/social.py turns into a click-to-load embed."""
+    token = tokens[idx]
+    if token.nesting == 1:
+        return f'<sitegen-embed data-url="{_escape(token.info.strip()[len("embed"):].strip())}">'
+    return "</sitegen-embed>\n"
+
+
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
@@ -54,6 +62,7 @@ def make_parser() -> MarkdownIt:
     md.options["quotes"] = "””’’"  # Swedish quotation marks
     for name, tag in CONTAINERS.items():
         md.use(container_plugin, name=name, render=_container_renderer(name, tag))
+    md.use(container_plugin, name="embed", render=_embed_marker)
     md.add_render_rule("image", _render_image)
     return md
 

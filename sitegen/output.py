@@ -1,26 +1,125 @@
-"""Write stage: a site's files into a staging folder, then swapped in whole."""
+"""Write stage: a site's files into a staging folder, then swapped in whole.
+
+A file whose bytes are the same as in the previous output is not written again: it is
+hard-linked from the previous output into the staging folder, so after the swap it keeps
+its inode and mtime and rsync or a CDN moves only the files that changed. The previous
+output is never written to; a failed build discards the staging folder and leaves it as it was.
+"""
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 
-def stage(files: dict, out_root: Path, name: str) -> Path:
-    """Write every file into a new folder beside the final one (same file system)."""
-    out_root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{name}.new-", dir=out_root))
-    for rel, content in files.items():
-        target = staging / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
+@dataclass(frozen=True)
+class Written:
+    """One file of a written output, as the manifest remembers it."""
+
+    digest: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """Put in ``build.files`` for a page the cache knows is the same as in the previous output."""
+
+    digest: str
+
+
+def content_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _source_digest(path: Path) -> str:
+    """Copied files (assets) are known by where they come from, their size and their mtime."""
+    st = path.stat()
+    return f"file:{path.resolve()}:{st.st_size}:{st.st_mtime_ns}"
+
+
+def intact(final: Path, previous: dict, rel: str) -> Written | None:
+    """The manifest entry of ``rel`` when the output ``final`` still holds exactly that file."""
+    entry = previous.get(rel)
+    if entry is None:
+        return None
+    try:
+        st = os.lstat(final / rel)
+    except OSError:
+        return None
+    if st.st_size != entry.size or st.st_mtime_ns != entry.mtime_ns:
+        return None
+    return entry
+
+
+class Stager:
+    """Writes one site's files into a new folder beside its final one (same file system)."""
+
+    def __init__(self, out_root: Path, name: str, previous: dict | None = None):
+        out_root.mkdir(parents=True, exist_ok=True)
+        self.final = out_root / name
+        self.folder = Path(tempfile.mkdtemp(prefix=f".{name}.new-", dir=out_root))
+        self.previous = previous or {}      # manifest of the current output
+        self.manifest: dict[str, Written] = {}
+        self._dirs: set[Path] = set()
+
+    def intact(self, rel: str) -> Written | None:
+        return intact(self.final, self.previous, rel)
+
+    def put(self, rel: str, content) -> Written:
+        target = self.folder / rel
+        if target.parent not in self._dirs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(target.parent)
+        if isinstance(content, Unchanged):
+            entry = self.intact(rel)
+            if entry is None or entry.digest != content.digest or not self._link(rel, target):
+                raise FileNotFoundError(f"{self.final / rel} changed during the build")
+            return self._remember(rel, entry)
+        if isinstance(content, Path):
+            digest = _source_digest(content)
+        else:
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            digest = content_digest(data)
+        entry = self.intact(rel)
+        if entry is not None and entry.digest == digest and self._link(rel, target):
+            return self._remember(rel, entry)
         if isinstance(content, Path):
             shutil.copyfile(content, target)
-        elif isinstance(content, bytes):
-            target.write_bytes(content)
         else:
-            target.write_text(content, encoding="utf-8")
-    staging.chmod(0o755)
-    return staging
+            target.write_bytes(data)
+        st = os.lstat(target)
+        return self._remember(rel, Written(digest, st.st_size, st.st_mtime_ns))
+
+    def _link(self, rel: str, target: Path) -> bool:
+        try:
+            os.link(self.final / rel, target)
+            return True
+        except OSError:   # no hard links here: write the file instead
+            return False
+
+    def _remember(self, rel: str, entry: Written) -> Written:
+        self.manifest[rel] = entry
+        return entry
+
+    def put_all(self, files: dict) -> None:
+        for rel, content in files.items():
+            if rel not in self.manifest:
+                self.put(str(rel), content)
+
+    def close(self) -> Path:
+        self.folder.chmod(0o755)
+        return self.folder
+
+
+def stage(files: dict, out_root: Path, name: str, previous: dict | None = None) -> Path:
+    """Write every file into a new folder beside the final one (same file system)."""
+    stager = Stager(out_root, name, previous)
+    stager.put_all(files)
+    return stager.close()
 
 
 def swap(staging: Path, final: Path) -> None:

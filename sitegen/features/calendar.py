@@ -60,7 +60,7 @@ def run(build) -> None:
     feeds = calendar_feeds.write_feeds(build, events, folder)
     calendar.extra.update(calendar_feeds=feeds, alternates=calendar_feeds.alternates(feeds))
     months = _month_pages(site, calendar, events, strings, locale)
-    archive = _archive_page(site, calendar, events, strings)
+    archive = _archive_page(site, calendar, events, months, strings)
     upcoming = next_occurrences(events, site.now)
     calendar.extra.update(upcoming=upcoming, months=[m for m in months if _not_before_now(m, site.now)],
                           archive_href=site.href(archive))
@@ -150,16 +150,23 @@ def _month_pages(site: Site, calendar: Page, events: list[Event], strings: dict,
         page.extra.update(occurrences=items, month=link, hidden_from_cards=True, hidden_from_menu=True,
                           previous_month=links[index - 1] if index > 0 else None,
                           next_month=links[index + 1] if index + 1 < len(links) else None,
-                          calendar_href=site.href(calendar), alternates=calendar.extra.get("alternates", []))
+                          calendar_href=site.href(calendar), alternates=_main_alternates(calendar))
         site.add_page(page, parent=calendar)
     return links
+
+
+def _main_alternates(calendar: Page) -> list[dict]:
+    """Month and archive pages link the whole calendar's feeds, not every category's."""
+    links = calendar.extra.get("alternates", [])
+    return links[:1] + [a for a in links if a["type"] != "text/calendar"]
 
 
 def _not_before_now(link: MonthLink, now: dt.datetime) -> bool:
     return (link.year, link.month) >= (now.year, now.month)
 
 
-def _archive_page(site: Site, calendar: Page, events: list[Event], strings: dict) -> Page:
+def _archive_page(site: Site, calendar: Page, events: list[Event], months: list[MonthLink],
+                  strings: dict) -> Page:
     past = [e for e in events if e.is_past(site.now)]
     past.sort(key=lambda e: e.occurrences[-1].sort_key(), reverse=True)
     page = Page(url=f"{calendar.url}arkiv/",
@@ -167,7 +174,9 @@ def _archive_page(site: Site, calendar: Page, events: list[Event], strings: dict
                       "menu": False, "ingress": strings.get("calendar_archive_ingress", "")},
                 template="calendar_archive.html")
     page.extra.update(occurrences=[e.occurrences[-1] for e in past], hidden_from_cards=True,
-                      hidden_from_menu=True, calendar_href=site.href(calendar))
+                      hidden_from_menu=True, calendar_href=site.href(calendar),
+                      past_months=[m for m in reversed(months) if not _not_before_now(m, site.now)],
+                      alternates=_main_alternates(calendar))
     return site.add_page(page, parent=calendar)
 
 

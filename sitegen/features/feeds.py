@@ -17,23 +17,24 @@ PHASE = "files"
 def run(build) -> None:
     site = build.site
     for spec in site.root.extra.get("feeds", []):
-        generator = make_feed(site, spec, build.theme.strings)
-        build.files[spec.rss] = generator.rss_str(pretty=True)
-        build.files[spec.atom] = generator.atom_str(pretty=True)
+        strings = build.theme.strings
+        build.files[spec.rss] = make_feed(site, spec, strings, spec.rss).rss_str(pretty=True)
+        build.files[spec.atom] = make_feed(site, spec, strings, spec.atom).atom_str(pretty=True)
 
 
 def _updated(page: Page):
     return as_datetime(page.meta.get("updated")) or as_datetime(page.date)
 
 
-def make_feed(site: Site, spec: FeedSpec, strings: dict) -> FeedGenerator:
+def make_feed(site: Site, spec: FeedSpec, strings: dict, self_url: str) -> FeedGenerator:
+    """The feed whose own address is ``self_url`` (the RSS and the Atom file each name themselves)."""
     config = site.config
     fg = FeedGenerator()
     fg.id(site.absolute_url(spec.link))
     fg.title(spec.title)
     fg.subtitle(spec.description)       # also the RSS <description>
-    fg.link(href=site.absolute_url(spec.link), rel="alternate")
-    fg.link(href=site.absolute_url(spec.atom), rel="self")
+    fg.link(href=site.absolute_url(self_url), rel="self")
+    fg.link(href=site.absolute_url(spec.link), rel="alternate")  # the last link is RSS's <link>
     fg.language(config.language)
     fg.author({"name": config.organization or config.title})
     fg.generator("sitegen")
@@ -52,8 +53,7 @@ def _entry(site: Site, page: Page, strings: dict) -> FeedEntry:
     entry.guid(url, permalink=True)
     entry.title(page.title)
     entry.link(href=url)
-    entry.summary(page.ingress or page.title)
-    entry.description(page.ingress or page.title)
+    entry.description(page.ingress or page.title, isSummary=True)  # RSS <description>, Atom <summary>
     entry.published(as_datetime(page.date))
     entry.updated(_updated(page))
     if page.kind == "news":

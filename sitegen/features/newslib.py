@@ -149,6 +149,6 @@ def json_ld(site: Site, page: Page, kind: str) -> str:
         "publisher": organization,
         "keywords": ", ".join(page.tags) or None,
     }
-    encoded = json.dumps({k: v for k, v in data.items() if v}, ensure_ascii=False, indent=1)
+    encoded = json.dumps({k: v for k, v in data.items() if v}, ensure_ascii=False, separators=(",", ":"))
     # "<" never appears raw, so neither "</script>" nor "<!--" can end or confuse the element.
     return encoded.replace("<", "\\u003c")

@@ -67,3 +67,5 @@ async def _write_index(records: list[tuple[str, str]], output) -> None:
     async with PagefindIndex({"output_path": str(output)}) as index:
         for url, html in records:
             await index.add_html_file(content=html, url=url)
+    for unused in output.glob("pagefind-*ui.*"):
+        unused.unlink()  # Pagefind's ready-made UIs: the theme's search.js is used instead

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -132,6 +133,19 @@ def sites_or_problems(content: Path, names: list[str]) -> list[Site] | None:
     return None if problems.errors else sites
 
 
+def cannot_listen(host: str, port: int) -> str:
+    """Why the address cannot be bound ("" when it can), checked before starting uvicorn
+    so a busy port is a one-line error rather than a server log."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        with socket.socket(infos[0][0], socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(infos[0][4])
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return ""
+
+
 # --- commands ------------------------------------------------------------------
 
 def run_serve(args) -> int:
@@ -148,6 +162,9 @@ def run_serve(args) -> int:
     sites = sites_or_problems(args.content, [])
     if sites is None:
         return 1
+    problem = cannot_listen(args.host, args.port)
+    if problem:
+        return fail(f"cannot listen on {args.host}:{args.port}: {problem}")
     store = open_db(args.db)
     if store is None:
         return 1
@@ -160,7 +177,7 @@ def run_serve(args) -> int:
     options = {"forwarded_allow_ips": args.forwarded_allow_ips} if args.forwarded_allow_ips else {}
     # No access log: it would write every visitor's IP address to disk.
     uvicorn.run(create_app(service), host=args.host, port=args.port, access_log=False,
-                log_level="warning", **options)
+                server_header=False, log_level="warning", **options)
     store.close()
     return 0
 

@@ -75,6 +75,9 @@ def open_page(browser):
     def open_(width: int = 1280, javascript: bool = True):
         context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=javascript)
         contexts.append(context)
+        # Nothing may leave the machine: requests to other hosts are recorded, then aborted.
+        context.route(lambda url: not url.startswith(("http://127.0.0.1", "data:", "blob:")),
+                      lambda route: route.abort())
         tab = context.new_page()
         tab.requests = []
         tab.on("request", lambda request: tab.requests.append(request.url))

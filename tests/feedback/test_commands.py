@@ -181,3 +181,21 @@ def test_serve_refuses_a_bad_origin_option(capsys, content, tmp_path):
                          str(tmp_path / "f.db"), "--allow-origin", "localhost:8000")
     assert status == 1
     assert "--allow-origin needs an origin" in err
+
+
+def test_serve_on_a_busy_port_is_a_plain_error(capsys, content, tmp_path):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        status, _, err = run(capsys, "serve", "--content", str(content), "--db",
+                             str(tmp_path / "f.db"), "--port", str(port))
+    assert status == 1
+    assert err.startswith(f"error: cannot listen on 127.0.0.1:{port}")
+
+
+def test_moderate_list_when_nothing_waits(capsys, store, db_target):
+    status, out, _ = run(capsys, "moderate", "--db", db_target, "list")
+    assert status == 0 and out.strip() == "no pending comments"

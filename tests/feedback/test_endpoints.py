@@ -148,3 +148,21 @@ def test_cors_preflight_refused_for_another_origin(client):
 
 def test_get_on_a_post_endpoint_is_405(client):
     assert client.get("/feedback").status_code == 405
+
+
+def test_retention_purges_old_rows_when_the_service_starts(store, sites, client_for):
+    import time
+    from datetime import timedelta
+
+    from sitegen.feedback.app import Service
+    from sitegen.feedback.store import utc_now
+
+    store.add_feedback("kulturskolan", "/kulturskolan/", True, now=utc_now() - timedelta(days=40))
+    store.add_feedback("kulturskolan", "/kulturskolan/", True)
+    with client_for(Service(store=store, sites=sites, retention_days=30)) as running:
+        assert running.get("/health").status_code == 200
+        for _ in range(100):
+            if store.count("feedback") == 1:
+                break
+            time.sleep(0.05)
+    assert store.count("feedback") == 1

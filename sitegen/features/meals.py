@@ -1,0 +1,172 @@
+"""Open meal data: menus from ``data/meals/`` as pages, Open Meal v3.4 JSON and iCalendar.
+
+Published under ``matsedlar/`` (an editor's ``matsedlar/index.md`` gives the page its words):
+
+- ``matsedlar/``: the list of schools and kitchens; ``matsedlar/distributors.json``.
+- ``matsedlar/<id>/``: a readable menu from the current week on; ``meals.json`` with every
+  day in the file; ``<meal>.ics`` per meal name (``lunch.ics``, ``frukost.ics`` ...).
+
+UIDs are ``<yyyymmdd>-<meal>-<id>.<site>@<host>``: the same day, kitchen and meal always get
+the same UID. SEQUENCE comes from the previous build's file of the same name in the output
+folder: kept when the day's courses are unchanged, raised by one when they changed, 0 for
+a day not published before. Keep the output folder between builds to keep the count.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from urllib.parse import urlsplit
+
+from sitegen.features import ics
+from sitegen.features.mealdata import Distributor, Meal, read_menus
+from sitegen.model import Page, Site
+
+PHASE = "pages"
+FOLDER = "matsedlar/"
+SUMMARY_COURSES = 2
+
+
+def run(build) -> None:
+    site, strings = build.site, build.theme.strings
+    menus = read_menus(site, build.problems)
+    if not menus:
+        return
+    index = Page(url=FOLDER, meta={"title": strings.get("meals_title", "Matsedlar"), "type": "page",
+                                   "ingress": strings.get("meals_ingress", "")},
+                 template="meals.html", is_section=True)
+    index = site.add_page(index, parent=site.root)
+    listed = []
+    for menu in menus:
+        feeds = _write_feeds(build, menu)
+        page = _menu_page(site, menu, index, feeds, strings)
+        listed.append({"name": menu.name, "href": site.href(page), "address": _address_line(menu)})
+    build.files[f"{FOLDER}distributors.json"] = _dump({"distributors": [distributor(site, m) for m in menus]})
+    index.extra.update(distributors=listed, distributors_json=site.href(f"{FOLDER}distributors.json"))
+
+
+def _menu_page(site: Site, menu: Distributor, index: Page, feeds: list[dict], strings: dict) -> Page:
+    url = f"{FOLDER}{menu.id}/"
+    page = Page(url=url, meta={"title": menu.name, "type": "page",
+                               "ingress": strings.get("meals_menu_ingress", "{name}").format(name=menu.name)},
+                template="meals_menu.html")
+    build_json = f"{url}meals.json"
+    page.extra.update(kitchen=menu, weeks=_weeks(menu, site.now.date()), meal_feeds=feeds,
+                      meals_json=site.href(build_json), address=_address_line(menu),
+                      alternates=[{"type": "text/calendar", "title": f["title"], "href": f["href"]} for f in feeds]
+                      + [{"type": "application/json", "title": "Open Meal JSON", "href": site.href(build_json)}])
+    return site.add_page(page, parent=index)
+
+
+def _weeks(menu: Distributor, today: dt.date) -> list[dict]:
+    """Days from this week's Monday on, grouped by ISO week."""
+    monday = today - dt.timedelta(days=today.weekday())
+    weeks: dict[tuple[int, int], list] = {}
+    for day in menu.days:
+        if day.date >= monday:
+            year, week, _ = day.date.isocalendar()
+            weeks.setdefault((year, week), []).append(day)
+    return [{"year": y, "week": w, "days": days} for (y, w), days in sorted(weeks.items())]
+
+
+def _address_line(menu: Distributor) -> str:
+    a = menu.address
+    place = " ".join(p for p in (a.get("postal_code", ""), a.get("city", "")) if p)
+    return ", ".join(p for p in (a.get("street", ""), place) if p)
+
+
+def _location(menu: Distributor) -> str:
+    return menu.location or ", ".join(p for p in (menu.name, _address_line(menu)) if p)
+
+
+# --- Open Meal v3.4 JSON ------------------------------------------------------
+
+def distributor(site: Site, menu: Distributor) -> dict:
+    """A Distributor object: only the spec's keys, optional ones only when known."""
+    data = {"id": menu.id, "name": menu.name, "organization": menu.organization, "lang": site.config.language,
+            "type": menu.type}
+    if menu.address:
+        a = menu.address
+        data["address"] = {k: v for k, v in (("streetAddress", a.get("street")), ("postalCode", a.get("postal_code")),
+                                             ("addressLocality", a.get("city")),
+                                             ("addressCountry", a.get("country", "SE"))) if v}
+    if menu.url:
+        data["url"] = menu.url
+    if menu.email:
+        data["email"] = menu.email
+    if menu.phone:
+        data["phone"] = "".join(menu.phone.split())
+    keys = menu.meal_keys()
+    if keys:
+        main = "lunch" if "lunch" in keys else keys[0]   # the feed most people want
+        data["iCalendar"] = site.absolute_url(f"{FOLDER}{menu.id}/{main}.ics")
+    return data
+
+
+def meals_json(site: Site, menu: Distributor) -> dict:
+    meals = []
+    for day in menu.days:
+        for meal in day.meals:
+            item = {"name": meal.name, "date": day.date.isoformat(), "lang": site.config.language,
+                    "order": meal.order,
+                    "distributor": {"id": menu.id, "name": menu.name, "organization": menu.organization},
+                    "courses": [_course(menu, day.date, meal, c) for c in meal.courses]}
+            if day.note:
+                item["description"] = day.note
+            meals.append(item)
+    return {"meals": meals}
+
+
+def _course(menu: Distributor, date: dt.date, meal: Meal, course) -> dict:
+    data = {"id": f"{menu.id}-{date:%Y%m%d}-{meal.key}-{course.order}", "name": course.name,
+            "order": course.order, "ingredients": [], "media": [],
+            "knownAllergens": [{"name": a, "codes": []} for a in course.allergens],
+            "tags": list(course.tags), "nutrients": [], "prices": []}
+    if course.description:
+        data["description"] = course.description
+    if course.option:
+        data["optionName"] = course.option
+    if course.co2 is not None:
+        data["co2Equivalents"] = course.co2
+    return data
+
+
+def _dump(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+# --- iCalendar ------------------------------------------------------------------
+
+def _write_feeds(build, menu: Distributor) -> list[dict]:
+    site = build.site
+    build.files[f"{FOLDER}{menu.id}/meals.json"] = _dump(meals_json(site, menu))
+    feeds = []
+    for key in menu.meal_keys():
+        url = f"{FOLDER}{menu.id}/{key}.ics"
+        previous = ics.previous_sequences(build.options.out / site.config.name / url)
+        build.files[url] = ics.to_ical(meal_calendar(site, menu, key), previous)
+        name = next(m.name for d in menu.days for m in d.meals if m.key == key)
+        feeds.append({"meal": name, "title": f"{name}: {menu.name}", "href": site.href(url),
+                      "webcal": "webcal://" + site.absolute_url(url).split("://", 1)[1]})
+    return feeds
+
+
+def meal_calendar(site: Site, menu: Distributor, key: str) -> ics.IcsCalendar:
+    host = urlsplit(site.config.base_url).hostname or "localhost"
+    city = menu.address.get("city", "")
+    items, name = [], key
+    for day in menu.days:
+        for meal in (m for m in day.meals if m.key == key):
+            name = meal.name
+            ordered = sorted(meal.courses, key=lambda c: c.order)
+            items.append(ics.IcsItem(
+                uid=f"{day.date:%Y%m%d}-{key}-{menu.id}.{site.config.name}@{host}",
+                summary="\n".join(c.line for c in ordered[:SUMMARY_COURSES]),
+                description="\n".join([c.line for c in ordered] + ([day.note] if day.note else [])),
+                start=day.date, end=day.date + dt.timedelta(days=1), location=_location(menu),
+                transparent=True))
+    title = f"{name}: {menu.name}" + (f", {city}" if city else "")
+    organization = menu.organization or site.config.title
+    return ics.IcsCalendar(name=title, description=f"{name} – {menu.name} ({organization})",
+                           prodid=f"-//{organization}//sitegen {site.config.title} matsedel//"
+                                  f"{site.config.language.upper()}",
+                           now=site.now, items=items)

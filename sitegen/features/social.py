@@ -1,0 +1,311 @@
+"""Social media: the latest posts of the accounts in site.yaml as static cards, and embeds.
+
+Feeds (RSS, Atom or JSON Feed) are read from files in the repository: ``feed:`` in
+site.yaml, or the cache that ``sitegen social fetch`` keeps for a ``feed_url:``. So a
+build never goes online and is the same every time. Post text is reduced to plain text
+with nh3 (no markup survives, so no script or event attribute can), images are copied
+and resized locally, links go out to the network.
+
+A feed that cannot be read, a hostile post or a missing image is a warning: the build
+goes on, with the cards it can make.
+
+Embeds: ``::: embed URL`` in Markdown becomes a placeholder (markdown.py writes a
+``<sitegen-embed>`` marker, this module renders it through the theme); the network's
+player is loaded only when the visitor clicks (embed.js).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs, quote, urlsplit
+
+import feedparser
+import nh3
+from markupsafe import Markup
+from PIL import Image, UnidentifiedImageError
+
+from sitegen.schema import STOCKHOLM
+from sitegen.slugs import slugify
+
+PHASE = "pages"
+DEFAULT_LIMIT = 4
+TEXT_LENGTH = 280
+IMAGE_WIDTH = 640
+CACHE_DIR = "data/social"
+MEDIA_DIR = "data/social/media"
+NETWORKS = {"instagram": "Instagram", "facebook": "Facebook", "youtube": "YouTube", "vimeo": "Vimeo",
+            "linkedin": "LinkedIn", "x": "X", "twitter": "X", "mastodon": "Mastodon", "tiktok": "TikTok"}
+HOSTILE = re.compile(r"<\s*(script|iframe|object|embed|style)|\son\w+\s*=|javascript:", re.IGNORECASE)
+MARKER = re.compile(r'<sitegen-embed data-url="([^"]*)">(.*?)</sitegen-embed>\n?', re.DOTALL)
+
+
+class FeedError(Exception):
+    """A feed file that is neither an XML feed nor a JSON Feed."""
+
+
+@dataclass
+class FeedItem:
+    """One post as read from a feed, before it is made safe for a page."""
+
+    html: str
+    link: str
+    date: dt.datetime | None = None
+    image: str = ""          # URL or path relative to the feed file
+    image_alt: str = ""
+
+
+@dataclass
+class Post:
+    text: str                # plain text; the template escapes it
+    link: str
+    date: dt.datetime | None = None
+    image: str = ""          # site URL of the resized local copy
+    image_alt: str = ""
+
+
+@dataclass
+class Account:
+    network: str
+    label: str               # the network's name as people write it
+    name: str
+    url: str
+    posts: list[Post] = field(default_factory=list)
+
+
+# --- reading feeds ---------------------------------------------------------
+
+def parse_feed(data: bytes) -> list[FeedItem]:
+    """Items of an RSS/Atom feed or a JSON Feed, newest first; FeedError when it is neither."""
+    text = data.lstrip()
+    if text.startswith((b"{", b"[")):
+        return _parse_json_feed(data)
+    parsed = feedparser.parse(data, sanitize_html=False)  # nh3 is the one sanitiser, and it warns
+    if parsed.bozo and not parsed.entries or not parsed.get("version") and not parsed.entries:
+        reason = getattr(parsed.get("bozo_exception"), "getMessage", lambda: "")() or "no feed items"
+        raise FeedError(f"not an RSS, Atom or JSON feed ({reason})")
+    items = [_xml_item(entry) for entry in parsed.entries]
+    return _newest_first(items)
+
+
+def _xml_item(entry) -> FeedItem:
+    # feedparser files <media:description> (the image's description) under "content" as plain text.
+    html_content = [c.get("value", "") for c in entry.get("content", []) if "html" in c.get("type", "")]
+    plain_content = [c.get("value", "") for c in entry.get("content", []) if "html" not in c.get("type", "")]
+    body = (html_content[0] if html_content else "") or entry.get("summary", "") or entry.get("title", "")
+    image, alt = "", ""
+    for media in entry.get("media_content", []) + entry.get("media_thumbnail", []):
+        if media.get("url") and media.get("medium", "image") == "image":
+            image = media["url"]
+            break
+    if not image:
+        for enclosure in entry.get("enclosures", []):
+            if enclosure.get("type", "").startswith("image/") and enclosure.get("href"):
+                image = enclosure["href"]
+                break
+    if image and plain_content and plain_content[0] != body:
+        alt = plain_content[0]
+    stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+    date = dt.datetime(*stamp[:6], tzinfo=dt.timezone.utc) if stamp else None
+    return FeedItem(html=body, link=entry.get("link", ""), date=date, image=image, image_alt=alt)
+
+
+def _parse_json_feed(data: bytes) -> list[FeedItem]:
+    try:
+        feed = json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise FeedError(f"not valid JSON ({exc})") from None
+    if not isinstance(feed, dict) or not isinstance(feed.get("items"), list):
+        raise FeedError("a JSON Feed needs an 'items' list")
+    items = []
+    for raw in feed["items"]:
+        if not isinstance(raw, dict):
+            continue
+        body = raw.get("content_html") or html.escape(str(raw.get("content_text") or raw.get("title") or ""))
+        date = None
+        if isinstance(raw.get("date_published"), str):
+            try:
+                date = dt.datetime.fromisoformat(raw["date_published"].replace("Z", "+00:00"))
+            except ValueError:
+                date = None
+        image = raw.get("image") or raw.get("banner_image") or ""
+        items.append(FeedItem(html=str(body), link=str(raw.get("url") or ""), date=date,
+                              image=str(image) if isinstance(image, str) else ""))
+    return _newest_first(items)
+
+
+def _newest_first(items: list[FeedItem]) -> list[FeedItem]:
+    oldest = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+    return sorted(items, key=lambda item: item.date or oldest, reverse=True)
+
+
+def cache_path(content_dir: Path, entry: dict, suffix: str = ".xml") -> Path:
+    """Where ``sitegen social fetch`` keeps the feed of an account that has ``feed_url``."""
+    stem = slugify(f"{entry['network']}-{entry['name']}")
+    return content_dir / CACHE_DIR / f"{stem}{suffix}"
+
+
+def feed_file(content_dir: Path, entry: dict) -> Path | None:
+    """The feed file a build reads for an account: ``feed``, else the fetched cache."""
+    if entry.get("feed"):
+        return content_dir / entry["feed"]
+    if entry.get("feed_url"):
+        for suffix in (".xml", ".json"):
+            if cache_path(content_dir, entry, suffix).is_file():
+                return cache_path(content_dir, entry, suffix)
+        return cache_path(content_dir, entry)
+    return None
+
+
+def media_name(url: str) -> str:
+    """The cached file name of a remote image: a hash of its URL, so fetch and build agree."""
+    suffix = Path(urlsplit(url).path).suffix.lower()
+    suffix = suffix if suffix in (".jpg", ".jpeg", ".png", ".webp", ".gif") else ".jpg"
+    return hashlib.sha1(url.encode("utf-8")).hexdigest()[:16] + suffix
+
+
+# --- making posts safe -----------------------------------------------------
+
+def plain_text(raw_html: str) -> str:
+    """The text of a post: every tag removed by nh3 (scripts with their content), whitespace tidied."""
+    cleaned = nh3.clean(raw_html.replace("<br", " <br").replace("</p>", "</p> "), tags=set())
+    text = " ".join(html.unescape(cleaned).split())
+    if len(text) <= TEXT_LENGTH:
+        return text
+    return text[:TEXT_LENGTH].rsplit(" ", 1)[0] + " …"
+
+
+def safe_link(url: str) -> str:
+    return url if urlsplit(url).scheme in ("http", "https") else ""
+
+
+# --- the feature -----------------------------------------------------------
+
+def run(build) -> None:
+    site = build.site
+    accounts = [load_account(build, entry) for entry in site.config.social]
+    if accounts:
+        site.root.extra["social_accounts"] = accounts
+    for page in site.pages:
+        if "<sitegen-embed" in page.html:
+            page.html = render_embeds(build, page)
+
+
+def load_account(build, entry: dict) -> Account:
+    network = str(entry.get("network", "")).lower()
+    account = Account(network=network, label=NETWORKS.get(network, entry.get("network", "")),
+                      name=entry.get("name", ""), url=safe_link(entry.get("url", "")))
+    path = feed_file(build.config.content_dir, entry)
+    if path is None:
+        return account
+    where = (build.config.config_path, build.config.lines.get("social", 1))
+    if not path.is_file():
+        hint = "run 'sitegen social fetch'" if entry.get("feed_url") and not entry.get("feed") else "check 'feed'"
+        build.problems.warning(*where, f"feed of {account.name} not found at "
+                                       f"{path.relative_to(build.config.content_dir).as_posix()}: {hint}; "
+                                       "the posts are left out")
+        return account
+    try:
+        items = parse_feed(path.read_bytes())
+    except FeedError as exc:
+        build.problems.warning(path, 1, f"{exc}; the posts of {account.name} are left out")
+        return account
+    limit = entry.get("limit") or DEFAULT_LIMIT
+    account.posts = [post for item in items[:limit] if (post := make_post(build, path, item)) is not None]
+    return account
+
+
+def make_post(build, feed_path: Path, item: FeedItem) -> Post | None:
+    if HOSTILE.search(item.html) and not build.options.check_only:
+        # Only a notice when building: nh3 removes it, and an editor cannot fix someone else's post.
+        build.problems.warning(feed_path, 1, f"a post ({item.link or 'without link'}) has scripts or event "
+                                             "attributes; only its text is shown")
+    text = plain_text(item.html)
+    link = safe_link(item.link)
+    if not text and not link:
+        return None
+    date = item.date.astimezone(STOCKHOLM) if item.date and item.date.tzinfo else item.date
+    post = Post(text=text, link=link, date=date, image_alt=plain_text(item.image_alt))
+    if item.image:
+        post.image = copy_image(build, feed_path, item.image)
+    return post
+
+
+def copy_image(build, feed_path: Path, src: str) -> str:
+    """Resize a post's image into assets/social/; '' (and a warning) when it is missing or broken."""
+    content_dir = build.config.content_dir
+    if urlsplit(src).scheme in ("http", "https"):
+        source = content_dir / MEDIA_DIR / media_name(src)
+    elif urlsplit(src).scheme:
+        return ""
+    else:
+        source = (feed_path.parent / src).resolve()
+    if not source.is_file():
+        build.problems.warning(feed_path, 1, f"image '{src}' of a post not found; the card is shown without it")
+        return ""
+    try:
+        with Image.open(source) as image:
+            image = image.convert("RGB")
+            image.thumbnail((IMAGE_WIDTH, IMAGE_WIDTH * 2))
+            out = io.BytesIO()
+            image.save(out, "JPEG", quality=80, optimize=True)
+    except (UnidentifiedImageError, OSError) as exc:
+        build.problems.warning(feed_path, 1, f"image '{src}' of a post cannot be read ({exc}); "
+                                             "the card is shown without it")
+        return ""
+    name = f"assets/social/{hashlib.sha1(out.getvalue()).hexdigest()[:16]}.jpg"
+    build.files[name] = out.getvalue()
+    return build.site.href(name)
+
+
+# --- embeds ----------------------------------------------------------------
+
+def embed_source(url: str) -> tuple[str, str] | None:
+    """(network, player URL) for a post URL that can be embedded; None otherwise."""
+    parts = urlsplit(url)
+    host = parts.netloc.lower().removeprefix("www.").removeprefix("m.")
+    segments = [s for s in parts.path.split("/") if s]
+    if parts.scheme != "https":
+        return None
+    if host == "instagram.com" and len(segments) >= 2 and segments[0] in ("p", "reel"):
+        return "instagram", f"https://www.instagram.com/{segments[0]}/{quote(segments[1])}/embed/"
+    if host == "youtube.com" and segments[:1] == ["watch"] and parse_qs(parts.query).get("v"):
+        return "youtube", f"https://www.youtube-nocookie.com/embed/{quote(parse_qs(parts.query)['v'][0])}"
+    if host in ("youtube.com", "youtu.be") and segments:
+        video = segments[-1] if host == "youtu.be" or segments[0] == "shorts" else ""
+        if video:
+            return "youtube", f"https://www.youtube-nocookie.com/embed/{quote(video)}"
+    if host == "vimeo.com" and segments and segments[-1].isdigit():
+        return "vimeo", f"https://player.vimeo.com/video/{segments[-1]}?dnt=1"
+    if host == "facebook.com" and ("posts" in segments or "videos" in segments):
+        return "facebook", f"https://www.facebook.com/plugins/post.php?href={quote(url, safe='')}&show_text=true"
+    return None
+
+
+def render_embeds(build, page) -> str:
+    def replace(match: re.Match) -> str:
+        url = html.unescape(match.group(1))
+        found = embed_source(url)
+        if found is None:
+            build.problems.error(page.source, _line_of(page, url),
+                                 f"cannot embed '{url}': give the https address of one post on Instagram, "
+                                 "Facebook, YouTube or Vimeo")
+            return ""
+        network, player = found
+        rendered = build.renderer.render_template(
+            "partials/social_embed.html", url=url, player=player, network=network,
+            label=NETWORKS[network], caption=Markup(match.group(2).strip()))
+        return rendered or ""
+    return MARKER.sub(replace, page.html)
+
+
+def _line_of(page, needle: str) -> int:
+    for offset, line in enumerate(page.body.split("\n")):
+        if "embed" in line and needle in line:
+            return page.body_line + offset
+    return page.body_line

@@ -1,0 +1,125 @@
+"""``sitegen social fetch [SITE ...]``: download the feeds of site.yaml's ``feed_url`` into the repository.
+
+Builds only read files, so they stay reproducible and work offline; this command is
+the one step that goes online (run it by hand or on a schedule, then commit the cache).
+Each feed is saved only when it parses as RSS, Atom or JSON Feed, and atomically, so a
+timeout or a broken answer leaves the previous cache as it was (with a warning).
+The images of the newest posts are saved beside it under ``data/social/media/``.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+from sitegen.config import find_sites, load_site_config
+from sitegen.features.social import (DEFAULT_LIMIT, MEDIA_DIR, FeedError, cache_path, media_name,
+                                     parse_feed)
+from sitegen.problems import Problems
+
+PHASE = "none"   # a command, not a build feature
+USER_AGENT = "sitegen-social-fetch/1.0"
+MAX_BYTES = 5 * 1024 * 1024
+
+
+def register(subparsers) -> None:
+    social = subparsers.add_parser("social", help="social media feeds")
+    commands = social.add_subparsers(dest="social_command", metavar="COMMAND")
+    fetch = commands.add_parser("fetch", help="download the feeds named by feed_url in site.yaml into "
+                                              "content/<site>/data/social/")
+    fetch.add_argument("sites", nargs="*", metavar="SITE")
+    fetch.add_argument("--content", type=Path, default=Path("content"))
+    fetch.add_argument("--timeout", type=float, default=15.0, help="seconds per request (default 15)")
+    fetch.set_defaults(func=run_fetch)
+    social.set_defaults(func=lambda args: social.print_help() or 2)
+
+
+def run_fetch(args) -> int:
+    problems = Problems()
+    fetched = 0
+    for site_dir in find_sites(args.content, args.sites, problems):
+        config = load_site_config(site_dir, problems)
+        if config is None:
+            continue
+        line = config.lines.get("social", 1)
+        for entry in config.social:
+            if entry.get("feed_url") and fetch_account(site_dir, entry, args.timeout, problems,
+                                                       (config.config_path, line)):
+                fetched += 1
+    for problem in problems.sorted():
+        print(problem.format(), file=sys.stderr)
+    print(f"{fetched} feed(s) fetched")
+    return 1 if problems.errors else 0
+
+
+def fetch_account(site_dir: Path, entry: dict, timeout: float, problems: Problems, where) -> bool:
+    """Fetch one account's feed and images; on any failure warn and keep the cached copy."""
+    url = entry["feed_url"]
+    if urlsplit(url).scheme not in ("http", "https"):
+        problems.error(*where, f"'feed_url' of {entry['name']} must be an http(s) address, not '{url}'")
+        return False
+    try:
+        data = download(url, timeout)
+        items = parse_feed(data)
+    except (OSError, urllib.error.URLError, ValueError) as exc:
+        problems.warning(*where, f"could not fetch the feed of {entry['name']} ({url}): {_reason(exc)}; "
+                                 "the cached feed is kept")
+        return False
+    except FeedError as exc:
+        problems.warning(*where, f"the feed of {entry['name']} ({url}) is {exc}; the cached feed is kept")
+        return False
+    suffix = ".json" if data.lstrip().startswith((b"{", b"[")) else ".xml"
+    target = site_dir / entry["feed"] if entry.get("feed") else cache_path(site_dir, entry, suffix)
+    write_atomic(target, data)
+    for item in items[:entry.get("limit") or DEFAULT_LIMIT]:
+        if item.image:
+            fetch_image(site_dir, urljoin(url, item.image), timeout, problems, where)
+    return True
+
+
+def fetch_image(site_dir: Path, url: str, timeout: float, problems: Problems, where) -> None:
+    if urlsplit(url).scheme not in ("http", "https"):
+        return
+    target = site_dir / MEDIA_DIR / media_name(url)
+    if target.is_file():
+        return  # a post's image does not change; keep what we have
+    try:
+        write_atomic(target, download(url, timeout))
+    except (OSError, urllib.error.URLError, ValueError) as exc:
+        problems.warning(*where, f"could not fetch image {url}: {_reason(exc)}; the card is shown without it")
+
+
+def download(url: str, timeout: float) -> bytes:
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        data = response.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise ValueError(f"larger than {MAX_BYTES // (1024 * 1024)} MB")
+    return data
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write beside the target, then rename: a reader sees the old file or the new one, never half."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, urllib.error.HTTPError):
+        return f"HTTP {exc.code}"
+    if isinstance(exc, urllib.error.URLError):
+        return str(exc.reason)
+    if isinstance(exc, TimeoutError):
+        return "timed out"
+    return str(exc) or exc.__class__.__name__

@@ -1,0 +1,97 @@
+"""Search, person search and embeds in a real browser, on the example sites."""
+from urllib.parse import urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def search(tab, base, site, query):
+    tab.goto(f"{base}/{site}/sok/")
+    tab.fill("#search-q", query)
+    tab.press("#search-q", "Enter")
+    tab.wait_for_function("document.getElementById('search-status').textContent.length > 0")
+    return {link.inner_text(): link.get_attribute("href") for link in tab.locator(".search-results a").all()}
+
+
+def test_swedish_stemming_finds_every_form_of_the_word(example_build, serve_dir, open_page):
+    base = serve_dir(example_build)
+    tab = open_page()
+    found = search(tab, base, "fordjupning", "jämställdhet")
+    # "Jämställd styrning" (jämställd) and its method page (jämställdheten).
+    assert found["Jämställd styrning"] == "/fordjupning/projekt/jamstalld-styrning/"
+    assert found["Metod för jämställdhetsanalys"] == "/fordjupning/projekt/jamstalld-styrning/metod/"
+    assert "träffar för ”jämställdhet”" in tab.locator("#search-status").inner_text()
+    assert tab.locator(".search-results p").first.inner_text()  # the ingress is shown
+    hosts = {urlsplit(url).netloc for url in tab.requests}
+    assert hosts == {urlsplit(base).netloc}
+
+
+def test_results_can_be_filtered_by_section_and_linked(example_build, serve_dir, open_page):
+    base = serve_dir(example_build)
+    tab = open_page()
+    search(tab, base, "fordjupning", "jämställdhet")
+    assert "q=j%C3%A4mst%C3%A4lldhet" in tab.url
+    tab.select_option("#search-section", "Nyheter")
+    tab.wait_for_function("[...document.querySelectorAll('.search-results a')]"
+                          ".every(a => a.getAttribute('href').includes('/nyheter/'))")
+    assert tab.locator(".search-results a").count() >= 1
+
+
+def test_menus_and_footers_are_not_indexed(example_build, serve_dir, open_page):
+    base = serve_dir(example_build)
+    tab = open_page()
+    search(tab, base, "fordjupning", "kakor")  # only in the footer: "Webbplatsen använder inga kakor."
+    assert tab.locator(".search-results li").count() == 0
+    assert "Inga träffar" in tab.locator("#search-status").inner_text()
+
+
+def test_without_javascript_the_search_page_points_to_the_site_map(example_build, serve_dir, open_page):
+    base = serve_dir(example_build)
+    tab = open_page(javascript=False)
+    tab.goto(f"{base}/fordjupning/sok/")
+    assert not tab.locator("form.site-search").is_visible()
+    assert "Sökningen behöver JavaScript" in tab.locator("main").inner_text()
+    tab.click("text=webbplatskartan")
+    assert tab.locator("h1").inner_text() == "Webbplatskarta"
+    assert tab.locator(".site-map a", has_text="Jämställd styrning").count() == 1
+
+
+def test_person_search_filters_in_place(example_build, serve_dir, open_page):
+    base = serve_dir(example_build)
+    tab = open_page(375)
+    tab.goto(f"{base}/kulturskolan/kontakt/")
+    assert tab.locator(".person:visible").count() == 5
+    tab.fill("#people-q", "musik")
+    tab.wait_for_function("document.querySelectorAll('.person:not([hidden])').length === 2")
+    assert "2 av 5 personer visas" in tab.locator("#people-count").inner_text()
+    tab.fill("#people-q", "öberg piano")
+    tab.wait_for_function("document.querySelectorAll('.person:not([hidden])').length === 1")
+    assert tab.locator(".person:visible h3").inner_text() == "Erik Öberg"
+
+
+def test_person_list_is_complete_without_javascript(example_build, serve_dir, open_page):
+    base = serve_dir(example_build)
+    tab = open_page(javascript=False)
+    tab.goto(f"{base}/kulturskolan/kontakt/")
+    assert tab.locator(".person").count() == 5
+    assert not tab.locator("#people-q").is_visible()
+
+
+def test_an_embed_asks_nothing_of_the_network_until_clicked(example_build, serve_dir, open_page):
+    base = serve_dir(example_build)
+    tab = open_page()
+    own = urlsplit(base).netloc
+    tab.route("**/*", lambda route: route.continue_() if urlsplit(route.request.url).netloc == own
+              else route.abort())  # the test never reaches the real network
+    tab.goto(f"{base}/kulturskolan/om-oss/")
+    tab.wait_for_load_state("networkidle")
+    assert {urlsplit(url).netloc for url in tab.requests} == {own}
+    assert tab.context.cookies() == []
+    assert tab.locator("iframe").count() == 0
+    tab.click("text=Visa inlägget från Instagram här")
+    frame = tab.locator("figure.social-embed iframe")
+    assert frame.get_attribute("src") == "https://www.instagram.com/p/DJulkonsert1/embed/"
+    assert frame.get_attribute("title") == "Inlägg från Instagram"
+    tab.wait_for_function("document.querySelector('figure.social-embed iframe') !== null")
+    assert any(urlsplit(url).netloc == "www.instagram.com" for url in tab.requests)

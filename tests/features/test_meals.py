@@ -1,0 +1,252 @@
+"""Open meal data: menu pages, Open Meal v3.4 JSON (checked against the spec's structure) and iCalendar."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+import icalendar
+import jsonschema
+import pytest
+
+from conftest import NOW, REPO, page, run_sitegen
+
+GOLDEN = REPO / "tests" / "golden"
+
+STORSKOLAN = """\
+name: Storskolan
+type: skola
+address:
+  street: Storgatan 12
+  postal_code: 703 61
+  city: Örebro
+url: https://www.example.se/storskolan
+email: mailto:storskolan@example.se
+phone: 019-21 00 00
+days:
+  - date: 2026-11-16
+    lunch:
+      - Förra veckans soppa
+  - date: 2026-11-23
+    lunch:
+      - Köttbullar med potatismos
+      - name: Vegetariska bullar
+        option: Vegetariskt
+        allergens: [mjölk]
+        tags: [vegetarisk]
+        co2: 0.6
+      - Sallad
+  - date: 2026-11-24
+    frukost:
+      - Gröt
+    lunch:
+      - Fiskgratäng
+  - date: 2026-11-25
+    note: Studiedag – ingen lunch.
+"""
+
+LINDBACKA = """\
+name: Lindbackaskolan
+days:
+  - date: 2026-11-23
+    mellanmål: [Smörgås]
+    lunch: [Pannbiff]
+"""
+
+# The Open Meal v3.4 structure as open-meal.md describes it: no additional properties anywhere.
+CODES = {"type": "array", "items": {"type": "object"}}
+COURSE = {
+    "type": "object", "additionalProperties": False,
+    "required": ["name", "ingredients", "media", "knownAllergens", "tags", "nutrients", "prices"],
+    "properties": {
+        "id": {"type": "string"}, "name": {"type": "string"}, "description": {"type": "string"},
+        "optionName": {"type": "string"}, "order": {"type": "integer"}, "labelOfContents": {"type": "string"},
+        "ingredients": {"type": "array", "items": {"type": "object", "additionalProperties": False,
+                                                   "properties": {"name": {"type": "string"}, "codes": CODES}}},
+        "media": {"type": "array", "items": {"type": "object", "additionalProperties": False,
+                                             "properties": {"src": {"type": "string"}, "mimeType": {"type": "string"}}}},
+        "knownAllergens": {"type": "array", "items": {
+            "type": "object", "additionalProperties": False, "required": ["name", "codes"],
+            "properties": {"name": {"type": "string"}, "codes": {"type": "array", "items": {
+                "type": "object", "additionalProperties": False,
+                "properties": {"code": {"type": "string"}, "type": {"type": "string"}}}}}}},
+        "tags": {"type": "array", "items": {"type": "string"}},
+        "nutrients": {"type": "array", "items": {"type": "object", "additionalProperties": False, "properties": {
+            "name": {"type": "string"}, "amount": {"type": "number"}, "unit": {"type": "string"}, "codes": CODES}}},
+        "prices": {"type": "array", "items": {"type": "object", "additionalProperties": False, "properties": {
+            "name": {"type": "string"}, "value": {"type": "number"},
+            "currency": {"type": "string", "pattern": "^[A-Z]{3}$"}}}},
+        "co2Equivalents": {"type": "number"},
+    },
+}
+MEALS_SCHEMA = {
+    "type": "object", "additionalProperties": False, "required": ["meals"],
+    "properties": {"meals": {"type": "array", "items": {
+        "type": "object", "additionalProperties": False, "required": ["name", "date", "courses"],
+        "properties": {
+            "name": {"type": "string"}, "date": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}"},
+            "lang": {"type": "string"}, "description": {"type": "string"}, "order": {"type": "integer"},
+            "distributor": {"type": "object", "additionalProperties": False, "required": ["id", "name"],
+                            "properties": {"id": {"type": "string"}, "name": {"type": "string"},
+                                           "organization": {"type": "string"}}},
+            "courses": {"type": "array", "items": COURSE},
+        }}}},
+}
+DISTRIBUTORS_SCHEMA = {
+    "type": "object", "additionalProperties": False, "required": ["distributors"],
+    "properties": {"distributors": {"type": "array", "items": {
+        "type": "object", "additionalProperties": False, "required": ["id", "name"],
+        "properties": {
+            "id": {"type": "string"}, "name": {"type": "string"}, "organization": {"type": "string"},
+            "lang": {"type": "string"}, "type": {"type": "integer", "minimum": 0, "maximum": 5},
+            "address": {"type": "object", "additionalProperties": False, "properties": {
+                "streetAddress": {"type": "string"}, "postalCode": {"type": "string"},
+                "addressLocality": {"type": "string"}, "addressCountry": {"type": "string"}}},
+            "url": {"type": "string"}, "email": {"type": "string", "pattern": "^[^:]+@[^:]+$"},
+            "phone": {"type": "string", "pattern": r"^\S+$"}, "iCalendar": {"type": "string"},
+        }}}},
+}
+
+
+def build(make_site, tmp_path: Path, storskolan: str = STORSKOLAN, out_name: str = "out") -> Path:
+    content = make_site({"om.md": page("Om oss"), "data/meals/storskolan.yaml": storskolan,
+                         "data/meals/lindbackaskolan.yaml": LINDBACKA})
+    out = tmp_path / out_name
+    result = run_sitegen("build", "--content", str(content), "--out", str(out), "--now", NOW, "-q")
+    assert result.status == 0, result.stderr
+    return out / "demo"
+
+
+def check(make_site, storskolan: str):
+    content = make_site({"data/meals/storskolan.yaml": storskolan})
+    return run_sitegen("check", "--content", "content", "--now", NOW, cwd=content.parent)
+
+
+def load_json(path: Path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def lunch_events(site: Path, school: str = "storskolan") -> dict:
+    calendar = icalendar.Calendar.from_ical((site / "matsedlar" / school / "lunch.ics").read_bytes())
+    return {e["DTSTART"].dt: e for e in calendar.walk("VEVENT")}
+
+
+@pytest.fixture
+def meals(make_site, tmp_path):
+    return build(make_site, tmp_path)
+
+
+def test_meals_json_follows_open_meal_structure(meals):
+    data = load_json(meals / "matsedlar" / "storskolan" / "meals.json")
+    jsonschema.validate(data, MEALS_SCHEMA)
+    assert [(m["date"], m["name"]) for m in data["meals"]] == [
+        ("2026-11-16", "Lunch"), ("2026-11-23", "Lunch"), ("2026-11-24", "Frukost"), ("2026-11-24", "Lunch")]
+    veg = data["meals"][1]["courses"][1]
+    assert veg["optionName"] == "Vegetariskt" and veg["co2Equivalents"] == 0.6
+    assert veg["knownAllergens"] == [{"name": "mjölk", "codes": []}]
+    assert [c["order"] for c in data["meals"][1]["courses"]] == [1, 2, 3]
+
+
+def test_distributors_json_follows_open_meal_structure(meals):
+    data = load_json(meals / "matsedlar" / "distributors.json")
+    jsonschema.validate(data, DISTRIBUTORS_SCHEMA)
+    storskolan = next(d for d in data["distributors"] if d["id"] == "storskolan")
+    assert storskolan["email"] == "storskolan@example.se" and storskolan["phone"] == "019-210000"
+    assert storskolan["iCalendar"] == "https://www.example.se/demo/matsedlar/storskolan/lunch.ics"
+    assert storskolan["type"] == 0
+
+
+def test_ical_per_distributor_and_meal(meals):
+    folder = meals / "matsedlar"
+    assert sorted(p.name for p in (folder / "storskolan").glob("*.ics")) == ["frukost.ics", "lunch.ics"]
+    assert sorted(p.name for p in (folder / "lindbackaskolan").glob("*.ics")) == ["lunch.ics", "mellanmal.ics"]
+    calendar = icalendar.Calendar.from_ical((folder / "storskolan" / "lunch.ics").read_bytes())
+    assert str(calendar["X-WR-CALNAME"]) == "Lunch: Storskolan, Örebro"
+    assert str(calendar["X-WR-TIMEZONE"]) == "Europe/Stockholm"
+    assert str(calendar["METHOD"]) == "PUBLISH" and str(calendar["CALSCALE"]) == "GREGORIAN"
+    events = lunch_events(meals)
+    assert sorted(events) == [dt.date(2026, 11, 16), dt.date(2026, 11, 23), dt.date(2026, 11, 24)]
+    monday = events[dt.date(2026, 11, 23)]
+    assert str(monday["SUMMARY"]) == "Köttbullar med potatismos\nVegetariskt: Vegetariska bullar"
+    assert str(monday["DESCRIPTION"]).splitlines() == [
+        "Köttbullar med potatismos", "Vegetariskt: Vegetariska bullar", "Sallad"]
+    assert str(monday["LOCATION"]) == "Storskolan, Storgatan 12, 703 61 Örebro"
+    assert str(monday["TRANSP"]) == "TRANSPARENT" and monday["SEQUENCE"] == 0
+    assert monday["DTSTAMP"].to_ical().endswith(b"Z")
+    assert str(monday["UID"]) == "20261123-lunch-storskolan.demo@www.example.se"
+    raw = (folder / "storskolan" / "lunch.ics").read_bytes()
+    assert b"DTSTART;VALUE=DATE:20261123" in raw
+
+
+def test_sequence_raised_only_for_the_day_that_changed(make_site, tmp_path):
+    first = build(make_site, tmp_path)
+    same = build(make_site, tmp_path)           # same output folder: unchanged days keep SEQUENCE 0
+    assert all(e["SEQUENCE"] == 0 for e in lunch_events(same).values())
+    changed = build(make_site, tmp_path, STORSKOLAN.replace("Fiskgratäng", "Laxgratäng"))
+    events = lunch_events(changed)
+    assert events[dt.date(2026, 11, 24)]["SEQUENCE"] == 1
+    assert events[dt.date(2026, 11, 23)]["SEQUENCE"] == 0
+    again = build(make_site, tmp_path, STORSKOLAN.replace("Fiskgratäng", "Laxgratäng"))
+    assert lunch_events(again)[dt.date(2026, 11, 24)]["SEQUENCE"] == 1   # reproducible
+    assert first == again
+
+
+def test_menu_page_shows_this_week_on(meals):
+    html = (meals / "matsedlar" / "storskolan" / "index.html").read_text(encoding="utf-8")
+    main = html.split('<main id="main"', 1)[1].split("</article>", 1)[0]
+    assert "Vecka 48" in main and "Förra veckans soppa" not in main
+    assert "måndag 23 november" in main and "Vegetariskt: Vegetariska bullar" in main
+    assert "Studiedag – ingen lunch." in main
+    assert 'href="/demo/matsedlar/storskolan/lunch.ics"' in main
+    assert '<link rel="alternate" type="text/calendar"' in html
+    index = (meals / "matsedlar" / "index.html").read_text(encoding="utf-8")
+    assert 'href="/demo/matsedlar/storskolan/"' in index and 'href="/demo/matsedlar/lindbackaskolan/"' in index
+
+
+def test_menu_page_matches_golden_file(meals):
+    html = (meals / "matsedlar" / "storskolan" / "index.html").read_text(encoding="utf-8")
+    actual = html.split("<article", 1)[1].split("</article>", 1)[0]
+    golden = GOLDEN / "meals__menu-article.html"
+    if os.environ.get("SITEGEN_UPDATE_GOLDEN"):
+        golden.write_text(actual, encoding="utf-8")
+    assert actual == golden.read_text(encoding="utf-8")
+
+
+def test_example_site_meal_data(example_build):
+    folder = example_build / "fordjupning" / "matsedlar"
+    jsonschema.validate(load_json(folder / "distributors.json"), DISTRIBUTORS_SCHEMA)
+    for school in ("storskolan", "lindbackaskolan"):
+        jsonschema.validate(load_json(folder / school / "meals.json"), MEALS_SCHEMA)
+        assert icalendar.Calendar.from_ical((folder / school / "lunch.ics").read_bytes()).walk("VEVENT")
+
+
+# --- bad input: each its own test, at its own line -------------------------
+
+def test_malformed_date(make_site):
+    result = check(make_site, STORSKOLAN.replace("2026-11-24", "2026-13-24"))
+    assert "content/demo/data/meals/storskolan.yaml:23: error: '2026-13-24' is not a valid date" in result.stderr
+    assert result.status == 1
+
+
+def test_date_that_is_not_a_date(make_site):
+    result = check(make_site, STORSKOLAN.replace("2026-11-24", "24 nov"))
+    assert ("content/demo/data/meals/storskolan.yaml:23: error: 'days[3].date' must be a date "
+            "(YYYY-MM-DD) or date and time, not '24 nov'") in result.stderr
+
+
+def test_same_date_twice(make_site):
+    result = check(make_site, STORSKOLAN.replace("2026-11-24", "2026-11-23"))
+    assert "storskolan.yaml:23: error: 2026-11-23 is given twice (first at line 14)" in result.stderr
+
+
+def test_unknown_meal(make_site):
+    result = check(make_site, STORSKOLAN.replace("frukost:", "brunch:"))
+    assert "storskolan.yaml:24: error: unknown key 'days[3].brunch'" in result.stderr
+
+
+def test_dish_without_name(make_site):
+    result = check(make_site, STORSKOLAN.replace("      - name: Vegetariska bullar\n", "      - namn: Vegetariska bullar\n"))
+    assert "storskolan.yaml:17: error: unknown key 'lunch[2].namn'" in result.stderr
+    assert "storskolan.yaml:17: error: 'lunch[2].name' is required" in result.stderr
+    assert result.stderr.count("error:") == 2
