@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen import cache as build_cache
-from sitegen import checks, data, images, output, parallel, sources, tree
+from sitegen import checks, data, images, navigation, output, parallel, sources, tree
 from sitegen.config import SiteConfig, find_sites, load_site_config
 from sitegen.features import FEATURES
 from sitegen.markdown import BodyRenderer
@@ -97,9 +97,11 @@ def prepare_site(site_dir: Path, options: BuildOptions, problems: Problems,
     for feature in _features("pages"):
         feature.run(build)
     build.renderer.view = site_view(site)  # features may have added well-known links and feeds
+    build.renderer.menu = navigation.Menu(site)
     plan_pages(build)
     for rel, url in site.assets.items():
         build.files[url] = site_dir / rel
+    build.files.update(images.derived_files(site, problems))  # the resized copies <picture> uses
     for rel, path in theme.static_files().items():
         build.files[f"assets/{rel}"] = path
     for feature in _features("files"):
@@ -218,6 +220,13 @@ def default_now() -> dt.datetime:
 
 def run(options: BuildOptions) -> int:
     """Build (or check) the chosen sites; print problems; return the exit status."""
+    problems, builds = execute(options)
+    report(problems, options, builds)
+    return 1 if problems.errors else 0
+
+
+def execute(options: BuildOptions) -> tuple[Problems, list[SiteBuild]]:
+    """Build (or check) the chosen sites; the problems and builds, nothing printed."""
     if options.now is None:
         options.now = default_now()
     problems = Problems(strict=options.check_only, root=options.content.resolve().parent)
@@ -247,8 +256,7 @@ def run(options: BuildOptions) -> int:
             for build, staging in staged:
                 output.swap(staging, options.out / build.config.name)
                 save_cache(build)
-    report(problems, options, builds)
-    return 1 if problems.errors else 0
+    return problems, builds
 
 
 def report(problems: Problems, options: BuildOptions, builds: list[SiteBuild]) -> None:

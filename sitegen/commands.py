@@ -25,12 +25,14 @@ def add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--drafts", action="store_true", help="include drafts and unpublished pages")
     parser.add_argument("--themes", type=Path, action="append", default=[], help="extra themes folder")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    parser.add_argument("--no-cache", dest="cache", action="store_false",
+                        help="ignore and do not update .sitegen-cache/ (a cold build)")
 
 
 def options_from(args, check_only: bool) -> builder.BuildOptions:
     return builder.BuildOptions(content=args.content, out=args.out, sites=args.sites, now=args.now,
                                 drafts=args.drafts, themes=args.themes, check_only=check_only,
-                                quiet=args.quiet)
+                                quiet=args.quiet, cache=args.cache)
 
 
 def register(sub) -> None:

@@ -127,10 +127,15 @@ class Site:
         return self.config.base_url + url
 
     def page_at(self, url: str) -> Page | None:
-        for page in self.pages:
-            if page.url == url:
-                return page
-        return None
+        # An index by URL, rebuilt when pages were added since (features add thousands).
+        index = self.__dict__.get("_by_url")
+        if index is None or index[0] != len(self.pages):
+            index = (len(self.pages), {})
+            for page in reversed(self.pages):
+                index[1][page.url] = page   # the first page at a URL wins, as before
+            self.__dict__["_by_url"] = index
+        page = index[1].get(url)
+        return page if page is not None and page.url == url else None
 
     def add_page(self, page: Page, parent: Page | None = None) -> Page:
         """Features add generated pages here; a content page at the same URL wins."""

@@ -44,6 +44,32 @@ def menu_links(site: Site, current: Page) -> list[Link]:
     return links
 
 
+class Menu:
+    """The main menu worked out once per site; each page gets it with its own trail marked.
+
+    Items off the page's trail are shared between pages (templates only read them), so a
+    page costs a copy of one or two items instead of the whole menu.
+    """
+
+    def __init__(self, site: Site):
+        self.pages = main_menu(site)
+        self.shared = menu_links(site, site.root)
+        self.site = site
+
+    def links_for(self, current: Page) -> list[Link]:
+        chain = current.ancestors() + [current]
+        if len(chain) < 2:
+            return self.shared   # the start page: nothing in the menu is on its trail
+        links = list(self.shared)
+        trail = {self.site.href(p) for p in chain}
+        for i, page in enumerate(self.pages):
+            if page is chain[1]:
+                item = links[i]
+                links[i] = Link(item.title, item.href, True,
+                                [Link(c.title, c.href, c.href in trail) for c in item.children])
+        return links
+
+
 def breadcrumbs(site: Site, page: Page) -> list[Link]:
     return [Link(p.nav_title, site.href(p)) for p in page.ancestors()] + [Link(page.nav_title, site.href(page), True)]
 

@@ -36,12 +36,14 @@ class SiteView:
 
 def site_view(site: Site) -> SiteView:
     c = site.config
+    # Without an endpoint in site.yaml the forms post to the site's own host, where a
+    # reverse proxy can route <prefix>feedback, comments and missing to the service.
     endpoint = c.endpoint("feedback") or f"{c.path_prefix}feedback"
     return SiteView(
         title=c.title, language=c.language, base_url=c.base_url, prefix=c.path_prefix,
         organization=c.organization, logo=c.logo, contact=c.contact,
-        feedback_endpoint=endpoint, comments_endpoint=c.endpoint("comments"),
-        missing_endpoint=c.endpoint("missing"), feedback_enabled=c.feedback_enabled,
+        feedback_endpoint=endpoint, comments_endpoint=c.endpoint("comments") or f"{c.path_prefix}comments",
+        missing_endpoint=c.endpoint("missing") or f"{c.path_prefix}missing", feedback_enabled=c.feedback_enabled,
         alternates=list(site.root.extra.get("site_alternates", [])),
         links={key: c.path_prefix + url for key, url in site.root.extra.get("links", {}).items()},
     )
@@ -71,6 +73,7 @@ class Renderer:
         self.problems = problems
         self.env = make_environment(theme, site.config.language)
         self.view = site_view(site)
+        self.menu: navigation.Menu | None = None   # set once the pages are known (builder)
 
     def context(self, page: Page) -> dict:
         site = self.site
@@ -79,7 +82,7 @@ class Renderer:
             "page": page,
             "canonical": site.absolute_url(page),
             "href": site.href(page),
-            "menu": navigation.menu_links(site, page),
+            "menu": self.menu.links_for(page) if self.menu else navigation.menu_links(site, page),
             "breadcrumbs": navigation.breadcrumbs(site, page),
             "cards": navigation.sibling_cards(site, page),
             "child_cards": navigation.child_cards(site, page) if page.is_section else [],

@@ -83,6 +83,7 @@ def make_environment(theme: Theme, language: str) -> jinja2.Environment:
     prefixed = jinja2.PrefixLoader({folder.name: jinja2.FileSystemLoader(str(folder / "templates"))
                                     for folder in theme.chain})
     env = jinja2.Environment(
+        auto_reload=False,   # one environment per build: no stat() of every template per page
         loader=jinja2.ChoiceLoader([*loaders, prefixed]),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         trim_blocks=True,

@@ -1,31 +1,11 @@
-"""Shared fixtures: the repository, and building sites into temporary folders."""
+"""Shared fixtures: building sites into temporary folders."""
 from __future__ import annotations
 
-import datetime as dt
-import shutil
-import subprocess
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-NOW = "2026-11-23T12:00:00+01:00"
-
-
-@dataclass
-class Run:
-    status: int
-    stdout: str
-    stderr: str
-
-
-def run_sitegen(*args: str, cwd: Path | None = None) -> Run:
-    """Run the real command line in a subprocess, as a user would."""
-    done = subprocess.run([sys.executable, "-m", "sitegen", *args], cwd=cwd or REPO,
-                          capture_output=True, text=True, timeout=600)
-    return Run(done.returncode, done.stdout, done.stderr)
+from testkit import NOW, REPO, run_sitegen
 
 
 @pytest.fixture
@@ -60,12 +40,3 @@ def make_site(tmp_path):
                 path.write_text(text, encoding="utf-8")
         return content
     return make
-
-
-def page(title: str, body: str = "Text.", **meta) -> str:
-    """Front matter + body for a test page."""
-    lines = [f"title: {title}"]
-    meta.setdefault("ingress", f"Om {title.lower()}.")
-    for key, value in meta.items():
-        lines.append(f"{key}: {value}")
-    return "---\n" + "\n".join(lines) + "\n---\n\n" + body + "\n"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NOW, page, run_sitegen
+from testkit import NOW, page, run_sitegen
 
 SITE_YAML = """title: Demo
 base_url: https://www.example.se/demo/

@@ -4,7 +4,7 @@ One check run over tests/broken/; each expected problem is its own test case.
 """
 import pytest
 
-from conftest import REPO, run_sitegen
+from testkit import REPO, run_sitegen
 
 BROKEN = "tests/broken/trasig"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NOW, REPO, run_sitegen
+from testkit import NOW, REPO, run_sitegen
 
 GOLDEN = REPO / "tests" / "golden"
 PAGES = ["index.html", "om/index.html", "om/historia/index.html", "404.html",

@@ -1,7 +1,7 @@
 """Markdown bodies: .md links become URLs, missing targets are errors at their line."""
 import datetime as dt
 
-from conftest import page
+from testkit import page
 from sitegen import sources, tree
 from sitegen.config import load_site_config
 from sitegen.markdown import BodyRenderer

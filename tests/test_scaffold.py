@@ -1,5 +1,5 @@
 """`sitegen new` writes files that build and check cleanly."""
-from conftest import NOW, run_sitegen
+from testkit import NOW, run_sitegen
 
 
 def test_new_site_page_news_and_event_pass_check(tmp_path):

@@ -1,7 +1,7 @@
 """The model: URLs, cascade, order, drafts, publish/expires, the page tree."""
 import datetime as dt
 
-from conftest import page
+from testkit import page
 from sitegen import sources, tree
 from sitegen.config import load_site_config
 from sitegen.problems import Problems

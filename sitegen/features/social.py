@@ -23,7 +23,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, quote, urljoin, urlsplit
 
 import feedparser
 import nh3
@@ -216,11 +216,12 @@ def load_account(build, entry: dict) -> Account:
         build.problems.warning(path, 1, f"{exc}; the posts of {account.name} are left out")
         return account
     limit = entry.get("limit") or DEFAULT_LIMIT
-    account.posts = [post for item in items[:limit] if (post := make_post(build, path, item)) is not None]
+    account.posts = [post for item in items[:limit]
+                     if (post := make_post(build, path, item, entry.get("feed_url", ""))) is not None]
     return account
 
 
-def make_post(build, feed_path: Path, item: FeedItem) -> Post | None:
+def make_post(build, feed_path: Path, item: FeedItem, feed_url: str = "") -> Post | None:
     if HOSTILE.search(item.html) and not build.options.check_only:
         # Only a notice when building: nh3 removes it, and an editor cannot fix someone else's post.
         build.problems.warning(feed_path, 1, f"a post ({item.link or 'without link'}) has scripts or event "
@@ -232,7 +233,9 @@ def make_post(build, feed_path: Path, item: FeedItem) -> Post | None:
     date = item.date.astimezone(STOCKHOLM) if item.date and item.date.tzinfo else item.date
     post = Post(text=text, link=link, date=date, image_alt=plain_text(item.image_alt))
     if item.image:
-        post.image = copy_image(build, feed_path, item.image)
+        # A fetched feed's relative image paths are relative to where it was fetched from.
+        src = urljoin(feed_url, item.image) if feed_url else item.image
+        post.image = copy_image(build, feed_path, src)
     return post
 
 

@@ -82,12 +82,12 @@ def create_app(service: Service) -> Starlette:
         body = {"ok": alive, "store": service.store.kind}
         return secured(JSONResponse(body, status_code=200 if alive else 503))
 
-    routes = [
-        Route("/feedback", feedback, methods=["POST"]),
-        Route("/comments", comments, methods=["POST"]),
-        Route("/missing", missing, methods=["POST"]),
-        Route("/health", health, methods=["GET", "HEAD"]),
-    ]
+    routes = [Route("/health", health, methods=["GET", "HEAD"])]
+    for name, endpoint in (("feedback", feedback), ("comments", comments), ("missing", missing)):
+        # Also under a prefix: a proxy may forward /kulturskolan/feedback (the build's
+        # default endpoint when site.yaml names none) without rewriting the path.
+        routes.append(Route(f"/{name}", endpoint, methods=["POST"]))
+        routes.append(Route(f"/{{prefix:path}}/{name}", endpoint, methods=["POST"]))
     middleware = [Middleware(
         CORSMiddleware, allow_origins=service.sites.origins, allow_methods=["POST"],
         allow_headers=["Content-Type", "Accept"], max_age=86400)]

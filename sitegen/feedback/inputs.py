@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 import unicodedata
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from sitegen.feedback.limits import Limits
-from sitegen.feedback.sites import Site, SiteIndex, is_clean_path
+from sitegen.feedback.sites import Site, SiteIndex
 
 HONEYPOT = "website"
 
@@ -184,8 +184,3 @@ def strip_query(url: str) -> str:
         return ""
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
-
-def readable_path(path: str) -> str:
-    """A percent-encoded path as an editor reads it."""
-    decoded = unquote(path, errors="replace")
-    return decoded if is_clean_path(decoded) else path

@@ -88,7 +88,7 @@ def missing_table(report: Report) -> str:
 def format_html(report: Report) -> str:
     period = (f"från {esc(local_time(report.since.isoformat()))}" if report.since
               else "alla sparade svar")
-    body = [f"<h1>Återkoppling från besökare</h1>",
+    body = ["<h1>Återkoppling från besökare</h1>",
             f'<p class="note">Skapad {esc(local_time(report.generated.isoformat()))}, {period}.</p>',
             "<h2>Hade du nytta av innehållet?</h2>"]
     if report.pages:

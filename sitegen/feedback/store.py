@@ -169,16 +169,13 @@ class _Postgres:
         self.url = url
         self.pool: queue.LifoQueue = queue.LifoQueue()
         self.slots = threading.BoundedSemaphore(size)
-        self._put(self._connect())  # fail now, not at the first post
+        self.pool.put(self._connect())  # fail now, not at the first post
 
     def _connect(self):
         try:
             return self.psycopg.connect(self.url, autocommit=True, connect_timeout=10)
         except self.psycopg.Error as exc:
             raise StoreError(f"cannot connect to PostgreSQL: {exc}".strip()) from exc
-
-    def _put(self, conn) -> None:
-        self.pool.put(conn)
 
     @contextmanager
     def transaction(self):
@@ -194,9 +191,9 @@ class _Postgres:
                 if conn.closed or conn.broken:
                     conn.close()
                 else:
-                    self._put(conn)
+                    self.pool.put(conn)
                 raise
-            self._put(conn)
+            self.pool.put(conn)
 
     def execute_script(self, script: str) -> None:
         with self.transaction() as cur:
@@ -402,7 +399,3 @@ def _filters(status: str | None = None, site: str | None = None,
         clauses.append("created >= ?")
         params.append(timestamp(since))
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), tuple(params)
-
-
-def open_store(target: str) -> Store:
-    return Store(target)

@@ -12,7 +12,7 @@ import icalendar
 import pytest
 from dateutil.rrule import rrulestr
 
-from conftest import NOW, REPO, page, run_sitegen
+from testkit import NOW, REPO, page, run_sitegen
 
 GOLDEN = REPO / "tests" / "golden"
 STOCKHOLM = ZoneInfo("Europe/Stockholm")

@@ -1,5 +1,5 @@
 """The contact page (kontakt/) with "Sök person" from data/people.yaml."""
-from conftest import NOW, run_sitegen
+from testkit import NOW, run_sitegen
 
 PEOPLE = """\
 - name: Örjan Ek

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import feedparser
 import pytest
 
-from conftest import NOW, page, run_sitegen
+from testkit import NOW, page, run_sitegen
 
 SITE_YAML = "title: Demo\nbase_url: https://www.example.se/demo/\norganization: Demo kommun\n"
 FILES = {

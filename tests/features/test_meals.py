@@ -10,7 +10,7 @@ import icalendar
 import jsonschema
 import pytest
 
-from conftest import NOW, REPO, page, run_sitegen
+from testkit import NOW, REPO, page, run_sitegen
 
 GOLDEN = REPO / "tests" / "golden"
 

@@ -1,5 +1,5 @@
 """The search page (sok/), the site map page and the Pagefind index."""
-from conftest import NOW, page, run_sitegen
+from testkit import NOW, page, run_sitegen
 
 
 def build(make_site, tmp_path, files):

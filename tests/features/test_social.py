@@ -9,7 +9,7 @@ import time
 import pytest
 from PIL import Image
 
-from conftest import NOW, page, run_sitegen
+from testkit import NOW, page, run_sitegen
 
 SITE_YAML = """\
 title: Demo
@@ -165,7 +165,7 @@ def test_an_embed_of_an_unknown_url_is_an_error_at_its_line(make_site, tmp_path)
     body = "Text.\n\n::: embed http://example.com/film\n:::\n"
     result, _ = build(make_site, tmp_path, {"om.md": page("Om", body)}, site_yaml=None, command="check")
     assert result.status == 1
-    assert "content/demo/om.md:7: error: cannot embed 'http://example.com/film'" in result.stderr
+    assert "content/demo/om.md:8: error: cannot embed 'http://example.com/film'" in result.stderr
 
 
 # --- sitegen social fetch ----------------------------------------------------

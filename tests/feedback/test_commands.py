@@ -10,7 +10,6 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from sitegen.cli import main
-from sitegen.feedback.store import Store
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 XSS = '<script>alert("x")</script>'

@@ -166,3 +166,11 @@ def test_retention_purges_old_rows_when_the_service_starts(store, sites, client_
                 break
             time.sleep(0.05)
     assert store.count("feedback") == 1
+
+
+def test_endpoints_answer_under_a_site_prefix_a_proxy_forwards(client, store):
+    r = client.post("/kulturskolan/feedback", data={"page": "/kulturskolan/om/", "useful": "ja"})
+    assert r.status_code == 303
+    r = client.post("/kulturskolan/missing", data={"path": "/kulturskolan/x/"})
+    assert r.status_code == 204
+    assert store.count("feedback") == store.count("missing") == 1

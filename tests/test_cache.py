@@ -1,0 +1,120 @@
+"""The build cache: a rebuild after a change is byte for byte a cold build, nothing stale survives."""
+from __future__ import annotations
+
+import filecmp
+import shutil
+from pathlib import Path
+
+import pytest
+
+from testkit import NOW, REPO, page, run_sitegen
+
+SITE = {
+    "index.md": page("Start"),
+    "om/index.md": page("Om oss", "Se [kontakt](kontakt.md) och [historia](historia.md)."),
+    "om/kontakt.md": page("Kontakt", weight=1),
+    "om/historia.md": page("Historia", weight=2),
+    "om/arkiv.md": page("Arkiv", weight=3),
+    "tjanster/index.md": page("Tjänster"),
+    "data/fakta.yaml": "antal: 1\n",
+}
+
+
+def build(content: Path, out: Path, *extra: str):
+    result = run_sitegen("build", "--content", str(content), "--out", str(out), "--now", NOW, "-q", *extra)
+    assert result.status == 0, result.stderr
+    return out / "demo"
+
+
+def same_as_cold(content: Path, cached: Path, tmp_path: Path) -> None:
+    cold = build(content, tmp_path / "cold", "--no-cache")
+    compared = filecmp.dircmp(cached, cold)
+    differing = []
+
+    def walk(cmp, prefix=""):
+        differing.extend(prefix + name for name in cmp.left_only + cmp.right_only)
+        _, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files, shallow=False)
+        differing.extend(prefix + name for name in mismatch + errors)
+        for name, sub in cmp.subdirs.items():
+            walk(sub, prefix + name + "/")
+    walk(compared)
+    shutil.rmtree(tmp_path / "cold")
+    assert differing == [], f"stale or missing after a cached rebuild: {differing}"
+
+
+@pytest.fixture
+def site(make_site):
+    return make_site(SITE)
+
+
+def test_a_rebuild_with_nothing_changed_keeps_every_file(site, tmp_path):
+    out = build(site, tmp_path / "out")
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    build(site, tmp_path / "out")
+    after = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    assert before == after
+    assert (site.parent / ".sitegen-cache").is_dir()
+
+
+def test_a_siblings_title_updates_every_card(site, tmp_path):
+    out = build(site, tmp_path / "out")
+    kept = (out / "tjanster" / "index.html").stat().st_mtime_ns
+    (site / "demo/om/historia.md").write_text(page("Vår historia", weight=2), encoding="utf-8")
+    build(site, tmp_path / "out")
+    for sibling in ("om/kontakt", "om/arkiv", "om"):
+        assert "Vår historia" in (out / sibling / "index.html").read_text(encoding="utf-8")
+    assert (out / "tjanster" / "index.html").stat().st_mtime_ns == kept   # untouched page, same file
+    same_as_cold(site, out, tmp_path)
+
+
+def test_a_changed_template_updates_every_page(site, tmp_path):
+    themes = tmp_path / "themes"
+    shutil.copytree(REPO / "themes" / "orebro", themes / "orebro")
+    build(site, tmp_path / "out", "--themes", str(themes))
+    base = themes / "orebro" / "templates" / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("<main ", "<main data-test=\"ny\" "),
+                    encoding="utf-8")
+    out = build(site, tmp_path / "out", "--themes", str(themes))
+    for html in out.rglob("index.html"):
+        if "<main" in html.read_text(encoding="utf-8"):
+            assert 'data-test="ny"' in html.read_text(encoding="utf-8"), html
+
+
+def test_a_changed_site_yaml_updates_every_page(site, tmp_path):
+    out = build(site, tmp_path / "out")
+    (site / "demo/site.yaml").write_text("title: Nytt namn\nbase_url: https://www.example.se/demo/\n",
+                                         encoding="utf-8")
+    build(site, tmp_path / "out")
+    for name in ("index.html", "om/kontakt/index.html", "tjanster/index.html"):
+        assert "Nytt namn" in (out / name).read_text(encoding="utf-8")
+    same_as_cold(site, out, tmp_path)
+
+
+def test_a_changed_data_file_and_body_rebuild_like_a_cold_build(site, tmp_path):
+    out = build(site, tmp_path / "out")
+    (site / "demo/data/fakta.yaml").write_text("antal: 2\n", encoding="utf-8")
+    (site / "demo/om/kontakt.md").write_text(page("Kontakt", "Ny text här.", weight=1), encoding="utf-8")
+    build(site, tmp_path / "out")
+    assert "Ny text här." in (out / "om/kontakt/index.html").read_text(encoding="utf-8")
+    same_as_cold(site, out, tmp_path)
+
+
+def test_a_deleted_page_disappears_and_links_to_it_are_errors(site, tmp_path):
+    out = build(site, tmp_path / "out")
+    (site / "demo/om/arkiv.md").unlink()
+    build(site, tmp_path / "out")
+    assert not (out / "om/arkiv").exists()
+    assert "Arkiv" not in (out / "om/kontakt/index.html").read_text(encoding="utf-8")
+    same_as_cold(site, out, tmp_path)
+    (site / "demo/om/historia.md").unlink()   # om/index.md links to it: the cached body must not hide that
+    result = run_sitegen("build", "--content", str(site), "--out", str(tmp_path / "out"), "--now", NOW)
+    assert result.status == 1
+    assert "content/demo/om/index.md:6: error: link to missing page 'historia.md'" in result.stderr
+
+
+def test_warnings_of_cached_bodies_are_reported_again(make_site, tmp_path):
+    content = make_site({"index.md": page("Start", "![](bild.png)"), "bild.png": b"\x89PNG"})
+    for _ in range(2):
+        result = run_sitegen("build", "--content", str(content), "--out", str(tmp_path / "out"), "--now", NOW)
+        assert result.status == 0, result.stderr
+        assert "content/demo/index.md:6: warning: image without alt text" in result.stderr

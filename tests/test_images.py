@@ -1,0 +1,129 @@
+"""Images: Markdown images and `image:` become responsive <picture> elements, resized once."""
+from __future__ import annotations
+
+import io
+import re
+
+from PIL import Image
+
+from sitegen import images
+from testkit import NOW, page, run_sitegen
+
+
+def jpeg(width: int = 1500, height: int = 1000, color=(200, 80, 40)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def png(width: int = 500, height: int = 400) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGBA", (width, height), (0, 80, 120, 128)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def build(content, tmp_path, *extra):
+    out = tmp_path / "out"
+    result = run_sitegen("build", "--content", str(content), "--out", str(out), "--now", NOW, *extra)
+    return result, out / "demo"
+
+
+def test_markdown_image_becomes_a_picture_with_widths_and_webp(make_site, tmp_path):
+    content = make_site({"index.md": page("Start"), "om.md": page("Om", "![Ett rött hus vid sjön.](hus.jpg)"),
+                         "hus.jpg": jpeg()})
+    result, site = build(content, tmp_path)
+    assert result.status == 0, result.stderr
+    html = (site / "om" / "index.html").read_text(encoding="utf-8")
+    picture = re.search(r"<picture>.*?</picture>", html).group(0)
+    assert '<source type="image/webp"' in picture
+    assert 'alt="Ett rött hus vid sjön."' in picture
+    assert 'loading="lazy"' in picture
+    assert 'width="960" height="640"' in picture
+    for width in (320, 640, 960, 1280, 1500):
+        assert f"hus-{width}.webp {width}w" in picture
+        assert f"hus-{width}.jpg {width}w" in picture
+    urls = re.findall(r"/demo/(assets/img/[^ \"]+)", picture)
+    assert urls and all((site / url).is_file() for url in urls)
+    with Image.open(site / urls[0]) as first:
+        assert first.width == 320 and first.height == 213
+
+
+def test_small_image_is_never_enlarged(make_site, tmp_path):
+    content = make_site({"index.md": page("Start", "![Logga](logga.png)"), "logga.png": png(500, 400)})
+    result, site = build(content, tmp_path)
+    assert result.status == 0, result.stderr
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert "logga-320.png 320w, /demo/assets/img/" in html
+    assert "logga-500.png 500w" in html and "logga-640" not in html
+
+
+def test_page_image_is_a_picture_on_the_card(make_site, tmp_path):
+    content = make_site({
+        "index.md": page("Start"),
+        "a/index.md": page("Avsnitt"),
+        "a/b.md": page("Barn", image="bild.jpg", image_alt="En bild av barnet."),
+        "a/bild.jpg": jpeg(800, 600),
+    })
+    result, site = build(content, tmp_path)
+    assert result.status == 0, result.stderr
+    html = (site / "a" / "index.html").read_text(encoding="utf-8")
+    card = re.search(r'<li class="card">.*?</li>', html, re.S).group(0)
+    assert "<picture>" in card and 'alt="En bild av barnet."' in card and 'class="card-image"' in card
+
+
+def test_unchanged_images_are_not_processed_again(make_site, tmp_path, monkeypatch):
+    content = make_site({"index.md": page("Start", "![Hus](hus.jpg)"), "hus.jpg": jpeg()})
+    site = next(content.glob("*"))
+    cache = tmp_path / ".sitegen-cache" / "images"
+
+    class FakeSite:
+        class config:
+            content_dir = site
+    assert images.cache_dir(FakeSite) == cache
+    first = images.process(site / "hus.jpg", cache)
+    calls = []
+    monkeypatch.setattr(images.Image, "open", lambda *a, **k: calls.append(a))
+    images._process.cache_clear()
+    again = images.process(site / "hus.jpg", cache)
+    assert again == first and calls == []
+    assert (cache / first.digest / "manifest.json").is_file()
+
+
+def test_changed_image_gets_a_new_cache_entry(tmp_path):
+    source = tmp_path / "bild.jpg"
+    source.write_bytes(jpeg(color=(1, 2, 3)))
+    first = images.process(source, tmp_path / "cache")
+    source.write_bytes(jpeg(color=(200, 2, 3)))
+    second = images.process(source, tmp_path / "cache")
+    assert first.digest != second.digest
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == sorted([first.digest, second.digest])
+
+
+def test_unreadable_image_is_an_error_at_the_file(make_site, tmp_path):
+    content = make_site({"index.md": page("Start", "![Trasig](trasig.jpg)"), "trasig.jpg": b"not a jpeg"})
+    result, _ = build(content, tmp_path)
+    assert result.status == 1
+    assert "demo/trasig.jpg: error: cannot read the image" in result.stderr
+
+
+def test_image_without_alt_text_is_a_check_error(make_site):
+    content = make_site({"index.md": page("Start", "Text\n\n![](hus.jpg)"), "hus.jpg": jpeg(400, 300)})
+    result = run_sitegen("check", "--content", str(content), "--now", NOW)
+    assert result.status == 1
+    assert "demo/index.md:8: error: image without alt text: describe it in ![text](...) or mark it " \
+           "{.decorative}" in result.stderr
+
+
+def test_decorative_image_has_empty_alt(make_site, tmp_path):
+    content = make_site({"index.md": page("Start", "![](linje.png){.decorative}"), "linje.png": png()})
+    assert run_sitegen("check", "--content", str(content), "--now", NOW).status == 0
+    result, site = build(content, tmp_path)
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert 'alt="" class="decorative"' in html
+
+
+def test_image_on_another_site_is_left_as_written(make_site, tmp_path):
+    content = make_site({"index.md": page("Start", "![Karta](https://example.se/karta.png)")})
+    result, site = build(content, tmp_path)
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert '<img src="https://example.se/karta.png" alt="Karta" loading="lazy"' in html

@@ -1,0 +1,38 @@
+"""The write stage: unchanged files keep their inode and mtime; a failed build writes nothing."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from testkit import NOW, page, run_sitegen
+from sitegen import output
+
+
+def test_unchanged_bytes_are_linked_not_rewritten(tmp_path):
+    out = tmp_path / "out"
+    staging = output.stage({"a.html": "A", "b/c.html": "C"}, out, "site")
+    output.swap(staging, out / "site")
+    stager = output.Stager(out, "site", {})
+    first = {rel: (out / "site" / rel).stat() for rel in ("a.html", "b/c.html")}
+    manifest = {rel: output.Written(output.content_digest(text.encode()), st.st_size, st.st_mtime_ns)
+                for (rel, st), text in zip(first.items(), ("A", "C"))}
+    output.discard(stager.close())
+    staging = output.stage({"a.html": "A", "b/c.html": "changed"}, out, "site", manifest)
+    output.swap(staging, out / "site")
+    assert (out / "site/a.html").stat().st_ino == first["a.html"].st_ino
+    assert (out / "site/a.html").stat().st_mtime_ns == first["a.html"].st_mtime_ns
+    assert (out / "site/b/c.html").read_text() == "changed"
+    assert [p.name for p in out.iterdir()] == ["site"]   # no staging or old folder left
+
+
+def test_a_failed_build_leaves_the_previous_output_untouched(make_site, tmp_path):
+    content = make_site({"index.md": page("Start"), "om.md": page("Om")})
+    out = tmp_path / "out"
+    assert run_sitegen("build", "--content", str(content), "--out", str(out), "--now", NOW, "-q").status == 0
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
+    (content / "demo/om.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    result = run_sitegen("build", "--content", str(content), "--out", str(out), "--now", NOW)
+    assert result.status == 1
+    assert "content/demo/om.md:2: error" in result.stderr
+    after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
+    assert before == after
+    assert [p.name for p in out.iterdir()] == ["demo"]

@@ -1,0 +1,130 @@
+"""The orebro theme and the themes that extend it: strings, structure, contrast, page weight."""
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+THEMES = REPO / "themes"
+PIANO = "kulturskolan/kurser/musik/piano/index.html"
+# The templates of the base theme itself (features bring their own templates and strings).
+BASE_TEMPLATES = ["base.html", "page.html", "section.html", "start.html", "news.html", "blog.html",
+                  "404.html", "accessibility.html", "redirect.html", "partials/breadcrumbs.html",
+                  "partials/cards.html", "partials/feedback.html", "partials/footer.html",
+                  "partials/menu.html", "partials/logo.html"]
+
+
+def _load_script(name: str):
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_string_the_base_templates_use_is_translated():
+    used = set()
+    for name in BASE_TEMPLATES:
+        template = THEMES / "orebro" / "templates" / name
+        used |= set(re.findall(r"t\('([a-z0-9_]+)'[,)]", template.read_text(encoding="utf-8")))
+    assert {"feedback_question", "feedback_yes", "skip_to_content", "main_menu"} <= used
+    for language in ("sv", "en"):
+        strings = yaml.safe_load((THEMES / "orebro" / "i18n" / f"{language}.yaml").read_text(encoding="utf-8"))
+        keys = {str(k) for k in strings}
+        assert not used - keys, f"{language}.yaml lacks {sorted(used - keys)}"
+
+
+def test_extending_themes_copy_no_templates():
+    for name in ("kulturskolan", "stadsarkiv"):
+        settings = yaml.safe_load((THEMES / name / "theme.yaml").read_text(encoding="utf-8"))
+        assert settings["extends"] == "orebro"
+        for template in (THEMES / name / "templates").rglob("*.html"):
+            assert template.read_text(encoding="utf-8").count('{% extends "orebro/') == 1, template
+
+
+def _variables(css: str) -> dict[str, str]:
+    root = re.search(r":root\s*\{(.*?)\}", css, re.S).group(1)
+    return dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6})", root))
+
+
+def _luminance(color: str) -> float:
+    channels = [int(color[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+# Text colour, background: every pair the stylesheet puts together.
+PAIRS = [("color-text", "color-bg"), ("color-text", "color-surface"), ("color-muted", "color-bg"),
+         ("color-muted", "color-surface"), ("color-brand", "color-bg"), ("color-brand", "color-surface"),
+         ("color-brand", "color-brand-tint"), ("color-text", "color-brand-tint"), ("color-on-brand", "color-brand"),
+         ("color-on-brand", "color-brand-dark"), ("color-accent", "color-brand"),
+         ("color-focus-on-dark", "color-brand-dark")]
+
+
+@pytest.mark.parametrize("theme", ["orebro", "kulturskolan", "stadsarkiv"])
+def test_colour_pairs_meet_wcag_aa(theme):
+    colours = _variables((THEMES / "orebro" / "static" / "css" / "main.css").read_text(encoding="utf-8"))
+    if theme != "orebro":
+        colours.update(_variables((THEMES / theme / "static" / "css" / f"{theme}.css").read_text(encoding="utf-8")))
+    for text, background in PAIRS:
+        ratio = _contrast(colours[text], colours[background])
+        assert ratio >= 4.5, f"{theme}: --{text} on --{background} is {ratio:.2f}:1"
+
+
+def test_page_has_landmarks_skip_link_and_feedback_form(example_build):
+    html = (example_build / PIANO).read_text(encoding="utf-8")
+    assert '<html lang="sv">' in html
+    body = html[html.index("<body"):]
+    assert re.search(r"<body[^>]*>\s*<a class=\"skip-link\" href=\"#main\">Gå direkt till innehållet</a>", body)
+    for landmark in ('<header class="site-header">', '<nav aria-label="Huvudmeny">', '<main id="main"',
+                     '<footer class="site-footer">'):
+        assert landmark in html
+    assert '<summary class="menu-button">' in html and '<details class="main-menu">' in html
+    form = re.search(r'<form class="feedback" method="post".*?</form>', html, re.S).group(0)
+    for field in ('name="page"', 'name="useful" value="ja"', 'name="useful" value="nej"', 'name="comment"',
+                  'name="website"'):
+        assert field in form
+    assert "Hade du nytta av innehållet?" in form and "> Ja</label>" in form and "> Nej</label>" in form
+
+
+def test_child_theme_has_its_own_stylesheet_and_logo(example_build):
+    html = (example_build / "kulturskolan" / "index.html").read_text(encoding="utf-8")
+    assert 'href="/kulturskolan/assets/css/kulturskolan.css"' in html
+    assert (example_build / "kulturskolan" / "assets" / "css" / "kulturskolan.css").is_file()
+    assert '<circle cx="24"' in html  # kulturskolan's own logo block
+    archive = (example_build / "stadsarkiv" / "index.html").read_text(encoding="utf-8")
+    assert "stadsarkiv.css" in archive and '<rect width="48"' in archive
+    plain = (example_build / "fordjupning" / "index.html").read_text(encoding="utf-8")
+    assert "kulturskolan.css" not in plain and "stadsarkiv.css" not in plain
+
+
+def test_accessibility_statement_has_what_the_law_asks(example_build):
+    html = (example_build / "fordjupning" / "tillganglighet" / "index.html").read_text(encoding="utf-8")
+    for text in ("delvis förenlig med lagen om tillgänglighet till digital offentlig service",
+                 "Innehåll som inte är tillgängligt", "Några äldre PDF-dokument",
+                 "Vad kan du göra om du inte kan använda delar av webbplatsen?", "mailto:webb@orebro.se",
+                 "Rapportera brister", "Tillsyn", "digg.se", "Hur vi testat webbplatsen", "1 oktober 2026"):
+        assert text in html, text
+
+
+def test_typical_page_weighs_under_30_kb_compressed(example_build):
+    page_weight = _load_script("page_weight")
+    weight = page_weight.measure(example_build / PIANO, example_build)
+    assert any(name.endswith("main.css") for name in weight.files)
+    assert weight.compressed < page_weight.GOAL, weight.files
+
+
+def test_page_weight_script_reports_the_figure(example_build, capsys):
+    page_weight = _load_script("page_weight")
+    assert page_weight.main([str(example_build / PIANO)]) == 0
+    assert "KB gzip" in capsys.readouterr().out

@@ -1,0 +1,37 @@
+"""Helpers shared by the tests: run the real command line, write test pages.
+
+Imported as ``from testkit import ...`` (``conftest`` modules are not meant to be imported,
+and there is more than one of them).
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+NOW = "2026-11-23T12:00:00+01:00"
+
+
+@dataclass
+class Run:
+    status: int
+    stdout: str
+    stderr: str
+
+
+def run_sitegen(*args: str, cwd: Path | None = None) -> Run:
+    """Run the real command line in a subprocess, as a user would."""
+    done = subprocess.run([sys.executable, "-m", "sitegen", *args], cwd=cwd or REPO,
+                          capture_output=True, text=True, timeout=600)
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+def page(title: str, body: str = "Text.", **meta) -> str:
+    """Front matter + body for a test page."""
+    lines = [f"title: {title}"]
+    meta.setdefault("ingress", f"Om {title.lower()}.")
+    for key, value in meta.items():
+        lines.append(f"{key}: {value}")
+    return "---\n" + "\n".join(lines) + "\n---\n\n" + body + "\n"
