@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     over = False
     for page in args.pages:
-        weight = measure(page, _build_root(page))
+        weight = measure(page.resolve(), _build_root(page))
         for name, (raw, packed) in weight.files.items():
             print(f"  {name}: {raw / 1024:.1f} KB, {packed / 1024:.1f} KB gzip")
         verdict = "within" if weight.compressed <= GOAL else "OVER"

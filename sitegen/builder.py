@@ -24,6 +24,10 @@ from sitegen.theme import TemplateError
 from sitegen.theme import Theme, load_theme, theme_dirs
 
 
+# Sites with at least this many files have their previous output removed in the background.
+BACKGROUND_REMOVAL = 2000
+
+
 @dataclass
 class BuildOptions:
     content: Path = Path("content")
@@ -254,7 +258,8 @@ def execute(options: BuildOptions) -> tuple[Problems, list[SiteBuild]]:
                 output.discard(staging)
         else:
             for build, staging in staged:
-                output.swap(staging, options.out / build.config.name)
+                output.swap(staging, options.out / build.config.name,
+                            background=len(build.files) >= BACKGROUND_REMOVAL)
                 save_cache(build)
     return problems, builds
 

@@ -206,7 +206,7 @@ class Fingerprints:
         """A page's own fields, as seen from any template (its own or a list on another page)."""
         known = self._pages.get(id(page))
         if known is None:
-            text = "\0".join([page.url, _stable(page.meta), page.html, page.template, page.output_path,
+            text = "\0".join([page.url, repr(page.meta), page.html, page.template, page.output_path,
                               str(page.expired), str(page.is_section), str(page.in_sitemap),
                               page.rel, str(page.parent.url if page.parent else None)])
             known = self._pages[id(page)] = digest(text.encode("utf-8", "surrogatepass"))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import mimetypes
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,7 +125,10 @@ class Debounced:
             if now == last:
                 break
             last = now
-        self.action()
+        # Off the server's event loop: features may run their own (the search index does).
+        worker = threading.Thread(target=self.action, name="sitegen-rebuild")
+        worker.start()
+        worker.join()
 
     def _snapshot(self) -> tuple:
         stamps = []

@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,16 +124,29 @@ def stage(files: dict, out_root: Path, name: str, previous: dict | None = None) 
     return stager.close()
 
 
-def swap(staging: Path, final: Path) -> None:
-    """Replace ``final`` with ``staging``: two renames, the old tree removed afterwards."""
+def swap(staging: Path, final: Path, background: bool = False) -> None:
+    """Replace ``final`` with ``staging``: two renames, the old tree removed afterwards.
+
+    With ``background`` the old tree (thousands of folders on a large site) is removed by a
+    detached process, so the build is done as soon as the new tree is in place.
+    """
     old = None
     if final.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old-", dir=final.parent))
         old.rmdir()
         final.rename(old)
     staging.rename(final)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    if old is None:
+        return
+    if background:
+        try:
+            subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], True)",
+                              str(old)], start_new_session=True, stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            return
+        except OSError:
+            pass
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def discard(staging: Path) -> None:

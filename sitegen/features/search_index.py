@@ -30,8 +30,8 @@ def run(build) -> None:
 
 def index_record(build, page) -> tuple[str, str] | None:
     """(URL, HTML to index) for a page an editor wrote, or None when it is not to be searched."""
-    if page.source is None or page.extra.get("search_exclude") or build.staging is None:
-        return None
+    if page.source is None or page.template or page.extra.get("search_exclude") or build.staging is None:
+        return None  # generated pages, and pages a feature fills with lists of other pages (archives)
     path = build.staging / page.file_path()
     if not path.is_file():
         return None

@@ -42,12 +42,6 @@ def test_no_axe_violations(kind, width, example_build, base, open_page):
     assert violations == [], f"{kind} {url} at {width}px:\n" + "\n".join(
         f"- {v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["nodes"]) for v in violations)
     others = [u for u in tab.requests if urlsplit(u).netloc != urlsplit(base).netloc
-              and not u.startswith(("data:", "blob:")) and not _own_service(u, kind)]
+              and not u.startswith(("data:", "blob:"))]
     assert others == [], f"{url} asked other origins: {others}"
 
-
-def _own_service(url: str, kind: str) -> bool:
-    # The 404 page tells the site's own feedback service which address was missing (the
-    # endpoint in site.yaml; SPEC: "404 reports"). That is the site's own service, not a
-    # third party; the fixture aborts the request, so nothing leaves the machine.
-    return kind == "404" and urlsplit(url).path.endswith("/missing")

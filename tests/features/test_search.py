@@ -61,7 +61,7 @@ def test_index_records_carry_section_type_and_ingress(make_site, tmp_path):
     from sitegen.features import search_index
 
     site_dir = build(make_site, tmp_path, SITE)
-    item = SimpleNamespace(kind="news", nav_title="Nytt projekt", source="x.md", extra={}, is_root=False,
+    item = SimpleNamespace(kind="news", nav_title="Nytt projekt", source="x.md", template="", extra={}, is_root=False,
                            file_path=lambda: "nyheter/nytt/index.html")
     section = SimpleNamespace(nav_title="Nyheter")
     item.ancestors = lambda: [SimpleNamespace(), section]
@@ -79,3 +79,13 @@ def test_an_editors_search_page_keeps_its_text(make_site, tmp_path):
     html = (site / "sok" / "index.html").read_text(encoding="utf-8")
     assert "<h1>Sök på sajten</h1>" in html and "Tips: sök på ett ord." in html
     assert 'class="site-search"' in html
+
+
+def test_archive_and_contact_pages_are_not_search_results(make_site, tmp_path):
+    from types import SimpleNamespace
+
+    from sitegen.features import search_index
+
+    site_dir = build(make_site, tmp_path, SITE)
+    archive = SimpleNamespace(source="nyheter/index.md", template="archive.html", extra={})
+    assert search_index.index_record(SimpleNamespace(staging=site_dir), archive) is None
