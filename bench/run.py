@@ -14,6 +14,7 @@ share pages are not counted twice; "max RSS" is the largest single process (what
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import importlib.util
 import os
@@ -36,6 +37,13 @@ SAMPLE_EVERY = 0.02
 # Cache folders sitegen may keep; a cold build starts without them.
 SITEGEN_CACHES = [".sitegen-cache"]
 HUGO_HTML_ONLY = "taxonomy,term,rss,sitemap"
+ROWS = [
+    ("cold", "sitegen, cold build"),
+    ("again", "sitegen, rebuild, nothing changed"),
+    ("edit", "sitegen, rebuild, one page edited"),
+    ("hugo", "Hugo, default (feeds, taxonomies)"),
+    ("html", "Hugo, HTML only (disableKinds)"),
+]
 HUGO_ROWS = {"hugo": "Hugo default", "html": "Hugo HTML only"}
 
 
@@ -75,22 +83,18 @@ def measure(cmd: list[str], cwd: Path, log: Path, timeout: float, env: dict | No
                                     start_new_session=True)
         except OSError as exc:
             return Sample(False, error=f"cannot start {cmd[0]}: {exc}")
-        peak = 0
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() - start > timeout:
+        try:
+            peak, status, usage = _wait_sampling(proc.pid, start, timeout)
+        except BaseException:  # Ctrl-C or SIGTERM: do not leave the build running
+            with contextlib.suppress(OSError):
                 os.killpg(proc.pid, signal.SIGKILL)
                 os.wait4(proc.pid, 0)
-                proc.returncode = -9
-                return Sample(False, timeout, peak / 1024,
-                              error=f"timed out after {timeout:.0f} s (peak so far {peak / 1024:.0f} MB)")
-            sampled = time.perf_counter()
-            peak = max(peak, session_memory_kb(proc.pid))
-            # Reading PSS walks the page tables (milliseconds for a big process): sample
-            # less often then, so the sampler stays under ~5 % of one core.
-            time.sleep(max(SAMPLE_EVERY, 20 * (time.perf_counter() - sampled)))
+            proc.returncode = -9
+            raise
+        if status is None:
+            proc.returncode = -9
+            return Sample(False, timeout, peak / 1024,
+                          error=f"timed out after {timeout:.0f} s (peak so far {peak / 1024:.0f} MB)")
         seconds = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
     sample = Sample(proc.returncode == 0, seconds, peak / 1024, usage.ru_maxrss / 1024,
@@ -99,6 +103,24 @@ def measure(cmd: list[str], cwd: Path, log: Path, timeout: float, env: dict | No
         tail = log.read_text(errors="replace").strip().splitlines()[-5:]
         sample.error = f"exit status {proc.returncode}: " + " | ".join(tail)
     return sample
+
+
+def _wait_sampling(pid: int, start: float, timeout: float):
+    """(peak kB, wait status or None on timeout, rusage) of the process and its session."""
+    peak = 0
+    while True:
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        if done:
+            return peak, status, usage
+        if time.perf_counter() - start > timeout:
+            os.killpg(pid, signal.SIGKILL)
+            _, _, usage = os.wait4(pid, 0)
+            return peak, None, usage
+        sampled = time.perf_counter()
+        peak = max(peak, session_memory_kb(pid))
+        # Reading PSS walks the page tables (milliseconds for a big process): sample
+        # less often then, so the sampler stays under ~5 % of one core.
+        time.sleep(max(SAMPLE_EVERY, 20 * (time.perf_counter() - sampled)))
 
 
 def session_memory_kb(sid: int) -> int:
@@ -248,7 +270,8 @@ def edited_page(n: int, seed: int) -> corpus.Page:
 
 # --- report ----------------------------------------------------------------------------------
 
-def run_size(n: int, args: argparse.Namespace, hugo: str | None) -> list[Row]:
+def run_size(n: int, args: argparse.Namespace, hugo: str | None, rows: dict[str, Row]) -> None:
+    """Fill rows (key -> Row) run by run, so an interrupted benchmark still has figures."""
     root, gen_seconds = corpus_dir(args.out, n, args.seed)
     logs = root / "logs"
     logs.mkdir(exist_ok=True)
@@ -256,13 +279,7 @@ def run_size(n: int, args: argparse.Namespace, hugo: str | None) -> list[Row]:
     page = edited_page(n, args.seed)
     note = f"generated in {gen_seconds:.1f} s" if gen_seconds else "reused"
     print(f"\nN = {n:,} pages (corpus {note}: {root})", flush=True)
-    rows = {key: Row(key, label) for key, label in [
-        ("cold", "sitegen, cold build"),
-        ("again", "sitegen, rebuild, nothing changed"),
-        ("edit", "sitegen, rebuild, one page edited"),
-        ("hugo", "Hugo, default (feeds, taxonomies)"),
-        ("html", "Hugo, HTML only (disableKinds)"),
-    ]}
+    rows.update({key: Row(key, label) for key, label in ROWS})
     for i in range(args.runs):
         steps = []
         if "sitegen" in args.tools:
@@ -278,7 +295,6 @@ def run_size(n: int, args: argparse.Namespace, hugo: str | None) -> list[Row]:
             rows[key].samples.append(sample)
             status = f"{sample.seconds:6.2f} s {sample.peak_mb:7.0f} MB" if sample.ok else "FAILED"
             print(f"  run {i + 1}: {rows[key].label:<36} {status}", flush=True)
-    return [r for r in rows.values() if r.samples]
 
 
 def table(n: int, rows: list[Row]) -> str:
@@ -323,6 +339,10 @@ def goals(n: int, rows: list[Row]) -> list[str]:
     return out
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="sitegen vs Hugo on a generated corpus.")
     ap.add_argument("--sizes", default="1000,10000", help="page counts, comma-separated")
@@ -338,12 +358,20 @@ def main(argv: list[str] | None = None) -> int:
     hugo = find_hugo(args.hugo) if "hugo" in args.tools else None
     print(f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
           f"Hugo {hugo_version(hugo)}; {args.runs} runs per size")
-    reports = []
-    for n in sizes:
-        rows = run_size(n, args, hugo)
-        reports.append((n, rows))
+    reports: list[tuple[int, dict[str, Row]]] = []
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        for n in sizes:
+            reports.append((n, {}))
+            run_size(n, args, hugo, reports[-1][1])
+    except KeyboardInterrupt:
+        print("\ninterrupted: figures of the builds that finished", flush=True)
+        interrupted = True
+    else:
+        interrupted = False
     failed = False
-    for n, rows in reports:
+    for n, by_key in reports:
+        rows = [r for r in by_key.values() if r.samples]
         print("\n" + table(n, rows))
         for line in goals(n, rows):
             print(f"- {line}")
@@ -353,7 +381,7 @@ def main(argv: list[str] | None = None) -> int:
                     failed = True
                     print(f"- {row.label}: {s.error}")
     print(f"\nlogs: {args.out}/n*-s{args.seed}/logs/")
-    return 1 if failed else 0
+    return 130 if interrupted else 1 if failed else 0
 
 
 if __name__ == "__main__":

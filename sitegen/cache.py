@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import io
 import os
 import pickle
 import re
@@ -190,12 +191,13 @@ class Fingerprints:
         self.site_salt = site_salt
         self._pages: dict[int, str] = {}
         self._children: dict[int, str] = {}
+        self._listed: dict[int, str] = {}
 
     def page_key(self, page: Page) -> str:
         parts = [
             self.site_salt,
             self.page_self(page),
-            fingerprint(page.extra, self),
+            data_digest(page.extra, self),
             self.children_of(page.parent) if page.parent is not None else "",
             self.children_of(page),
             "|".join(f"{p.url}\0{p.nav_title}" for p in page.ancestors()),
@@ -210,6 +212,14 @@ class Fingerprints:
                               str(page.expired), str(page.is_section), str(page.in_sitemap),
                               page.rel, str(page.parent.url if page.parent else None)])
             known = self._pages[id(page)] = digest(text.encode("utf-8", "surrogatepass"))
+        return known
+
+    def page_listed(self, page: Page) -> str:
+        """A page in another page's list (news, events): its fields and the data it carries."""
+        known = self._listed.get(id(page))
+        if known is None:
+            text = self.page_self(page) + data_digest(page.extra, None)
+            known = self._listed[id(page)] = digest(text.encode("utf-8", "surrogatepass"))
         return known
 
     def children_of(self, page: Page) -> str:
@@ -255,6 +265,31 @@ def templates_read_now(theme) -> bool:
     return any(_NOW_WORD.search(data) for _, data in template_sources(theme)[3:])
 
 
+class _KeyPickler(pickle.Pickler):
+    """Pickles data for a key; pages inside it stand in as their own fingerprints."""
+
+    def __init__(self, file, fps: "Fingerprints | None"):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.fps = fps
+
+    def persistent_id(self, obj):
+        if isinstance(obj, Page):
+            return f"page:{obj.url}" if self.fps is None else self.fps.page_listed(obj)
+        return None
+
+
+def data_digest(value, fps: "Fingerprints | None") -> str:
+    """Fingerprint of data features attached to pages: pickled (fast, in C), or walked when
+    something in it cannot be pickled. Unordered sets may pickle in another order in another
+    process: a cache miss, never a stale page."""
+    buffer = io.BytesIO()
+    try:
+        _KeyPickler(buffer, fps).dump(value)
+    except Exception:
+        return digest(fingerprint(value, fps).encode("utf-8", "surrogatepass"))
+    return digest(buffer.getvalue())
+
+
 def _stable(value) -> str:
     return fingerprint(value, None)
 
@@ -266,9 +301,7 @@ def fingerprint(value, fps: Fingerprints | None, depth: int = 0) -> str:
     if value is None or isinstance(value, (bool, int, float, str, bytes, dt.date, dt.time, Path)):
         return f"{type(value).__name__}:{value!r}"
     if isinstance(value, Page):
-        if fps is None:
-            return f"page:{value.url}"
-        return f"page:{fps.page_self(value)}:{fingerprint(value.extra, None, depth + 1)}"
+        return f"page:{value.url}" if fps is None else fps.page_listed(value)
     if isinstance(value, dict):
         inner = ",".join(f"{fingerprint(k, fps, depth + 1)}={fingerprint(v, fps, depth + 1)}"
                          for k, v in value.items())

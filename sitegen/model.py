@@ -127,14 +127,14 @@ class Site:
         return self.config.base_url + url
 
     def page_at(self, url: str) -> Page | None:
-        # An index by URL, rebuilt when pages were added since (features add thousands).
-        index = self.__dict__.get("_by_url")
-        if index is None or index[0] != len(self.pages):
-            index = (len(self.pages), {})
-            for page in reversed(self.pages):
-                index[1][page.url] = page   # the first page at a URL wins, as before
-            self.__dict__["_by_url"] = index
-        page = index[1].get(url)
+        # An index by URL, kept up to date as pages are appended (features add thousands).
+        count, index = self.__dict__.get("_by_url", (0, {}))
+        if count > len(self.pages):
+            count, index = 0, {}
+        for page in self.pages[count:]:
+            index.setdefault(page.url, page)   # the first page at a URL wins, as before
+        self.__dict__["_by_url"] = (len(self.pages), index)
+        page = index.get(url)
         return page if page is not None and page.url == url else None
 
     def add_page(self, page: Page, parent: Page | None = None) -> Page:

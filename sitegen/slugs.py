@@ -1,6 +1,7 @@
 """URL slugs the way Swedish editors expect them: Jämställd styrning → jamstalld-styrning."""
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -9,6 +10,7 @@ _SPECIAL = {"æ": "ae", "ø": "o", "ß": "ss", "œ": "oe", "ð": "d", "þ": "th"
 _DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 
 
+@functools.lru_cache(maxsize=65536)   # folder names repeat for every file below them
 def slugify(text: str) -> str:
     """Lower case; å ä ö é ü … lose their marks; other runs of non-alphanumerics → '-'."""
     text = unicodedata.normalize("NFC", text).lower()
