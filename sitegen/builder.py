@@ -181,7 +181,7 @@ def render_pending(build: SiteBuild, stager: output.Stager | None) -> None:
             written = stager.put(rel, html)
         return written, html is not None, renderer.problems.items
 
-    with build.progress.step("Sidor", len(pages)) as advance:
+    with build.progress.step("Pages", len(pages)) as advance:
         try:
             results = parallel.run(job, len(pages), advance)
         finally:

@@ -241,6 +241,8 @@ def site_salt(build, now_matters: bool) -> str:
              site.now.isoformat() if now_matters else "", str(site.drafts)]
     fps = Fingerprints(site, "")
     parts += [fps.page_self(p) + fps.children_of(p) for p in main_menu(site)]
+    parts += [f"{rel}\0{out}\0{_asset_answer(site.assets, rel, site.config.content_dir)}"
+              for rel, out in sorted(site.assets.items())]   # cards show images in sizes read from the file
     parts += [f"{name}\0{digest(data)}" for name, data in template_sources(theme)]
     return digest("\n".join(parts).encode("utf-8", "surrogatepass"))
 
@@ -251,8 +253,8 @@ def _config_fields(config) -> dict:
 
 def template_sources(theme) -> list[tuple[str, bytes]]:
     """Every template file of the theme chain (and the Python code that renders them)."""
-    from sitegen import navigation, render, theme as theme_module
-    found = [(m.__name__, Path(m.__file__).read_bytes()) for m in (render, navigation, theme_module)]
+    from sitegen import images, navigation, render, theme as theme_module
+    found = [(m.__name__, Path(m.__file__).read_bytes()) for m in (render, navigation, theme_module, images)]
     for folder in theme.chain:
         templates = folder / "templates"
         for path in sorted(templates.rglob("*")) if templates.is_dir() else []:
@@ -262,7 +264,7 @@ def template_sources(theme) -> list[tuple[str, bytes]]:
 
 
 def templates_read_now(theme) -> bool:
-    return any(_NOW_WORD.search(data) for _, data in template_sources(theme)[3:])
+    return any(_NOW_WORD.search(data) for name, data in template_sources(theme) if "/" in name)
 
 
 class _KeyPickler(pickle.Pickler):
