@@ -198,11 +198,12 @@ def render_pending(build: SiteBuild, stager: output.Stager | None) -> None:
 def write_site(build: SiteBuild) -> Path:
     """Write the site into a staging folder: pending pages rendered, the rest linked or written."""
     stager = output.Stager(build.options.out, build.config.name, build.cache.manifest)
-    for rel, content in list(build.files.items()):
-        if isinstance(content, output.Unchanged) and stager.intact(rel) is None:
-            build.pending[rel] = next(p for p in build.site.pages if p.file_path() == rel)
     render_pending(build, stager)
-    stager.put_all({rel: content for rel, content in build.files.items() if rel not in build.pending})
+    lost = stager.put_all({rel: content for rel, content in build.files.items() if rel not in build.pending})
+    if lost:   # files removed from the output while this build ran: render those pages after all
+        by_file = {page.file_path(): page for page in build.site.pages}
+        build.pending = {rel: by_file[rel] for rel in lost}
+        render_pending(build, stager)
     build.cache.manifest = stager.manifest
     return stager.close()
 

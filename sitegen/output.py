@@ -71,7 +71,8 @@ class Stager:
     def intact(self, rel: str) -> Written | None:
         return intact(self.final, self.previous, rel)
 
-    def put(self, rel: str, content) -> Written:
+    def put(self, rel: str, content) -> Written | None:
+        """Write or link one file; None for an ``Unchanged`` one the previous output lost."""
         target = self.folder / rel
         if target.parent not in self._dirs:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -79,7 +80,7 @@ class Stager:
         if isinstance(content, Unchanged):
             entry = self.intact(rel)
             if entry is None or entry.digest != content.digest or not self._link(rel, target):
-                raise FileNotFoundError(f"{self.final / rel} changed during the build")
+                return None   # changed since the build looked: the caller renders it again
             return self._remember(rel, entry)
         if isinstance(content, Path):
             digest = _source_digest(content)
@@ -107,10 +108,13 @@ class Stager:
         self.manifest[rel] = entry
         return entry
 
-    def put_all(self, files: dict) -> None:
+    def put_all(self, files: dict) -> list[str]:
+        """Put every file not put yet; the ``Unchanged`` ones that could not be linked."""
+        lost = []
         for rel, content in files.items():
-            if rel not in self.manifest:
-                self.put(str(rel), content)
+            if rel not in self.manifest and self.put(str(rel), content) is None:
+                lost.append(rel)
+        return lost
 
     def close(self) -> Path:
         self.folder.chmod(0o755)

@@ -138,3 +138,21 @@ def test_warnings_of_cached_bodies_are_reported_again(make_site, tmp_path):
         result = run_sitegen("build", "--content", str(content), "--out", str(tmp_path / "out"), "--now", NOW)
         assert result.status == 0, result.stderr
         assert "content/demo/index.md:6: warning: image without alt text" in result.stderr
+
+
+def test_an_output_file_removed_by_hand_is_written_again(site, tmp_path):
+    out = build(site, tmp_path / "out")
+    expected = (out / "om/kontakt/index.html").read_bytes()
+    (out / "om/kontakt/index.html").unlink()
+    (out / "om/arkiv/index.html").write_text("edited by hand", encoding="utf-8")
+    build(site, tmp_path / "out")
+    assert (out / "om/kontakt/index.html").read_bytes() == expected
+    assert "edited by hand" not in (out / "om/arkiv/index.html").read_text(encoding="utf-8")
+
+
+def test_check_uses_the_cache_and_still_reports_every_problem(make_site, tmp_path):
+    content = make_site({"index.md": page("Start"), "om.md": "---\ntitle: Om\n---\n\nText.\n"})
+    build(content, tmp_path / "out")
+    result = run_sitegen("check", "--content", str(content), "--now", NOW)
+    assert result.status == 1
+    assert "content/demo/om.md:2: error: 'ingress' missing" in result.stderr
