@@ -57,6 +57,9 @@ class SiteBuild:
     pending: dict = field(default_factory=dict)   # output path -> Page still to render
     page_keys: dict = field(default_factory=dict)  # output path -> cache key of its page
     bodies: dict = field(default_factory=dict)     # source rel -> cache.BodyEntry of this build
+    # After writing: the files whose bytes differ from the previous output (staged features
+    # such as the search index may reuse their own previous work when none of theirs changed).
+    changed: set | None = None
 
     @property
     def config(self) -> SiteConfig:
@@ -193,6 +196,8 @@ def render_pending(build: SiteBuild, stager: output.Stager | None) -> None:
             build.page_keys.pop(rel, None)
         elif written is not None:
             stager.manifest[rel] = written
+            if written != stager.previous.get(rel):   # written anew (maybe in a worker), not linked
+                stager.changed.add(rel)
 
 
 def write_site(build: SiteBuild) -> Path:
@@ -205,6 +210,7 @@ def write_site(build: SiteBuild) -> Path:
         build.pending = {rel: by_file[rel] for rel in lost}
         render_pending(build, stager)
     build.cache.manifest = stager.manifest
+    build.changed = stager.changed | (set(stager.previous) - set(stager.manifest))   # written or gone
     return stager.close()
 
 

@@ -66,6 +66,7 @@ class Stager:
         self.folder = Path(tempfile.mkdtemp(prefix=f".{name}.new-", dir=out_root))
         self.previous = previous or {}      # manifest of the current output
         self.manifest: dict[str, Written] = {}
+        self.changed: set[str] = set()      # files written anew, not linked from the previous output
         self._dirs: set[Path] = set()
 
     def intact(self, rel: str) -> Written | None:
@@ -94,6 +95,7 @@ class Stager:
             shutil.copyfile(content, target)
         else:
             target.write_bytes(data)
+        self.changed.add(rel)
         st = os.lstat(target)
         return self._remember(rel, Written(digest, st.st_size, st.st_mtime_ns))
 

@@ -78,3 +78,22 @@ def test_a_save_is_shown_and_a_broken_file_shows_the_overlay(served):
     assert fetch(base)[0] == 500   # every page shows it until the file is fixed
     (content / "demo" / "om.md").write_text(page("Om oss", "Rättad text."), encoding="utf-8")
     wait_for(base + "om/", "Rättad text.")
+
+
+def test_a_burst_of_saves_is_one_rebuild(tmp_path):
+    import threading
+
+    from sitegen.devserver import Debounced
+    calls, saved = [], []
+    debounced = Debounced(lambda: calls.append(time.monotonic()), [tmp_path])
+
+    def saves():
+        for i in range(5):
+            (tmp_path / f"f{i}.md").write_text("x", encoding="utf-8")
+            saved.append(time.monotonic())
+            time.sleep(0.05)
+    writer = threading.Thread(target=saves)
+    writer.start()
+    debounced()
+    writer.join()
+    assert len(calls) == 1 and calls[0] > saved[-1]   # built once, after the last save

@@ -1,7 +1,6 @@
 """The write stage: unchanged files keep their inode and mtime; a failed build writes nothing."""
 from __future__ import annotations
 
-from pathlib import Path
 
 from testkit import NOW, page, run_sitegen
 from sitegen import output
@@ -36,3 +35,23 @@ def test_a_failed_build_leaves_the_previous_output_untouched(make_site, tmp_path
     after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
     assert before == after
     assert [p.name for p in out.iterdir()] == ["demo"]
+
+
+def test_the_build_knows_which_files_changed(make_site, tmp_path):
+    import datetime as dt
+
+    from sitegen import builder
+    content = make_site({"index.md": page("Start"), "om.md": page("Om")})
+
+    def options():
+        return builder.BuildOptions(content=content, out=tmp_path / "out", now=dt.datetime.fromisoformat(NOW),
+                                    quiet=True)
+    problems, builds = builder.execute(options())
+    assert not problems.errors
+    assert "om/index.html" in builds[0].changed
+    (content / "demo/om.md").write_text(page("Om", "Ny text."), encoding="utf-8")
+    _, builds = builder.execute(options())
+    assert builds[0].changed == {"om/index.html"}
+    (content / "demo/om.md").unlink()
+    _, builds = builder.execute(options())
+    assert "om/index.html" in builds[0].changed   # gone counts as changed
