@@ -74,6 +74,10 @@ def to_ical(calendar: IcsCalendar, previous: dict[str, tuple[int, bytes]] | None
         cal.add_component(_vevent(item, stamp, previous or {}))
     first, last = _zone_range(calendar.items, calendar.now)
     cal.add_missing_timezones(first_date=first, last_date=last)
+    # The library adds zones in set order, which varies between runs: sort them so the
+    # same calendar gives the same bytes (subscribers and caches see no false change).
+    zones = sorted((c for c in cal.subcomponents if c.name == "VTIMEZONE"), key=lambda c: str(c.get("TZID")))
+    cal.subcomponents = zones + [c for c in cal.subcomponents if c.name != "VTIMEZONE"]
     return cal.to_ical()
 
 
