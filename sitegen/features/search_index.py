@@ -11,6 +11,8 @@ the HTML handed to Pagefind, not in the published page, which stays small.
 """
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -24,11 +26,29 @@ INGRESS_TAG = '<p class="ingress">'
 
 def run(build) -> None:
     site = build.site
+    if _reuse_previous_index(build):
+        return
     records = [record for page in site.pages if (record := index_record(build, page)) is not None]
     try:
         _write_index(records, build.staging / BUNDLE)
     except Exception as exc:  # the Pagefind service is a separate program; report, don't crash
         build.problems.error(site.config.config_path, 0, f"the search index could not be built: {exc}")
+
+
+def _reuse_previous_index(build) -> bool:
+    """When no page changed, the live index is still right: link it into the staging folder
+    instead of indexing every page again (the slowest step of a no-change rebuild)."""
+    if build.changed is None or any(rel.endswith(".html") for rel in build.changed):
+        return False
+    previous = build.options.out / build.config.name / BUNDLE
+    if not previous.is_dir():
+        return False
+    try:
+        shutil.copytree(previous, build.staging / BUNDLE, copy_function=os.link)
+    except OSError:
+        shutil.rmtree(build.staging / BUNDLE, ignore_errors=True)
+        return False
+    return True
 
 
 def index_record(build, page) -> tuple[str, str] | None:

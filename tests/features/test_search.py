@@ -89,3 +89,26 @@ def test_archive_and_contact_pages_are_not_search_results(make_site, tmp_path):
     site_dir = build(make_site, tmp_path, SITE)
     archive = SimpleNamespace(source="nyheter/index.md", template="archive.html", extra={})
     assert search_index.index_record(SimpleNamespace(staging=site_dir), archive) is None
+
+
+def _index_files(site):
+    return {p.relative_to(site).as_posix(): p.stat().st_ino for p in (site / "pagefind").rglob("*") if p.is_file()}
+
+
+def test_index_is_reused_when_no_page_changed(make_site, tmp_path):
+    site = build(make_site, tmp_path, SITE)
+    before = _index_files(site)
+    again = run_sitegen("build", "--content", "content", "--out", "out", "--now", NOW, "-q", cwd=tmp_path)
+    assert again.status == 0, again.stderr
+    assert _index_files(site) == before  # the same files, linked, not indexed again
+
+
+def test_index_is_rebuilt_when_a_page_changed(make_site, tmp_path):
+    site = build(make_site, tmp_path, SITE)
+    before = _index_files(site)
+    (tmp_path / "content/demo/projekt/jamstalldhet.md").write_text(
+        page("Jämställd styrning", "Nu med kulturbudget."), encoding="utf-8")
+    again = run_sitegen("build", "--content", "content", "--out", "out", "--now", NOW, "-q", cwd=tmp_path)
+    assert again.status == 0, again.stderr
+    after = _index_files(site)
+    assert after != before and set(after.values()).isdisjoint(before.values())
