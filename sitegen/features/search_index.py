@@ -29,6 +29,8 @@ def run(build) -> None:
     if _reuse_previous_index(build):
         return
     records = [record for page in site.pages if (record := index_record(build, page)) is not None]
+    if not records:
+        return  # nothing an editor wrote to search in (Pagefind refuses an empty site)
     try:
         _write_index(records, build.staging / BUNDLE)
     except Exception as exc:  # the Pagefind service is a separate program; report, don't crash
