@@ -35,3 +35,17 @@ def page(title: str, body: str = "Text.", **meta) -> str:
     for key, value in meta.items():
         lines.append(f"{key}: {value}")
     return "---\n" + "\n".join(lines) + "\n---\n\n" + body + "\n"
+
+
+def build_files(folder: Path, files: dict, name: str = "demo", now: str = NOW) -> Path:
+    """Write ``files`` (site.yaml included) as site ``name`` under ``folder/content``, build it
+    into ``folder/out`` and return the built site's folder; the build must succeed."""
+    content = folder / "content"
+    for rel, text in files.items():
+        path = content / name / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    out = folder / "out"
+    result = run_sitegen("build", "--content", str(content), "--out", str(out), "--now", now, "-q")
+    assert result.status == 0, result.stderr
+    return out / name

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from testkit import NOW, REPO, page, run_sitegen
+from testkit import build_files, NOW, REPO, page, run_sitegen
 
 GOLDEN = REPO / "tests" / "golden"
 SITE_YAML = ("title: Demo\nbase_url: https://www.example.se/demo/\norganization: Demo kommun\n"
@@ -31,14 +31,7 @@ FILES = {
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    content = tmp_path_factory.mktemp("blog") / "content"
-    for rel, text in {"site.yaml": SITE_YAML, **FILES}.items():
-        (content / "demo" / rel).parent.mkdir(parents=True, exist_ok=True)
-        (content / "demo" / rel).write_text(text, encoding="utf-8")
-    out = content.parent / "out"
-    result = run_sitegen("build", "--content", str(content), "--out", str(out), "--now", NOW, "-q")
-    assert result.status == 0, result.stderr
-    return out / "demo"
+    return build_files(tmp_path_factory.mktemp("blog"), {"site.yaml": SITE_YAML, **FILES})
 
 
 def read(site: Path, rel: str) -> str:

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import feedparser
 import pytest
 
-from testkit import NOW, page, run_sitegen
+from testkit import build_files, NOW, page, run_sitegen
 
 SITE_YAML = "title: Demo\nbase_url: https://www.example.se/demo/\norganization: Demo kommun\n"
 FILES = {
@@ -29,14 +29,7 @@ ALL = ["Avbrott", "Öppettider & annat", "Julmarknad"]
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    content = tmp_path_factory.mktemp("feeds") / "content"
-    for rel, text in {"site.yaml": SITE_YAML, **FILES}.items():
-        (content / "demo" / rel).parent.mkdir(parents=True, exist_ok=True)
-        (content / "demo" / rel).write_text(text, encoding="utf-8")
-    out = content.parent / "out"
-    result = run_sitegen("build", "--content", str(content), "--out", str(out), "--now", NOW, "-q")
-    assert result.status == 0, result.stderr
-    return out / "demo"
+    return build_files(tmp_path_factory.mktemp("feeds"), {"site.yaml": SITE_YAML, **FILES})
 
 
 def parse(site: Path, rel: str):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from testkit import NOW, REPO, page, run_sitegen
+from testkit import build_files, NOW, REPO, page, run_sitegen
 
 GOLDEN = REPO / "tests" / "golden"
 SITE_YAML = ("title: Demo\nbase_url: https://www.example.se/demo/\norganization: Demo kommun\n"
@@ -58,14 +58,7 @@ def main_of(html: str) -> str:
 @pytest.fixture(scope="module")
 def news_site(tmp_path_factory):
     """One build of NEWS for the tests that only read it."""
-    content = tmp_path_factory.mktemp("news") / "content"
-    for rel, text in {"site.yaml": SITE_YAML, **NEWS}.items():
-        (content / "demo" / rel).parent.mkdir(parents=True, exist_ok=True)
-        (content / "demo" / rel).write_text(text, encoding="utf-8")
-    out = content.parent / "out"
-    result = run_sitegen("build", "--content", str(content), "--out", str(out), "--now", NOW, "-q")
-    assert result.status == 0, result.stderr
-    return out / "demo"
+    return build_files(tmp_path_factory.mktemp("news"), {"site.yaml": SITE_YAML, **NEWS})
 
 
 @pytest.mark.parametrize("url, expected", [
