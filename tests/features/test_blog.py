@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from testkit import build_files, NOW, REPO, page, run_sitegen
+from testkit import build_files, NOW, REPO, page
 
 GOLDEN = REPO / "tests" / "golden"
 SITE_YAML = ("title: Demo\nbase_url: https://www.example.se/demo/\norganization: Demo kommun\n"

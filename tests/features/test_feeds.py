@@ -95,7 +95,7 @@ def test_feeds_are_the_same_for_the_same_content(site, tmp_path):
                                             ("blogg/index.html", "blogg/")])
 def test_pages_link_their_feeds_with_link_rel_alternate(site, rel, feed_base):
     head = (site / rel).read_text(encoding="utf-8").split("</head>")[0]
-    assert f'<link rel="alternate" type="application/rss+xml" title="' in head
+    assert '<link rel="alternate" type="application/rss+xml" title="' in head
     assert f'href="/demo/{feed_base}rss.xml">' in head
     assert f'href="/demo/{feed_base}atom.xml">' in head
 
