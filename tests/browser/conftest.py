@@ -56,7 +56,9 @@ def serve_dir():
         server.shutdown()
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: a running sync Playwright holds an event loop in the main
+# thread, and tests elsewhere (the feedback service's) start their own loops.
+@pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.skip("Chromium is not installed (apt-get install chromium)")
