@@ -246,7 +246,8 @@ def generate(out: Path, n: int, seed: int = 1) -> list[Page]:
     titles = {p.rel: p.title for p in pages}
     site = out / "sitegen" / "content" / "bench"
     hugo = out / "hugo"
-    _write(site / "site.yaml", "title: Bench\nbase_url: https://www.example.se/bench/\n")
+    # One menu level, as the Hugo layout renders (site.Sections): both sides build the same pages.
+    _write(site / "site.yaml", "title: Bench\nbase_url: https://www.example.se/bench/\nmenu_depth: 1\n")
     for page in pages:
         ingress = _sentence(rng, 12, 24)
         text = body(rng, page, titles)

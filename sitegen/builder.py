@@ -58,7 +58,7 @@ class SiteBuild:
     page_keys: dict = field(default_factory=dict)  # output path -> cache key of its page
     bodies: dict = field(default_factory=dict)     # source rel -> cache.BodyEntry of this build
     # After writing: the files whose bytes differ from the previous output (staged features
-    # such as the search index may reuse their own previous work when none of theirs changed).
+    # and the preview can tell what a rebuild touched).
     changed: set | None = None
 
     @property

@@ -5,6 +5,7 @@ and there is more than one of them).
 """
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -21,10 +22,11 @@ class Run:
     stderr: str
 
 
-def run_sitegen(*args: str, cwd: Path | None = None) -> Run:
-    """Run the real command line in a subprocess, as a user would."""
+def run_sitegen(*args: str, cwd: Path | None = None, env: dict | None = None) -> Run:
+    """Run the real command line in a subprocess, as a user would (``env``: extra variables)."""
     done = subprocess.run([sys.executable, "-m", "sitegen", *args], cwd=cwd or REPO,
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=600,
+                          env={**os.environ, **env} if env else None)
     return Run(done.returncode, done.stdout, done.stderr)
 
 

@@ -2,76 +2,104 @@
 
 Runs on the staged folder (the site as written, before it is swapped in), so the
 index describes exactly the pages that go live. Only the main content is indexed:
-the theme marks ``<article class="content">`` with ``data-pagefind-body``, so menus,
-cards and footers stay out. Pagefind picks the Swedish stemmer from ``<html lang>``,
-so "jämställdhet" also finds "jämställd" and "jämställdheten".
+the theme marks ``<article class="content">`` with ``data-pagefind-body``, and Pagefind
+is handed a small record per page holding just that element (plus ``<html lang>`` and
+``<title>``), so menus, cards and footers are neither indexed nor parsed. Pagefind picks
+the Swedish stemmer from ``<html lang>``, so "jämställdhet" also finds "jämställd" and
+"jämställdheten". Filters (section, type) and the ingress shown in results are marked in
+the record, not in the published page, which stays small.
 
-Filters (section, type) and the ingress shown in results are marked in the copy of
-the HTML handed to Pagefind, not in the published page, which stays small.
+Large sites are indexed in parts of about ``PART_SIZE`` pages (a page's part follows from
+its URL, so it stays in the same part from build to build). Each part is one Pagefind
+run, so the program's memory is bounded by a part, not the site; parts run side by side,
+one per core; and a rebuild indexes again only the parts whose pages changed, linking the
+others from the live output. ``pagefind/`` is the first part; the others are
+``pagefind/part-N/``, listed in ``pagefind/sitegen-parts.json``, which the theme's search
+script merges into one search (Pagefind's ``mergeIndex``; the program code and the
+word-stemming WebAssembly are loaded once, from the first part).
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import re
 import shutil
-import subprocess
-import sys
 import tempfile
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
+from sitegen import pagefind_cli, parallel
+
 PHASE = "staged"
 BUNDLE = "pagefind"
+PARTS_FILE = "sitegen-parts.json"
+PART_SIZE = 1000   # pages per index part; SITEGEN_SEARCH_PART_SIZE overrides it
 INGRESS_TAG = '<p class="ingress">'
+BODY_MARK = "data-pagefind-body"
+
+
+@dataclass(frozen=True)
+class Record:
+    """One page to index: where it is served, its staged file and what makes its record."""
+
+    url: str
+    rel: str      # the page's file in the staging folder
+    marks: str    # the filter marks put into its record
+    key: str      # the page file's digest and the marks: an equal key, an equal record
 
 
 def run(build) -> None:
-    site = build.site
-    if _reuse_previous_index(build):
-        return
-    records = [record for page in site.pages if (record := index_record(build, page)) is not None]
+    records = [record for page in build.site.pages if (record := record_of(build, page)) is not None]
     if not records:
         return  # nothing an editor wrote to search in (Pagefind refuses an empty site)
+    parts = split(records, part_size())
+    folders = [part_folder(number) for number in range(len(parts))]
+    keys = [part_key(part, len(parts)) for part in parts]
+    previous = _previous_keys(build.options.out / build.config.name / BUNDLE)
+    todo = [(folder, part) for folder, part, key in zip(folders, parts, keys)
+            if previous.get(folder) != key]
+    reuse = [folder for folder, key in zip(folders, keys) if previous.get(folder) == key]
     try:
-        _write_index(records, build.staging / BUNDLE)
-    except Exception as exc:  # the Pagefind service is a separate program; report, don't crash
-        build.problems.error(site.config.config_path, 0, f"the search index could not be built: {exc}")
-
-
-def _reuse_previous_index(build) -> bool:
-    """When no page changed, the live index is still right: link it into the staging folder
-    instead of indexing every page again (the slowest step of a no-change rebuild)."""
-    if build.changed is None or any(rel.endswith(".html") for rel in build.changed):
-        return False
-    previous = build.options.out / build.config.name / BUNDLE
-    if not previous.is_dir():
-        return False
+        _assemble(build, todo, reuse)
+    except (pagefind_cli.PagefindFailed, OSError) as exc:  # a separate program; report, don't crash
+        build.problems.error(build.config.config_path, 0, f"the search index could not be built: {exc}")
+        return
+    bundle = build.staging / BUNDLE
+    listing = {"parts": [f"{folder}/" for folder in folders[1:] if (bundle / folder).is_dir()],
+               "keys": dict(zip(folders, keys))}
+    text, live = json.dumps(listing, indent=0), build.options.out / build.config.name / BUNDLE / PARTS_FILE
     try:
-        shutil.copytree(previous, build.staging / BUNDLE, copy_function=os.link)
+        if live.read_text(encoding="utf-8") == text:
+            os.link(live, bundle / PARTS_FILE)   # unchanged: keep the live file, as the pages do
+            return
     except OSError:
-        shutil.rmtree(build.staging / BUNDLE, ignore_errors=True)
-        return False
-    return True
+        pass
+    (bundle / PARTS_FILE).write_text(text, encoding="utf-8")
 
 
-def index_record(build, page) -> tuple[str, str] | None:
-    """(URL, HTML to index) for a page an editor wrote, or None when it is not to be searched."""
-    if page.source is None or page.template or page.extra.get("search_exclude") or build.staging is None:
+def part_size() -> int:
+    value = os.environ.get("SITEGEN_SEARCH_PART_SIZE", "")
+    return max(1, int(value)) if value.isdigit() else PART_SIZE
+
+
+def record_of(build, page) -> Record | None:
+    """The record of a page an editor wrote, or None when it is not to be searched."""
+    if page.source is None or page.template or page.extra.get("search_exclude"):
         return None  # generated pages, and pages a feature fills with lists of other pages (archives)
-    path = build.staging / page.file_path()
-    if not path.is_file():
-        return None
-    html = path.read_text(encoding="utf-8")
-    if "data-pagefind-body" not in html:
-        return None  # a template without the main-content mark: nothing to index
-    body_start = html.index(">", html.index("data-pagefind-body")) + 1
-    html = html[:body_start] + _filter_marks(build, page) + html[body_start:]
-    html = html.replace(INGRESS_TAG, '<p class="ingress" data-pagefind-meta="ingress">', 1)
-    return build.site.href(page), html
+    rel = page.file_path()
+    written = build.cache.manifest.get(rel)
+    if written is None:
+        return None  # not written (a template error is reported elsewhere)
+    marks = filter_marks(build.theme.strings, page)
+    return Record(build.site.href(page), rel, marks, f"{written.digest}:{marks}")
 
 
-def _filter_marks(build, page) -> str:
+def filter_marks(strings: dict, page) -> str:
     """Empty elements carrying one Pagefind filter each: type, and the top-level section."""
-    strings = build.theme.strings
     filters = {strings.get("search_filter_type", "Typ"): strings.get(f"search_type_{page.kind}", page.kind)}
     section = section_of(page)
     if section is not None:
@@ -86,22 +114,110 @@ def section_of(page):
     return chain[0] if not page.is_root else None
 
 
-def _write_index(records: list[tuple[str, str]], output: Path) -> None:
-    """Index the marked copies with the Pagefind program in one run.
+def record_html(html: str, marks: str) -> str | None:
+    """The small document Pagefind indexes for a published page, or None when nothing in it is
+    marked as main content. It keeps ``<html lang>`` (the stemmer), ``<title>`` and the marked
+    element, with the filter marks inside it and the ingress marked as result text."""
+    mark = html.find(BODY_MARK)
+    if mark < 0:
+        return None
+    start = html.rfind("<", 0, mark)
+    tag = re.match(r"<([a-zA-Z][a-zA-Z0-9]*)", html[start:])
+    if tag is None:
+        return None
+    end = _element_end(html, start, tag.group(1).lower())
+    opened = html.index(">", mark) + 1
+    element = html[start:opened] + marks + html[opened:end]
+    element = element.replace(INGRESS_TAG, '<p class="ingress" data-pagefind-meta="ingress">', 1)
+    root = re.search(r"<html\b[^>]*>", html)
+    title = re.search(r"<title>.*?</title>", html, re.S)
+    return (f"<!DOCTYPE html>{root.group(0) if root else '<html>'}<head><meta charset=\"utf-8\">"
+            f"{title.group(0) if title else ''}</head><body>{element}</body></html>")
 
-    The copies are laid out under their URL paths, so the index holds the URLs visitors
-    use (``/kulturskolan/kurser/``). One program run indexes a thousand pages in about a
-    second; Pagefind's Python service answers one request per 0.1 s poll instead.
-    """
+
+def _element_end(html: str, start: int, tag: str) -> int:
+    """Index just after the end tag that closes the element opened at ``start``."""
+    depth = 0
+    for found in re.finditer(rf"<(/?){tag}\b[^>]*>", html[start:], re.I):
+        depth += -1 if found.group(1) else 1
+        if depth == 0:
+            return start + found.end()
+    return len(html)
+
+
+def split(records: list[Record], size: int) -> list[list[Record]]:
+    """Records in parts of about ``size``; a page's part depends only on its URL and the count."""
+    count = max(1, -(-len(records) // size))
+    parts: list[list[Record]] = [[] for _ in range(count)]
+    for record in records:
+        parts[zlib.crc32(record.url.encode("utf-8")) % count].append(record)
+    return parts   # an empty part stays empty (not listed), so the numbering never shifts
+
+
+def part_folder(number: int) -> str:
+    return "" if number == 0 else f"part-{number}"
+
+
+def part_key(part: list[Record], count: int) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{pagefind_cli.version()}\n{count}\n".encode())
+    for record in sorted(part, key=lambda r: r.url):
+        digest.update(f"{record.url}\n{record.key}\n".encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _previous_keys(bundle: Path) -> dict:
+    """The keys of the parts in the live output (empty when there is none to reuse)."""
+    try:
+        keys = json.loads((bundle / PARTS_FILE).read_text(encoding="utf-8")).get("keys", {})
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return keys if isinstance(keys, dict) else {}
+
+
+def _assemble(build, todo: list, reuse: list[str]) -> None:
+    """Index the parts in ``todo`` (one Pagefind run per part, one per core at a time) and
+    link the parts in ``reuse`` from the live output; all into ``staging/pagefind/``."""
+    bundle = build.staging / BUNDLE
+    live = build.options.out / build.config.name / BUNDLE
     with tempfile.TemporaryDirectory(prefix="sitegen-search-") as folder:
-        root = Path(folder)
-        for url, html in records:
-            target = root / url.strip("/") / "index.html"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(html, encoding="utf-8")
-        done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(root), "--output-path",
-                               str(output), "--silent"], capture_output=True, text=True, timeout=600)
-        if done.returncode != 0:
-            raise RuntimeError((done.stderr or done.stdout).strip() or f"pagefind exited {done.returncode}")
-    for unused in output.glob("pagefind-*ui.*"):
-        unused.unlink()  # Pagefind's ready-made UIs: the theme's search.js is used instead
+        scratch = Path(folder)
+
+        def index(item) -> None:
+            name, part = item
+            records, output = scratch / f"in-{name or 'part-0'}", scratch / f"out-{name or 'part-0'}"
+            if _write_records(build.staging, part, records):
+                pagefind_cli.index_folder(records, output)
+            shutil.rmtree(records, ignore_errors=True)   # the inputs go as soon as they are indexed
+
+        with ThreadPoolExecutor(max_workers=parallel.workers()) as pool:
+            list(pool.map(index, todo))   # re-raises the first failure
+        # The first part is the bundle folder itself; the others go inside it.
+        if "" in reuse:
+            shutil.copytree(live, bundle, copy_function=os.link,
+                            ignore=lambda where, names: [n for n in names if Path(where) == live
+                                                         and (n.startswith("part-") or n == PARTS_FILE)])
+        elif (scratch / "out-part-0").is_dir():
+            (scratch / "out-part-0").rename(bundle)
+        else:
+            bundle.mkdir()
+        for name, _ in todo:
+            if name and (scratch / f"out-{name}").is_dir():
+                (scratch / f"out-{name}").rename(bundle / name)
+        for name in reuse:
+            if name:
+                shutil.copytree(live / name, bundle / name, copy_function=os.link)
+
+
+def _write_records(staging: Path, part: list[Record], folder: Path) -> int:
+    """Each record under its URL path, so the index holds the URLs visitors use; how many."""
+    written = 0
+    for record in part:
+        html = record_html((staging / record.rel).read_text(encoding="utf-8"), record.marks)
+        if html is None:
+            continue  # a template without the main-content mark: nothing to index
+        target = folder / record.url.strip("/") / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(html, encoding="utf-8")
+        written += 1
+    return written

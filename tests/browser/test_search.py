@@ -1,7 +1,10 @@
 """Search, person search and embeds in a real browser, on the example sites."""
 from urllib.parse import urlsplit
 
+import json
+
 import pytest
+from testkit import NOW, REPO, run_sitegen
 
 pytestmark = pytest.mark.browser
 
@@ -36,6 +39,30 @@ def test_results_can_be_filtered_by_section_and_linked(example_build, serve_dir,
     tab.wait_for_function("[...document.querySelectorAll('.search-results a')]"
                           ".every(a => a.getAttribute('href').includes('/nyheter/'))")
     assert tab.locator(".search-results a").count() >= 1
+
+
+@pytest.fixture(scope="module")
+def parted_build(tmp_path_factory):
+    """The example sites with the search index in parts of three pages, as a large site has."""
+    out = tmp_path_factory.mktemp("parted-build")
+    result = run_sitegen("build", "--content", str(REPO / "content"), "--out", str(out), "--now", NOW, "-q",
+                         env={"SITEGEN_SEARCH_PART_SIZE": "3"})
+    assert result.status == 0, result.stderr
+    return out
+
+
+def test_an_index_in_parts_is_searched_as_one(parted_build, serve_dir, open_page):
+    listing = json.loads((parted_build / "fordjupning/pagefind/sitegen-parts.json").read_text(encoding="utf-8"))
+    assert len(listing["parts"]) >= 3
+    base = serve_dir(parted_build)
+    tab = open_page()
+    found = search(tab, base, "fordjupning", "jämställdhet")
+    assert found["Jämställd styrning"] == "/fordjupning/projekt/jamstalld-styrning/"
+    assert found["Metod för jämställdhetsanalys"] == "/fordjupning/projekt/jamstalld-styrning/metod/"
+    options = tab.locator("#search-section option").all_inner_texts()
+    assert "Nyheter" in options and "Projekt" in options   # filters of every part, merged
+    wasm = [url for url in tab.requests if url.endswith(".pagefind") and "/wasm." in url]
+    assert len(wasm) == 1   # the search program is loaded once, not once per part
 
 
 def test_menus_and_footers_are_not_indexed(example_build, serve_dir, open_page):

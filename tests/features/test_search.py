@@ -55,23 +55,48 @@ def test_only_the_main_content_is_marked_for_the_index(make_site, tmp_path):
     assert "site-footer" not in html[start:end] and "main-menu" not in html[start:end]
 
 
-def test_index_records_carry_section_type_and_ingress(make_site, tmp_path):
+def test_index_records_hold_only_the_main_content_with_filters_and_ingress(make_site, tmp_path):
+    from sitegen.features import search_index
+
+    site = build(make_site, tmp_path, SITE)
+    html = (site / "projekt" / "jamstalldhet" / "index.html").read_text(encoding="utf-8")
+    marks = '<span hidden data-pagefind-filter="Typ:page"></span>'
+    record = search_index.record_html(html, marks)
+    assert record.startswith('<!DOCTYPE html><html lang="sv">')
+    assert "<title>Jämställd styrning – Demo</title>" in record
+    body = record[record.index("<body>"):]
+    assert "data-pagefind-body>" + marks in body
+    assert '<p class="ingress" data-pagefind-meta="ingress">' in body
+    assert "Jämställdheten i budgeten." in body
+    assert "main-menu" not in record and "site-footer" not in record and "breadcrumb" not in record
+    assert body.endswith("</article></body></html>")
+
+
+def test_a_page_without_the_main_content_mark_has_no_record():
+    from sitegen.features import search_index
+
+    assert search_index.record_html("<html><body><main>Lista</main></body></html>", "") is None
+
+
+def test_a_nested_element_of_the_same_kind_stays_inside_the_record():
+    from sitegen.features import search_index
+
+    html = ('<html lang="sv"><body><article data-pagefind-body><p>Före</p>'
+            '<article><p>Inne</p></article><p>Efter</p></article><footer>Fot</footer></body></html>')
+    record = search_index.record_html(html, "")
+    assert "Efter" in record and "Fot" not in record
+
+
+def test_filter_marks_name_the_type_and_the_top_level_section():
     from types import SimpleNamespace
 
     from sitegen.features import search_index
 
-    site_dir = build(make_site, tmp_path, SITE)
-    item = SimpleNamespace(kind="news", nav_title="Nytt projekt", source="x.md", template="", extra={}, is_root=False,
-                           file_path=lambda: "nyheter/nytt/index.html")
     section = SimpleNamespace(nav_title="Nyheter")
-    item.ancestors = lambda: [SimpleNamespace(), section]
-    fake = SimpleNamespace(staging=site_dir, theme=SimpleNamespace(strings={}),
-                           site=SimpleNamespace(href=lambda p: "/demo/nyheter/nytt/"))
-    url, html = search_index.index_record(fake, item)
-    assert url == "/demo/nyheter/nytt/"
-    assert '<span hidden data-pagefind-filter="Typ:news"></span>' in html
-    assert '<span hidden data-pagefind-filter="Avsnitt:Nyheter"></span>' in html
-    assert '<p class="ingress" data-pagefind-meta="ingress">' in html
+    item = SimpleNamespace(kind="news", is_root=False, ancestors=lambda: [SimpleNamespace(), section])
+    marks = search_index.filter_marks({}, item)
+    assert marks == ('<span hidden data-pagefind-filter="Typ:news"></span>'
+                     '<span hidden data-pagefind-filter="Avsnitt:Nyheter"></span>')
 
 
 def test_an_editors_search_page_keeps_its_text(make_site, tmp_path):
@@ -86,9 +111,10 @@ def test_archive_and_contact_pages_are_not_search_results(make_site, tmp_path):
 
     from sitegen.features import search_index
 
-    site_dir = build(make_site, tmp_path, SITE)
     archive = SimpleNamespace(source="nyheter/index.md", template="archive.html", extra={})
-    assert search_index.index_record(SimpleNamespace(staging=site_dir), archive) is None
+    assert search_index.record_of(SimpleNamespace(), archive) is None
+    contact = SimpleNamespace(source="kontakt.md", template="", extra={"search_exclude": True})
+    assert search_index.record_of(SimpleNamespace(), contact) is None
 
 
 def _index_files(site):
@@ -112,3 +138,49 @@ def test_index_is_rebuilt_when_a_page_changed(make_site, tmp_path):
     assert again.status == 0, again.stderr
     after = _index_files(site)
     assert after != before and set(after.values()).isdisjoint(before.values())
+
+
+MANY = {**SITE, **{f"projekt/sida-{n}.md": page(f"Sida {n}", f"Ord nummer {n} om budget.") for n in range(12)}}
+
+
+def _parts(site):
+    import json
+
+    return json.loads((site / "pagefind" / "sitegen-parts.json").read_text(encoding="utf-8"))
+
+
+def test_a_large_site_is_indexed_in_parts_that_are_listed(make_site, tmp_path, monkeypatch):
+    monkeypatch.setenv("SITEGEN_SEARCH_PART_SIZE", "4")
+    site = build(make_site, tmp_path, MANY)
+    listing = _parts(site)
+    assert listing["parts"] and all(name.startswith("part-") for name in listing["parts"])
+    for name in listing["parts"]:
+        assert list((site / "pagefind" / name).glob("pagefind.sv_*.pf_meta"))
+        assert not (site / "pagefind" / name / "part-1").exists()   # parts are not nested
+    assert len(listing["keys"]) == len(listing["parts"]) + 1
+
+
+def _part_files(site, name):
+    folder = site / "pagefind" / name
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*")
+            if p.is_file() and not p.relative_to(folder).as_posix().startswith("part-")
+            and p.name != "sitegen-parts.json"}
+
+
+def test_only_the_part_with_a_changed_page_is_indexed_again(make_site, tmp_path, monkeypatch):
+    monkeypatch.setenv("SITEGEN_SEARCH_PART_SIZE", "4")
+    site = build(make_site, tmp_path, MANY)
+    before = _parts(site)
+    files_before = {name: _part_files(site, name) for name in before["keys"]}
+    (tmp_path / "content/demo/projekt/sida-3.md").write_text(page("Sida 3", "Helt ny text."), encoding="utf-8")
+    again = run_sitegen("build", "--content", "content", "--out", "out", "--now", NOW, "-q", cwd=tmp_path)
+    assert again.status == 0, again.stderr
+    after = _parts(site)
+    changed = [name for name in before["keys"] if before["keys"][name] != after["keys"][name]]
+    assert len(changed) == 1   # the edited page's part
+    for name in before["keys"]:
+        files_after = _part_files(site, name)
+        if name in changed:
+            assert set(files_after.values()).isdisjoint(files_before[name].values())
+        else:
+            assert files_after == files_before[name]   # linked from the previous output

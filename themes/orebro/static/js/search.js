@@ -17,10 +17,22 @@
 
   function text(key) { return form.getAttribute("data-" + key) || ""; }
 
+  // A large site's index comes in parts (pagefind/sitegen-parts.json lists all but the
+  // first); they are merged into one search.
+  function parts() {
+    return fetch(text("bundle") + "sitegen-parts.json").then(function (response) {
+      return response.ok ? response.json() : { parts: [] };
+    }).then(function (listing) { return listing.parts || []; }, function () { return []; });
+  }
+
   function load() {
     if (!pagefind) {
       pagefind = import(text("bundle") + "pagefind.js").then(function (module) {
-        return module.options({ baseUrl: "/" }).then(function () { return module; });
+        return module.options({ baseUrl: "/" }).then(parts).then(function (names) {
+          return Promise.all(names.map(function (name) {
+            return module.mergeIndex(text("bundle") + name, { baseUrl: "/" });
+          }));
+        }).then(function () { return module; });
       });
     }
     return pagefind;
