@@ -15,7 +15,7 @@ from sitegen import cache as build_cache
 from sitegen import checks, data, images, navigation, output, parallel, sources, tree
 from sitegen.config import SiteConfig, find_sites, load_site_config
 from sitegen.features import FEATURES
-from sitegen.markdown import BodyRenderer
+from sitegen.markdown import BodyRenderer, make_parser
 from sitegen.model import Site
 from sitegen.problems import Problems
 from sitegen.progress import Progress, for_terminal
@@ -132,10 +132,10 @@ def render_bodies(build: SiteBuild) -> None:
             build.bodies[name] = entry
         else:
             todo.append((page, name, key))
-    strict = problems.strict
+    strict, parser = problems.strict, make_parser()   # one parser, inherited by the workers
 
     def job(index: int) -> build_cache.BodyEntry:
-        return build_cache.render_body(BodyRenderer, site, todo[index][0], strict, problems.root)
+        return build_cache.render_body(BodyRenderer, site, todo[index][0], strict, problems.root, parser)
 
     with build.progress.step("Markdown", len(todo)) as advance:
         entries = parallel.run(job, len(todo), advance)

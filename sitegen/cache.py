@@ -171,12 +171,13 @@ def lookups_hold(site: Site, lookups: tuple) -> bool:
     return True
 
 
-def render_body(renderer_cls, site: Site, page: Page, strict: bool, root: Path | None) -> BodyEntry:
+def render_body(renderer_cls, site: Site, page: Page, strict: bool, root: Path | None,
+                md=None) -> BodyEntry:
     """Render one body with a recording site and its own problem list (also in workers)."""
     from sitegen.problems import Problems
     recording = RecordingSite(site)
     problems = Problems(strict=strict, root=root)
-    html = renderer_cls(recording, problems).render(page)
+    html = renderer_cls(recording, problems, md).render(page)
     lookups = tuple(dict.fromkeys(recording.log))  # keep order, drop repeats
     return BodyEntry("", html, lookups, tuple(problems.items))
 

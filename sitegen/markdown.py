@@ -75,12 +75,13 @@ def _render_image(self, tokens, idx, options, env):
 
 
 class BodyRenderer:
-    """Renders every page body of one site with one parser."""
+    """Renders page bodies of one site; give it a parser from ``make_parser`` to share one
+    (building a parser costs about as much as rendering a short page)."""
 
-    def __init__(self, site: Site, problems: Problems):
+    def __init__(self, site: Site, problems: Problems, md: MarkdownIt | None = None):
         self.site = site
         self.problems = problems
-        self.md = make_parser()
+        self.md = md or make_parser()
 
     def render(self, page: Page) -> str:
         if not page.body.strip():

@@ -9,7 +9,7 @@ the Swedish stemmer from ``<html lang>``, so "jämställdhet" also finds "jämst
 "jämställdheten". Filters (section, type) and the ingress shown in results are marked in
 the record, not in the published page, which stays small.
 
-Large sites are indexed in parts of about ``PART_SIZE`` pages (a page's part follows from
+Sites are indexed in parts of about ``PART_SIZE`` pages (a page's part follows from
 its URL, so it stays in the same part from build to build). Each part is one Pagefind
 run, so the program's memory is bounded by a part, not the site; parts run side by side,
 one per core; and a rebuild indexes again only the parts whose pages changed, linking the
@@ -37,7 +37,7 @@ from sitegen import pagefind_cli, parallel
 PHASE = "staged"
 BUNDLE = "pagefind"
 PARTS_FILE = "sitegen-parts.json"
-PART_SIZE = 1000   # pages per index part; SITEGEN_SEARCH_PART_SIZE overrides it
+PART_SIZE = 500    # pages per index part (two parts run at once on two cores); SITEGEN_SEARCH_PART_SIZE overrides it
 INGRESS_TAG = '<p class="ingress">'
 BODY_MARK = "data-pagefind-body"
 
