@@ -60,6 +60,7 @@ class SiteBuild:
     # After writing: the files whose bytes differ from the previous output (staged features
     # and the preview can tell what a rebuild touched).
     changed: set | None = None
+    fresh_bodies: int = 0    # bodies rendered by this build (not taken from the cache)
 
     @property
     def config(self) -> SiteConfig:
@@ -139,6 +140,7 @@ def render_bodies(build: SiteBuild) -> None:
 
     with build.progress.step("Markdown", len(todo)) as advance:
         entries = parallel.run(job, len(todo), advance)
+    build.fresh_bodies = len(todo)
     for (page, name, key), entry in zip(todo, entries):
         entry.key = key
         page.html = entry.html
@@ -200,8 +202,17 @@ def render_pending(build: SiteBuild, stager: output.Stager | None) -> None:
                 stager.changed.add(rel)
 
 
-def write_site(build: SiteBuild) -> Path:
-    """Write the site into a staging folder: pending pages rendered, the rest linked or written."""
+def write_site(build: SiteBuild) -> Path | None:
+    """Write the site into a staging folder: pending pages rendered, the rest linked or written.
+
+    None when the live output already holds every file as this build would write it (and the
+    staged features' files are intact): nothing is staged or swapped, which on a large site
+    saves creating and linking thousands of folders and files."""
+    final = build.options.out / build.config.name
+    if (not build.pending and output.holds_already(final, build.cache.manifest, build.files)
+            and all(feature.intact(build) for feature in _features("staged"))):
+        build.changed = set()
+        return None
     stager = output.Stager(build.options.out, build.config.name, build.cache.manifest)
     render_pending(build, stager)
     lost = stager.put_all({rel: content for rel, content in build.files.items() if rel not in build.pending})
@@ -251,7 +262,8 @@ def execute(options: BuildOptions) -> tuple[Problems, list[SiteBuild]]:
         for build in builds:
             render_pending(build, None)   # template errors are found by rendering
     if not problems.errors and not options.check_only:
-        staged = [(build, write_site(build)) for build in builds]
+        written = [(build, write_site(build)) for build in builds]
+        staged = [(build, staging) for build, staging in written if staging is not None]
         if problems.errors:   # a template failed while pages were written
             for _, staging in staged:
                 output.discard(staging)
@@ -268,6 +280,9 @@ def execute(options: BuildOptions) -> tuple[Problems, list[SiteBuild]]:
                 output.swap(staging, options.out / build.config.name,
                             background=len(build.files) >= BACKGROUND_REMOVAL)
                 save_cache(build)
+            for build, staging in written:
+                if staging is None and build.fresh_bodies:
+                    save_cache(build)   # the output stands, but bodies were rendered: remember them
     return problems, builds
 
 

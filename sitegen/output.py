@@ -57,6 +57,29 @@ def intact(final: Path, previous: dict, rel: str) -> Written | None:
     return entry
 
 
+def holds_already(final: Path, previous: dict, files: dict) -> bool:
+    """Does the output ``final`` hold exactly ``files`` already, byte for byte, and nothing else?
+
+    ``previous`` is the manifest of ``final``; a page still to render is never held."""
+    if len(files) != len(previous):
+        return False
+    for rel, content in files.items():
+        entry = intact(final, previous, str(rel))
+        if entry is None:
+            return False
+        if isinstance(content, Unchanged):
+            digest = content.digest
+        elif isinstance(content, Path):
+            digest = _source_digest(content)
+        elif isinstance(content, (str, bytes)):
+            digest = content_digest(content.encode("utf-8") if isinstance(content, str) else content)
+        else:
+            return False
+        if digest != entry.digest:
+            return False
+    return True
+
+
 class Stager:
     """Writes one site's files into a new folder beside its final one (same file system)."""
 

@@ -1,6 +1,7 @@
 """Load stage: read a site's Markdown files and split off their front matter."""
 from __future__ import annotations
 
+import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -56,17 +57,27 @@ def split_front_matter(text: str, path: Path, problems: Problems) -> tuple[Marke
     return None, text, 1
 
 
+def _site_files(site_dir: Path) -> list[tuple[Path, PurePosixPath]]:
+    """Every file of the site that may be a page or an asset, in path order: not site.yaml,
+    not data/, nothing hidden (a name starting with '.'). os.walk reads each folder once."""
+    found = []
+    for folder, dirs, names in os.walk(site_dir):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        if folder == str(site_dir):
+            dirs[:] = [d for d in dirs if d not in NON_PAGE_DIRS]
+        for name in names:
+            if name.startswith(".") or (folder == str(site_dir) and name == "site.yaml"):
+                continue
+            path = Path(folder, name)
+            found.append((path, PurePosixPath(unicodedata.normalize("NFC", path.relative_to(site_dir).as_posix()))))
+    found.sort(key=lambda item: item[0])
+    return found
+
+
 def read_sources(site_dir: Path, problems: Problems) -> tuple[list[SourceFile], list[Asset]]:
     sources: list[SourceFile] = []
     assets: list[Asset] = []
-    for path in sorted(site_dir.rglob("*")):
-        if path.is_dir() or path.name.startswith("."):
-            continue
-        rel = PurePosixPath(unicodedata.normalize("NFC", path.relative_to(site_dir).as_posix()))
-        if rel.parts[0] in NON_PAGE_DIRS or rel.as_posix() == "site.yaml":
-            continue
-        if any(part.startswith(".") for part in rel.parts):
-            continue
+    for path, rel in _site_files(site_dir):
         if path.suffix.lower() != ".md":
             assets.append(Asset(path, rel))
             continue

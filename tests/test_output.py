@@ -55,3 +55,43 @@ def test_the_build_knows_which_files_changed(make_site, tmp_path):
     (content / "demo/om.md").unlink()
     _, builds = builder.execute(options())
     assert "om/index.html" in builds[0].changed   # gone counts as changed
+
+
+def _build(content, out):
+    result = run_sitegen("build", "--content", str(content), "--out", str(out), "--now", NOW, "-q")
+    assert result.status == 0, result.stderr
+
+
+def test_a_rebuild_with_nothing_changed_stages_nothing(make_site, tmp_path):
+    content = make_site({"index.md": page("Start"), "om.md": page("Om", "Text om oss.")})
+    out = tmp_path / "out"
+    _build(content, out)
+    folder = (out / "demo").stat()
+    _build(content, out)
+    assert (out / "demo").stat().st_ino == folder.st_ino   # the same folder: nothing swapped in
+    assert [p.name for p in out.iterdir()] == ["demo"]
+    (content / "demo/om.md").write_text(page("Om", "Ny text."), encoding="utf-8")
+    _build(content, out)
+    assert (out / "demo").stat().st_ino != folder.st_ino   # a change is staged and swapped in whole
+    assert "Ny text." in (out / "demo/om/index.html").read_text(encoding="utf-8")
+
+
+def test_a_removed_search_index_is_built_again_though_no_page_changed(make_site, tmp_path):
+    import shutil
+
+    content = make_site({"index.md": page("Start"), "om.md": page("Om", "Text om oss.")})
+    out = tmp_path / "out"
+    _build(content, out)
+    shutil.rmtree(out / "demo/pagefind")
+    _build(content, out)
+    assert (out / "demo/pagefind/pagefind-entry.json").is_file()
+    assert (out / "demo/pagefind/sitegen-parts.json").is_file()
+
+
+def test_an_asset_changed_in_place_is_copied_though_no_page_changed(make_site, tmp_path):
+    content = make_site({"index.md": page("Start"), "fil.txt": "första"})
+    out = tmp_path / "out"
+    _build(content, out)
+    (content / "demo/fil.txt").write_text("andra, längre", encoding="utf-8")
+    _build(content, out)
+    assert (out / "demo/fil.txt").read_text(encoding="utf-8") == "andra, längre"

@@ -12,6 +12,9 @@ from sitegen.features.newslib import FeedSpec, category_of
 from sitegen.model import Page, Site, as_datetime
 
 PHASE = "files"
+# The newest items a feed holds. Feed readers fetch a feed again and again; the archive pages
+# list everything older. (A news archive of thousands of items would otherwise be megabytes.)
+FEED_ITEMS = 50
 
 
 def run(build) -> None:
@@ -38,10 +41,11 @@ def make_feed(site: Site, spec: FeedSpec, strings: dict, self_url: str) -> FeedG
     fg.language(config.language)
     fg.author({"name": config.organization or config.title})
     fg.generator("sitegen")
-    newest = max((_updated(p) for p in spec.items), default=None) or site.now
+    items = spec.items[:FEED_ITEMS]   # newest first (see newslib.newest_first)
+    newest = max((_updated(p) for p in items), default=None) or site.now
     fg.updated(newest)
     fg.lastBuildDate(newest)
-    for page in spec.items:
+    for page in items:
         fg.add_entry(_entry(site, page, strings), order="append")
     return fg
 

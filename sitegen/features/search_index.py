@@ -53,24 +53,20 @@ class Record:
 
 
 def run(build) -> None:
-    records = [record for page in build.site.pages if (record := record_of(build, page)) is not None]
-    if not records:
+    parts = plan(build)
+    if parts is None:
         return  # nothing an editor wrote to search in (Pagefind refuses an empty site)
-    parts = split(records, part_size())
-    folders = [part_folder(number) for number in range(len(parts))]
-    keys = [part_key(part, len(parts)) for part in parts]
     previous = _previous_keys(build.options.out / build.config.name / BUNDLE)
-    todo = [(folder, part) for folder, part, key in zip(folders, parts, keys)
-            if previous.get(folder) != key]
-    reuse = [folder for folder, key in zip(folders, keys) if previous.get(folder) == key]
+    todo = [(folder, part) for folder, (key, part) in parts.items() if previous.get(folder) != key]
+    reuse = [folder for folder, (key, _) in parts.items() if previous.get(folder) == key]
     try:
         _assemble(build, todo, reuse)
     except (pagefind_cli.PagefindFailed, OSError) as exc:  # a separate program; report, don't crash
         build.problems.error(build.config.config_path, 0, f"the search index could not be built: {exc}")
         return
     bundle = build.staging / BUNDLE
-    listing = {"parts": [f"{folder}/" for folder in folders[1:] if (bundle / folder).is_dir()],
-               "keys": dict(zip(folders, keys))}
+    listing = {"parts": [f"{folder}/" for folder in parts if folder and (bundle / folder).is_dir()],
+               "keys": {folder: key for folder, (key, _) in parts.items()}}
     text, live = json.dumps(listing, indent=0), build.options.out / build.config.name / BUNDLE / PARTS_FILE
     try:
         if live.read_text(encoding="utf-8") == text:
@@ -79,6 +75,30 @@ def run(build) -> None:
     except OSError:
         pass
     (bundle / PARTS_FILE).write_text(text, encoding="utf-8")
+
+
+def intact(build) -> bool:
+    """Is the live index exactly what this build would make? (Then nothing needs staging.)"""
+    parts = plan(build)
+    bundle = build.options.out / build.config.name / BUNDLE
+    if parts is None:
+        return not bundle.exists()
+    try:
+        listing = json.loads((bundle / PARTS_FILE).read_text(encoding="utf-8"))
+        listed = ["", *listing["parts"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    return (listing.get("keys") == {folder: key for folder, (key, _) in parts.items()}
+            and all((bundle / folder / "pagefind-entry.json").is_file() for folder in listed))
+
+
+def plan(build) -> dict | None:
+    """The index parts of this build: folder -> (key, records); None when there is nothing to index."""
+    records = [record for page in build.site.pages if (record := record_of(build, page)) is not None]
+    if not records:
+        return None
+    parts = split(records, part_size())
+    return {part_folder(number): (part_key(part, len(parts)), part) for number, part in enumerate(parts)}
 
 
 def part_size() -> int:

@@ -103,3 +103,15 @@ def test_pages_link_their_feeds_with_link_rel_alternate(site, rel, feed_base):
 def test_page_without_feed_has_no_alternate(site):
     head = (site / "om/index.html").read_text(encoding="utf-8").split("</head>")[0]
     assert "application/rss+xml" not in head
+
+
+def test_a_feed_holds_the_newest_fifty_items(tmp_path):
+    from sitegen.features.feeds import FEED_ITEMS
+
+    news = {f"nyheter/2026-{1 + n // 28:02d}-{1 + n % 28:02d}-nytt-{n}.md": page(f"Nytt {n}")
+            for n in range(FEED_ITEMS + 5)}
+    site = build_files(tmp_path, {"site.yaml": SITE_YAML, "nyheter/index.md": FILES["nyheter/index.md"], **news})
+    feed = parse(site, "nyheter/rss.xml")
+    titles = [entry.title for entry in feed.entries]
+    assert len(titles) == FEED_ITEMS
+    assert titles[0] == f"Nytt {FEED_ITEMS + 4}" and f"Nytt {4}" not in titles   # the oldest five are left out
