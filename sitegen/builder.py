@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import shutil
+import tempfile
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,22 +63,34 @@ class SiteBuild:
     # and the preview can tell what a rebuild touched).
     changed: set | None = None
     fresh_bodies: int = 0    # bodies rendered by this build (not taken from the cache)
+    # A folder beside the output for this build's intermediate files (removed at the end),
+    # and what features work out once and use again in a later phase or in the workers.
+    scratch: Path | None = None
+    feature_data: dict = field(default_factory=dict)
 
     @property
     def config(self) -> SiteConfig:
         return self.site.config
 
 
-def _features(phase: str):
+def _feature_modules():
     for name in FEATURES:
         try:
-            module = importlib.import_module(name)
+            yield importlib.import_module(name)
         except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue  # a feature not part of this installation
-            raise
-        if module.PHASE == phase:
-            yield module
+            if exc.name != name:
+                raise
+            # a feature not part of this installation
+
+
+def _features(phase: str):
+    return [module for module in _feature_modules() if module.PHASE == phase]
+
+
+def _page_hooks():
+    """``page_written(build, page, rel, html)`` of every feature that has one: called for each
+    page as it is rendered (in the workers), so a feature can use the HTML while it is at hand."""
+    return [module.page_written for module in _feature_modules() if hasattr(module, "page_written")]
 
 
 def prepare_site(site_dir: Path, options: BuildOptions, problems: Problems,
@@ -171,6 +185,7 @@ def render_pending(build: SiteBuild, stager: output.Stager | None) -> None:
     """Render the pages the cache could not vouch for and write each as it comes (in workers)."""
     pages = list(build.pending.items())
     renderer, problems = build.renderer, build.problems
+    hooks = _page_hooks() if stager is not None else []
     for name in {template_for(page, renderer.env) for _, page in pages}:
         try:
             renderer.env.get_template(name)   # compiled once here, inherited by the workers
@@ -184,6 +199,8 @@ def render_pending(build: SiteBuild, stager: output.Stager | None) -> None:
         written = None
         if html is not None and stager is not None:
             written = stager.put(rel, html)
+            for hook in hooks:
+                hook(build, page, rel, html)
         return written, html is not None, renderer.problems.items
 
     with build.progress.step("Pages", len(pages)) as advance:
@@ -214,6 +231,7 @@ def write_site(build: SiteBuild) -> Path | None:
         build.changed = set()
         return None
     stager = output.Stager(build.options.out, build.config.name, build.cache.manifest)
+    build.scratch = Path(tempfile.mkdtemp(prefix=f".{build.config.name}.scratch-", dir=build.options.out))
     render_pending(build, stager)
     lost = stager.put_all({rel: content for rel, content in build.files.items() if rel not in build.pending})
     if lost:   # files removed from the output while this build ran: render those pages after all
@@ -261,29 +279,39 @@ def execute(options: BuildOptions) -> tuple[Problems, list[SiteBuild]]:
     if options.check_only:
         for build in builds:
             render_pending(build, None)   # template errors are found by rendering
-    if not problems.errors and not options.check_only:
-        written = [(build, write_site(build)) for build in builds]
-        staged = [(build, staging) for build, staging in written if staging is not None]
-        if problems.errors:   # a template failed while pages were written
-            for _, staging in staged:
-                output.discard(staging)
-            staged = []
-        for build, staging in staged:
-            build.staging = staging
-            for feature in _features("staged"):
-                feature.run(build)
-        if problems.errors:
-            for _, staging in staged:
-                output.discard(staging)
-        else:
-            for build, staging in staged:
-                output.swap(staging, options.out / build.config.name,
-                            background=len(build.files) >= BACKGROUND_REMOVAL)
-                save_cache(build)
-            for build, staging in written:
-                if staging is None and build.fresh_bodies:
-                    save_cache(build)   # the output stands, but bodies were rendered: remember them
+    elif not problems.errors:
+        try:
+            write_all(builds, options, problems)
+        finally:
+            for build in builds:
+                if build.scratch is not None:
+                    shutil.rmtree(build.scratch, ignore_errors=True)
     return problems, builds
+
+
+def write_all(builds: list[SiteBuild], options: BuildOptions, problems: Problems) -> None:
+    """Stage every site, run the staged features, and swap all in only when nothing failed."""
+    written = [(build, write_site(build)) for build in builds]
+    staged = [(build, staging) for build, staging in written if staging is not None]
+    if problems.errors:   # a template failed while pages were written
+        for _, staging in staged:
+            output.discard(staging)
+        staged = []
+    for build, staging in staged:
+        build.staging = staging
+        for feature in _features("staged"):
+            feature.run(build)
+    if problems.errors:
+        for _, staging in staged:
+            output.discard(staging)
+    else:
+        for build, staging in staged:
+            output.swap(staging, options.out / build.config.name,
+                        background=len(build.files) >= BACKGROUND_REMOVAL)
+            save_cache(build)
+        for build, staging in written:
+            if staging is None and build.fresh_bodies:
+                save_cache(build)   # the output stands, but bodies were rendered: remember them
 
 
 def report(problems: Problems, options: BuildOptions, builds: list[SiteBuild]) -> None:

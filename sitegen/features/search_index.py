@@ -25,7 +25,6 @@ import json
 import os
 import re
 import shutil
-import tempfile
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -52,21 +51,43 @@ class Record:
     key: str      # the page file's digest and the marks: an equal key, an equal record
 
 
+@dataclass
+class Part:
+    """One part of the index: one Pagefind run, its own folder in the bundle."""
+
+    number: int
+    key: str                 # changes when any of its records changes
+    records: list[Record]
+
+    @property
+    def folder(self) -> str:
+        """Where it goes in the bundle: the first part is the bundle folder itself."""
+        return "" if self.number == 0 else f"part-{self.number}"
+
+    @property
+    def inputs(self) -> str:
+        return inputs_folder(self.number)
+
+
+def inputs_folder(number: int) -> str:
+    """A part's folder of records in the build's scratch folder."""
+    return f"part-{number}"
+
+
 def run(build) -> None:
     parts = plan(build)
     if parts is None:
         return  # nothing an editor wrote to search in (Pagefind refuses an empty site)
     previous = _previous_keys(build.options.out / build.config.name / BUNDLE)
-    todo = [(folder, part) for folder, (key, part) in parts.items() if previous.get(folder) != key]
-    reuse = [folder for folder, (key, _) in parts.items() if previous.get(folder) == key]
     try:
-        _assemble(build, todo, reuse)
+        _assemble(build, [p for p in parts if previous.get(p.folder) != p.key],
+                  [p for p in parts if previous.get(p.folder) == p.key])
     except (pagefind_cli.PagefindFailed, OSError) as exc:  # a separate program; report, don't crash
         build.problems.error(build.config.config_path, 0, f"the search index could not be built: {exc}")
         return
     bundle = build.staging / BUNDLE
-    listing = {"parts": [f"{folder}/" for folder in parts if folder and (bundle / folder).is_dir()],
-               "keys": {folder: key for folder, (key, _) in parts.items()}}
+    listing = {"parts": [f"{p.folder}/" for p in parts if p.folder and (bundle / p.folder).is_dir()],
+               "keys": {p.folder: p.key for p in parts}}
     text, live = json.dumps(listing, indent=0), build.options.out / build.config.name / BUNDLE / PARTS_FILE
     try:
         if live.read_text(encoding="utf-8") == text:
@@ -88,17 +109,50 @@ def intact(build) -> bool:
         listed = ["", *listing["parts"]]
     except (OSError, ValueError, KeyError, TypeError):
         return False
-    return (listing.get("keys") == {folder: key for folder, (key, _) in parts.items()}
+    return (listing.get("keys") == {p.folder: p.key for p in parts}
             and all((bundle / folder / "pagefind-entry.json").is_file() for folder in listed))
 
 
-def plan(build) -> dict | None:
-    """The index parts of this build: folder -> (key, records); None when there is nothing to index."""
+def plan(build) -> list[Part] | None:
+    """The index parts of this build; None when there is nothing to index."""
     records = [record for page in build.site.pages if (record := record_of(build, page)) is not None]
     if not records:
         return None
-    parts = split(records, part_size())
-    return {part_folder(number): (part_key(part, len(parts)), part) for number, part in enumerate(parts)}
+    count = part_count(build)
+    grouped: list[list[Record]] = [[] for _ in range(count)]
+    for record in records:
+        grouped[part_of(record.url, count)].append(record)
+    return [Part(number, part_key(group, count), group) for number, group in enumerate(grouped)]
+
+
+def page_written(build, page, rel: str, html: str) -> None:
+    """(In a render worker.) The record of a page just rendered, written while its HTML is at hand
+    into this build's scratch folder, in the part it belongs to; ``run`` indexes from there."""
+    if build.scratch is None or not searchable(page):
+        return
+    record = record_html(html, filter_marks(build.theme.strings, page))
+    if record is not None:
+        url = build.site.href(page)
+        _write_record(build.scratch / BUNDLE / inputs_folder(part_of(url, part_count(build))), url, record)
+
+
+def searchable(page) -> bool:
+    """Pages an editor wrote; not generated pages, nor pages a feature fills with lists (archives)."""
+    return page.source is not None and not page.template and not page.extra.get("search_exclude")
+
+
+def part_count(build) -> int:
+    """How many parts: from the number of searchable pages, known before any page is rendered."""
+    count = build.feature_data.get("search_parts")
+    if count is None:
+        count = build.feature_data["search_parts"] = max(
+            1, -(-sum(1 for page in build.site.pages if searchable(page)) // part_size()))
+    return count
+
+
+def part_of(url: str, count: int) -> int:
+    """A page's part depends only on its URL and the count, so it stays put between builds."""
+    return zlib.crc32(url.encode("utf-8")) % count
 
 
 def part_size() -> int:
@@ -107,9 +161,9 @@ def part_size() -> int:
 
 
 def record_of(build, page) -> Record | None:
-    """The record of a page an editor wrote, or None when it is not to be searched."""
-    if page.source is None or page.template or page.extra.get("search_exclude"):
-        return None  # generated pages, and pages a feature fills with lists of other pages (archives)
+    """The record of a page to search, or None when it is not searched or was not written."""
+    if not searchable(page):
+        return None
     rel = page.file_path()
     written = build.cache.manifest.get(rel)
     if written is None:
@@ -165,23 +219,10 @@ def _element_end(html: str, start: int, tag: str) -> int:
     return len(html)
 
 
-def split(records: list[Record], size: int) -> list[list[Record]]:
-    """Records in parts of about ``size``; a page's part depends only on its URL and the count."""
-    count = max(1, -(-len(records) // size))
-    parts: list[list[Record]] = [[] for _ in range(count)]
-    for record in records:
-        parts[zlib.crc32(record.url.encode("utf-8")) % count].append(record)
-    return parts   # an empty part stays empty (not listed), so the numbering never shifts
-
-
-def part_folder(number: int) -> str:
-    return "" if number == 0 else f"part-{number}"
-
-
-def part_key(part: list[Record], count: int) -> str:
+def part_key(records: list[Record], count: int) -> str:
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{pagefind_cli.version()}\n{count}\n".encode())
-    for record in sorted(part, key=lambda r: r.url):
+    for record in sorted(records, key=lambda r: r.url):
         digest.update(f"{record.url}\n{record.key}\n".encode("utf-8"))
     return digest.hexdigest()
 
@@ -195,49 +236,57 @@ def _previous_keys(bundle: Path) -> dict:
     return keys if isinstance(keys, dict) else {}
 
 
-def _assemble(build, todo: list, reuse: list[str]) -> None:
+def _assemble(build, todo: list[Part], reuse: list[Part]) -> None:
     """Index the parts in ``todo`` (one Pagefind run per part, one per core at a time) and
     link the parts in ``reuse`` from the live output; all into ``staging/pagefind/``."""
     bundle = build.staging / BUNDLE
     live = build.options.out / build.config.name / BUNDLE
-    with tempfile.TemporaryDirectory(prefix="sitegen-search-") as folder:
-        scratch = Path(folder)
+    scratch = build.scratch / BUNDLE
 
-        def index(item) -> None:
-            name, part = item
-            records, output = scratch / f"in-{name or 'part-0'}", scratch / f"out-{name or 'part-0'}"
-            if _write_records(build.staging, part, records):
-                pagefind_cli.index_folder(records, output)
-            shutil.rmtree(records, ignore_errors=True)   # the inputs go as soon as they are indexed
+    def index(part: Part) -> None:
+        records = scratch / part.inputs
+        if _complete_records(build.staging, part.records, records):
+            pagefind_cli.index_folder(records, scratch / f"out-{part.inputs}")
+        shutil.rmtree(records, ignore_errors=True)   # the inputs go as soon as they are indexed
 
-        with ThreadPoolExecutor(max_workers=parallel.workers()) as pool:
-            list(pool.map(index, todo))   # re-raises the first failure
-        # The first part is the bundle folder itself; the others go inside it.
-        if "" in reuse:
-            shutil.copytree(live, bundle, copy_function=os.link,
-                            ignore=lambda where, names: [n for n in names if Path(where) == live
-                                                         and (n.startswith("part-") or n == PARTS_FILE)])
-        elif (scratch / "out-part-0").is_dir():
-            (scratch / "out-part-0").rename(bundle)
-        else:
-            bundle.mkdir()
-        for name, _ in todo:
-            if name and (scratch / f"out-{name}").is_dir():
-                (scratch / f"out-{name}").rename(bundle / name)
-        for name in reuse:
-            if name:
-                shutil.copytree(live / name, bundle / name, copy_function=os.link)
+    with ThreadPoolExecutor(max_workers=parallel.workers()) as pool:
+        list(pool.map(index, todo))   # re-raises the first failure
+    # The first part is the bundle folder itself; the others go inside it.
+    first = scratch / "out-part-0"
+    if any(part.number == 0 for part in reuse):
+        shutil.copytree(live, bundle, copy_function=os.link,
+                        ignore=lambda where, names: [n for n in names if Path(where) == live
+                                                     and (n.startswith("part-") or n == PARTS_FILE)])
+    elif first.is_dir():
+        first.rename(bundle)
+    else:
+        bundle.mkdir()
+    for part in todo:
+        if part.number and (scratch / f"out-{part.inputs}").is_dir():
+            (scratch / f"out-{part.inputs}").rename(bundle / part.folder)
+    for part in reuse:
+        if part.number:
+            shutil.copytree(live / part.folder, bundle / part.folder, copy_function=os.link)
 
 
-def _write_records(staging: Path, part: list[Record], folder: Path) -> int:
-    """Each record under its URL path, so the index holds the URLs visitors use; how many."""
-    written = 0
+def _complete_records(staging: Path, part: list[Record], folder: Path) -> int:
+    """Add the records the render workers did not write (pages linked unchanged from the live
+    output) from the staged files; how many records the part has."""
+    count = 0
     for record in part:
-        html = record_html((staging / record.rel).read_text(encoding="utf-8"), record.marks)
-        if html is None:
-            continue  # a template without the main-content mark: nothing to index
         target = folder / record.url.strip("/") / "index.html"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(html, encoding="utf-8")
-        written += 1
-    return written
+        if target.is_file():
+            count += 1
+            continue
+        html = record_html((staging / record.rel).read_text(encoding="utf-8"), record.marks)
+        if html is not None:   # None: a template without the main-content mark, nothing to index
+            _write_record(folder, record.url, html)
+            count += 1
+    return count
+
+
+def _write_record(folder: Path, url: str, html: str) -> None:
+    """A record under its URL path, so the index holds the URLs visitors use."""
+    target = folder / url.strip("/") / "index.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(html, encoding="utf-8")

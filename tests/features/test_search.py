@@ -184,3 +184,29 @@ def test_only_the_part_with_a_changed_page_is_indexed_again(make_site, tmp_path,
             assert set(files_after.values()).isdisjoint(files_before[name].values())
         else:
             assert files_after == files_before[name]   # linked from the previous output
+
+
+def test_a_rendered_page_leaves_its_record_in_its_part(make_site, tmp_path, monkeypatch):
+    import datetime as dt
+
+    from sitegen import builder
+    from sitegen.features import search_index
+
+    monkeypatch.setenv("SITEGEN_SEARCH_PART_SIZE", "2")
+    content = make_site(SITE)
+    problems, builds = builder.execute(builder.BuildOptions(
+        content=content, out=tmp_path / "out", now=dt.datetime.fromisoformat(NOW), quiet=True))
+    assert not problems.errors
+    build = builds[0]
+    assert build.scratch is not None and not build.scratch.exists()   # removed when the build ended
+    build.scratch = tmp_path / "scratch"
+    page_ = build.site.page_at("projekt/jamstalldhet/")
+    html = (tmp_path / "out/demo/projekt/jamstalldhet/index.html").read_text(encoding="utf-8")
+    search_index.page_written(build, page_, "projekt/jamstalldhet/index.html", html)
+    count = search_index.part_count(build)
+    assert count == 2   # four pages an editor wrote, two per part
+    part = search_index.part_of("/demo/projekt/jamstalldhet/", count)
+    record = build.scratch / "pagefind" / f"part-{part}" / "demo/projekt/jamstalldhet/index.html"
+    assert 'data-pagefind-filter="Avsnitt:Projekt"' in record.read_text(encoding="utf-8")
+    search_index.page_written(build, build.site.page_at("sok/"), "sok/index.html", "<html></html>")
+    assert len(list(build.scratch.rglob("*.html"))) == 1   # generated pages leave no record
