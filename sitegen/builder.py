@@ -104,7 +104,10 @@ def prepare_site(site_dir: Path, options: BuildOptions, problems: Problems,
     config = load_site_config(site_dir, problems)
     if config is None:
         return None
-    found, assets = sources.read_sources(site_dir, problems)
+    cached = build_cache.load_site_cache(options.content, config.name, options.out, options.cache)
+    memo = sources.FrontMatterMemo(cached.front_matter)
+    found, assets = sources.read_sources(site_dir, problems, memo)
+    cached.front_matter = memo.used
     site = tree.build_site(config, found, assets, options.now, options.drafts, problems)
     site.data = data.load_data(site_dir, problems)
     theme = load_theme(config.theme, theme_dirs(options.themes, options.content), config.language,
@@ -112,8 +115,7 @@ def prepare_site(site_dir: Path, options: BuildOptions, problems: Problems,
     if theme is None:
         return None
     build = SiteBuild(site, theme, Renderer(site, theme, problems), problems, options,
-                      progress=progress or Progress(False))
-    build.cache = build_cache.load_site_cache(options.content, config.name, options.out, options.cache)
+                      progress=progress or Progress(False), cache=cached)
     render_bodies(build)
     checks.check_pages(site, problems)
     for feature in _features("pages"):

@@ -29,7 +29,7 @@ from pathlib import Path
 from sitegen.model import Page, Site
 from sitegen.problems import Problem
 
-FORMAT = 2   # bump when the layout of the cache or of a key changes
+FORMAT = 3   # bump when the layout of the cache or of a key changes
 FOLDER = ".sitegen-cache"
 _NOW_WORD = re.compile(rb"\bnow\b")
 
@@ -58,6 +58,7 @@ class SiteCache:
     bodies: dict = dataclasses.field(default_factory=dict)     # source rel -> BodyEntry
     page_keys: dict = dataclasses.field(default_factory=dict)  # output file -> page key
     manifest: dict = dataclasses.field(default_factory=dict)   # output file -> output.Written
+    front_matter: dict = dataclasses.field(default_factory=dict)  # YAML text -> parsed, pickled
 
     def save(self) -> None:
         """Written to a temporary file and renamed, so a killed build never leaves half a cache."""
@@ -67,7 +68,8 @@ class SiteCache:
             ignore.write_text("*\n", encoding="utf-8")
         tmp = self.path.with_suffix(f".tmp{os.getpid()}")
         with open(tmp, "wb") as f:
-            pickle.dump((FORMAT, self.bodies, self.page_keys, self.manifest), f, pickle.HIGHEST_PROTOCOL)
+            pickle.dump((FORMAT, self.bodies, self.page_keys, self.manifest, self.front_matter), f,
+                        pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, self.path)
 
 
@@ -79,11 +81,11 @@ def load_site_cache(content_root: Path, site_name: str, out_dir: Path, enabled: 
         return cache
     try:
         with open(cache.path, "rb") as f:
-            version, bodies, page_keys, manifest = pickle.load(f)
+            version, *parts = pickle.load(f)
     except Exception:  # a damaged or foreign cache is only a slower build
         return cache
     if version == FORMAT:
-        cache.bodies, cache.page_keys, cache.manifest = bodies, page_keys, manifest
+        cache.bodies, cache.page_keys, cache.manifest, cache.front_matter = parts
     return cache
 
 
@@ -268,29 +270,41 @@ def templates_read_now(theme) -> bool:
     return any(_NOW_WORD.search(data) for name, data in template_sources(theme) if "/" in name)
 
 
+def _page_stand_in(fingerprint: str) -> str:
+    """What a page inside pickled data stands for (referenced by the pickle, never called)."""
+    return fingerprint
+
+
 class _KeyPickler(pickle.Pickler):
-    """Pickles data for a key; pages inside it stand in as their own fingerprints."""
+    """Pickles data for a key; pages inside it stand in as their own fingerprints.
+
+    A ``dispatch_table`` entry for ``Page`` rather than ``persistent_id``: the pickler asks
+    the table only about class instances, but calls ``persistent_id`` for every object."""
 
     def __init__(self, file, fps: "Fingerprints | None"):
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.dispatch_table = {Page: self._reduce_page}
         self.fps = fps
 
-    def persistent_id(self, obj):
-        if isinstance(obj, Page):
-            return f"page:{obj.url}" if self.fps is None else self.fps.page_listed(obj)
-        return None
+    def _reduce_page(self, page: Page):
+        return _page_stand_in, (f"page:{page.url}" if self.fps is None else self.fps.page_listed(page),)
 
 
 def data_digest(value, fps: "Fingerprints | None") -> str:
     """Fingerprint of data features attached to pages: pickled (fast, in C), or walked when
     something in it cannot be pickled. Unordered sets may pickle in another order in another
     process: a cache miss, never a stale page."""
+    if isinstance(value, dict) and not value:
+        return _EMPTY   # most pages carry no feature data
     buffer = io.BytesIO()
     try:
         _KeyPickler(buffer, fps).dump(value)
     except Exception:
         return digest(fingerprint(value, fps).encode("utf-8", "surrogatepass"))
     return digest(buffer.getvalue())
+
+
+_EMPTY = digest(b"{}")
 
 
 def _stable(value) -> str:

@@ -1,62 +1,28 @@
-"""``sitegen serve SITE``: a preview on 127.0.0.1 that rebuilds on save and reloads the browser.
+"""``sitegen serve SITE``: a preview on 127.0.0.1 that shows a save at once and reloads the browser.
 
 The site is built with drafts into ``.sitegen-cache/serve/`` and served under its own URL
-path (``http://127.0.0.1:8000/kulturskolan/``), so links work as they will online. A save
-rebuilds through the build cache, so only the pages the change touched are rendered and
-written. Saves that come in a burst (an editor saving several files, a git checkout) are
-taken together: the rebuild waits until nothing has changed for ``QUIET`` seconds. When a
-build fails, every page shows the problems with file and line instead of the site, until
-the next save that builds. The one module that imports livereload.
+path (``http://127.0.0.1:8000/kulturskolan/``), so links work as they will online. The
+watched folders (the site, the themes) are followed by ``preview_watch``; what a save does
+is in ``preview``: a page whose body alone changed is shown within a fraction of a second,
+then the site is rebuilt through the build cache. When a build fails, every page shows the
+problems with file and line instead of the site, until the next save that builds.
+The one module that imports livereload: it serves the reload script and tells the browsers.
 """
 from __future__ import annotations
 
 import html
 import mimetypes
 import sys
-import threading
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen import builder, cache
 from sitegen.commands import parse_now
 from sitegen.config import find_sites, load_site_config
+from sitegen.preview import Preview
+from sitegen.preview_watch import FolderWatcher
 from sitegen.problems import Problems
 
-QUIET = 0.15          # seconds without changes before a burst of saves is built
 ERROR_STATUS = "500 Build failed"
-
-
-@dataclass
-class Preview:
-    """The state of one preview: what to build, where, and how the last build went."""
-
-    options: builder.BuildOptions
-    name: str
-    prefix: str
-    now: object = None                               # --now, or None for the clock
-    problems: list = field(default_factory=list)   # formatted problems of the last failed build
-    builds: int = 0
-
-    @property
-    def folder(self) -> Path:
-        return self.options.out / self.name
-
-    def rebuild(self) -> bool:
-        """Build the site; on failure keep the problems for the overlay. Never raises."""
-        self.options.now = self.now   # None: the clock at each rebuild
-        started = time.perf_counter()
-        try:
-            problems, _ = builder.execute(self.options)
-            for problem in problems.sorted():
-                print(problem.format(), file=sys.stderr)
-            self.problems = [p.format() for p in problems.sorted() if p.severity == "error"]
-        except Exception as exc:  # a preview must outlive a bug: show it instead of dying
-            self.problems = [f"sitegen: internal error: {exc!r}"]
-        self.builds += 1
-        took = time.perf_counter() - started
-        print(f"{'build failed' if self.problems else 'built'} in {took:.2f} s", file=sys.stderr, flush=True)
-        return not self.problems
 
 
 def overlay(problems: list[str], prefix: str) -> bytes:
@@ -111,36 +77,6 @@ def _respond(start_response, status: str, body: bytes, headers: list):
     return [body]
 
 
-class Debounced:
-    """Calls ``action`` once a burst of changes has been quiet for ``QUIET`` seconds."""
-
-    def __init__(self, action, folders: list[Path]):
-        self.action, self.folders = action, folders
-
-    def __call__(self) -> None:
-        last = self._snapshot()
-        while True:
-            time.sleep(QUIET)
-            now = self._snapshot()
-            if now == last:
-                break
-            last = now
-        # Off the server's event loop: features may run their own (the search index does).
-        worker = threading.Thread(target=self.action, name="sitegen-rebuild")
-        worker.start()
-        worker.join()
-
-    def _snapshot(self) -> tuple:
-        stamps = []
-        for folder in self.folders:
-            for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
-                try:
-                    stamps.append((str(path), path.stat().st_mtime_ns))
-                except OSError:
-                    pass
-        return tuple(stamps)
-
-
 def serve(args) -> int:
     problems = Problems()
     chosen = find_sites(args.content, [args.site], problems)
@@ -153,22 +89,49 @@ def serve(args) -> int:
     options = builder.BuildOptions(content=args.content, out=out, sites=[config.name], now=args.now,
                                    drafts=True, themes=args.themes, quiet=True)
     preview = Preview(options, config.name, config.path_prefix, now=args.now)
-    preview.rebuild()
-    from livereload import Server   # only here: the preview is the one user of livereload
-    server = Server(app=make_app(preview))
-    watched = [chosen[0], *[Path(t) for t in args.themes]]
-    themes = Path(__file__).resolve().parent.parent / "themes"
-    if (args.content.resolve().parent / "themes").is_dir():
-        watched.append(args.content.resolve().parent / "themes")
-    elif themes.is_dir():
-        watched.append(themes)
-    debounced = Debounced(preview.rebuild, watched)
-    for folder in watched:
-        server.watch(str(folder), debounced)
-    url = f"http://127.0.0.1:{args.port}{config.path_prefix}"
-    print(f"preview of {config.name} at {url} (Ctrl+C stops)", flush=True)
-    server.serve(port=args.port, host="127.0.0.1", debug=False, restart_delay=0)
+    # Watching starts first, so a save made during the first build is not missed.
+    watcher = FolderWatcher(watched_folders(chosen[0], args), preview.queue).start()
+    try:
+        preview.rebuild()
+        preview.start()
+        url = f"http://127.0.0.1:{args.port}{config.path_prefix}"
+        print(f"preview of {config.name} at {url} (Ctrl+C stops)", flush=True)
+        run_server(preview, args.port)
+    finally:
+        watcher.stop()
+        preview.stop()
     return 0
+
+
+def watched_folders(site_dir: Path, args) -> list[Path]:
+    """The site, the extra themes and the themes beside the content folder (or sitegen's own)."""
+    folders = [site_dir, *[Path(t) for t in args.themes]]
+    beside = args.content.resolve().parent / "themes"
+    own = Path(__file__).resolve().parent.parent / "themes"
+    folders.append(beside if beside.is_dir() else own)
+    return folders
+
+
+def run_server(preview: Preview, port: int) -> None:
+    """livereload's server: the app with its script in every page, reloads sent when told."""
+    from livereload import Server   # only here: the preview is the one user of livereload
+    from livereload.handlers import LiveReloadHandler
+    from livereload.watcher import Watcher
+    from tornado.ioloop import IOLoop
+
+    class Told(Watcher):
+        """livereload asks its watcher to start once the server listens, on the server's thread.
+        Changes are found by ``preview_watch``, so livereload's own polling (every 0.8 s, over
+        every file) is turned off: ``start`` returning True says the watcher needs none."""
+
+        def start(self, callback) -> bool:
+            loop = IOLoop.current()
+            # Browsers are told on the server's event loop; the rebuild thread only asks it to.
+            preview.reload = lambda: loop.add_callback(LiveReloadHandler.reload_waiters)
+            return True
+
+    server = Server(app=make_app(preview), watcher=Told())
+    server.serve(port=port, host="127.0.0.1", debug=False, restart_delay=0)
 
 
 def register(sub) -> None:

@@ -14,11 +14,23 @@ _DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 def slugify(text: str) -> str:
     """Lower case; å ä ö é ü … lose their marks; other runs of non-alphanumerics → '-'."""
     text = unicodedata.normalize("NFC", text).lower()
+    folded = text.translate(_FOLD)
+    if not folded.isascii():   # a letter outside Latin-1 and Latin Extended-A/B: the long way
+        folded = _fold(text)
+    return _NON_ALNUM.sub("-", folded).strip("-")
+
+
+def _fold(text: str) -> str:
     text = "".join(_SPECIAL.get(ch, ch) for ch in text)
     decomposed = unicodedata.normalize("NFKD", text)
     ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    ascii_only = ascii_only.encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_only).strip("-")
+    return ascii_only.encode("ascii", "ignore").decode("ascii")
+
+
+# What each letter of Latin-1 and Latin Extended-A/B folds to (the long way, worked out once):
+# most titles then need one str.translate instead of two Unicode normalisations.
+_FOLD = str.maketrans({chr(code): _fold(chr(code)) for code in range(0x80, 0x250)})
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 def split_date_prefix(stem: str) -> tuple[str | None, str]:
@@ -32,8 +44,11 @@ def split_date_prefix(stem: str) -> tuple[str | None, str]:
 _SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}", "æ": "|", "ø": "}"})
 
 
+@functools.lru_cache(maxsize=65536)   # titles are sorted again in every list they are in
 def swedish_sort_key(text: str) -> str:
     """Sort key that puts å, ä, ö after z, as a Swedish reader expects."""
     text = unicodedata.normalize("NFC", text).lower().translate(_SWEDISH_ORDER)
+    if text.isascii():
+        return text   # nothing left to decompose
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -29,7 +30,27 @@ class Asset:
     rel: PurePosixPath
 
 
-def split_front_matter(text: str, path: Path, problems: Problems) -> tuple[MarkedDict | None, str, int]:
+class FrontMatterMemo:
+    """Parsed front matter by its text, kept between builds in the build cache: parsing YAML
+    is the slowest part of loading a large site, and most front matter does not change.
+    Each use gets its own copy (unpickled), so nothing a build does to it can leak into the next."""
+
+    def __init__(self, previous: dict | None = None):
+        self.previous = previous or {}
+        self.used: dict[str, bytes] = {}   # what this build parsed or reused: what the cache keeps
+
+    def load(self, text: str):
+        data = self.used.get(text) or self.previous.get(text)
+        if data is not None:
+            self.used[text] = data
+            return pickle.loads(data)
+        meta = yamlload.load(text, line_offset=1)   # YamlError: not remembered, reported again
+        self.used[text] = pickle.dumps(meta, pickle.HIGHEST_PROTOCOL)
+        return meta
+
+
+def split_front_matter(text: str, path: Path, problems: Problems,
+                       memo: FrontMatterMemo | None = None) -> tuple[MarkedDict | None, str, int]:
     """Return (front matter, body, line of body). Front matter sits between '---' lines."""
     text = text.lstrip("\ufeff")
     lines = text.split("\n")
@@ -42,7 +63,7 @@ def split_front_matter(text: str, path: Path, problems: Problems) -> tuple[Marke
             yaml_text = "\n".join(lines[1:index])
             body = "\n".join(lines[index + 1:])
             try:
-                meta = yamlload.load(yaml_text, line_offset=1)
+                meta = memo.load(yaml_text) if memo is not None else yamlload.load(yaml_text, line_offset=1)
             except yamlload.YamlError as exc:
                 problems.error(path, exc.line, exc.message)
                 return None, body, index + 2
@@ -60,21 +81,22 @@ def split_front_matter(text: str, path: Path, problems: Problems) -> tuple[Marke
 def _site_files(site_dir: Path) -> list[tuple[Path, PurePosixPath]]:
     """Every file of the site that may be a page or an asset, in path order: not site.yaml,
     not data/, nothing hidden (a name starting with '.'). os.walk reads each folder once."""
+    top = str(site_dir)
     found = []
-    for folder, dirs, names in os.walk(site_dir):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        if folder == str(site_dir):
-            dirs[:] = [d for d in dirs if d not in NON_PAGE_DIRS]
+    for folder, dirs, names in os.walk(top):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and not (folder == top and d in NON_PAGE_DIRS)]
+        below = os.path.relpath(folder, top).replace(os.sep, "/")
         for name in names:
-            if name.startswith(".") or (folder == str(site_dir) and name == "site.yaml"):
+            if name.startswith(".") or (folder == top and name == "site.yaml"):
                 continue
-            path = Path(folder, name)
-            found.append((path, PurePosixPath(unicodedata.normalize("NFC", path.relative_to(site_dir).as_posix()))))
-    found.sort(key=lambda item: item[0])
-    return found
+            rel = name if below == "." else f"{below}/{name}"
+            found.append((rel.split("/"), os.path.join(folder, name), rel))
+    found.sort(key=lambda item: item[0])   # by parts, as paths compare
+    return [(Path(path), PurePosixPath(unicodedata.normalize("NFC", rel))) for _, path, rel in found]
 
 
-def read_sources(site_dir: Path, problems: Problems) -> tuple[list[SourceFile], list[Asset]]:
+def read_sources(site_dir: Path, problems: Problems,
+                 memo: FrontMatterMemo | None = None) -> tuple[list[SourceFile], list[Asset]]:
     sources: list[SourceFile] = []
     assets: list[Asset] = []
     for path, rel in _site_files(site_dir):
@@ -86,7 +108,7 @@ def read_sources(site_dir: Path, problems: Problems) -> tuple[list[SourceFile], 
         except UnicodeDecodeError:
             problems.error(path, 1, "the file is not UTF-8 text")
             continue
-        meta, body, body_line = split_front_matter(text, path, problems)
+        meta, body, body_line = split_front_matter(text, path, problems, memo)
         if meta is not None:
             sources.append(SourceFile(path, rel, meta, body, body_line))
     return sources, assets
