@@ -167,8 +167,9 @@ def render_bodies(build: SiteBuild) -> None:
 def plan_pages(build: SiteBuild) -> None:
     """Which pages must be rendered: those whose key changed or whose output file is gone."""
     cache, final = build.cache, build.options.out / build.config.name
-    salt = build_cache.site_salt(build, build_cache.templates_read_now(build.theme))
-    fingerprints = build_cache.Fingerprints(build.site, salt)
+    others_html = build_cache.templates_read_others_html(build.theme)
+    salt = build_cache.site_salt(build, build_cache.templates_read_now(build.theme), others_html)
+    fingerprints = build_cache.Fingerprints(build.site, salt, others_html)
     check_only = build.options.check_only
     for page in build.site.pages:
         rel = page.file_path()

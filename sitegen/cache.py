@@ -32,6 +32,8 @@ from sitegen.problems import Problem
 FORMAT = 3   # bump when the layout of the cache or of a key changes
 FOLDER = ".sitegen-cache"
 _NOW_WORD = re.compile(rb"\bnow\b")
+_COMMENT = re.compile(rb"\{#.*?#\}", re.S)
+_OTHERS_HTML = re.compile(rb"(?<![\w/\"'.-])(?!page\.)[A-Za-z_]\w*\.html\b(?![\"'])")
 
 
 def digest(data: bytes) -> str:
@@ -187,12 +189,20 @@ def render_body(renderer_cls, site: Site, page: Page, strict: bool, root: Path |
 # --- page keys ------------------------------------------------------------------------------
 
 class Fingerprints:
-    """Keys of pages for one build; fingerprints of shared parts are computed once."""
+    """Keys of pages for one build; fingerprints of shared parts are computed once.
 
-    def __init__(self, site: Site, site_salt: str):
+    A page is seen in two ways: by its own render (everything, its body HTML too), and from
+    other pages' renders: cards, menus and lists show titles, ingresses, images, dates and
+    flags, not bodies. So a body edit re-renders the page alone, not its siblings (nor, when
+    it sits in the main menu, every page of the site). Only a theme whose templates read
+    another page's ``.html`` (``others_html``) makes bodies part of what others see."""
+
+    def __init__(self, site: Site, site_salt: str, others_html: bool = False):
         self.site = site
         self.site_salt = site_salt
+        self.others_html = others_html
         self._pages: dict[int, str] = {}
+        self._seen: dict[int, str] = {}
         self._children: dict[int, str] = {}
         self._listed: dict[int, str] = {}
 
@@ -208,20 +218,28 @@ class Fingerprints:
         return digest("\n".join(parts).encode("utf-8", "surrogatepass"))
 
     def page_self(self, page: Page) -> str:
-        """A page's own fields, as seen from any template (its own or a list on another page)."""
+        """A page's own fields, as its own render sees them."""
         known = self._pages.get(id(page))
         if known is None:
-            text = "\0".join([page.url, repr(page.meta), page.html, page.template, page.output_path,
-                              str(page.expired), str(page.is_section), str(page.in_sitemap),
-                              page.rel, str(page.parent.url if page.parent else None)])
+            text = self.page_seen(page) + "\0" + page.html
             known = self._pages[id(page)] = digest(text.encode("utf-8", "surrogatepass"))
+        return known
+
+    def page_seen(self, page: Page) -> str:
+        """A page's fields as other pages' renders see them (cards, menus, lists)."""
+        known = self._seen.get(id(page))
+        if known is None:
+            text = "\0".join([page.url, repr(page.meta), page.html if self.others_html else "", page.template,
+                              page.output_path, str(page.expired), str(page.is_section), str(page.in_sitemap),
+                              page.rel, str(page.parent.url if page.parent else None)])
+            known = self._seen[id(page)] = digest(text.encode("utf-8", "surrogatepass"))
         return known
 
     def page_listed(self, page: Page) -> str:
         """A page in another page's list (news, events): its fields and the data it carries."""
         known = self._listed.get(id(page))
         if known is None:
-            text = self.page_self(page) + data_digest(page.extra, None)
+            text = self.page_seen(page) + data_digest(page.extra, None)
             known = self._listed[id(page)] = digest(text.encode("utf-8", "surrogatepass"))
         return known
 
@@ -229,21 +247,21 @@ class Fingerprints:
         """Cards and menus show children's titles, ingresses, images, order and flags."""
         known = self._children.get(id(page))
         if known is None:
-            text = "\0".join(self.page_self(c) + _stable(sorted(c.extra)) + str(c.extra.get("hidden_from_cards"))
+            text = "\0".join(self.page_seen(c) + _stable(sorted(c.extra)) + str(c.extra.get("hidden_from_cards"))
                              + str(c.extra.get("hidden_from_menu")) for c in page.children)
             known = self._children[id(page)] = digest(text.encode("utf-8", "surrogatepass"))
         return known
 
 
-def site_salt(build, now_matters: bool) -> str:
+def site_salt(build, now_matters: bool, others_html: bool = False) -> str:
     """Everything every page's render may read: templates, theme strings, config, the menu."""
     from sitegen.navigation import main_menu
     site, theme = build.site, build.theme
     parts = [str(FORMAT), theme.name, _stable(theme.strings), _stable(theme.settings),
              _stable(dataclasses.asdict(build.renderer.view)), _stable(_config_fields(site.config)),
              site.now.isoformat() if now_matters else "", str(site.drafts)]
-    fps = Fingerprints(site, "")
-    parts += [fps.page_self(p) + fps.children_of(p) for p in main_menu(site)]
+    fps = Fingerprints(site, "", others_html)
+    parts += [fps.page_seen(p) + fps.children_of(p) for p in main_menu(site)]
     parts += [f"{rel}\0{out}\0{_asset_answer(site.assets, rel, site.config.content_dir)}"
               for rel, out in sorted(site.assets.items())]   # cards show images in sizes read from the file
     parts += [f"{name}\0{digest(data)}" for name, data in template_sources(theme)]
@@ -268,6 +286,12 @@ def template_sources(theme) -> list[tuple[str, bytes]]:
 
 def templates_read_now(theme) -> bool:
     return any(_NOW_WORD.search(data) for name, data in template_sources(theme) if "/" in name)
+
+
+def templates_read_others_html(theme) -> bool:
+    """Does a template show the body of a page other than its own (``child.html``, ``p.html``)?
+    ``page.html`` and template file names ("partials/cards.html") do not count."""
+    return any(_OTHERS_HTML.search(_COMMENT.sub(b"", data)) for name, data in template_sources(theme) if "/" in name)
 
 
 def _page_stand_in(fingerprint: str) -> str:

@@ -156,10 +156,15 @@ class Preview:
         return not self.errors
 
     def _keep(self, build: builder.SiteBuild) -> None:
-        """Keep what the fast path needs; drop what only the write needed (it is large)."""
+        """Keep what the fast path needs, and not what only the write needed: the kept build is
+        alive while the next one is made, so on a large site every megabyte counts twice."""
         build.files, build.pending, build.bodies, build.page_keys, build.cache = {}, {}, {}, {}, None
-        for page in build.site.pages:   # compile the templates now, not at the first save
-            if page.rel:
+        for page in build.site.pages:
+            # A page shows its own text, and of other pages their titles, ingresses and dates:
+            # the texts are half the model. (A template that showed another page's text would
+            # be set right by the rebuild after the fast path, which reloads when it differs.)
+            page.body = page.html = ""
+            if page.rel:   # compile the templates now, not at the first save
                 template_for(page, build.renderer.env)
         self.last = build
 

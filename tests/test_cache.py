@@ -156,3 +156,52 @@ def test_check_uses_the_cache_and_still_reports_every_problem(make_site, tmp_pat
     result = run_sitegen("check", "--content", str(content), "--now", NOW)
     assert result.status == 1
     assert "content/demo/om.md:2: error: 'ingress' missing" in result.stderr
+
+
+def _execute(content: Path, out: Path):
+    import datetime as dt
+
+    from sitegen import builder
+    problems, builds = builder.execute(builder.BuildOptions(
+        content=content, out=out, now=dt.datetime.fromisoformat(NOW), quiet=True))
+    assert not problems.errors
+    return builds[0]
+
+
+def test_a_body_edit_renders_that_page_alone(site, tmp_path):
+    _execute(site, tmp_path / "out")
+    (site / "demo/om/historia.md").write_text(page("Historia", "Ny text om historien.", weight=2), encoding="utf-8")
+    build = _execute(site, tmp_path / "out")
+    assert set(build.pending) == {"om/historia/index.html"}   # not its siblings, not the menu's pages
+    assert "Ny text om historien." in (tmp_path / "out/demo/om/historia/index.html").read_text(encoding="utf-8")
+    same_as_cold(site, tmp_path / "out/demo", tmp_path)
+
+
+def test_a_title_edit_renders_the_pages_that_show_it(site, tmp_path):
+    _execute(site, tmp_path / "out")
+    (site / "demo/om/historia.md").write_text(page("Vår historia", weight=2), encoding="utf-8")
+    build = _execute(site, tmp_path / "out")
+    assert {"om/historia/index.html", "om/kontakt/index.html", "om/index.html"} <= set(build.pending)
+    same_as_cold(site, tmp_path / "out/demo", tmp_path)
+
+
+def test_a_theme_that_shows_other_pages_bodies_makes_bodies_part_of_their_keys(tmp_path):
+    from types import SimpleNamespace
+
+    from sitegen import cache
+    from sitegen.model import Page
+
+    templates = tmp_path / "tema" / "templates"
+    templates.mkdir(parents=True)
+    (templates / "section.html").write_text("{% for child in page.children %}{{ child.html }}{% endfor %}")
+    assert cache.templates_read_others_html(SimpleNamespace(chain=[tmp_path / "tema"]))
+    (templates / "section.html").write_text('{# child.html #}{% include "partials/cards.html" %}{{ page.html }}')
+    assert not cache.templates_read_others_html(SimpleNamespace(chain=[tmp_path / "tema"]))
+
+    parent = Page(url="om/", meta={"title": "Om"}, is_section=True)
+    child = Page(url="om/a/", meta={"title": "A"}, html="<p>Ett</p>", parent=parent)
+    parent.children = [child]
+    before = {flag: cache.Fingerprints(None, "", flag).children_of(parent) for flag in (False, True)}
+    child.html = "<p>Två</p>"
+    after = {flag: cache.Fingerprints(None, "", flag).children_of(parent) for flag in (False, True)}
+    assert before[False] == after[False] and before[True] != after[True]
