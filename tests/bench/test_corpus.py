@@ -57,9 +57,10 @@ def test_n_pages_for_both_generators(out):
     assert len(list((out / "hugo" / "content").rglob("_index.md"))) == len(list(site(out).rglob("index.md")))
 
 
-def test_site_yaml(out):
+def test_site_yaml_has_one_menu_level_as_the_hugo_layout(out):
     assert yaml.safe_load((site(out) / "site.yaml").read_text()) == {
-        "title": "Bench", "base_url": "https://www.example.se/bench/"}
+        "title": "Bench", "base_url": "https://www.example.se/bench/", "menu_depth": 1}
+    assert "range site.Sections" in (ROOT / "bench" / "hugo" / "layouts" / "baseof.html").read_text()
 
 
 def test_front_matter_is_valid_and_a_third_are_news(out):
