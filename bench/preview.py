@@ -10,8 +10,8 @@ starts ``sitegen serve bench --content content`` in the corpus, waits until it s
 sentence (save → served), and waits for the full rebuild that follows (save → rebuilt) before
 the next save, as an editor who reads the page before writing on would. With ``--pause S`` the
 next save comes S seconds after the page was served instead, so on a large site it lands
-while the full rebuild runs. The page is restored at the end. Prints median and max per size; exit status 1 when an edit was not served within
-``--timeout`` seconds.
+while the full rebuild runs. The page is restored at the end. Prints median and max per size;
+exit status 1 when an edit was not served within ``--timeout`` seconds.
 """
 from __future__ import annotations
 

@@ -44,10 +44,12 @@ ROWS = [
     ("cold", "sitegen, cold build"),
     ("again", "sitegen, rebuild, nothing changed"),
     ("edit", "sitegen, rebuild, one page edited"),
+    ("serve", "sitegen serve, one page edited, save → served"),
     ("hugo", "Hugo, default (feeds, taxonomies)"),
     ("html", "Hugo, HTML only (disableKinds)"),
     ("hugo_search", "Hugo default, then Pagefind"),
 ]
+SERVE_EDITS = 3   # saves per run in the "serve" row
 HUGO_ROWS = {"hugo": "Hugo default", "html": "Hugo HTML only", "hugo_search": "Hugo + Pagefind"}
 
 
@@ -204,6 +206,14 @@ class Bench:
             sample.ok, sample.error = False, f"stale output: the edit to {page.rel} is not in {html.name}"
         return sample
 
+    def sitegen_serve(self, page: corpus.Page) -> Sample:
+        """The preview's median seconds from saving a page to serving it (bench/preview.py)."""
+        import preview  # next to this file (it imports this one)
+        result = preview.measure(self.root, page.rel, SERVE_EDITS, self.timeout, self.logs, "sitegen-serve")
+        if not result.served or result.errors:
+            return Sample(False, error="; ".join(result.errors) or "nothing served")
+        return Sample(True, statistics.median(result.served))
+
     def hugo_build(self, label: str, extra: list[str], search: bool = False) -> Sample:
         """A cold Hugo build; with ``search``, followed by Pagefind over its output, the usual
         way a Hugo site gets the site search every sitegen site has (one timed command)."""
@@ -293,7 +303,8 @@ def run_size(n: int, args: argparse.Namespace, hugo: str | None, rows: dict[str,
         steps = []
         if "sitegen" in args.tools:
             steps += [("cold", bench.sitegen_cold), ("again", lambda: bench.sitegen("sitegen-again")),
-                      ("edit", lambda: bench.sitegen_edit_one(page, i))]
+                      ("edit", lambda: bench.sitegen_edit_one(page, i)),
+                      ("serve", lambda: bench.sitegen_serve(page))]
         if "hugo" in args.tools:
             steps += [("hugo", lambda: bench.hugo_build("hugo-default", [])),
                       ("html", lambda: bench.hugo_build("hugo-html", ["--disableKinds", HUGO_HTML_ONLY])),
@@ -322,6 +333,8 @@ def table(n: int, rows: list[Row]) -> str:
             cells = [row.label, f"{seconds:.2f}", f"{min(s.seconds for s in ok):.2f}",
                      f"{row.median('cpu_seconds'):.1f}", f"{row.median('peak_mb'):.0f}",
                      f"{row.median('max_rss_mb'):.0f}", f"{ok[-1].files:,}"]
+            if row.key == "serve":   # a latency, not a build: no CPU, memory or files measured
+                cells[3:7] = ["", "", "", ""]
             cells += [f"{seconds / h:.2f}" if h and row.key == "cold" else ""
                       for h in hugo.values()]
             if len(ok) < len(row.samples):
@@ -348,6 +361,10 @@ def goals(n: int, rows: list[Row]) -> list[str]:
         a = again.median("seconds") if again else None
         if a is not None:
             out.append(f"rebuild with nothing changed under 2 s: {'yes' if a < 2 else 'no'} ({a:.2f} s)")
+        serve = by.get("serve")
+        p = serve.median("seconds") if serve else None
+        if p is not None:
+            out.append(f"edited page shown in the preview under 0.3 s: {'yes' if p < 0.3 else 'no'} ({p:.2f} s)")
     return out
 
 

@@ -119,18 +119,18 @@ def run_server(preview: Preview, port: int) -> None:
     from livereload.watcher import Watcher
     from tornado.ioloop import IOLoop
 
-    class Told(Watcher):
+    class PreviewTells(Watcher):
         """livereload asks its watcher to start once the server listens, on the server's thread.
         Changes are found by ``preview_watch``, so livereload's own polling (every 0.8 s, over
         every file) is turned off: ``start`` returning True says the watcher needs none."""
 
         def start(self, callback) -> bool:
             loop = IOLoop.current()
-            # Browsers are told on the server's event loop; the rebuild thread only asks it to.
+            # Browsers are told on the server's event loop; the other threads only ask it to.
             preview.reload = lambda: loop.add_callback(LiveReloadHandler.reload_waiters)
             return True
 
-    server = Server(app=make_app(preview), watcher=Told())
+    server = Server(app=make_app(preview), watcher=PreviewTells())
     server.serve(port=port, host="127.0.0.1", debug=False, restart_delay=0)
 
 

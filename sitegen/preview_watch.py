@@ -49,17 +49,18 @@ class FolderWatcher:
         self._stop.set()
 
     def _run(self) -> None:
-        polling = None   # watchfiles decides (notifications, or polling where they do not work)
+        polling, failed = None, ""   # None: watchfiles decides (notifications where they work)
         while not self._stop.is_set():
             try:
                 self._watch(polling)
                 return
             except Exception as exc:   # e.g. the system's limit of watched folders: poll instead
-                print(f"note: watching for changes failed ({exc}); looking for changes by polling",
-                      file=sys.stderr, flush=True)
+                if str(exc) != failed:
+                    print(f"note: watching for changes failed ({exc}); looking for changes by polling",
+                          file=sys.stderr, flush=True)
                 if polling:
                     time.sleep(1)   # polling failed too (a folder went away): try again
-                polling = True
+                polling, failed = True, str(exc)
 
     def _watch(self, polling: bool | None) -> None:
         batches = watchfiles.watch(
