@@ -6,9 +6,12 @@ says so without it and links to the site map, which lists every page as plain li
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from html import escape
 
 from sitegen.model import Page, sort_pages
+from sitegen.slugs import swedish_sort_key
 
 PHASE = "pages"
 URL = "sok/"
@@ -36,11 +39,50 @@ def run(build) -> None:
     for page in (search, sitemap):
         page.extra.update(hidden_from_cards=True, search_exclude=True)
     search.extra["pagefind_bundle"] = site.href("pagefind/")
+    # The filter choices are known now, so the search page offers them without asking the
+    # index: nothing of the index is loaded until a visitor searches.
+    search.extra["search_filters"] = json.dumps(filter_choices(strings, site.pages), ensure_ascii=False)
     search.extra["sitemap_href"] = site.href(sitemap)
     sitemap.extra["site_map"] = site_map(site)
     links = site.root.extra.setdefault("links", {})
     links["search"] = URL
     links["sitemap"] = SITEMAP_URL
+
+
+def searchable(page) -> bool:
+    """Pages an editor wrote; not generated pages, nor pages a feature fills with lists (archives)."""
+    return page.source is not None and not page.template and not page.extra.get("search_exclude")
+
+
+def page_filters(strings: dict, page) -> dict[str, str]:
+    """The search filters of a page: its type, and its top-level section."""
+    filters = {strings.get("search_filter_type", "Typ"): strings.get(f"search_type_{page.kind}", page.kind)}
+    section = section_of(page)
+    if section is not None:
+        filters[strings.get("search_filter_section", "Avsnitt")] = section.nav_title
+    return filters
+
+
+def filter_marks(strings: dict, page) -> str:
+    """Empty elements carrying one Pagefind filter each, for the page's index record."""
+    return "".join(f'<span hidden data-pagefind-filter="{escape(name)}:{escape(value)}"></span>'
+                   for name, value in page_filters(strings, page).items())
+
+
+def filter_choices(strings: dict, pages) -> dict[str, list[str]]:
+    """Every value each filter takes among the searchable pages, in Swedish order."""
+    choices: dict[str, set] = {}
+    for page in pages:
+        if searchable(page):
+            for name, value in page_filters(strings, page).items():
+                choices.setdefault(name, set()).add(value)
+    return {name: sorted(values, key=swedish_sort_key) for name, values in choices.items()}
+
+
+def section_of(page):
+    """The top-level section a page belongs to (itself for a top-level page); None for the start page."""
+    chain = page.ancestors()[1:] + [page]
+    return chain[0] if not page.is_root else None
 
 
 def _utility_page(url: str, title: str, ingress: str, template: str) -> Page:

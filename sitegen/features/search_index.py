@@ -28,10 +28,10 @@ import shutil
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 
 from sitegen import pagefind_cli, parallel
+from sitegen.features.search import filter_marks, searchable
 
 PHASE = "staged"
 BUNDLE = "pagefind"
@@ -136,11 +136,6 @@ def page_written(build, page, rel: str, html: str) -> None:
         _write_record(build.scratch / BUNDLE / inputs_folder(part_of(url, part_count(build))), url, record)
 
 
-def searchable(page) -> bool:
-    """Pages an editor wrote; not generated pages, nor pages a feature fills with lists (archives)."""
-    return page.source is not None and not page.template and not page.extra.get("search_exclude")
-
-
 def part_count(build) -> int:
     """How many parts: from the number of searchable pages, known before any page is rendered."""
     count = build.feature_data.get("search_parts")
@@ -170,22 +165,6 @@ def record_of(build, page) -> Record | None:
         return None  # not written (a template error is reported elsewhere)
     marks = filter_marks(build.theme.strings, page)
     return Record(build.site.href(page), rel, marks, f"{written.digest}:{marks}")
-
-
-def filter_marks(strings: dict, page) -> str:
-    """Empty elements carrying one Pagefind filter each: type, and the top-level section."""
-    filters = {strings.get("search_filter_type", "Typ"): strings.get(f"search_type_{page.kind}", page.kind)}
-    section = section_of(page)
-    if section is not None:
-        filters[strings.get("search_filter_section", "Avsnitt")] = section.nav_title
-    return "".join(f'<span hidden data-pagefind-filter="{escape(name)}:{escape(value)}"></span>'
-                   for name, value in filters.items())
-
-
-def section_of(page):
-    """The top-level section a page belongs to (itself for a top-level page); None for the start page."""
-    chain = page.ancestors()[1:] + [page]
-    return chain[0] if not page.is_root else None
 
 
 def record_html(html: str, marks: str) -> str | None:

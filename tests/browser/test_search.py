@@ -17,6 +17,17 @@ def search(tab, base, site, query):
     return {link.inner_text(): link.get_attribute("href") for link in tab.locator(".search-results a").all()}
 
 
+def test_nothing_of_the_index_is_loaded_until_a_search(example_build, serve_dir, open_page):
+    base = serve_dir(example_build)
+    tab = open_page()
+    tab.goto(f"{base}/fordjupning/sok/")
+    tab.wait_for_load_state("networkidle")
+    assert tab.locator("#search-section option").count() >= 3   # the filters are there at once
+    assert not [url for url in tab.requests if "/pagefind/" in url]
+    search(tab, base, "fordjupning", "jämställdhet")
+    assert [url for url in tab.requests if "/pagefind/" in url]
+
+
 def test_swedish_stemming_finds_every_form_of_the_word(example_build, serve_dir, open_page):
     base = serve_dir(example_build)
     tab = open_page()

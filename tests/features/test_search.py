@@ -90,11 +90,11 @@ def test_a_nested_element_of_the_same_kind_stays_inside_the_record():
 def test_filter_marks_name_the_type_and_the_top_level_section():
     from types import SimpleNamespace
 
-    from sitegen.features import search_index
+    from sitegen.features import search
 
     section = SimpleNamespace(nav_title="Nyheter")
     item = SimpleNamespace(kind="news", is_root=False, ancestors=lambda: [SimpleNamespace(), section])
-    marks = search_index.filter_marks({}, item)
+    marks = search.filter_marks({}, item)
     assert marks == ('<span hidden data-pagefind-filter="Typ:news"></span>'
                      '<span hidden data-pagefind-filter="Avsnitt:Nyheter"></span>')
 
@@ -210,3 +210,15 @@ def test_a_rendered_page_leaves_its_record_in_its_part(make_site, tmp_path, monk
     assert 'data-pagefind-filter="Avsnitt:Projekt"' in record.read_text(encoding="utf-8")
     search_index.page_written(build, build.site.page_at("sok/"), "sok/index.html", "<html></html>")
     assert len(list(build.scratch.rglob("*.html"))) == 1   # generated pages leave no record
+
+
+def test_the_search_page_carries_its_filter_choices(make_site, tmp_path):
+    import html as html_lib
+    import json
+    import re
+
+    site = build(make_site, tmp_path, SITE)
+    page_html = (site / "sok" / "index.html").read_text(encoding="utf-8")
+    found = re.search(r'data-filters="([^"]*)"', page_html)
+    choices = json.loads(html_lib.unescape(found.group(1)))
+    assert choices == {"Typ": ["Nyhet", "Sida"], "Avsnitt": ["Nyheter", "Projekt"]}

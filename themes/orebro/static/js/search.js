@@ -38,9 +38,8 @@
     return pagefind;
   }
 
-  function addFilter(id, name, label, values) {
-    var names = Object.keys(values).sort(function (a, b) { return a.localeCompare(b, "sv"); });
-    if (names.length < 2) return;
+  function addFilter(id, name, label, names) {
+    if (!names || names.length < 2) return;
     var wrap = document.createElement("div");
     var lab = document.createElement("label");
     lab.htmlFor = id;
@@ -126,10 +125,10 @@
     run();
   });
 
-  load().then(function (module) { return module.filters(); }).then(function (filters) {
-    addFilter("search-section", text("filter-section"), text("filter-section"), filters[text("filter-section")] || {});
-    addFilter("search-type", text("filter-type"), text("filter-type"), filters[text("filter-type")] || {});
-  }).catch(function () { /* the search itself reports failures */ });
+  // The build wrote the filter choices into the page: the index is loaded at the first search.
+  var choices = JSON.parse(text("filters") || "{}");
+  addFilter("search-section", text("filter-section"), text("filter-section"), choices[text("filter-section")]);
+  addFilter("search-type", text("filter-type"), text("filter-type"), choices[text("filter-type")]);
 
   var initial = new URLSearchParams(window.location.search).get("q");
   if (initial) {
