@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import shutil
-import tempfile
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 

@@ -69,15 +69,21 @@ def holds_already(final: Path, previous: dict, files: dict) -> bool:
             return False
         if isinstance(content, Unchanged):
             digest = content.digest
-        elif isinstance(content, Path):
-            digest = _source_digest(content)
-        elif isinstance(content, (str, bytes)):
-            digest = content_digest(content.encode("utf-8") if isinstance(content, str) else content)
+        elif isinstance(content, (Path, str, bytes)):
+            digest = _digest_of(content)[0]
         else:
             return False
         if digest != entry.digest:
             return False
     return True
+
+
+def _digest_of(content: Path | str | bytes) -> tuple[str, bytes | None]:
+    """The manifest digest of a file's content, and its bytes (None for a file copied as is)."""
+    if isinstance(content, Path):
+        return _source_digest(content), None
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    return content_digest(data), data
 
 
 class Stager:
@@ -106,11 +112,7 @@ class Stager:
             if entry is None or entry.digest != content.digest or not self._link(rel, target):
                 return None   # changed since the build looked: the caller renders it again
             return self._remember(rel, entry)
-        if isinstance(content, Path):
-            digest = _source_digest(content)
-        else:
-            data = content.encode("utf-8") if isinstance(content, str) else content
-            digest = content_digest(data)
+        digest, data = _digest_of(content)
         entry = self.intact(rel)
         if entry is not None and entry.digest == digest and self._link(rel, target):
             return self._remember(rel, entry)
