@@ -33,7 +33,7 @@ FORMAT = 3   # bump when the layout of the cache or of a key changes
 FOLDER = ".sitegen-cache"
 _NOW_WORD = re.compile(rb"\bnow\b")
 _COMMENT = re.compile(rb"\{#.*?#\}", re.S)
-_OTHERS_HTML = re.compile(rb"(?<![\w/\"'.-])(?!page\.)[A-Za-z_]\w*\.html\b(?![\"'])")
+_HTML_READ = re.compile(rb"(?<![\w/\"'.-])([A-Za-z_][\w.]*)\.html\b(?![\"'])")   # x.html, a.b.html
 
 
 def digest(data: bytes) -> str:
@@ -291,7 +291,8 @@ def templates_read_now(theme) -> bool:
 def templates_read_others_html(theme) -> bool:
     """Does a template show the body of a page other than its own (``child.html``, ``p.html``)?
     ``page.html`` and template file names ("partials/cards.html") do not count."""
-    return any(_OTHERS_HTML.search(_COMMENT.sub(b"", data)) for name, data in template_sources(theme) if "/" in name)
+    return any(found.group(1) != b"page" for name, data in template_sources(theme) if "/" in name
+               for found in _HTML_READ.finditer(_COMMENT.sub(b"", data)))
 
 
 def _page_stand_in(fingerprint: str) -> str:

@@ -195,6 +195,8 @@ def test_a_theme_that_shows_other_pages_bodies_makes_bodies_part_of_their_keys(t
     templates.mkdir(parents=True)
     (templates / "section.html").write_text("{% for child in page.children %}{{ child.html }}{% endfor %}")
     assert cache.templates_read_others_html(SimpleNamespace(chain=[tmp_path / "tema"]))
+    (templates / "section.html").write_text("{{ item.page.html }}")
+    assert cache.templates_read_others_html(SimpleNamespace(chain=[tmp_path / "tema"]))
     (templates / "section.html").write_text('{# child.html #}{% include "partials/cards.html" %}{{ page.html }}')
     assert not cache.templates_read_others_html(SimpleNamespace(chain=[tmp_path / "tema"]))
 
