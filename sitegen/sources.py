@@ -104,7 +104,8 @@ def read_sources(site_dir: Path, problems: Problems,
             assets.append(Asset(path, rel))
             continue
         try:
-            text = path.read_text(encoding="utf-8")
+            with open(path, encoding="utf-8") as file:
+                text = file.read()
         except UnicodeDecodeError:
             problems.error(path, 1, "the file is not UTF-8 text")
             continue
