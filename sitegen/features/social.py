@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urljoin, urlsplit
 
-import feedparser
 import nh3
 from markupsafe import Markup
 from PIL import Image, UnidentifiedImageError
@@ -85,6 +84,7 @@ def parse_feed(data: bytes) -> list[FeedItem]:
     text = data.lstrip()
     if text.startswith((b"{", b"[")):
         return _parse_json_feed(data)
+    import feedparser   # here: most builds read no social feed, and it is slow to import
     parsed = feedparser.parse(data, sanitize_html=False)  # nh3 is the one sanitiser, and it warns
     if parsed.bozo and not parsed.entries or not parsed.get("version") and not parsed.entries:
         reason = getattr(parsed.get("bozo_exception"), "getMessage", lambda: "")() or "no feed items"
