@@ -234,7 +234,8 @@ def write_site(build: SiteBuild) -> Path | None:
         build.changed = set()
         return None
     stager = output.Stager(build.options.out, build.config.name, build.cache.manifest)
-    build.scratch = Path(tempfile.mkdtemp(prefix=f".{build.config.name}.scratch-", dir=build.options.out))
+    build.scratch = Path(tempfile.mkdtemp(prefix=output.work_prefix(build.config.name, "scratch"),
+                                          dir=build.options.out))
     render_pending(build, stager)
     lost = stager.put_all({rel: content for rel, content in build.files.items() if rel not in build.pending})
     if lost:   # files removed from the output while this build ran: render those pages after all

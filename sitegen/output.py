@@ -92,7 +92,8 @@ class Stager:
     def __init__(self, out_root: Path, name: str, previous: dict | None = None):
         out_root.mkdir(parents=True, exist_ok=True)
         self.final = out_root / name
-        self.folder = Path(tempfile.mkdtemp(prefix=f".{name}.new-", dir=out_root))
+        remove_leftovers(out_root, name)
+        self.folder = Path(tempfile.mkdtemp(prefix=work_prefix(name, "new"), dir=out_root))
         self.previous = previous or {}      # manifest of the current output
         self.manifest: dict[str, Written] = {}
         self.changed: set[str] = set()      # files written anew, not linked from the previous output
@@ -153,6 +154,34 @@ def stage(files: dict, out_root: Path, name: str, previous: dict | None = None) 
     stager = Stager(out_root, name, previous)
     stager.put_all(files)
     return stager.close()
+
+
+def work_prefix(name: str, kind: str) -> str:
+    """Name start of a build's working folder beside the output: ``.<site>.<kind>-<pid>-``.
+    The process id tells a later build whether the folder's build is still running."""
+    return f".{name}.{kind}-{os.getpid()}-"
+
+
+def remove_leftovers(out_root: Path, name: str) -> None:
+    """Remove what builds that were stopped half-way (Ctrl+C, a killed preview) left beside the
+    output: their staging and scratch folders. A folder of a build that is still running is
+    left alone, and so are old trees (a detached process may be removing one right now)."""
+    for folder in out_root.glob(f".{name}.*-*"):
+        kind, _, rest = folder.name[len(name) + 2:].partition("-")
+        if kind in ("new", "scratch") and not _running(rest.split("-")[0]):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: str) -> bool:
+    if not pid.isdigit():
+        return False   # a folder from before process ids were in the name
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True    # there, but another user's
+    return True
 
 
 def swap(staging: Path, final: Path, background: bool = False) -> None:

@@ -95,3 +95,23 @@ def test_an_asset_changed_in_place_is_copied_though_no_page_changed(make_site, t
     (content / "demo/fil.txt").write_text("andra, längre", encoding="utf-8")
     _build(content, out)
     assert (out / "demo/fil.txt").read_text(encoding="utf-8") == "andra, längre"
+
+
+def test_folders_of_builds_stopped_half_way_are_removed_but_not_those_still_running(make_site, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    content = make_site({"index.md": page("Start")})
+    out = tmp_path / "out"
+    _build(content, out)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()   # a process that has ended
+    stopped = [out / f".demo.new-{gone}-abc", out / f".demo.scratch-{gone}-def"]
+    running = out / f".demo.new-{os.getpid()}-ghi"
+    for folder in [*stopped, running]:
+        (folder / "sida").mkdir(parents=True)
+    (content / "demo/index.md").write_text(page("Start", "Ändrad."), encoding="utf-8")
+    _build(content, out)
+    assert not any(folder.exists() for folder in stopped)
+    assert running.exists()
