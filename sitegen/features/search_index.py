@@ -36,7 +36,7 @@ from sitegen.features.search import filter_marks, searchable
 PHASE = "staged"
 BUNDLE = "pagefind"
 PARTS_FILE = "sitegen-parts.json"
-PART_SIZE = 500    # pages per index part (two parts run at once on two cores); SITEGEN_SEARCH_PART_SIZE overrides it
+PART_SIZE = 400    # pages per index part (two run at once, about 90 MB each); SITEGEN_SEARCH_PART_SIZE overrides it
 INGRESS_TAG = '<p class="ingress">'
 BODY_MARK = "data-pagefind-body"
 
