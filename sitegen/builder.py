@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen import cache as build_cache
-from sitegen import checks, data, images, navigation, output, parallel, sources, tree
+from sitegen import checks, data, images, navigation, output, parallel, sources, stamps, tree
 from sitegen.config import SiteConfig, find_sites, load_site_config
 from sitegen.features import FEATURES
 from sitegen.markdown import BodyRenderer, make_parser
@@ -67,10 +67,18 @@ class SiteBuild:
     # and what features work out once and use again in a later phase or in the workers.
     scratch: Path | None = None
     feature_data: dict = field(default_factory=dict)
+    # The first moment at which the output would differ by the clock alone (None: never).
+    next_change: dt.datetime | None = None
 
     @property
     def config(self) -> SiteConfig:
         return self.site.config
+
+    def changes_at(self, moment: dt.datetime | None) -> None:
+        """Note that the output holds only until ``moment`` (a scheduled page is published, an
+        event ends): every use of ``site.now`` that shapes output must say when its answer turns."""
+        if moment is not None and (self.next_change is None or moment < self.next_change):
+            self.next_change = moment
 
 
 def _feature_modules():
@@ -116,6 +124,7 @@ def prepare_site(site_dir: Path, options: BuildOptions, problems: Problems,
         return None
     build = SiteBuild(site, theme, Renderer(site, theme, problems), problems, options,
                       progress=progress or Progress(False), cache=cached)
+    build.changes_at(site.next_change)
     render_bodies(build)
     checks.check_pages(site, problems)
     for feature in _features("pages"):
@@ -168,7 +177,10 @@ def plan_pages(build: SiteBuild) -> None:
     """Which pages must be rendered: those whose key changed or whose output file is gone."""
     cache, final = build.cache, build.options.out / build.config.name
     others_html = build_cache.templates_read_others_html(build.theme)
-    salt = build_cache.site_salt(build, build_cache.templates_read_now(build.theme), others_html)
+    now_matters = build_cache.templates_read_now(build.theme)
+    if now_matters:
+        build.changes_at(build.site.now)   # a template shows the clock: every build differs
+    salt = build_cache.site_salt(build, now_matters, others_html)
     fingerprints = build_cache.Fingerprints(build.site, salt, others_html)
     check_only = build.options.check_only
     for page in build.site.pages:
@@ -263,9 +275,21 @@ def default_now() -> dt.datetime:
 
 
 def run(options: BuildOptions) -> int:
-    """Build (or check) the chosen sites; print problems; return the exit status."""
+    """Build (or check) the chosen sites; print problems; return the exit status.
+
+    A build whose inputs are all as the last build left them is not run again (``stamps``)."""
+    if options.now is None:
+        options.now = default_now()
+    inputs = stamps.take(options) if options.cache and not options.check_only else None
+    done = stamps.replay(options, inputs) if inputs is not None else None
+    if done is not None:
+        problems = Problems(items=list(done.problems), strict=False)
+        report(problems, options, list(done.summaries), unchanged=True)
+        return 1 if problems.errors else 0
     problems, builds = execute(options)
-    report(problems, options, builds)
+    if inputs is not None and builds and not problems.errors:
+        stamps.save(options, inputs, builds, problems)
+    report(problems, options, [stamps.summary(build) for build in builds])
     return 1 if problems.errors else 0
 
 
@@ -318,7 +342,8 @@ def write_all(builds: list[SiteBuild], options: BuildOptions, problems: Problems
                 save_cache(build)   # the output stands, but bodies were rendered: remember them
 
 
-def report(problems: Problems, options: BuildOptions, builds: list[SiteBuild]) -> None:
+def report(problems: Problems, options: BuildOptions, summaries: list[tuple[str, int]],
+           unchanged: bool = False) -> None:
     for problem in problems.sorted():
         print(problem.format(), file=sys.stderr)
     if options.quiet:
@@ -330,9 +355,8 @@ def report(problems: Problems, options: BuildOptions, builds: list[SiteBuild]) -
               if not options.check_only else f"check failed: {errors} error(s), {warnings} warning(s)",
               file=sys.stderr)
         return
-    for build in builds:
-        pages = sum(1 for name in build.files if str(name).endswith(".html"))
-        where = "checked" if options.check_only else f"built into {options.out / build.config.name}"
-        print(f"{build.config.name}: {pages} pages {where}")
+    for name, pages in summaries:
+        where = "checked" if options.check_only else f"built into {options.out / name}"
+        print(f"{name}: {pages} pages {where}" + (" (nothing changed)" if unchanged else ""))
     if warnings:
         print(f"{warnings} warning(s)", file=sys.stderr)

@@ -19,6 +19,23 @@ def as_datetime(value) -> dt.datetime | None:
     return dt.datetime.combine(value, dt.time(), tzinfo=STOCKHOLM)
 
 
+def day_start(now: dt.datetime, days: int = 0) -> dt.datetime:
+    """The start of the day ``days`` after the day of ``now``, in the zone of ``now`` (the zone
+    in which the build compares dates)."""
+    return dt.datetime.combine(now.date() + dt.timedelta(days=days), dt.time(), tzinfo=now.tzinfo)
+
+
+def next_day_turn(now: dt.datetime, days: int = 1) -> dt.datetime:
+    """When output that depends on today's date may turn: an hour before ``day_start(now, days)``,
+    since a daylight-saving change before then moves local midnight by up to an hour."""
+    return day_start(now, days) - dt.timedelta(hours=1)
+
+
+def first_after(moments, now: dt.datetime) -> dt.datetime | None:
+    """The earliest of ``moments`` (None ignored) later than ``now``; None when there is none."""
+    return min((m for m in moments if m is not None and m > now), default=None)
+
+
 @dataclass(eq=False)
 class Page:
     url: str                          # relative to the site: '' for the start page, 'a/b/' otherwise
@@ -116,6 +133,7 @@ class Site:
     data: dict = field(default_factory=dict)       # data/ files by stem
     by_source: dict = field(default_factory=dict)  # source rel path (str) -> Page
     hidden: set = field(default_factory=set)       # source rel paths left out (drafts, not yet published)
+    next_change: dt.datetime | None = None         # when a scheduled page is published or a page expires
 
     def href(self, page_or_url) -> str:
         """Root-relative link, e.g. '/kulturskolan/om/'."""

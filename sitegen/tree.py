@@ -5,7 +5,7 @@ import datetime as dt
 from pathlib import Path, PurePosixPath
 
 from sitegen.config import SiteConfig
-from sitegen.model import Page, Site, as_datetime, sort_pages
+from sitegen.model import Page, Site, as_datetime, first_after, sort_pages
 from sitegen.problems import Problems
 from sitegen.schema import PAGE_TYPES, all_front_matter_keys, front_matter_schema, validate
 from sitegen.slugs import slugify, split_date_prefix
@@ -172,10 +172,12 @@ def build_site(config: SiteConfig, sources: list[SourceFile], assets: list[Asset
     pages: list[Page] = []
     seen: dict[str, Page] = {}
     hidden: set[str] = set()
+    turns: list[dt.datetime | None] = []   # publish and expiry moments: the site changes then
     for source in sources:
         page = make_page(source, cascades, problems)
         if page is None:
             continue
+        turns.append(as_datetime(page.meta.get("publish")))
         if not _visible(page, now, drafts):
             hidden.add(page.rel)
             continue
@@ -186,11 +188,13 @@ def build_site(config: SiteConfig, sources: list[SourceFile], assets: list[Asset
         seen[page.url] = page
         expires = as_datetime(page.meta.get("expires"))
         page.expired = bool(expires and expires <= now)
+        turns.append(expires)
         pages.append(page)
     root = _link_tree(pages, config)
     site = Site(config=config, root=root, pages=pages, now=now, drafts=drafts)
     site.by_source = {p.rel: p for p in pages if p.rel}
     site.hidden = hidden
+    site.next_change = first_after(turns, now)
     site.assets = _asset_urls(assets, problems)
     return site
 

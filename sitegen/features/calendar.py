@@ -3,7 +3,7 @@
 Choices (SPEC leaves them open):
 - The calendar lives at ``calendar.folder`` in site.yaml, else at the folder that holds
   most events, else ``kalender/``. A site without events and without that folder has none.
-- Recurring events are expanded up to ``calendar.horizon_days`` (default 365) after now.
+- Recurring events are expanded up to ``calendar.horizon_days`` (default 365) after today.
   Month pages list every occurrence; the upcoming list and the start page block show each
   event once, at its next occurrence (a weekly event would otherwise fill the block).
 - Month pages exist for every month from the current one to the last month with an
@@ -21,7 +21,7 @@ from babel.dates import format_date
 
 from sitegen.features import calendar_feeds
 from sitegen.features.events import Event, Occurrence, read_events
-from sitegen.model import Page, Site
+from sitegen.model import Page, Site, day_start, first_after, next_day_turn
 
 PHASE = "pages"
 DEFAULT_FOLDER = "kalender/"
@@ -49,10 +49,12 @@ class MonthLink:
 def run(build) -> None:
     site = build.site
     settings = _settings(site)
-    horizon_end = site.now + dt.timedelta(days=settings.horizon_days)
+    # The window ends at a midnight, so it stays the same all day (see next_change).
+    horizon_end = day_start(site.now, settings.horizon_days + 1)
     events = read_events(site.listed(), horizon_end, build.problems)
     if not events and site.page_at(settings.folder or DEFAULT_FOLDER) is None:
         return
+    build.changes_at(next_change(events, site.now))
     folder = settings.folder or _events_folder(events)
     strings = build.theme.strings
     locale = "sv_SE" if site.config.language == "sv" else "en_GB"
@@ -104,6 +106,13 @@ def _parent_section(site: Site, url: str) -> Page:
             return found
         parts.pop()
     return site.root
+
+
+def next_change(events: list[Event], now: dt.datetime) -> dt.datetime | None:
+    """When the calendar turns by the clock: an occurrence ends (it leaves the upcoming lists,
+    the event may move to the archive) or the day turns (the window of recurring events moves,
+    a new month begins)."""
+    return first_after([next_day_turn(now), *(o.ends_at() for e in events for o in e.occurrences)], now)
 
 
 def next_occurrences(events: list[Event], now: dt.datetime) -> list[Occurrence]:

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from sitegen.features import ics
 from sitegen.features.mealdata import Distributor, Meal, read_menus
-from sitegen.model import Page, Site
+from sitegen.model import Page, Site, next_day_turn
 
 PHASE = "pages"
 FOLDER = "matsedlar/"
@@ -31,6 +31,7 @@ def run(build) -> None:
     menus = read_menus(site, build.problems)
     if not menus:
         return
+    build.changes_at(next_day_turn(site.now, 7 - site.now.weekday()))   # the weeks shown start on Monday
     index = Page(url=FOLDER, meta={"title": strings.get("meals_title", "Matsedlar"), "type": "page",
                                    "ingress": strings.get("meals_ingress", "")},
                  template="meals.html", is_section=True)

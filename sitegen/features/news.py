@@ -15,7 +15,7 @@ from sitegen.features.newslib import (CATEGORIES, DEFAULT_BLOCK_SIZE, DEFAULT_FO
                                       FeedSpec, category_of, feed_alternates, hide_from_navigation,
                                       json_ld, listed_of_kind, most_common_folder, newest_first, paginate,
                                       register_feed, tag_groups, text)
-from sitegen.model import Page, Site, as_datetime
+from sitegen.model import Page, Site, as_datetime, first_after
 from sitegen.slugs import slugify
 
 PHASE = "pages"
@@ -72,6 +72,9 @@ def run(build) -> None:
     url = archive_url(site, news, build.problems)
     if url is None:
         return
+    # A planned disruption moves from planned to going on when its date comes.
+    build.changes_at(first_after((as_datetime(p.date) for p in news if category_of(p) == "driftstorning"),
+                                 site.now))
     archive = Archive(_archive_page(site, url, strings), url, items,
                       site.config.news.get("page_size", DEFAULT_PAGE_SIZE), strings)
     _register_feeds(site, archive)
