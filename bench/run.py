@@ -4,7 +4,8 @@
     python bench/run.py --sizes 1000 --runs 3    # about two minutes
 
 Every run builds, in turn: sitegen cold (no output, no cache), sitegen again into the same
-output with nothing changed, sitegen after one edited page, Hugo with its default outputs
+output with nothing changed, again after touching every source file (same bytes, new mtimes:
+what a fresh checkout looks like), sitegen after one edited page, Hugo with its default outputs
 (feeds, sitemap, taxonomy pages), Hugo with those disabled (HTML only), and Hugo default
 followed by Pagefind over its output (how a Hugo site gets the search every sitegen site
 has: compare that row with sitegen's cold build like for like). Wall time is from
@@ -43,6 +44,7 @@ HUGO_HTML_ONLY = "taxonomy,term,rss,sitemap"
 ROWS = [
     ("cold", "sitegen, cold build"),
     ("again", "sitegen, rebuild, nothing changed"),
+    ("touched", "sitegen, rebuild, every file touched"),
     ("edit", "sitegen, rebuild, one page edited"),
     ("serve", "sitegen serve, one page edited, save → served"),
     ("hugo", "Hugo, default (feeds, taxonomies)"),
@@ -191,6 +193,14 @@ class Bench:
             shutil.rmtree(site / name, ignore_errors=True)
         return self.sitegen("sitegen-cold")
 
+    def sitegen_touched(self) -> Sample:
+        """Every source file's mtime set to now, its bytes the same (a fresh checkout, a
+        ``git stash`` and back): the build cannot stop at once and goes through its caches."""
+        for path in (self.root / "sitegen" / "content").rglob("*"):
+            if path.is_file():
+                os.utime(path)
+        return self.sitegen("sitegen-touched")
+
     def sitegen_edit_one(self, page: corpus.Page, run: int) -> Sample:
         """Append a sentence to one page, rebuild, check it is online, restore the page."""
         source = self.root / "sitegen" / "content" / "bench" / page.rel
@@ -303,6 +313,7 @@ def run_size(n: int, args: argparse.Namespace, hugo: str | None, rows: dict[str,
         steps = []
         if "sitegen" in args.tools:
             steps += [("cold", bench.sitegen_cold), ("again", lambda: bench.sitegen("sitegen-again")),
+                      ("touched", bench.sitegen_touched),
                       ("edit", lambda: bench.sitegen_edit_one(page, i)),
                       ("serve", lambda: bench.sitegen_serve(page))]
         if "hugo" in args.tools:
@@ -310,7 +321,7 @@ def run_size(n: int, args: argparse.Namespace, hugo: str | None, rows: dict[str,
                       ("html", lambda: bench.hugo_build("hugo-html", ["--disableKinds", HUGO_HTML_ONLY])),
                       ("hugo_search", lambda: bench.hugo_build("hugo-search", [], search=True))]
         for key, step in steps:
-            if key in ("again", "edit") and not rows["cold"].samples[-1].ok:
+            if key in ("again", "touched", "edit") and not rows["cold"].samples[-1].ok:
                 continue  # a rebuild needs a first build
             sample = step()
             rows[key].samples.append(sample)
