@@ -21,6 +21,7 @@ KIND_NAMES = {
     "bool": "true or false",
     "date": "a date (YYYY-MM-DD) or date and time",
     "strlist": "a list of texts",
+    "datelist": "a date (YYYY-MM-DD), a date and time, or a list of them",
     "map": "a mapping (key: value lines)",
     "maplist": "a list of mappings",
     "any": "anything",
@@ -75,6 +76,11 @@ def _convert(value, f: Field):
             return True, [value]
         ok = isinstance(value, list) and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value)
         return ok, [str(v) for v in value] if ok else None
+    if f.kind == "datelist":
+        values = value if isinstance(value, list) else [value]
+        converted = [_to_date(v) for v in values]
+        ok = bool(values) and all(c is not None for c in converted)
+        return ok, converted if ok else None
     if f.kind == "map":
         return isinstance(value, dict), value
     if f.kind == "maplist":
@@ -228,6 +234,7 @@ TYPE_FIELDS: dict[str, dict[str, Field]] = {
         "all_day": Field("bool"),
         "location": Field("str"),
         "rrule": Field("str"),
+        "exdate": Field("datelist"),
         "registration_url": Field("str"),
         "category": Field("str"),
         "timezone": Field("str"),

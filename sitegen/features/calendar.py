@@ -196,6 +196,7 @@ def _event_page(site: Site, event: Event, calendar: Page, feeds: calendar_feeds.
     download = feeds.downloads[page.url]
     page.extra.update(
         event=event, event_when=shown, event_upcoming=upcoming[:EVENT_DATES_SHOWN],
+        event_cancelled=event.cancelled(now)[:EVENT_DATES_SHOWN],
         event_more=max(0, len(upcoming) - EVENT_DATES_SHOWN), event_past=not upcoming,
         event_ics=site.href(download), calendar_href=site.href(calendar),
         event_jsonld=_json_ld(site, event, shown),

@@ -2,12 +2,13 @@
 download per event, and a JSON Feed 1.1 of the same events.
 
 - ``<calendar>/kalender.ics``: every event in lists (expired ones left out), recurring
-  events as one VEVENT with their RRULE, as subscribers' clients expect.
+  events as one VEVENT with their RRULE and EXDATE (cancelled occurrences), as
+  subscribers' clients expect.
 - ``<calendar>/kategori/<slug>.ics`` and ``<calendar>/tagg/<slug>.ics``: the same, filtered.
 - ``<event url><slug>.ics``: one event, for "Lägg till i kalender".
 - ``<calendar>/kalender.json``: JSON Feed 1.1; each item has an ``_event`` extension object
   with ``start``, ``end`` (ISO 8601), ``all_day``, ``timezone``, ``location``, ``rrule``,
-  ``category``, ``registration_url``, ``ics`` and ``occurrences`` (upcoming starts within
+  ``exdate`` (cancelled starts), ``category``, ``registration_url``, ``ics`` and ``occurrences`` (upcoming starts within
   the horizon).
 
 UIDs are ``<uuid5 of the page's absolute URL>@<host>``: the same page keeps its UID across
@@ -110,7 +111,7 @@ def _item(site: Site, event: Event) -> ics.IcsItem:
     categories = ([event.category] if event.category else []) + list(page.tags)
     return ics.IcsItem(uid=event_uid(site, event), summary=page.title, start=event.start, end=end,
                        description=description, location=event.location, url=site.absolute_url(page),
-                       categories=categories, rrule=event.rrule, last_modified=modified)
+                       categories=categories, rrule=event.rrule, exdates=event.exdates, last_modified=modified)
 
 
 def json_feed(site: Site, events: list[Event], folder: str, feeds: Feeds) -> str:
@@ -121,7 +122,8 @@ def json_feed(site: Site, events: list[Event], folder: str, feeds: Feeds) -> str
         extension = {
             "start": event.start.isoformat(), "end": event.end.isoformat() if event.end else None,
             "all_day": event.all_day, "timezone": event.tz.key, "location": event.location or None,
-            "rrule": event.rrule or None, "category": event.category or None,
+            "rrule": event.rrule or None, "exdate": [s.isoformat() for s in event.exdates] or None,
+            "category": event.category or None,
             "registration_url": event.registration_url or None,
             "ics": site.absolute_url(feeds.downloads[page.url]),
             "occurrences": [o.start.isoformat() for o in upcoming],

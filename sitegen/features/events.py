@@ -28,6 +28,7 @@ class Event:
     all_day: bool
     tz: ZoneInfo
     rrule: str = ""                   # RFC 5545 RRULE value without "RRULE:"
+    exdates: list = field(default_factory=list)   # starts of cancelled occurrences (RFC 5545 EXDATE)
     location: str = ""
     category: str = ""
     registration_url: str = ""
@@ -43,6 +44,12 @@ class Event:
 
     def upcoming(self, now: dt.datetime) -> list["Occurrence"]:
         return [o for o in self.occurrences if not o.is_past(now)]
+
+    def cancelled(self, now: dt.datetime) -> list["Occurrence"]:
+        """The cancelled occurrences that have not ended yet, soonest first."""
+        duration = self.duration
+        gone = [Occurrence(self, s, s + duration if duration is not None else None) for s in self.exdates]
+        return sorted((o for o in gone if not o.is_past(now)), key=Occurrence.sort_key)
 
     def is_past(self, now: dt.datetime) -> bool:
         return all(o.is_past(now) for o in self.occurrences)
@@ -99,9 +106,14 @@ def read_events(pages: list[Page], horizon_end: dt.datetime, problems: Problems)
         if page.kind != "event" or "start" not in page.meta:
             continue  # a missing start is reported where the page is made
         event = make_event(page, problems)
-        if event is not None:
-            event.occurrences = expand(event, horizon_end)
+        if event is None:
+            continue
+        event.occurrences = expand(event, horizon_end)
+        if event.occurrences:
             events.append(event)
+        else:
+            problems.warning(page.source, page.line_of("exdate"), "'exdate' cancels every occurrence: "
+                                                                  "the event is left out of the calendar")
     return sorted(events, key=lambda e: (e.occurrences[0].sort_key() if e.occurrences else (horizon_end, ""),
                                          e.page.url))
 
@@ -122,9 +134,55 @@ def make_event(page: Page, problems: Problems) -> Event | None:
         if rule.startswith("!"):
             problems.error(page.source, page.line_of("rrule"), rule[1:])
             return None
-    return Event(page=page, start=start, end=end, all_day=all_day, tz=tz, rrule=rule,
+    exdates = _exdates(page, start, rule, all_day, tz, problems)
+    if exdates is None:
+        return None
+    return Event(page=page, start=start, end=end, all_day=all_day, tz=tz, rrule=rule, exdates=exdates,
                  location=meta.get("location", ""), category=meta.get("category", ""),
                  registration_url=meta.get("registration_url", ""))
+
+
+def _exdates(page: Page, start, rule: str, all_day: bool, tz: ZoneInfo, problems: Problems) -> list | None:
+    """The starts of the occurrences ``exdate`` cancels; None after an error.
+
+    Editors write a date to cancel what happens that day, or a date and time to cancel one
+    occurrence of several that day. A value that cancels nothing is a warning at its line.
+    """
+    raw = page.meta.get("exdate")
+    if not raw:
+        return []
+    if not rule:
+        problems.error(page.source, page.line_of("exdate"),
+                       "'exdate' cancels occurrences of a recurring event: it needs an 'rrule'")
+        return None
+    dtstart = _rule_start(start, all_day)
+    recurrence = rrulestr(rule, dtstart=dtstart)
+    starts = []
+    for index, value in enumerate(raw):
+        found = _starts_on(value, recurrence, start, all_day, tz)
+        if not found:
+            line = page.line_of_item("exdate", index) if isinstance(page.meta["exdate"], list) else page.line_of("exdate")
+            problems.warning(page.source, line, f"'exdate' {value.isoformat()} cancels nothing: "
+                                                f"the event does not occur then (see 'rrule')")
+        starts.extend(s for s in found if s not in starts)
+    return sorted(starts, key=lambda s: _rule_start(s, all_day))
+
+
+def _starts_on(value, recurrence, start, all_day: bool, tz: ZoneInfo) -> list:
+    """The occurrence starts ``value`` names: every start that day for a date, the one start
+    at that moment for a date and time (DTSTART counts, whether or not the rule gives it)."""
+    if isinstance(value, dt.datetime) and not all_day:
+        moment = _in_zone(value, tz, False)
+        return [moment] if moment == start or recurrence.between(moment, moment, inc=True) else []
+    day = value.date() if isinstance(value, dt.datetime) else value
+    first = dt.datetime.combine(day, dt.time(), tzinfo=None if all_day else tz)
+    moments = recurrence.between(first, first + dt.timedelta(days=1), inc=False) + \
+        ([first] if recurrence.between(first, first, inc=True) else [])
+    found = sorted({m.date() if all_day else m for m in moments})
+    first_day = start if all_day else start.date()
+    if first_day == day and start not in found:
+        found.insert(0, start)
+    return found
 
 
 def _zone(page: Page, problems: Problems) -> ZoneInfo | None:
@@ -238,4 +296,6 @@ def expand(event: Event, horizon_end: dt.datetime) -> list[Occurrence]:
         starts.append(moment.date() if event.all_day else moment)
     if not starts or starts[0] != event.start:
         starts.insert(0, event.start)
-    return [Occurrence(event, s, s + duration if duration is not None else None) for s in starts]
+    cancelled = set(event.exdates)
+    return [Occurrence(event, s, s + duration if duration is not None else None) for s in starts
+            if s not in cancelled]

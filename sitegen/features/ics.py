@@ -16,7 +16,7 @@ from pathlib import Path
 # (a twentieth of a no-change rebuild's start-up).
 
 # The properties whose change makes a new revision of an item (RFC 5546 §2.1.4, plus text).
-REVISION_PROPERTIES = ("DTSTART", "DTEND", "RRULE", "SUMMARY", "DESCRIPTION", "LOCATION")
+REVISION_PROPERTIES = ("DTSTART", "DTEND", "RRULE", "EXDATE", "SUMMARY", "DESCRIPTION", "LOCATION")
 REFRESH = "PT6H"
 
 
@@ -31,6 +31,7 @@ class IcsItem:
     url: str = ""
     categories: list[str] = field(default_factory=list)
     rrule: str = ""
+    exdates: list = field(default_factory=list)   # cancelled starts, of the same kind as start
     last_modified: dt.datetime | None = None
     transparent: bool = False
 
@@ -94,6 +95,8 @@ def _vevent(item: IcsItem, stamp: dt.datetime, previous: dict):
         event.add("DTEND", item.end)
     if item.rrule:
         event.add("RRULE", icalendar.vRecur.from_ical(item.rrule))
+    if item.exdates:
+        event.add("EXDATE", item.exdates)
     event.add("SUMMARY", item.summary)
     if item.description:
         event.add("DESCRIPTION", item.description)
