@@ -25,7 +25,7 @@ import shlex
 import shutil
 import subprocess
 import sys
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -33,6 +33,7 @@ from typing import Iterator
 RELEASES = "releases"
 CURRENT = "current"
 TMP_PREFIX = ".tmp-"
+LOCK_FILE = ".deploy.lock"
 STAMP = "%Y%m%dT%H%M%SZ"
 NAME_RE = re.compile(r"^(\d{8}T\d{6}Z)-([0-9a-f]+)$")
 # rsync without -t: keeping mtimes would stop --link-dest from linking files
@@ -129,16 +130,17 @@ def deploy(src: Path, target: Target, keep: int, site: str = "") -> str:
 
 def rollback(target: Target) -> str:
     if target.host:
-        current, names = remote_state(target)
+        with remote_lock(target):
+            current, names = remote_state(target)
+            previous = previous_release(names, current, str(target))
+            ssh(target, f"cd {shlex.quote(target.path)} && {switch_script(previous)}")
     else:
         root = Path(target.path)
-        current, names = current_release(root), list_releases(root / RELEASES)
-    previous = previous_release(names, current, str(target))
-    if target.host:
-        ssh(target, f"cd {shlex.quote(target.path)} && {switch_script(previous)}")
-    else:
-        with deploy_lock(Path(target.path)):
-            switch_local(Path(target.path), previous)
+        # Where nothing was ever deployed there is nothing to lock: previous_release says so.
+        with deploy_lock(root) if root.is_dir() else nullcontext():
+            current, names = current_release(root), list_releases(root / RELEASES)
+            previous = previous_release(names, current, str(target))
+            switch_local(root, previous)
     return f"rolled back {target}: current -> {RELEASES}/{previous} (was {current})"
 
 
@@ -227,7 +229,7 @@ def _deploy_local(src: Path, root: Path, keep: int, digest: str) -> str:
 def deploy_lock(root: Path) -> Iterator[None]:
     """One deploy at a time per DEST; the kernel drops the lock if the process dies."""
     try:
-        fd = os.open(root / ".deploy.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
         raise DeployError(f"cannot write to {root}: {exc.strerror}") from None
     try:
@@ -330,6 +332,11 @@ def _try_link(old: str, new: str) -> bool:
 # --- remote target ----------------------------------------------------------------
 
 def _deploy_remote(src: Path, target: Target, keep: int, digest: str) -> str:
+    with remote_lock(target):
+        return _deploy_remote_locked(src, target, keep, digest)
+
+
+def _deploy_remote_locked(src: Path, target: Target, keep: int, digest: str) -> str:
     current, names = remote_state(target)
     if same_content(current, digest):
         return f"{src} is unchanged: {target}/{CURRENT} -> {RELEASES}/{current}"
@@ -346,6 +353,35 @@ def _deploy_remote(src: Path, target: Target, keep: int, digest: str) -> str:
         script += f" && cd {RELEASES} && rm -rf -- " + " ".join(shlex.quote(n) for n in old)
     ssh(target, script)
     return f"deployed {src} to {target}: {CURRENT} -> {RELEASES}/{name}"
+
+
+@contextmanager
+def remote_lock(target: Target) -> Iterator[None]:
+    """One deploy at a time per remote DEST, as ``deploy_lock`` is locally (the same lock file,
+    so a deploy run on the server itself waits its turn too). ``flock`` on the server holds the
+    lock while this process keeps an ssh session open; if the process dies, the session ends
+    and the lock goes with it, so a killed deploy never blocks the next one."""
+    path = shlex.quote(target.path)
+    script = (f"mkdir -p {path} && cd {path} && "
+              f"exec flock -n {LOCK_FILE} sh -c 'echo locked && exec cat >/dev/null'")
+    try:
+        holder = subprocess.Popen(["ssh", target.host or "", script], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    except FileNotFoundError:
+        raise DeployError(f"ssh is not installed; it is needed to deploy to {target}") from None
+    if holder.stdout.readline().strip() != "locked":
+        holder.stdin.close()
+        status, detail = holder.wait(), holder.stderr.read().strip().splitlines()
+        if status == 1 and not detail:
+            raise DeployError(f"another deploy to {target} is running")
+        if status == 127:
+            raise DeployError(f"cannot lock {target}: the server has no flock (util-linux)")
+        raise DeployError(f"cannot write to {target}: ssh failed: {detail[-1] if detail else f'exit status {status}'}")
+    try:
+        yield
+    finally:
+        holder.stdin.close()   # cat ends, flock releases the lock
+        holder.wait()
 
 
 def remote_state(target: Target) -> tuple[str | None, list[str]]:

@@ -362,3 +362,49 @@ def test_remote_error_when_ssh_fails(tmp_path):
     proc = sitegen(tmp_path, "kultur", "--to", "web1:/srv/www",
                    path=f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     assert_error(proc, "cannot write to web1:/srv/www", "refused")
+
+
+def test_remote_deploy_waits_for_no_one_but_refuses_while_another_runs(tmp_path, fake_remote_path):
+    dest = tmp_path / "srv"
+    dest.mkdir()
+    write_build(tmp_path / "build", {"index.html": "v1"})
+    # Another deploy holds the lock (flock(1) on the server, as a running deploy does).
+    holder = subprocess.Popen(["flock", str(dest / ".deploy.lock"), "sh", "-c", "echo held && exec cat"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    try:
+        for args in (("--to", f"web1:{dest}"), ("--to", f"web1:{dest}", "--rollback")):
+            assert_error(sitegen(tmp_path, "kultur", *args, path=fake_remote_path),
+                         f"another deploy to web1:{dest} is running")
+        assert not (dest / "current").exists()
+    finally:
+        holder.stdin.close()
+        holder.wait()
+    proc = sitegen(tmp_path, "kultur", "--to", f"web1:{dest}", path=fake_remote_path)
+    assert proc.returncode == 0, proc.stderr
+    assert serving(dest) == {"index.html": b"v1"}
+
+
+def test_a_killed_remote_deploy_does_not_keep_the_lock(tmp_path, fake_remote_path):
+    dest = tmp_path / "srv"
+    write_build(tmp_path / "build", {"index.html": "v1"})
+    slow = tmp_path / "slowbin"
+    slow.mkdir()   # an rsync that hangs, so the deploy is killed while it holds the lock
+    (slow / "rsync").write_text("#!/bin/sh\nsleep 60\n")
+    (slow / "rsync").chmod(0o755)
+    env = dict(os.environ, PATH=f"{slow}{os.pathsep}{fake_remote_path}")
+    deploy = subprocess.Popen([sys.executable, "-m", "sitegen", "deploy", "kultur", "--to", f"web1:{dest}"],
+                              cwd=tmp_path, env=env, start_new_session=True)
+    for _ in range(100):
+        if (dest / "releases").is_dir():
+            break
+        time.sleep(0.05)
+    time.sleep(0.3)
+    os.kill(deploy.pid, signal.SIGKILL)   # sitegen alone: its ssh session sees the end of its input
+    deploy.wait()
+    try:
+        proc = sitegen(tmp_path, "kultur", "--to", f"web1:{dest}", path=fake_remote_path)
+        assert proc.returncode == 0, proc.stderr
+        assert serving(dest) == {"index.html": b"v1"}
+    finally:
+        os.killpg(deploy.pid, signal.SIGKILL)   # the hanging rsync
