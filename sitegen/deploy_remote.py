@@ -1,0 +1,103 @@
+"""``sitegen deploy`` to a remote DEST (``[user@]host:/path``): rsync over ssh, a lock held
+through an ssh session, and the same release layout and atomic switch as a local DEST
+(``deploy.py``)."""
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from sitegen.deploy import (CURRENT, LOCK_FILE, NAME_RE, RELEASES, RSYNC_OPTS, TMP_PREFIX, DeployError, Target,
+                            run_tool, previous_release, release_name, releases_to_remove, same_content)
+
+
+def deploy(src: Path, target: Target, keep: int, digest: str) -> str:
+    with remote_lock(target):
+        return _deploy_locked(src, target, keep, digest)
+
+
+def rollback(target: Target) -> tuple[str | None, str]:
+    """Switch ``current`` back one release; the release that was current and the one now."""
+    with remote_lock(target):
+        current, names = remote_state(target)
+        previous = previous_release(names, current, str(target))
+        ssh(target, f"cd {shlex.quote(target.path)} && {switch_script(previous)}")
+    return current, previous
+
+
+def _deploy_locked(src: Path, target: Target, keep: int, digest: str) -> str:
+    current, names = remote_state(target)
+    if same_content(current, digest):
+        return f"{src} is unchanged: {target}/{CURRENT} -> {RELEASES}/{current}"
+    name = release_name(names, digest)
+    staging = f"{RELEASES}/{TMP_PREFIX}{name}"
+    cmd = ["rsync", *RSYNC_OPTS]
+    if current:
+        cmd.append(f"--link-dest=../{current}")  # relative to the receiving folder
+    run_tool(cmd + [f"{src}/", f"{target.host}:{_join(target.path, staging)}/"], str(target))
+    old = releases_to_remove(names + [name], name, keep)
+    script = f"cd {shlex.quote(target.path)} && mv -T {shlex.quote(staging)} " \
+             f"{RELEASES}/{shlex.quote(name)} && {switch_script(name)}"
+    if old:
+        script += f" && cd {RELEASES} && rm -rf -- " + " ".join(shlex.quote(n) for n in old)
+    ssh(target, script)
+    return f"deployed {src} to {target}: {CURRENT} -> {RELEASES}/{name}"
+
+
+@contextmanager
+def remote_lock(target: Target) -> Iterator[None]:
+    """One deploy at a time per remote DEST, as ``deploy_lock`` is locally (the same lock file,
+    so a deploy run on the server itself waits its turn too). ``flock`` on the server holds the
+    lock while this process keeps an ssh session open; if the process dies, the session ends
+    and the lock goes with it, so a killed deploy never blocks the next one."""
+    path = shlex.quote(target.path)
+    script = (f"mkdir -p {path} && cd {path} && "
+              f"exec flock -n {LOCK_FILE} sh -c 'echo locked && exec cat >/dev/null'")
+    try:
+        holder = subprocess.Popen(["ssh", target.host or "", script], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    except FileNotFoundError:
+        raise DeployError(f"ssh is not installed; it is needed to deploy to {target}") from None
+    if holder.stdout.readline().strip() != "locked":
+        holder.stdin.close()
+        status, detail = holder.wait(), holder.stderr.read().strip().splitlines()
+        if status == 1 and not detail:
+            raise DeployError(f"another deploy to {target} is running")
+        if status == 127:
+            raise DeployError(f"cannot lock {target}: the server has no flock (util-linux)")
+        raise DeployError(f"cannot write to {target}: ssh failed: {detail[-1] if detail else f'exit status {status}'}")
+    try:
+        yield
+    finally:
+        holder.stdin.close()   # cat ends, flock releases the lock
+        holder.wait()
+
+
+def remote_state(target: Target) -> tuple[str | None, list[str]]:
+    """Create the layout if needed, drop leftovers, and read current and the releases."""
+    path = shlex.quote(target.path)
+    out = ssh(target, f"mkdir -p {path}/{RELEASES} && cd {path} && "
+                      f"rm -rf {RELEASES}/{TMP_PREFIX}* && "
+                      f"echo \"current=$(readlink {CURRENT} || true)\" && ls -1 {RELEASES}")
+    lines = out.splitlines()
+    current_line = next((ln for ln in lines if ln.startswith("current=")), "current=")
+    current = os.path.basename(current_line.partition("=")[2].strip().rstrip("/")) or None
+    names = sorted(ln.strip() for ln in lines if NAME_RE.match(ln.strip()))
+    return current, names
+
+
+def switch_script(name: str) -> str:
+    """Shell for an atomic switch: ln -sfn alone unlinks first, mv -T is one rename(2)."""
+    tmp = f".{CURRENT}.tmp"
+    return f"ln -sfn {RELEASES}/{shlex.quote(name)} {tmp} && mv -T {tmp} {CURRENT}"
+
+
+def ssh(target: Target, script: str) -> str:
+    return run_tool(["ssh", target.host or "", script], str(target))
+
+
+def _join(base: str, rel: str) -> str:
+    return f"{base.rstrip('/')}/{rel}" if base else rel
