@@ -45,13 +45,16 @@ def _archive(build: Path) -> Path | None:
 
 
 def _event(build: Path) -> Path | None:
+    """An event page, preferably a recurring one with cancelled dates (the most markup)."""
+    found = []
     for site in SITES:
         folder = build / site / "kalender"
         for path in sorted(folder.glob("*/index.html")) if folder.is_dir() else []:
             # An event page has its own iCalendar download beside it.
             if (path.parent / f"{path.parent.name}.ics").is_file():
-                return path
-    return None
+                found.append(path)
+    richest = [p for p in found if 'id="event-cancelled"' in p.read_text(encoding="utf-8")]
+    return (richest or found or [None])[0]
 
 
 FEATURE_PAGES = {
