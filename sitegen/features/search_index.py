@@ -140,8 +140,11 @@ def part_count(build) -> int:
     """How many parts: from the number of searchable pages, known before any page is rendered."""
     count = build.feature_data.get("search_parts")
     if count is None:
-        count = build.feature_data["search_parts"] = max(
-            1, -(-sum(1 for page in build.site.pages if searchable(page)) // part_size()))
+        count = max(1, -(-sum(1 for page in build.site.pages if searchable(page)) // part_size()))
+        if count > 1:   # parts run one per core: a count the cores divide ends with every core busy
+            cores = parallel.workers()
+            count = -(-count // cores) * cores
+        build.feature_data["search_parts"] = count
     return count
 
 

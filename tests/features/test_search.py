@@ -193,6 +193,7 @@ def test_a_rendered_page_leaves_its_record_in_its_part(make_site, tmp_path, monk
     from sitegen.features import search_index
 
     monkeypatch.setenv("SITEGEN_SEARCH_PART_SIZE", "2")
+    monkeypatch.setenv("SITEGEN_WORKERS", "2")
     content = make_site(SITE)
     problems, builds = builder.execute(builder.BuildOptions(
         content=content, out=tmp_path / "out", now=dt.datetime.fromisoformat(NOW), quiet=True))
@@ -210,6 +211,26 @@ def test_a_rendered_page_leaves_its_record_in_its_part(make_site, tmp_path, monk
     assert 'data-pagefind-filter="Avsnitt:Projekt"' in record.read_text(encoding="utf-8")
     search_index.page_written(build, build.site.page_at("sok/"), "sok/index.html", "<html></html>")
     assert len(list(build.scratch.rglob("*.html"))) == 1   # generated pages leave no record
+
+
+def test_the_part_count_is_rounded_up_to_keep_every_core_busy(make_site, tmp_path, monkeypatch):
+    import datetime as dt
+
+    from sitegen import builder
+    from sitegen.features import search_index
+
+    content = make_site(SITE)   # four pages an editor wrote
+    options = builder.BuildOptions(content=content, out=tmp_path / "out", now=dt.datetime.fromisoformat(NOW),
+                                   quiet=True, check_only=True)
+    counts = {}
+    for size, cores in (("3", "1"), ("3", "3"), ("9", "3")):
+        monkeypatch.setenv("SITEGEN_SEARCH_PART_SIZE", size)
+        monkeypatch.setenv("SITEGEN_WORKERS", cores)
+        problems, builds = builder.execute(options)
+        assert not problems.errors
+        counts[size, cores] = search_index.part_count(builds[0])
+    # two parts of three pages; on three cores three parts; one part stays one (fewer requests)
+    assert counts == {("3", "1"): 2, ("3", "3"): 3, ("9", "3"): 1}
 
 
 def test_the_search_page_carries_its_filter_choices(make_site, tmp_path):
