@@ -1,9 +1,10 @@
-"""Seeded generator of an N-page benchmark corpus, written once for sitegen and once for Hugo.
+"""Seeded generator of an N-page benchmark corpus, written for sitegen, Hugo and Eleventy.
 
     python bench/corpus.py --pages 1000 --seed 1 --out bench/out/n1000
 
-writes ``OUT/sitegen/content/bench/`` (site.yaml + Markdown) and ``OUT/hugo/`` (config,
-``content/`` with the same text, ``_index.md`` for sections, a minimal layout set). The same
+writes ``OUT/sitegen/content/bench/`` (site.yaml + Markdown), ``OUT/hugo/`` (config,
+``content/`` with the same text, ``_index.md`` for sections, a minimal layout set) and
+``OUT/eleventy/`` (config, a Nunjucks layout, ``content/`` with the same files as sitegen's). The same
 seed gives the same bytes. A third of the pages are news in ``nyheter/YEAR/MONTH/``; the other
 pages sit in sections nested two to three levels deep. Every page has 300-1,500 words with
 headings, lists and links to other pages written as relative ``.md`` paths.
@@ -246,6 +247,7 @@ def generate(out: Path, n: int, seed: int = 1) -> list[Page]:
     titles = {p.rel: p.title for p in pages}
     site = out / "sitegen" / "content" / "bench"
     hugo = out / "hugo"
+    eleventy = out / "eleventy"
     # One menu level, as the Hugo layout renders (site.Sections): both sides build the same pages.
     _write(site / "site.yaml", "title: Bench\nbase_url: https://www.example.se/bench/\nmenu_depth: 1\n")
     for page in pages:
@@ -254,14 +256,18 @@ def generate(out: Path, n: int, seed: int = 1) -> list[Page]:
         _write(site / page.rel, front_matter(page, ingress, hugo=False) + text)
         hugo_rel = page.rel[:-len("index.md")] + "_index.md" if page.is_section else page.rel
         _write(hugo / "content" / hugo_rel, front_matter(page, ingress, hugo=True) + text)
-    _write_hugo_skeleton(hugo)
+        _write(eleventy / "content" / page.rel, front_matter(page, ingress, hugo=False) + text)
+    _write_skeleton(HERE / "hugo", hugo)
+    _write_skeleton(HERE / "eleventy", eleventy)
     return pages
 
 
-def _write_hugo_skeleton(hugo: Path) -> None:
-    for src in sorted((HERE / "hugo").rglob("*")):
-        if src.is_file():
-            _write(hugo / src.relative_to(HERE / "hugo"), src.read_text(encoding="utf-8"))
+def _write_skeleton(source: Path, dest: Path) -> None:
+    """The layouts and config of ``bench/<tool>/`` (not its installed packages)."""
+    for src in sorted(source.rglob("*")):
+        rel = src.relative_to(source)
+        if src.is_file() and rel.parts[0] != "node_modules" and not rel.name.startswith("package"):
+            _write(dest / rel, src.read_text(encoding="utf-8"))
 
 
 def _write(path: Path, text: str) -> None:

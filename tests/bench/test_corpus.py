@@ -107,3 +107,13 @@ def test_hugo_gets_the_same_text_and_a_layout_set(out):
     page = next(p for p in site(out).rglob("*.md") if p.name != "index.md")
     twin = hugo / "content" / page.relative_to(site(out))
     assert split_page(twin)[1] == split_page(page)[1]
+
+
+def test_eleventy_gets_the_same_files_a_config_and_a_layout(out):
+    eleventy = out / "eleventy"
+    assert (eleventy / "eleventy.config.js").is_file() and (eleventy / "_includes" / "base.njk").is_file()
+    assert not (eleventy / "package.json").exists() and not (eleventy / "node_modules").exists()
+    pages = sorted(p.relative_to(site(out)) for p in site(out).rglob("*.md"))
+    assert sorted(p.relative_to(eleventy / "content") for p in (eleventy / "content").rglob("*.md")) == pages
+    page = next(p for p in pages if p.name != "index.md")
+    assert (eleventy / "content" / page).read_bytes() == (site(out) / page).read_bytes()
