@@ -27,6 +27,7 @@ import pickle
 import sys
 from pathlib import Path
 
+from sitegen import parallel
 from sitegen.cache import cache_folder
 from sitegen.theme import theme_dirs
 
@@ -49,16 +50,15 @@ class Stamp:
 def take(options) -> str:
     """The digest of every input's stat and of the options, taken before the build reads any."""
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(repr(_options_of(options)).encode("utf-8", "surrogatepass"))
+    _add(digest, repr(_options_of(options)))
     for folder in _input_folders(options):
         _add_tree(digest, folder)
     for entry in sys.path:   # installing or removing a package changes its folder's mtime
-        if not entry.endswith(("site-packages", "dist-packages")):
-            continue
-        try:
-            digest.update(f"{entry}:{os.stat(entry or '.').st_mtime_ns}\n".encode("utf-8", "surrogatepass"))
-        except OSError:
-            digest.update(f"{entry}:-\n".encode("utf-8", "surrogatepass"))
+        if entry.endswith(("site-packages", "dist-packages")):
+            try:
+                _add(digest, f"{entry}:{os.stat(entry).st_mtime_ns}\n")
+            except OSError:
+                _add(digest, f"{entry}:-\n")
     return digest.hexdigest()
 
 
@@ -117,10 +117,11 @@ def _load(path: Path) -> Stamp | None:
 
 
 def _options_of(options) -> tuple:
-    """What the output depends on besides the files (``now`` is checked against the stamp's span)."""
+    """What the output depends on besides the files (``now`` is checked against the stamp's span;
+    the number of workers sets the number of search index parts)."""
     return (str(options.content.resolve()), str(options.out.resolve()), sorted(options.sites),
             options.drafts, [str(t.resolve()) for t in options.themes], os.getcwd(),
-            os.environ.get("SITEGEN_SEARCH_PART_SIZE", ""), sys.version)
+            os.environ.get("SITEGEN_SEARCH_PART_SIZE", ""), parallel.workers(), sys.version)
 
 
 def _outputs_digest(options, names: list[str]) -> str:
@@ -137,18 +138,21 @@ def _input_folders(options) -> list[Path]:
     return [options.content, *theme_dirs(options.themes, options.content), package]
 
 
+def _add(digest, text: str) -> None:
+    digest.update(text.encode("utf-8", "surrogatepass"))   # file names need not be valid UTF-8
+
+
 def _add_tree(digest, folder: Path, changes: bool = True) -> None:
     """Every file and folder name under ``folder`` with its stat, in a stable order. ``changes``
     adds the ctime (the time of the last change of the file or its stat), which output files
     do not get: their ctime moves when the previous output, sharing them as hard links, is removed."""
     for where, folders, files in os.walk(folder):
         folders[:] = sorted(f for f in folders if f not in SKIPPED_FOLDERS)
-        digest.update(f"{where}\n".encode("utf-8", "surrogatepass"))
+        _add(digest, f"{where}\n")
         for name in sorted(files):
             try:
                 st = os.stat(os.path.join(where, name))
             except OSError:
                 continue   # removed while walking: the folder's listing already differs
             ctime = st.st_ctime_ns if changes else 0
-            digest.update(f"{name}:{st.st_size}:{st.st_mtime_ns}:{ctime}:{st.st_ino}\n"
-                          .encode("utf-8", "surrogatepass"))
+            _add(digest, f"{name}:{st.st_size}:{st.st_mtime_ns}:{ctime}:{st.st_ino}\n")
