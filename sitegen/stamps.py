@@ -143,10 +143,20 @@ def _add(digest, text: str) -> None:
 
 
 def _add_tree(digest, folder: Path, changes: bool = True) -> None:
-    """Every file and folder name under ``folder`` with its stat, in a stable order. ``changes``
+    """Every file and folder name under ``folder`` with its stat, in a stable order, through
+    linked folders too (a site folder may be a link to another repository). ``changes``
     adds the ctime (the time of the last change of the file or its stat), which output files
     do not get: their ctime moves when the previous output, sharing them as hard links, is removed."""
-    for where, folders, files in os.walk(folder):
+    seen = set()   # (device, inode) of each folder walked: linked folders count, loops end
+    for where, folders, files in os.walk(folder, followlinks=True):
+        try:
+            st = os.stat(where)
+        except OSError:
+            continue
+        if (st.st_dev, st.st_ino) in seen:
+            folders[:] = []
+            continue
+        seen.add((st.st_dev, st.st_ino))
         folders[:] = sorted(f for f in folders if f not in SKIPPED_FOLDERS)
         _add(digest, f"{where}\n")
         for name in sorted(files):

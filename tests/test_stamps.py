@@ -219,3 +219,15 @@ def test_every_use_of_the_clock_says_when_its_answer_turns():
         text = path.read_text(encoding="utf-8")
         if "site.now" in text and rel not in covered_elsewhere:
             assert "changes_at" in text, rel
+
+
+def test_an_edit_in_a_linked_site_folder_is_seen(make_site, build, tmp_path):
+    elsewhere = make_site({"index.md": page("Start"), "om.md": page("Om", "Text A.")}, name="arkiv")
+    content = tmp_path / "linked"
+    content.mkdir()
+    (content / "demo").symlink_to(elsewhere / "arkiv", target_is_directory=True)
+    (content / "loop").symlink_to(content, target_is_directory=True)   # a loop ends the walk, not the build
+    build(content)
+    (elsewhere / "arkiv/om.md").write_text(page("Om", "Text B, längre."), encoding="utf-8")
+    assert build(content)
+    assert "Text B, längre." in (tmp_path / "out/demo/om/index.html").read_text(encoding="utf-8")
