@@ -121,7 +121,8 @@ def _options_of(options) -> tuple:
     the number of workers sets the number of search index parts)."""
     return (str(options.content.resolve()), str(options.out.resolve()), sorted(options.sites),
             options.drafts, [str(t.resolve()) for t in options.themes], os.getcwd(),
-            os.environ.get("SITEGEN_SEARCH_PART_SIZE", ""), parallel.workers(), sys.version)
+            os.environ.get("SITEGEN_SEARCH_PART_SIZE", ""), os.environ.get("TZ", ""), parallel.workers(),
+            sys.version)
 
 
 def _outputs_digest(options, names: list[str]) -> str:
