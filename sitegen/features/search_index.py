@@ -231,8 +231,10 @@ def _assemble(build, todo: list[Part], reuse: list[Part]) -> None:
             pagefind_cli.index_folder(records, scratch / f"out-{part.inputs}")
         shutil.rmtree(records, ignore_errors=True)   # the inputs go as soon as they are indexed
 
-    with ThreadPoolExecutor(max_workers=parallel.workers()) as pool:
-        list(pool.map(index, todo))   # re-raises the first failure
+    with build.progress.step("Search index", sum(len(part.records) for part in todo)) as advance, \
+            ThreadPoolExecutor(max_workers=parallel.workers()) as pool:
+        for part, _ in zip(todo, pool.map(index, todo)):   # re-raises the first failure
+            advance(len(part.records))
     # The first part is the bundle folder itself; the others go inside it.
     first = scratch / "out-part-0"
     if any(part.number == 0 for part in reuse):
