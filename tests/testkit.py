@@ -5,6 +5,7 @@ and there is more than one of them).
 """
 from __future__ import annotations
 
+import http.server
 import os
 import subprocess
 import sys
@@ -51,3 +52,24 @@ def build_files(folder: Path, files: dict, name: str = "demo", now: str = NOW) -
     result = run_sitegen("build", "--content", str(content), "--out", str(out), "--now", now, "-q")
     assert result.status == 0, result.stderr
     return out / name
+
+
+class StaticSiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves built sites from a folder quietly, answering a missing page with the site's own
+    404.html, as nginx's ``error_page`` does."""
+
+    def log_message(self, *args):  # keep test output clean
+        pass
+
+    def send_error(self, code, message=None, explain=None):
+        parts = self.path.strip("/").split("/")
+        page = Path(self.directory) / parts[0] / "404.html" if parts and parts[0] else None
+        if code == 404 and page is not None and page.is_file():
+            body = page.read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().send_error(code, message, explain)

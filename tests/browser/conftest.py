@@ -14,29 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from testkit import StaticSiteHandler
+
 CHROMIUM = os.environ.get("SITEGEN_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep test output clean
-        pass
-
-    def send_error(self, code, message=None, explain=None):
-        # Serve the site's own 404.html like nginx's error_page would.
-        if code == 404:
-            parts = self.path.strip("/").split("/")
-            candidate = Path(self.directory) / parts[0] / "404.html" if parts and parts[0] else None
-            if candidate and candidate.is_file():
-                body = candidate.read_bytes()
-                self.send_response(404)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-                return
-        super().send_error(code, message, explain)
 
 
 @pytest.fixture(scope="session")
@@ -45,7 +27,7 @@ def serve_dir():
     servers = []
 
     def serve(folder: Path) -> str:
-        handler = functools.partial(_Handler, directory=str(folder))
+        handler = functools.partial(StaticSiteHandler, directory=str(folder))
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.feedback.store import Store
+from testkit import StaticSiteHandler
 
 pytestmark = pytest.mark.browser
 
@@ -26,24 +27,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync"]
 NOW = "2026-11-23T12:00:00+01:00"
 COMMENT = "Öppettiderna för gitarrlektionerna saknas <b>helt</b>."
-
-
-class Handler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-    def send_error(self, code, message=None, explain=None):
-        # The site's own 404.html, as nginx's error_page serves it.
-        page = Path(self.directory) / self.path.strip("/").split("/")[0] / "404.html"
-        if code == 404 and page.is_file():
-            body = page.read_bytes()
-            self.send_response(404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-            return
-        super().send_error(code, message, explain)
 
 
 def sitegen(*args: str) -> subprocess.CompletedProcess:
@@ -71,7 +54,7 @@ def world(tmp_path, bench_module):
     content, out = tmp_path / "content", tmp_path / "build"
     out.mkdir()
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Handler, directory=str(out)))
+        ("127.0.0.1", 0), functools.partial(StaticSiteHandler, directory=str(out)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     page_port, service_port = server.server_address[1], bench_module.free_port()
     write_site(content, page_port, service_port)
