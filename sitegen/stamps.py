@@ -148,22 +148,32 @@ def _add_tree(digest, folder: Path, changes: bool = True) -> None:
     linked folders too (a site folder may be a link to another repository). ``changes``
     adds the ctime (the time of the last change of the file or its stat), which output files
     do not get: their ctime moves when the previous output, sharing them as hard links, is removed."""
-    seen = set()   # (device, inode) of each folder walked: linked folders count, loops end
-    for where, folders, files in os.walk(folder, followlinks=True):
-        try:
-            st = os.stat(where)
-        except OSError:
-            continue
+    seen: set = set()   # (device, inode) of each folder walked: linked folders count, loops end
+    lines: list[str] = []
+    _walk(str(folder), changes, seen, lines)
+    _add(digest, "".join(lines))
+
+
+def _walk(where: str, changes: bool, seen: set, lines: list[str]) -> None:
+    # os.scandir, not os.walk: tens of thousands of output files are stat-ed on every build.
+    try:
+        st = os.stat(where)
         if (st.st_dev, st.st_ino) in seen:
-            folders[:] = []
-            continue
+            return
         seen.add((st.st_dev, st.st_ino))
-        folders[:] = sorted(f for f in folders if f not in SKIPPED_FOLDERS)
-        _add(digest, f"{where}\n")
-        for name in sorted(files):
-            try:
-                st = os.stat(os.path.join(where, name))
-            except OSError:
-                continue   # removed while walking: the folder's listing already differs
-            ctime = st.st_ctime_ns if changes else 0
-            _add(digest, f"{name}:{st.st_size}:{st.st_mtime_ns}:{ctime}:{st.st_ino}\n")
+        with os.scandir(where) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError:
+        return   # gone, or not a folder: nothing below it is read either
+    lines.append(f"{where}\n")
+    for entry in entries:
+        try:
+            if entry.is_dir():
+                if entry.name not in SKIPPED_FOLDERS:
+                    _walk(entry.path, changes, seen, lines)
+                continue
+            st = entry.stat()
+        except OSError:
+            continue   # removed while walking: the folder's listing already differs
+        ctime = st.st_ctime_ns if changes else 0
+        lines.append(f"{entry.name}:{st.st_size}:{st.st_mtime_ns}:{ctime}:{st.st_ino}\n")
