@@ -4,7 +4,8 @@ Runs on the staged folder (the site as written, before it is swapped in), so the
 index describes exactly the pages that go live. Only the main content is indexed:
 the theme marks ``<article class="content">`` with ``data-pagefind-body``, and Pagefind
 is handed a small record per page holding just that element (plus ``<html lang>`` and
-``<title>``), so menus, cards and footers are neither indexed nor parsed. Pagefind picks
+``<title>``), so menus and footers are neither indexed nor parsed; lists of other pages
+inside it (cards, the start page's blocks) carry ``data-pagefind-ignore``. Pagefind picks
 the Swedish stemmer from ``<html lang>``, so "jämställdhet" also finds "jämställd" and
 "jämställdheten". Filters (section, type) and the ingress shown in results are marked in
 the record, not in the published page, which stays small.

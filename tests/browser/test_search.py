@@ -84,6 +84,15 @@ def test_menus_and_footers_are_not_indexed(example_build, serve_dir, open_page):
     assert "Inga träffar" in tab.locator("#search-status").inner_text()
 
 
+def test_lists_of_other_pages_are_not_indexed_with_the_page_that_shows_them(example_build, serve_dir, open_page):
+    base = serve_dir(example_build)
+    tab = open_page()
+    # "hiphop" is in the Dans page's ingress, which Kurser shows on a card: only Dans is found.
+    found = search(tab, base, "kulturskolan", "hiphop")
+    assert found.get("Dans") == "/kulturskolan/kurser/dans/"
+    assert "Kurser" not in found and "Kulturskolan" not in found
+
+
 def test_without_javascript_the_search_page_points_to_the_site_map(example_build, serve_dir, open_page):
     base = serve_dir(example_build)
     tab = open_page(javascript=False)
