@@ -17,7 +17,8 @@ def sitegen():
 def example_build(tmp_path_factory) -> Path:
     """The example sites of content/, built once per test session with a fixed now."""
     out = tmp_path_factory.mktemp("example-build")
-    result = run_sitegen("build", "--content", str(REPO / "content"), "--out", str(out), "--now", NOW, "-q")
+    result = run_sitegen("build", "--content", str(REPO / "content"), "--out", str(out), "--now", NOW, "-q",
+                         "--no-cache")   # a one-off build: nothing to keep beside the repository's content
     assert result.status == 0, result.stderr
     return out
 

@@ -56,7 +56,7 @@ def test_results_can_be_filtered_by_section_and_linked(example_build, serve_dir,
 def parted_build(tmp_path_factory):
     """The example sites with the search index in parts of three pages, as a large site has."""
     out = tmp_path_factory.mktemp("parted-build")
-    result = run_sitegen("build", "--content", str(REPO / "content"), "--out", str(out), "--now", NOW, "-q",
+    result = run_sitegen("build", "--content", str(REPO / "content"), "--out", str(out), "--now", NOW, "-q", "--no-cache",
                          env={"SITEGEN_SEARCH_PART_SIZE": "3"})
     assert result.status == 0, result.stderr
     return out
