@@ -287,6 +287,14 @@ def embed_source(url: str) -> tuple[str, str] | None:
         return "vimeo", f"https://player.vimeo.com/video/{segments[-1]}?dnt=1"
     if host == "facebook.com" and ("posts" in segments or "videos" in segments):
         return "facebook", f"https://www.facebook.com/plugins/post.php?href={quote(url, safe='')}&show_text=true"
+    if host in ("x.com", "twitter.com") and len(segments) >= 3 and segments[1] == "status" and segments[2].isdigit():
+        # The page X's own embed script puts in its iframe; dnt asks X not to track the visitor.
+        return "x", f"https://platform.twitter.com/embed/Tweet.html?id={segments[2]}&dnt=true"
+    if host == "tiktok.com" and len(segments) >= 3 and segments[1] == "video" and segments[2].isdigit():
+        return "tiktok", f"https://www.tiktok.com/embed/v2/{segments[2]}"
+    if len(segments) == 2 and segments[0].startswith("@") and segments[1].isdigit():
+        # A Mastodon post (https://instance/@user/123): every instance serves its embed page.
+        return "mastodon", f"https://{host}/{quote(segments[0], safe='@')}/{segments[1]}/embed"
     return None
 
 
@@ -297,7 +305,7 @@ def render_embeds(build, page) -> str:
         if found is None:
             build.problems.error(page.source, _line_of(page, url),
                                  f"cannot embed '{url}': give the https address of one post on Instagram, "
-                                 "Facebook, YouTube or Vimeo")
+                                 "Facebook, YouTube, Vimeo, X, TikTok or Mastodon")
             return ""
         network, player = found
         rendered = build.renderer.render_template(

@@ -155,10 +155,23 @@ def test_an_embed_is_a_placeholder_that_loads_nothing(make_site, tmp_path):
     ("https://youtu.be/dQw4w9WgXcQ", "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"),
     ("https://vimeo.com/76979871", "https://player.vimeo.com/video/76979871?dnt=1"),
     ("https://www.instagram.com/reel/xyz/", "https://www.instagram.com/reel/xyz/embed/"),
+    ("https://x.com/orebrokommun/status/1861234567890123456",
+     "https://platform.twitter.com/embed/Tweet.html?id=1861234567890123456&dnt=true"),
+    ("https://twitter.com/orebrokommun/status/186123", "https://platform.twitter.com/embed/Tweet.html?id=186123&dnt=true"),
+    ("https://www.tiktok.com/@kulturskolan/video/7301234567890", "https://www.tiktok.com/embed/v2/7301234567890"),
+    ("https://mastodon.nu/@orebro/113456789", "https://mastodon.nu/@orebro/113456789/embed"),
 ])
 def test_embed_players(url, player):
     from sitegen.features.social import embed_source
     assert embed_source(url)[1] == player
+
+
+@pytest.mark.parametrize("url", ["https://x.com/orebrokommun", "https://x.com/orebrokommun/status/abc",
+                                 "https://www.tiktok.com/@kulturskolan", "https://example.se/nyheter/2026",
+                                 "http://mastodon.nu/@orebro/113456789"])
+def test_addresses_that_are_not_one_post_are_not_embedded(url):
+    from sitegen.features.social import embed_source
+    assert embed_source(url) is None
 
 
 def test_an_embed_of_an_unknown_url_is_an_error_at_its_line(make_site, tmp_path):
