@@ -173,16 +173,14 @@ def report(results: list[Result]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="sitegen serve: seconds from saving a page to serving it.")
-    ap.add_argument("--sizes", default="1000,10000", help="page counts, comma-separated")
+    run.corpus_options(ap, "corpora (shared with run.py)")
     ap.add_argument("--edits", type=int, default=10, help="saves per size (default 10)")
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--out", type=Path, default=HERE / "out", help="corpora (shared with run.py)")
     ap.add_argument("--timeout", type=float, default=120, help="seconds an edit may take to be served")
     ap.add_argument("--pause", type=float, help="save again this many seconds after a save was served "
                                                 "(default: after the full rebuild that follows it)")
     args = ap.parse_args(argv)
     results = []
-    for n in [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]:
+    for n in run.sizes_of(args.sizes):
         root, generated = run.corpus_dir(args.out, n, args.seed)
         note = f"generated in {generated:.1f} s" if generated else "reused"
         print(f"N = {n:,} (corpus {note}: {root})", flush=True)

@@ -375,18 +375,27 @@ def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
+def corpus_options(ap: argparse.ArgumentParser, out_help: str) -> None:
+    """The options that choose the corpora (shared with preview.py)."""
+    ap.add_argument("--sizes", default="1000,10000", help="page counts, comma-separated")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--out", type=Path, default=HERE / "out", help=out_help)
+
+
+def sizes_of(text: str) -> list[int]:
+    return [int(s.replace("_", "")) for s in text.split(",") if s.strip()]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="sitegen vs Hugo and Eleventy on a generated corpus.")
-    ap.add_argument("--sizes", default="1000,10000", help="page counts, comma-separated")
+    corpus_options(ap, "corpora and outputs")
     ap.add_argument("--runs", type=int, default=3, help="runs per size (default 3)")
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--out", type=Path, default=HERE / "out", help="corpora and outputs")
     ap.add_argument("--hugo", help="path of the hugo binary (default: from the hugo package)")
     ap.add_argument("--tools", default="sitegen,hugo,eleventy",
                     help="which to build (default sitegen,hugo,eleventy)")
     ap.add_argument("--timeout", type=float, default=900, help="seconds before a build is stopped")
     args = ap.parse_args(argv)
-    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    sizes = sizes_of(args.sizes)
     args.tools = {t.strip() for t in args.tools.split(",")}
     tools = {"hugo": peers.find_hugo(args.hugo) if "hugo" in args.tools else None,
              "eleventy": peers.find_eleventy() if "eleventy" in args.tools else None}
