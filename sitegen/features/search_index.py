@@ -56,7 +56,8 @@ class Record:
 class Part:
     """One part of the index: one Pagefind run, its own folder in the bundle."""
 
-    number: int
+    number: int              # its place in the bundle: 0 for the first part with pages, and on
+    slot: int                # which of the URL hash's slots it holds (names its folder of records)
     key: str                 # changes when any of its records changes
     records: list[Record]
 
@@ -67,12 +68,12 @@ class Part:
 
     @property
     def inputs(self) -> str:
-        return inputs_folder(self.number)
+        return inputs_folder(self.slot)
 
 
-def inputs_folder(number: int) -> str:
+def inputs_folder(slot: int) -> str:
     """A part's folder of records in the build's scratch folder."""
-    return f"part-{number}"
+    return f"part-{slot}"
 
 
 def run(build) -> None:
@@ -123,7 +124,10 @@ def plan(build) -> list[Part] | None:
     grouped: list[list[Record]] = [[] for _ in range(count)]
     for record in records:
         grouped[part_of(record.url, count)].append(record)
-    return [Part(number, part_key(group, count), group) for number, group in enumerate(grouped)]
+    # A slot the hash gave no page makes no part: the first part carries Pagefind's program
+    # files for the whole search, so it must be one that has pages.
+    filled = [(slot, group) for slot, group in enumerate(grouped) if group]
+    return [Part(number, slot, part_key(group, count), group) for number, (slot, group) in enumerate(filled)]
 
 
 def page_written(build, page, rel: str, html: str) -> None:
@@ -142,8 +146,10 @@ def part_count(build) -> int:
     count = build.feature_data.get("search_parts")
     if count is None:
         count = max(1, -(-sum(1 for page in build.site.pages if searchable(page)) // part_size()))
-        if count > 1:   # parts run one per core: a count the cores divide ends with every core busy
-            cores = parallel.workers()
+        cores = parallel.workers()
+        # Parts run one per core: a count the cores divide ends with every core busy. A site
+        # with fewer parts than cores is not split further: each part is requests per search.
+        if count >= cores > 1:
             count = -(-count // cores) * cores
         build.feature_data["search_parts"] = count
     return count
@@ -237,12 +243,12 @@ def _assemble(build, todo: list[Part], reuse: list[Part]) -> None:
         for part, _ in zip(todo, pool.map(index, todo)):   # re-raises the first failure
             advance(len(part.records))
     # The first part is the bundle folder itself; the others go inside it.
-    first = scratch / "out-part-0"
+    first = next((scratch / f"out-{part.inputs}" for part in todo if part.number == 0), None)
     if any(part.number == 0 for part in reuse):
         shutil.copytree(live, bundle, copy_function=os.link,
                         ignore=lambda where, names: [n for n in names if Path(where) == live
                                                      and (n.startswith("part-") or n == PARTS_FILE)])
-    elif first.is_dir():
+    elif first is not None and first.is_dir():
         first.rename(bundle)
     else:
         bundle.mkdir()

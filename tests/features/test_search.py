@@ -160,6 +160,21 @@ def test_a_large_site_is_indexed_in_parts_that_are_listed(make_site, tmp_path, m
     assert len(listing["keys"]) == len(listing["parts"]) + 1
 
 
+def test_the_first_part_has_pages_when_the_hash_leaves_its_slot_empty(make_site, tmp_path, monkeypatch):
+    from sitegen.features import search_index
+
+    monkeypatch.setenv("SITEGEN_SEARCH_PART_SIZE", "1")   # four pages, four slots
+    monkeypatch.setenv("SITEGEN_WORKERS", "1")
+    names = [n for n in (f"sida-{i}" for i in range(50)) if search_index.part_of(f"/demo/{n}/", 4)][:3]
+    assert search_index.part_of("/demo/", 4) != 0   # so no page falls in slot 0
+    site = build(make_site, tmp_path, {"index.md": page("Start"), **{f"{n}.md": page(n.title()) for n in names}})
+    bundle = site / "pagefind"
+    assert (bundle / "pagefind.js").is_file() and (bundle / "pagefind-entry.json").is_file()  # the program is there
+    listing = _parts(site)
+    assert len(listing["keys"]) == len(listing["parts"]) + 1
+    assert all((bundle / name / "pagefind-entry.json").is_file() for name in listing["parts"])
+
+
 def _part_files(site, name):
     folder = site / "pagefind" / name
     return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*")
@@ -213,7 +228,7 @@ def test_a_rendered_page_leaves_its_record_in_its_part(make_site, tmp_path, monk
     assert len(list(build.scratch.rglob("*.html"))) == 1   # generated pages leave no record
 
 
-def test_the_part_count_is_rounded_up_to_keep_every_core_busy(make_site, tmp_path, monkeypatch):
+def test_the_part_count_is_rounded_up_to_keep_every_core_busy_on_large_sites(make_site, tmp_path, monkeypatch):
     import datetime as dt
 
     from sitegen import builder
@@ -223,14 +238,15 @@ def test_the_part_count_is_rounded_up_to_keep_every_core_busy(make_site, tmp_pat
     options = builder.BuildOptions(content=content, out=tmp_path / "out", now=dt.datetime.fromisoformat(NOW),
                                    quiet=True, check_only=True)
     counts = {}
-    for size, cores in (("3", "1"), ("3", "3"), ("9", "3")):
+    for size, cores in (("3", "1"), ("1", "3"), ("3", "3"), ("9", "3")):
         monkeypatch.setenv("SITEGEN_SEARCH_PART_SIZE", size)
         monkeypatch.setenv("SITEGEN_WORKERS", cores)
         problems, builds = builder.execute(options)
         assert not problems.errors
         counts[size, cores] = search_index.part_count(builds[0])
-    # two parts of three pages; on three cores three parts; one part stays one (fewer requests)
-    assert counts == {("3", "1"): 2, ("3", "3"): 3, ("9", "3"): 1}
+    # two parts of three pages; four parts of one page on three cores become six; fewer parts
+    # than cores, and one part, stay as they are (each part is requests for every search)
+    assert counts == {("3", "1"): 2, ("1", "3"): 6, ("3", "3"): 2, ("9", "3"): 1}
 
 
 def test_the_search_page_carries_its_filter_choices(make_site, tmp_path):
