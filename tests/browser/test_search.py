@@ -143,3 +143,32 @@ def test_an_embed_asks_nothing_of_the_network_until_clicked(example_build, serve
     assert frame.get_attribute("title") == "Inlägg från Instagram"
     tab.wait_for_function("document.querySelector('figure.social-embed iframe') !== null")
     assert any(urlsplit(url).netloc == "www.instagram.com" for url in tab.requests)
+
+
+@pytest.fixture(scope="module")
+def many_hits_build(tmp_path_factory):
+    """A site where 25 pages mention "badplats": more than one batch of results."""
+    from testkit import build_files, page
+    files = {"site.yaml": "title: Bad\nbase_url: https://www.orebro.se/bad/\n", "index.md": page("Bad")}
+    for n in range(1, 26):
+        files[f"bad-{n:02}.md"] = page(f"Strand {n:02}", body=f"Badplats nummer {n} med brygga och sandstrand.")
+    return build_files(tmp_path_factory.mktemp("many-hits"), files, name="bad").parent
+
+
+def test_results_come_ten_at_a_time_with_the_count_of_all(many_hits_build, serve_dir, open_page):
+    base = serve_dir(many_hits_build)
+    tab = open_page(375)
+    found = search(tab, base, "bad", "badplats")
+    assert len(found) == 10
+    assert "25 träffar för ”badplats”" in tab.locator("#search-status").inner_text()
+    fragments = [url for url in tab.requests if url.endswith(".pf_fragment")]
+    assert len(fragments) == 10   # only the results shown are fetched
+    tab.click("text=Visa fler träffar")
+    tab.wait_for_function("document.querySelectorAll('.search-results li').length === 20")
+    eleventh = tab.locator(".search-results li a").nth(10)
+    assert eleventh.evaluate("a => a === document.activeElement")   # the keyboard goes on where the new ones start
+    tab.click("text=Visa fler träffar")
+    tab.wait_for_function("document.querySelectorAll('.search-results li').length === 25")
+    assert not tab.locator(".search-more").is_visible()
+    titles = tab.locator(".search-results li a").all_inner_texts()
+    assert sorted(titles) == [f"Strand {n:02}" for n in range(1, 26)]   # each page once

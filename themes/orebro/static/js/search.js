@@ -9,6 +9,9 @@
   var filterBox = form.querySelector(".search-filters");
   var status = document.getElementById("search-status");
   var list = document.querySelector(".search-results");
+  var more = document.querySelector(".search-more");
+  var found = [];
+  var BATCH = 10;
   var pagefind = null;
   var selects = {};
   var latest = 0;
@@ -70,27 +73,45 @@
     return div.textContent;
   }
 
-  function show(query, results) {
-    list.textContent = "";
-    results.forEach(function (result) {
-      var item = document.createElement("li");
-      var heading = document.createElement("h2");
-      var link = document.createElement("a");
-      link.href = result.url;
-      link.textContent = (result.meta && result.meta.title) || result.url;
-      heading.appendChild(link);
-      item.appendChild(heading);
-      var summary = (result.meta && result.meta.ingress) || plain(result.excerpt || "");
-      if (summary) {
-        var p = document.createElement("p");
-        p.textContent = summary;
-        item.appendChild(p);
-      }
-      list.appendChild(item);
-    });
-    var message = results.length === 0 ? text("none")
-      : results.length === 1 ? text("count-one") : text("count");
-    status.textContent = message.replace("{count}", results.length).replace("{query}", query);
+  // One result as a list item: its title linked, and its ingress (or Pagefind's excerpt).
+  function item(result) {
+    var li = document.createElement("li");
+    var heading = document.createElement("h2");
+    var link = document.createElement("a");
+    link.href = result.url;
+    link.textContent = (result.meta && result.meta.title) || result.url;
+    heading.appendChild(link);
+    li.appendChild(heading);
+    var summary = (result.meta && result.meta.ingress) || plain(result.excerpt || "");
+    if (summary) {
+      var p = document.createElement("p");
+      p.textContent = summary;
+      li.appendChild(p);
+    }
+    return li;
+  }
+
+  // Results are fetched BATCH at a time (each is a request): the count is of all of them.
+  function count(query, total) {
+    var message = total === 0 ? text("none") : total === 1 ? text("count-one") : text("count");
+    status.textContent = message.replace("{count}", total).replace("{query}", query);
+  }
+
+  function append(found, ticket) {
+    var shown = list.children.length;
+    more.hidden = true;
+    return Promise.all(found.slice(shown, shown + BATCH).map(function (r) { return r.data(); }))
+      .then(function (results) {
+        if (ticket !== latest) return;
+        var first = null;
+        results.forEach(function (result) {
+          var li = item(result);
+          first = first || li;
+          list.appendChild(li);
+        });
+        more.hidden = list.children.length >= found.length;
+        return first;
+      });
   }
 
   function run() {
@@ -99,18 +120,34 @@
     if (!query) {
       list.textContent = "";
       status.textContent = "";
+      more.hidden = true;
       return;
     }
     load().then(function (module) {
       return module.search(query, { filters: chosenFilters() });
     }).then(function (search) {
-      return Promise.all(search.results.slice(0, 30).map(function (r) { return r.data(); }));
-    }).then(function (results) {
-      if (ticket === latest) show(query, results);
-    }).catch(function () {
-      status.textContent = text("failed");
-    });
+      if (ticket !== latest) return;
+      found = search.results;
+      list.textContent = "";
+      return append(found, ticket).then(function () {
+        if (ticket === latest) count(query, found.length);   // announced once the first results are there
+      });
+    }).catch(failed);
   }
+
+  function failed() {
+    more.hidden = true;
+    status.textContent = text("failed");
+  }
+
+  // "Show more": the next results, and the keyboard focus on the first of them.
+  more.addEventListener("click", function () {
+    var ticket = latest;
+    append(found, ticket).then(function (first) {
+      var link = first && first.querySelector("a");
+      if (link) link.focus();
+    }).catch(failed);
+  });
 
   var timer;
   input.addEventListener("input", function () {
