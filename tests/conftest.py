@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from testkit import NOW, REPO, run_sitegen
+from testkit import NOW, REPO, page, run_sitegen
 
 
 @pytest.fixture
@@ -41,3 +41,30 @@ def make_site(tmp_path):
                 path.write_text(text, encoding="utf-8")
         return content
     return make
+
+
+DEMO_SITE_YAML = """title: Demo
+base_url: https://www.example.se/demo/
+organization: Exempel kommun
+feedback:
+  endpoint: https://feedback.example.se/feedback
+removed:
+  - /demo/borttagen.html
+"""
+
+
+@pytest.fixture
+def built(make_site, tmp_path):
+    """A small demo site with aliases, a removed path, a page without feedback and an expired one, built."""
+    content = make_site({
+        "index.md": page("Start"),
+        "om/index.md": page("Om oss", weight=1),
+        "om/historia.md": page("Historia", aliases="[/demo/gammal-historia.aspx, https://gamla.example.se/historia.html]"),
+        "om/personal.md": page("Personal", nav_title="Vi som jobbar här"),
+        "tyst.md": page("Tyst", feedback="false"),
+        "gammal.md": page("Gammal", expires="2026-11-01"),
+    }, site_yaml=DEMO_SITE_YAML)
+    out = tmp_path / "out"
+    result = run_sitegen("build", "--content", str(content), "--out", str(out), "--now", NOW)
+    assert result.status == 0, result.stderr
+    return out / "demo"

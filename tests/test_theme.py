@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from testkit import NOW, page, run_sitegen
+
 REPO = Path(__file__).resolve().parent.parent
 THEMES = REPO / "themes"
 PIANO = "kulturskolan/kurser/musik/piano/index.html"
@@ -128,3 +130,29 @@ def test_page_weight_script_reports_the_figure(example_build, capsys):
     page_weight = _load_script("page_weight")
     assert page_weight.main([str(example_build / PIANO)]) == 0
     assert "KB gzip" in capsys.readouterr().out
+
+
+def test_unknown_theme_is_an_error_at_its_line(make_site):
+    content = make_site({"index.md": page("Start")},
+                        site_yaml="title: Demo\nbase_url: https://www.example.se/demo/\ntheme: finns-inte\n")
+    result = run_sitegen("check", "--content", str(content))
+    assert result.status == 1
+    assert "demo/site.yaml:3: error: theme 'finns-inte' not found" in result.stderr
+
+
+def test_theme_extends_another_and_overrides_one_block(make_site, tmp_path):
+    themes = tmp_path / "mina-teman"
+    (themes / "eget/templates").mkdir(parents=True)
+    (themes / "eget/static/css").mkdir(parents=True)
+    (themes / "eget/theme.yaml").write_text("extends: orebro\n")
+    (themes / "eget/templates/base.html").write_text(
+        '{% extends "orebro/base.html" %}{% block logo %}<a class="site-name" href="{{ site.prefix }}">EGEN LOGGA</a>{% endblock %}')
+    (themes / "eget/static/css/extra.css").write_text("body{}")
+    content = make_site({"index.md": page("Start")},
+                        site_yaml="title: Demo\nbase_url: https://www.example.se/demo/\ntheme: eget\n")
+    out = tmp_path / "out"
+    result = run_sitegen("build", "--content", str(content), "--out", str(out), "--themes", str(themes), "--now", NOW)
+    assert result.status == 0, result.stderr
+    html = (out / "demo/index.html").read_text(encoding="utf-8")
+    assert "EGEN LOGGA" in html and '<p class="ingress">' in html
+    assert (out / "demo/assets/css/extra.css").is_file() and (out / "demo/assets/css/main.css").is_file()
