@@ -7,6 +7,7 @@ loaded under their folder: ``site.data["meals"]["storskolan"]``.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 
@@ -53,4 +54,46 @@ def load_file(path: Path, problems: Problems):
         except json.JSONDecodeError as exc:
             problems.error(path, exc.lineno, f"invalid JSON: {exc.msg}")
             return None
-    return list(csv.DictReader(text.splitlines()))
+    return load_csv(path, text, problems)
+
+
+def load_csv(path: Path, text: str, problems: Problems) -> yamlload.MarkedList:
+    """Rows as dicts keyed by the header, in a ``MarkedList`` that knows each row's line (a
+    quoted cell may span lines). A row with more or fewer cells than the header, or a quote
+    left open, is an error at its line; the rows that read well are kept."""
+    rows = yamlload.MarkedList()
+    rows.line = 1
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), strict=True)
+    header: list[str] | None = None
+    while True:
+        start = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            reason = str(exc)
+            if "EOF" in reason or "end of data" in reason:
+                reason = "a quote (\") is opened and never closed"
+            elif "expected after" in reason:
+                reason = "a quoted cell must end at a comma or at the end of the line"
+            problems.error(path, start, f"invalid CSV: {reason}; the rows from here on are left out")
+            break
+        if not cells:
+            continue   # a blank line
+        if header is None:
+            header = cells
+            seen: set[str] = set()
+            for name in header:
+                if name in seen:
+                    problems.error(path, start, f"column '{name}' is given twice in the header")
+                seen.add(name)
+            continue
+        if len(cells) != len(header):
+            hint = ": quote a cell that holds a comma (\"a, b\")" if len(cells) > len(header) else ""
+            problems.error(path, start, f"this row has {len(cells)} field(s) but the header has "
+                                        f"{len(header)}{hint}; the row is left out")
+            continue
+        rows.append(dict(zip(header, cells)))
+        rows.lines.append(start)
+    return rows

@@ -118,6 +118,7 @@ def parse_target(dest: str) -> Target:
 
 def deploy(src: Path, target: Target, keep: int, site: str = "") -> str:
     check_build(src, site or src.name)
+    check_dest(target)
     try:
         digest = tree_hash(src)
     except OSError as exc:
@@ -129,6 +130,7 @@ def deploy(src: Path, target: Target, keep: int, site: str = "") -> str:
 
 
 def rollback(target: Target) -> str:
+    check_dest(target)
     if target.host:
         from sitegen import deploy_remote
         current, previous = deploy_remote.rollback(target)
@@ -147,6 +149,34 @@ def check_build(src: Path, site: str) -> None:
         raise DeployError(f"{src} does not exist: build the site first (sitegen build {site})")
     if not any(src.iterdir()):
         raise DeployError(f"{src} is empty: build the site first (sitegen build {site})")
+
+
+def check_dest(target: Target) -> None:
+    """Refuse a DEST inside another deploy's ``releases/`` or ``current``: its files are hard
+    links shared with earlier releases, and one of them is online."""
+    if target.host:
+        from sitegen import deploy_remote
+        root = deploy_remote.enclosing_deploy(target)
+    else:
+        root = enclosing_deploy(Path(target.path))
+    if root is not None:
+        where = f"{target.host}:{root}" if target.host else root
+        raise DeployError(f"{target} is inside the deploy at {where} (in its {RELEASES}/ or {CURRENT}), "
+                          f"whose files are shared with the online release: deploy to a folder "
+                          f"outside {where}/{RELEASES} and {where}/{CURRENT}")
+
+
+def enclosing_deploy(dest: Path) -> str | None:
+    """The folder holding a ``releases/`` + ``current`` pair whose ``releases/`` or ``current``
+    is ``dest`` or one of its parents, as written or with links resolved; None if there is none."""
+    written = Path(os.path.abspath(dest))
+    for path in dict.fromkeys([written, dest.resolve()]):
+        for inner, outer in zip((path, *path.parents), path.parents):
+            if (inner.name in (RELEASES, CURRENT) and (outer / RELEASES).is_dir()
+                    and os.path.lexists(outer / CURRENT)):
+                shown = os.path.relpath(outer)
+                return shown if not shown.startswith("..") else str(outer)
+    return None
 
 
 def previous_release(names: list[str], current: str | None, where: str) -> str:

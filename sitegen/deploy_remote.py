@@ -28,6 +28,22 @@ def rollback(target: Target) -> tuple[str | None, str]:
     return current, previous
 
 
+def enclosing_deploy(target: Target) -> str | None:
+    """``deploy.enclosing_deploy`` on the server: the folder whose releases/ or current holds
+    DEST (as written, or with links resolved by GNU ``realpath -m``), or None."""
+    path = shlex.quote(target.path)
+    script = (
+        "check() { p=$1; while :; do up=$(dirname -- \"$p\"); [ \"$up\" = \"$p\" ] && return 0; "
+        f"case $(basename -- \"$p\") in {RELEASES}|{CURRENT}) "
+        f"if [ -d \"$up/{RELEASES}\" ] && {{ [ -e \"$up/{CURRENT}\" ] || [ -L \"$up/{CURRENT}\" ]; }}; "
+        "then echo \"inside=$up\"; return 0; fi;; esac; p=$up; done; }; "
+        f"check {path}; check \"$(realpath -m -- {path} 2>/dev/null || echo /)\""
+    )
+    out = ssh(target, script)
+    found = next((ln.partition("=")[2] for ln in out.splitlines() if ln.startswith("inside=")), None)
+    return found or None
+
+
 def _deploy_locked(src: Path, target: Target, keep: int, digest: str) -> str:
     current, names = remote_state(target)
     if same_content(current, digest):

@@ -49,8 +49,10 @@ class Problems:
     def error(self, path: Path | str, line: int | None, message: str) -> None:
         self.items.append(Problem(display_path(path, self.root), line or 0, message, "error"))
 
-    def warning(self, path: Path | str, line: int | None, message: str) -> None:
-        severity = "error" if self.strict else "warning"
+    def warning(self, path: Path | str, line: int | None, message: str, *, strict: bool = True) -> None:
+        """``strict=False``: a warning in ``check`` too, for what the content cannot fix
+        (someone else's feed, a post's markup), so check and build report it alike."""
+        severity = "error" if self.strict and strict else "warning"
         self.items.append(Problem(display_path(path, self.root), line or 0, message, severity))
 
     def extend(self, other: "Problems") -> None:

@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
+import yaml
+
+from sitegen.config import find_sites
+from sitegen.problems import Problems
 from sitegen.slugs import slugify
 
 SITE_YAML = """title: {title}
@@ -30,35 +35,73 @@ TEMPLATES = {
 }
 
 
+def scalar(value: str) -> str:
+    """``value`` as a YAML scalar on one line: plain when that reads back as the same text
+    (``Julmarknad``), quoted when it would not (``'Konsert: jul'``, ``'yes'``, ``'2026-01-01'``)."""
+    text = yaml.safe_dump(value, allow_unicode=True, width=float("inf"), default_style=None)
+    if text.endswith("\n...\n"):
+        text = text[: -len("\n...\n")]
+    return text.rstrip("\n")
+
+
+def _error(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 1
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
 def _write(path: Path, text: str) -> int:
     if path.exists():
-        print(f"error: {path} already exists", file=sys.stderr)
-        return 1
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+        return _error(f"{path} already exists")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        return _error(f"cannot write {path}: {exc.strerror or exc}")
     print(f"created {path}")
     return 0
 
 
 def run(args) -> int:
     today = dt.date.today().isoformat()
-    title = " ".join(args.title)
-    if args.kind == "site":
-        slug = slugify(title)
-        folder = args.content / slug
-        status = _write(folder / "site.yaml", SITE_YAML.format(title=title, slug=slug, today=today))
-        return status or _write(folder / "index.md", TEMPLATES["start"].format(title=title))
-    if not args.site:
-        print("error: name the site with --site", file=sys.stderr)
-        return 1
-    folder = args.content / args.site / (args.section or "")
+    title = " ".join(" ".join(args.title).split())
+    if not title:
+        return _error("the title is empty")
     name = slugify(title)
+    if not name:
+        return _error(f"the title '{title}' has no letters or digits to make a file name from")
+    if args.kind == "site":
+        folder = args.content / name
+        if (folder / "index.md").exists():
+            return _error(f"{folder / 'index.md'} already exists")
+        status = _write(folder / "site.yaml", SITE_YAML.format(title=scalar(title), slug=name, today=today))
+        return status or _write(folder / "index.md", TEMPLATES["start"].format(title=scalar(title)))
+    if not args.site:
+        return _error("name the site with --site")
+    problems = Problems()
+    known = [p.name for p in find_sites(args.content, [], problems)]
+    if args.site not in known:
+        if not args.content.is_dir():
+            return _error(f"content folder not found: {args.content}")
+        names = ", ".join(known) or "none; create one with 'sitegen new site'"
+        return _error(f"no site named '{args.site}' in {args.content} (sites: {names})")
+    site_folder = args.content / args.site
+    default = {"news": "nyheter", "event": "kalender"}.get(args.kind, "")
+    section = args.section or default
+    folder = site_folder / os.path.normpath(section)
+    if Path(section).is_absolute() or not _inside(folder, site_folder):
+        return _error(f"--section '{section}' is outside the site folder {site_folder}: "
+                      "give a folder inside the site, e.g. --section om-oss")
     if args.kind == "news":
-        folder = args.content / args.site / (args.section or "nyheter")
         name = f"{today}-{name}"
-    elif args.kind == "event":
-        folder = args.content / args.site / (args.section or "kalender")
-    return _write(folder / f"{name}.md", TEMPLATES[args.kind].format(title=title, today=today))
+    return _write(folder / f"{name}.md", TEMPLATES[args.kind].format(title=scalar(title), today=today))
 
 
 def register(sub) -> None:

@@ -231,6 +231,45 @@ def test_error_current_is_a_real_folder(tmp_path):
     assert_error(sitegen(tmp_path, "kultur", "--to", "www"), "not a symbolic link")
 
 
+def test_error_dest_inside_an_online_release_through_current(tmp_path):
+    write_build(tmp_path / "build", {"index.html": "v1"})
+    assert sitegen(tmp_path, "kultur", "--to", "www").returncode == 0
+    before = sorted(p.relative_to(tmp_path).as_posix() for p in (tmp_path / "www").rglob("*"))
+    write_build(tmp_path / "build", {"index.html": "v2"})
+    assert_error(sitegen(tmp_path, "kultur", "--to", "www/current/sub"),
+                 "www/current/sub is inside the deploy at www")
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in (tmp_path / "www").rglob("*")) == before
+    assert serving(tmp_path / "www") == {"index.html": b"v1"}
+
+
+def test_error_dest_inside_the_releases_folder_of_a_deploy(tmp_path):
+    write_build(tmp_path / "build", {"index.html": "v1"})
+    assert sitegen(tmp_path, "kultur", "--to", "www").returncode == 0
+    name = releases(tmp_path / "www")[0]
+    assert_error(sitegen(tmp_path, "kultur", "--to", f"www/releases/{name}/x"), "inside the deploy at www")
+    assert not (tmp_path / "www" / "releases" / name / "x").exists()
+
+
+def test_error_dest_reaching_a_release_through_a_link(tmp_path):
+    write_build(tmp_path / "build", {"index.html": "v1"})
+    assert sitegen(tmp_path, "kultur", "--to", "www").returncode == 0
+    (tmp_path / "shortcut").symlink_to(tmp_path / "www" / "current")
+    assert_error(sitegen(tmp_path, "kultur", "--to", "shortcut/sub"), "inside the deploy at www")
+
+
+def test_error_rollback_inside_an_online_release(tmp_path):
+    write_build(tmp_path / "build", {"index.html": "v1"})
+    assert sitegen(tmp_path, "kultur", "--to", "www").returncode == 0
+    assert_error(sitegen(tmp_path, "kultur", "--to", "www/current/sub", "--rollback"), "inside the deploy at www")
+
+
+def test_a_dest_beside_another_deploy_is_fine(tmp_path):
+    write_build(tmp_path / "build", {"index.html": "v1"})
+    assert sitegen(tmp_path, "kultur", "--to", "www/a").returncode == 0
+    proc = sitegen(tmp_path, "kultur", "--to", "www/b")
+    assert proc.returncode == 0, proc.stderr
+
+
 # --- a deploy killed half-way --------------------------------------------------------------
 
 def test_killed_deploy_leaves_the_previous_release_serving(tmp_path, copier_path):
@@ -351,6 +390,17 @@ def test_remote_keep_prunes_and_leftovers_are_removed(tmp_path, fake_remote_path
     assert sorted(p.name for p in (dest / "releases").iterdir()) == releases(dest)
     assert len(releases(dest)) == 2
     assert serving(dest) == {"index.html": b"v2"}
+
+
+def test_remote_error_dest_inside_an_online_release(tmp_path, fake_remote_path):
+    dest = tmp_path / "srv"
+    write_build(tmp_path / "build", {"index.html": "v1"})
+    assert sitegen(tmp_path, "kultur", "--to", f"web1:{dest}", path=fake_remote_path).returncode == 0
+    write_build(tmp_path / "build", {"index.html": "v2"})
+    proc = sitegen(tmp_path, "kultur", "--to", f"web1:{dest}/current/sub", path=fake_remote_path)
+    assert_error(proc, f"is inside the deploy at web1:{dest}")
+    assert not (dest / "current" / "sub").exists()
+    assert serving(dest) == {"index.html": b"v1"}
 
 
 def test_remote_error_when_ssh_fails(tmp_path):

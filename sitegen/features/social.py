@@ -6,8 +6,8 @@ build never goes online and is the same every time. Post text is reduced to plai
 with nh3 (no markup survives, so no script or event attribute can), images are copied
 and resized locally, links go out to the network.
 
-A feed that cannot be read, a hostile post or a missing image is a warning: the build
-goes on, with the cards it can make.
+A feed that cannot be read, a hostile post or a missing image is a warning, in ``check``
+too (``strict=False``): the build goes on, with the cards it can make.
 
 Embeds: ``::: embed URL`` in Markdown becomes a placeholder (markdown.py writes a
 ``<sitegen-embed>`` marker, this module renders it through the theme); the network's
@@ -208,12 +208,12 @@ def load_account(build, entry: dict) -> Account:
         hint = "run 'sitegen social fetch'" if entry.get("feed_url") and not entry.get("feed") else "check 'feed'"
         build.problems.warning(*where, f"feed of {account.name} not found at "
                                        f"{path.relative_to(build.config.content_dir).as_posix()}: {hint}; "
-                                       "the posts are left out")
+                                       "the posts are left out", strict=False)
         return account
     try:
         items = parse_feed(path.read_bytes())
     except FeedError as exc:
-        build.problems.warning(path, 1, f"{exc}; the posts of {account.name} are left out")
+        build.problems.warning(path, 1, f"{exc}; the posts of {account.name} are left out", strict=False)
         return account
     limit = entry.get("limit") or DEFAULT_LIMIT
     account.posts = [post for item in items[:limit]
@@ -222,10 +222,10 @@ def load_account(build, entry: dict) -> Account:
 
 
 def make_post(build, feed_path: Path, item: FeedItem, feed_url: str = "") -> Post | None:
-    if HOSTILE.search(item.html) and not build.options.check_only:
-        # Only a notice when building: nh3 removes it, and an editor cannot fix someone else's post.
+    if HOSTILE.search(item.html):
+        # A warning in check too, never an error: nh3 removes it, and an editor cannot fix someone else's post.
         build.problems.warning(feed_path, 1, f"a post ({item.link or 'without link'}) has scripts or event "
-                                             "attributes; only its text is shown")
+                                             "attributes; only its text is shown", strict=False)
     text = plain_text(item.html)
     link = safe_link(item.link)
     if not text and not link:
@@ -249,7 +249,8 @@ def copy_image(build, feed_path: Path, src: str) -> str:
     else:
         source = (feed_path.parent / src).resolve()
     if not source.is_file():
-        build.problems.warning(feed_path, 1, f"image '{src}' of a post not found; the card is shown without it")
+        build.problems.warning(feed_path, 1, f"image '{src}' of a post not found; the card is shown without it",
+                               strict=False)
         return ""
     try:
         with Image.open(source) as image:
@@ -259,7 +260,7 @@ def copy_image(build, feed_path: Path, src: str) -> str:
             image.save(out, "JPEG", quality=80, optimize=True)
     except (UnidentifiedImageError, OSError) as exc:
         build.problems.warning(feed_path, 1, f"image '{src}' of a post cannot be read ({exc}); "
-                                             "the card is shown without it")
+                                             "the card is shown without it", strict=False)
         return ""
     name = f"assets/social/{hashlib.sha1(out.getvalue()).hexdigest()[:16]}.jpg"
     build.files[name] = out.getvalue()

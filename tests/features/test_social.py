@@ -95,6 +95,43 @@ def test_hostile_posts_do_not_fail_check(make_site, tmp_path):
     assert result.status == 0, result.stderr
 
 
+def test_check_reports_a_hostile_post_as_the_same_warning_as_build(make_site, tmp_path):
+    files = {"data/social/instagram.xml": rss(item("&lt;script&gt;x&lt;/script&gt;Hej"))}
+    warning = ("content/demo/data/social/instagram.xml:1: warning: a post (https://www.instagram.com/p/abc/) "
+               "has scripts or event attributes; only its text is shown")
+    built, _ = build(make_site, tmp_path, files)
+    checked, _ = build(make_site, tmp_path, files, command="check")
+    assert built.status == 0 and checked.status == 0, checked.stderr
+    assert warning in built.stderr and warning in checked.stderr
+
+
+def test_check_reports_a_missing_feed_file_as_a_warning_like_build(make_site, tmp_path):
+    warning = "content/demo/site.yaml:3: warning: feed of @demo not found at data/social/instagram.xml"
+    built, _ = build(make_site, tmp_path, {})
+    checked, _ = build(make_site, tmp_path, {}, command="check")
+    assert checked.status == 0, checked.stderr
+    assert warning in built.stderr and warning in checked.stderr
+    assert "error" not in checked.stderr
+
+
+def test_check_reports_an_unreadable_feed_as_a_warning_like_build(make_site, tmp_path):
+    files = {"data/social/instagram.xml": "Det här är ingen feed {"}
+    warning = "content/demo/data/social/instagram.xml:1: warning: not an RSS, Atom or JSON feed"
+    built, _ = build(make_site, tmp_path, files)
+    checked, _ = build(make_site, tmp_path, files, command="check")
+    assert checked.status == 0, checked.stderr
+    assert warning in built.stderr and warning in checked.stderr
+
+
+def test_check_reports_a_missing_post_image_as_a_warning_like_build(make_site, tmp_path):
+    files = {"data/social/instagram.xml": rss(item("Hej", image="media/borta.jpg"))}
+    warning = "content/demo/data/social/instagram.xml:1: warning: image 'media/borta.jpg' of a post not found"
+    built, _ = build(make_site, tmp_path, files)
+    checked, _ = build(make_site, tmp_path, files, command="check")
+    assert checked.status == 0, checked.stderr
+    assert warning in built.stderr and warning in checked.stderr
+
+
 def test_a_feed_that_is_not_a_feed_is_a_warning(make_site, tmp_path):
     result, site = build(make_site, tmp_path, {"data/social/instagram.xml": "Det här är ingen feed {"})
     assert result.status == 0, result.stderr
