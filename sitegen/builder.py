@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen import cache as build_cache
-from sitegen import checks, data, images, navigation, output, parallel, sources, stamps, tree
+from sitegen import checks, clashes, data, images, navigation, output, parallel, sources, stamps, tree
 from sitegen.config import SiteConfig, find_sites, load_site_config
 from sitegen.features import FEATURES
 from sitegen.markdown import BodyRenderer, make_parser
@@ -114,9 +114,10 @@ def prepare_site(site_dir: Path, options: BuildOptions, problems: Problems,
         return None
     cached = build_cache.load_site_cache(options.content, config.name, options.out, options.cache)
     memo = sources.FrontMatterMemo(cached.front_matter)
-    found, assets = sources.read_sources(site_dir, problems, memo)
+    broken: set[str] = set()   # pages that failed to load: links to them are not "missing"
+    found, assets = sources.read_sources(site_dir, problems, memo, broken)
     cached.front_matter = memo.used
-    site = tree.build_site(config, found, assets, options.now, options.drafts, problems)
+    site = tree.build_site(config, found, assets, options.now, options.drafts, problems, broken)
     site.data = data.load_data(site_dir, problems)
     theme = load_theme(config.theme, theme_dirs(options.themes, options.content), config.language,
                        problems, config.config_path, config.lines.get("theme", 1))
@@ -129,16 +130,17 @@ def prepare_site(site_dir: Path, options: BuildOptions, problems: Problems,
     checks.check_pages(site, problems)
     for feature in _features("pages"):
         feature.run(build)
+    clashes.report_pages(build)
     build.renderer.view = site_view(site)  # features may have added well-known links and feeds
     build.renderer.menu = navigation.Menu(site)
     plan_pages(build)
-    for rel, url in site.assets.items():
-        build.files[url] = site_dir / rel
+    placed = clashes.place_assets(build)
     build.files.update(images.derived_files(site, problems))  # the resized copies <picture> uses
     for rel, path in theme.static_files().items():
         build.files[f"assets/{rel}"] = path
     for feature in _features("files"):
         feature.run(build)
+    clashes.report_replaced(build, placed)
     return build
 
 

@@ -33,6 +33,11 @@ class SiteConfig:
     calendar: dict = field(default_factory=dict)
     menu_depth: int = 2
     lines: dict = field(default_factory=dict)  # key -> line in site.yaml
+    item_lines: dict = field(default_factory=dict)  # list key -> line of each item (removed:)
+
+    def line_of_item(self, key: str, index: int) -> int:
+        items = self.item_lines.get(key, [])
+        return items[index] if index < len(items) else self.lines.get(key, 1)
 
     @property
     def path_prefix(self) -> str:
@@ -105,6 +110,7 @@ def load_site_config(content_dir: Path, problems: Problems) -> SiteConfig | None
         calendar=values.get("calendar", {}),
         menu_depth=values.get("menu_depth", 2),
         lines=dict(data.lines),
+        item_lines={k: list(v.lines) for k, v in data.items() if isinstance(v, yamlload.MarkedList)},
     )
 
 

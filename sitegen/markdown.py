@@ -1,11 +1,16 @@
 """Render stage, part one: Markdown bodies to HTML, with links and images resolved.
 
-Links are written as relative ``.md`` paths and become page URLs; a link to a
-missing file is a Problem at the line that holds it.
+Links are written as relative ``.md`` paths (or site-absolute ones, /site/a/b.md) and become
+page URLs; a link to a missing file is a Problem at the line that holds it, a link to a draft
+keeps its text without the link. Box markers that end up as text (an unknown name, a stray
+':::'), a box never closed and a raw ``<img>`` without alt or with a missing file are Problems too.
 """
 from __future__ import annotations
 
+import difflib
+import html
 import posixpath
+import re
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
@@ -30,6 +35,22 @@ BOXES = {"faktaruta": "aside", "info": "aside", "varning": "aside", "embed": "si
 
 def _box_name(info: str) -> str:
     return info.strip().split(" ", 1)[0]
+
+
+def _known_boxes() -> str:
+    names = list(BOXES)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+# A line of a paragraph that looks like a box marker: ':::' and perhaps a name. Known boxes
+# never reach a paragraph (the container rule takes them), so these are mistakes.
+_BOX_LINE = re.compile(r"\s*:{3,}\s*(\S*)")
+# The line that closes a box (inside a quote it starts with '>').
+_BOX_CLOSE = re.compile(r"[\s>]*(:{3,})\s*$")
+# Raw HTML images; comments are skipped.
+_IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_HTML_ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 
 
 def _render_box(self, tokens, idx, options, env):
@@ -88,12 +109,108 @@ class BodyRenderer:
         if not page.body.strip():
             return ""
         env = {"site": self.site, "asset_paths": {}}
-        tokens = self.md.parse(page.body, env)
+        body = page.body
+        tokens = self.md.parse(body, env)
+        # Per-page checks that cost nothing unless the text has a box marker or a raw <img>.
+        boxes = ":::" in body
+        raw_images = "<" in body and _IMG_TAG.search(body) is not None
+        lines = body.split("\n") if boxes else []
+        stray = {"unknown": 0, "closers": [], "unclosed": []}
+        open_boxes: list[Token] = []
         for block in tokens:
-            if block.type == "inline" and block.children:
-                for token in block.children:
-                    self._resolve(page, block, token, env)
+            kind = block.type
+            if kind == "inline":
+                children = block.children
+                if boxes and ":::" in block.content:
+                    self._check_box_text(page, block, stray)
+                if children:
+                    for i, token in enumerate(children):
+                        kind = token.type
+                        if kind == "link_open" or kind == "image" or (raw_images and kind == "html_inline"):
+                            self._resolve(page, block, children, i, env)
+            elif kind == "container_box_open":
+                open_boxes.append(block)
+            elif kind == "container_box_close":
+                self._check_box_closed(page, open_boxes.pop(), block, lines, stray)
+            elif raw_images and kind == "html_block":
+                self._raw_images(page, block, block)
+        for line in stray["closers"]:   # not one inside (or just after) a box reported as not closed
+            if not any(start < line <= end for start, end in stray["unclosed"]):
+                self.problems.warning(page.source, page.body_line + line, "':::' closes no box and is shown as text")
         return self.md.renderer.render(tokens, self.md.options, env)
+
+    def _check_box_text(self, page: Page, block: Token, stray: dict) -> None:
+        """Box markers that ended up as text: an unknown box name, or a ':::' that closes nothing."""
+        start = (block.map or (0, 1))[0]
+        for offset, text in enumerate(block.content.split("\n")):
+            match = _BOX_LINE.match(text)
+            if match is None:
+                continue
+            line = start + offset
+            name = match.group(1)
+            if name[:1].isalpha() and name not in BOXES:
+                stray["unknown"] += 1
+                close = difflib.get_close_matches(name.lower(), BOXES, n=1, cutoff=0.6)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                self.problems.warning(page.source, page.body_line + line,
+                                      f"unknown box '{name}'{hint}: the boxes are {_known_boxes()}; "
+                                      "the text is shown as it is written")
+            elif name:
+                continue   # ':::' and something else, e.g. ':::)'
+            elif stray["unknown"]:
+                stray["unknown"] -= 1        # the end of an unknown box, reported at its start
+            else:
+                stray["closers"].append(line)
+
+    def _check_box_closed(self, page: Page, opening: Token, closing: Token, lines: list, stray: dict) -> None:
+        """A box whose end marker is missing runs to the end of the page (or of its list item or quote)."""
+        start, end = opening.map or (0, 0)
+        match = _BOX_CLOSE.match(lines[end]) if end < len(lines) else None
+        if closing.markup and match is not None and len(match.group(1)) >= len(opening.markup):
+            return
+        stray["unclosed"].append((start, end))
+        self.problems.warning(page.source, page.body_line + start,
+                              f"box '{_box_name(opening.info)}' is not closed: end it with a line "
+                              f"'{opening.markup}'; until then it holds the rest of the "
+                              f"{'page' if end >= len(lines) - 1 else 'list item or quote'}")
+
+    def _raw_images(self, page: Page, block: Token, token: Token) -> None:
+        """<img> tags written as HTML: alt text required, a local src must exist (and is
+        rewritten to the image's URL, as for Markdown images)."""
+        content = token.content
+        comments = [m.span() for m in _HTML_COMMENT.finditer(content)] if "<!--" in content else []
+        pieces, last = [], 0
+        for tag in _IMG_TAG.finditer(content):
+            if any(a <= tag.start() < b for a, b in comments):
+                continue
+            attrs = {}
+            src_span = None
+            for attr in _HTML_ATTR.finditer(tag.group(0), 4):
+                name = attr.group(1).lower()
+                value = next((v for v in attr.group(2, 3, 4) if v is not None), None)
+                if name not in attrs:
+                    attrs[name] = value
+                    if name == "src" and value is not None:
+                        group = next(g for g in (2, 3, 4) if attr.group(g) is not None)
+                        src_span = attr.span(group)
+            src = html.unescape(attrs.get("src") or "")
+            line = self._line(page, block, attrs.get("src") or tag.group(0)[:4])
+            if attrs.get("alt") is None:
+                self.problems.warning(page.source, line,
+                                      "<img> without alt text: describe the image in alt=\"...\" "
+                                      "(alt=\"\" if it only decorates), or write it as ![text](...)")
+            target = _local_target(page, src)
+            if target is None or src_span is None:
+                continue
+            output = self.site.assets.get(target)
+            if output is None:
+                self.problems.error(page.source, line, f"image '{src}' not found")
+                continue
+            start = tag.start() + src_span[0]
+            pieces += [content[last:start], html.escape(self.site.href(output))]
+            last = tag.start() + src_span[1]
+        if pieces:
+            token.content = "".join(pieces) + content[last:]
 
     def _line(self, page: Page, block: Token, needle: str) -> int:
         start, end = block.map or (0, 1)
@@ -103,11 +220,17 @@ class BodyRenderer:
                 return page.body_line + offset
         return page.body_line + start
 
-    def _resolve(self, page: Page, block: Token, token: Token, env: dict) -> None:
+    def _resolve(self, page: Page, block: Token, children: list, index: int, env: dict) -> None:
+        token = children[index]
         if token.type == "link_open":
             href = token.attrGet("href") or ""
             resolved = self.resolve_link(page, href, self._line(page, block, href))
-            if resolved is not None:
+            if resolved == "":   # an unpublished page: the text stays, the link is left out
+                token.hidden = True
+                closing = next((t for t in children[index + 1:] if t.type == "link_close"), None)
+                if closing is not None:
+                    closing.hidden = True
+            elif resolved is not None:
                 token.attrSet("href", resolved)
         elif token.type == "image":
             src = token.attrGet("src") or ""
@@ -122,6 +245,8 @@ class BodyRenderer:
                 return
             token.attrSet("src", self.site.href(output))
             env["asset_paths"][self.site.href(output)] = target
+        else:
+            self._raw_images(page, block, token)
 
     def _check_alt(self, page: Page, token: Token, line: int) -> None:
         decorative = "decorative" in (token.attrGet("class") or "").split()
@@ -131,8 +256,11 @@ class BodyRenderer:
                                   "or mark it {.decorative}")
 
     def resolve_link(self, page: Page, href: str, line: int) -> str | None:
-        """Page URL for a relative .md link (or asset); None leaves the link as written."""
+        """Page URL for a relative .md link (or asset); None leaves the link as written, "" leaves
+        the link out (a draft or unpublished page: its text stays)."""
         target = _local_target(page, href)
+        if target is None and href.startswith("/") and ".md" in href:
+            target = self._site_target(page, href, line)
         if target is None:
             return None
         fragment = urlsplit(href).fragment
@@ -144,10 +272,12 @@ class BodyRenderer:
                 linked = folder_index
             if linked is not None:
                 return self.site.href(linked) + suffix
+            if target in self.site.broken or posixpath.join(target[:-3], "index.md") in self.site.broken:
+                return None   # the page exists but failed to load: its own error says why
             if target in self.site.hidden:
                 self.problems.warning(page.source, line, f"link to '{href}', which is a draft or not yet "
-                                                         "published")
-                return "#"
+                                                         "published; its text is shown without the link")
+                return ""
             self.problems.error(page.source, line, f"link to missing page '{href}'")
             return None
         if target in self.site.assets:
@@ -157,6 +287,20 @@ class BodyRenderer:
             return self.site.href(self.site.by_source[index]) + suffix
         self.problems.error(page.source, line, f"link to missing file '{href}'")
         return None
+
+    def _site_target(self, page: Page, href: str, line: int) -> str | None:
+        """The content file a site-absolute link names (/kulturskolan/kurser/index.md): the path
+        is under the site's URL path, the file relative to the site folder."""
+        parts = urlsplit(href)
+        path = unquote(parts.path)
+        if parts.scheme or parts.netloc or not path.endswith(".md"):
+            return None
+        prefix = self.site.config.path_prefix
+        if not path.startswith(prefix):
+            self.problems.error(page.source, line, f"link to missing page '{href}': a link to a .md file "
+                                                   f"must point to a page of this site, under '{prefix}'")
+            return None
+        return posixpath.normpath(path[len(prefix):])
 
 
 def _local_target(page: Page, href: str) -> str | None:

@@ -133,7 +133,9 @@ class Site:
     data: dict = field(default_factory=dict)       # data/ files by stem
     by_source: dict = field(default_factory=dict)  # source rel path (str) -> Page
     hidden: set = field(default_factory=set)       # source rel paths left out (drafts, not yet published)
+    broken: set = field(default_factory=set)       # source rel paths of pages that failed to load (reported)
     next_change: dt.datetime | None = None         # when a scheduled page is published or a page expires
+    clashes: list = field(default_factory=list)    # (editor's page, generated page) at one URL
 
     def href(self, page_or_url) -> str:
         """Root-relative link, e.g. '/kulturskolan/om/'."""
@@ -155,12 +157,19 @@ class Site:
         page = index.get(url)
         return page if page is not None and page.url == url else None
 
-    def add_page(self, page: Page, parent: Page | None = None) -> Page:
-        """Features add generated pages here; a content page at the same URL wins."""
+    def add_page(self, page: Page, parent: Page | None = None, editable: bool = False) -> Page:
+        """Features add generated pages here. An editor's page at the same URL gives an
+        ``editable`` page (SPEC: news archive, calendar, search, contact...) its title, ingress
+        and text; at any other generated page (a year archive, a tag list) it is a clash,
+        noted in ``clashes`` for the builder to report, as the editor's text would hide the list."""
         existing = self.page_at(page.url)
         if existing is not None:
+            if existing.source is not None and not editable:
+                self.clashes.append((existing, page))
             existing.template = page.template or existing.template
             existing.extra.update(page.extra)
+            existing.output_path = page.output_path or existing.output_path   # 404.html
+            existing.in_sitemap = existing.in_sitemap and page.in_sitemap
             return existing
         if parent is not None:
             page.parent = parent

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from sitegen.problems import Problems
-from sitegen.yamlload import MarkedDict, MarkedList
+from sitegen.yamlload import InvalidDate, MarkedDict, MarkedList
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -25,7 +27,17 @@ KIND_NAMES = {
     "map": "a mapping (key: value lines)",
     "maplist": "a list of mappings",
     "any": "anything",
+    "url": "a web address",
+    "email": "an e-mail address",
+    "phone": "a phone number",
 }
+
+EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[A-Za-z]{2,}$")
+PHONE = re.compile(r"^\+?[0-9][0-9 \-()]*$")
+EMAIL_HINT = "write it as namn@orebro.se"
+PHONE_HINT = "write it as 019-21 10 00 or +46 19 21 10 00"
+WEB = ("http", "https")
+_LEFT_OUT = object()   # a value with an error (or blank where that counts as missing)
 
 
 @dataclass(frozen=True)
@@ -35,6 +47,66 @@ class Field:
     choices: tuple = ()
     fields: dict = field(default_factory=dict)  # for "map" and "maplist"
     open: bool = False  # a "map" whose keys are free (e.g. cascade)
+    schemes: tuple = WEB  # for "url": what it may be; "/" allows a path on the same host
+    blank_is_missing: bool = False  # a "str" of only spaces is left out, as if not given
+
+
+def is_email(text: str) -> bool:
+    return bool(EMAIL.match(text))
+
+
+def is_phone(text: str) -> bool:
+    return bool(PHONE.match(text)) and len(re.sub(r"\D", "", text)) >= 5
+
+
+def is_url(text: str, schemes: tuple = WEB) -> bool:
+    """An address an editor may give: a full web address, or what else ``schemes`` allows."""
+    if not text or any(c.isspace() or ord(c) < 32 for c in text):
+        return False
+    if "/" in schemes and text.startswith("/") and not text.startswith("//"):
+        return True
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+    except ValueError:   # e.g. an unclosed [ in the host
+        return False
+    scheme = parts.scheme.lower()
+    if scheme not in schemes:
+        return False
+    if scheme in WEB:
+        return bool(host)
+    if scheme == "mailto":
+        return all(is_email(a) for a in parts.path.split(","))
+    return scheme == "tel" and is_phone(parts.path)
+
+
+def _url_forms(schemes: tuple) -> str:
+    forms = ["a full web address (https://…)"]
+    if "/" in schemes:
+        forms.append("a path starting with /")
+    if "mailto" in schemes:
+        forms.append("an e-mail link (mailto:namn@orebro.se)")
+    if "tel" in schemes:
+        forms.append("a phone link (tel:+4619211000)")
+    return ", ".join(forms[:-1]) + (" or " if len(forms) > 1 else "") + forms[-1]
+
+
+def _format_problem(text: str, f: Field, name: str) -> str | None:
+    """What is wrong with a text given for a "url", "email" or "phone" field, or None."""
+    if f.kind == "url" and not is_url(text, f.schemes):
+        return f"'{name}' must be {_url_forms(f.schemes)}, not '{text}'"
+    if f.kind == "email" and not is_email(text):
+        return f"'{name}': '{text}' is not an e-mail address ({EMAIL_HINT})"
+    if f.kind == "phone" and not is_phone(text):
+        return f"'{name}': '{text}' is not a phone number ({PHONE_HINT})"
+    return None
+
+
+def bad_date_message(value: str) -> str:
+    """For a date-shaped text that is no real date (``yamlload.InvalidDate``)."""
+    if len(value.strip()) > 10:
+        return f"'{value}' is not a valid date and time (e.g. 2026-12-10 18:00 or 2026-12-10T18:00:00+01:00)"
+    return f"'{value}' is not a valid date (YYYY-MM-DD)"
 
 
 def _to_date(value):
@@ -58,12 +130,12 @@ def _convert(value, f: Field):
     """Return (ok, converted value)."""
     if f.kind == "any":
         return True, value
-    if f.kind == "str":
+    if f.kind in ("str", "url", "email", "phone"):
         if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
             return False, None
         if isinstance(value, (dt.date, int, float)):
             return True, str(value)
-        return True, value
+        return True, value if f.kind == "str" else value.strip()
     if f.kind == "int":
         return (isinstance(value, int) and not isinstance(value, bool)), value
     if f.kind == "bool":
@@ -108,13 +180,8 @@ def validate(data, schema: dict[str, Field], path, problems: Problems, where: st
             suggestion = f" (did you mean '{where}{hint[0]}'?)" if hint else ""
             problems.error(path, line, f"unknown key '{name}'{suggestion}")
             continue
-        ok, converted = _convert(value, f)
-        if not ok:
-            problems.error(path, line, f"'{name}' must be {KIND_NAMES[f.kind]}, not {_describe(value)}")
-            continue
-        if f.choices and converted not in f.choices:
-            options = ", ".join(str(c) for c in f.choices)
-            problems.error(path, line, f"'{name}' must be one of {options}, not '{converted}'")
+        converted = _checked(value, f, name, line, path, problems)
+        if converted is _LEFT_OUT:
             continue
         if f.kind == "map" and f.fields and not f.open:
             converted = validate(value, f.fields, path, problems, f"{name}.")
@@ -130,9 +197,49 @@ def validate(data, schema: dict[str, Field], path, problems: Problems, where: st
     return result
 
 
+def _checked(value, f: Field, name: str, line: int, path, problems: Problems):
+    """The converted value, or ``_LEFT_OUT`` (after reporting what is wrong)."""
+    if f.kind == "datelist" and isinstance(value, list) and value:
+        return _checked_dates(value, name, line, path, problems)
+    if isinstance(value, InvalidDate) and f.kind in ("date", "datelist"):
+        problems.error(path, line, bad_date_message(value))
+        return _LEFT_OUT
+    ok, converted = _convert(value, f)
+    message = None if ok else f"'{name}' must be {KIND_NAMES[f.kind]}, not {_describe(value)}"
+    if ok and isinstance(converted, str):
+        message = _format_problem(converted, f, name)
+    if ok and not message and f.choices and converted not in f.choices:
+        options = ", ".join(str(c) for c in f.choices)
+        message = f"'{name}' must be one of {options}, not '{converted}'"
+    if message:
+        problems.error(path, line, message)
+        return _LEFT_OUT
+    if f.blank_is_missing and not converted.strip():
+        return _LEFT_OUT
+    return converted
+
+
+def _checked_dates(values: list, name: str, line: int, path, problems: Problems):
+    """A list of dates: every item that is not one is an error at its own line."""
+    converted, ok = [], True
+    for index, item in enumerate(values):
+        item_line = values.line_of(index) if isinstance(values, MarkedList) else line
+        date = None if isinstance(item, InvalidDate) else _to_date(item)
+        if isinstance(item, InvalidDate):
+            problems.error(path, item_line, f"'{name}' item {index + 1}: {bad_date_message(item)}")
+        elif date is None:
+            problems.error(path, item_line, f"'{name}' item {index + 1} must be a date (YYYY-MM-DD) "
+                                            f"or a date and time, not {_describe(item)}")
+        ok = ok and date is not None
+        converted.append(date)
+    return converted if ok else _LEFT_OUT
+
+
 def _describe(value) -> str:
     if value is None:
         return "empty"
+    if isinstance(value, (list, MarkedList)) and not value:
+        return "an empty list"
     if isinstance(value, bool):
         return f"'{str(value).lower()}'"
     if isinstance(value, (dict, MarkedDict)):
@@ -153,18 +260,18 @@ SITE_SCHEMA: dict[str, Field] = {
     "description": Field("str"),
     "logo": Field("str"),
     "contact": Field("map", fields={
-        "email": Field("str"), "phone": Field("str"), "address": Field("str"), "page": Field("str"),
+        "email": Field("email"), "phone": Field("phone"), "address": Field("str"), "page": Field("str"),
     }),
     "feedback": Field("map", fields={
-        "endpoint": Field("str"),
+        "endpoint": Field("url", schemes=(*WEB, "/")),
         "enabled": Field("bool"),
     }),
     "social": Field("maplist", fields={
         "network": Field("str", required=True),
         "name": Field("str", required=True),
-        "url": Field("str", required=True),
+        "url": Field("url", required=True),
         "feed": Field("str"),
-        "feed_url": Field("str"),
+        "feed_url": Field("url"),
         "limit": Field("int"),
     }),
     "accessibility": Field("map", fields={
@@ -175,8 +282,8 @@ SITE_SCHEMA: dict[str, Field] = {
         "method": Field("str"),
         "published": Field("date"),
         "updated": Field("date"),
-        "contact_email": Field("str"),
-        "contact_phone": Field("str"),
+        "contact_email": Field("email"),
+        "contact_phone": Field("phone"),
         "response_time": Field("str"),
     }),
     "removed": Field("strlist"),
@@ -190,7 +297,7 @@ SITE_SCHEMA: dict[str, Field] = {
         "horizon_days": Field("int"),
         "block_size": Field("int"),
     }),
-    "menu_depth": Field("int"),
+    "menu_depth": Field("int", choices=(1, 2)),
 }
 
 # --- front matter ----------------------------------------------------------
@@ -200,7 +307,7 @@ NEWS_CATEGORIES = ("driftstorning", "servicenyhet", "nyhet")
 
 COMMON_FIELDS: dict[str, Field] = {
     "title": Field("str", required=True),
-    "ingress": Field("str"),
+    "ingress": Field("str", blank_is_missing=True),
     "type": Field("str", choices=PAGE_TYPES),
     "weight": Field("int"),
     "nav_title": Field("str"),
@@ -235,7 +342,7 @@ TYPE_FIELDS: dict[str, dict[str, Field]] = {
         "location": Field("str"),
         "rrule": Field("str"),
         "exdate": Field("datelist"),
-        "registration_url": Field("str"),
+        "registration_url": Field("url", schemes=(*WEB, "mailto", "tel")),
         "category": Field("str"),
         "timezone": Field("str"),
     },
@@ -254,3 +361,15 @@ def all_front_matter_keys() -> dict[str, Field]:
     merged.pop("cascade")
     merged.pop("title")
     return merged
+
+
+def cascade_schema(cascade) -> dict[str, Field]:
+    """What a section's ``cascade`` may set: the keys of the type it sets, so a news
+    ``category`` is checked as a page's own is; without a type, every key any type knows."""
+    page_type = cascade.get("type") if isinstance(cascade, dict) else None
+    if page_type not in TYPE_FIELDS:
+        return all_front_matter_keys()
+    schema = front_matter_schema(page_type)
+    schema.pop("cascade")
+    schema.pop("title")
+    return schema

@@ -95,8 +95,11 @@ def _site_files(site_dir: Path) -> list[tuple[Path, PurePosixPath]]:
     return [(Path(path), PurePosixPath(unicodedata.normalize("NFC", rel))) for _, path, rel in found]
 
 
-def read_sources(site_dir: Path, problems: Problems,
-                 memo: FrontMatterMemo | None = None) -> tuple[list[SourceFile], list[Asset]]:
+def read_sources(site_dir: Path, problems: Problems, memo: FrontMatterMemo | None = None,
+                 broken: set[str] | None = None) -> tuple[list[SourceFile], list[Asset]]:
+    """The site's pages and assets; the rel path of a page that cannot be read (its problem
+    reported) goes into ``broken``, so a link to it is not reported as missing too."""
+    broken = set() if broken is None else broken
     sources: list[SourceFile] = []
     assets: list[Asset] = []
     for path, rel in _site_files(site_dir):
@@ -108,8 +111,11 @@ def read_sources(site_dir: Path, problems: Problems,
                 text = file.read()
         except UnicodeDecodeError:
             problems.error(path, 1, "the file is not UTF-8 text")
+            broken.add(rel.as_posix())
             continue
         meta, body, body_line = split_front_matter(text, path, problems, memo)
         if meta is not None:
             sources.append(SourceFile(path, rel, meta, body, body_line))
+        else:
+            broken.add(rel.as_posix())
     return sources, assets

@@ -7,7 +7,7 @@ from pathlib import Path, PurePosixPath
 from sitegen.config import SiteConfig
 from sitegen.model import Page, Site, as_datetime, first_after, sort_pages
 from sitegen.problems import Problems
-from sitegen.schema import PAGE_TYPES, all_front_matter_keys, front_matter_schema, validate
+from sitegen.schema import PAGE_TYPES, cascade_schema, front_matter_schema, validate
 from sitegen.slugs import slugify, split_date_prefix
 from sitegen.sources import Asset, SourceFile
 from sitegen.yamlload import MarkedList
@@ -46,11 +46,10 @@ def page_url(source: SourceFile, problems: Problems) -> tuple[str, str | None] |
 def _section_cascades(sources: list[SourceFile], problems: Problems) -> dict[PurePosixPath, dict]:
     """Validated cascade map of every folder, inherited from the folders above it."""
     own: dict[PurePosixPath, dict] = {}
-    cascade_schema = all_front_matter_keys()
     for source in sources:
         if source.rel.stem == "index" and "cascade" in source.meta:
-            own[source.rel.parent] = validate(source.meta["cascade"], cascade_schema, source.path,
-                                              problems, "cascade.")
+            cascade = source.meta["cascade"]
+            own[source.rel.parent] = validate(cascade, cascade_schema(cascade), source.path, problems, "cascade.")
     folders = {s.rel.parent for s in sources} | set(own)
     result: dict[PurePosixPath, dict] = {}
     for folder in sorted(folders, key=lambda f: len(f.parts)):
@@ -112,7 +111,7 @@ def make_page(source: SourceFile, cascades: dict, problems: Problems) -> Page | 
     url, file_date = located
     _check_dates(source, meta, file_date, problems)
     for key in REQUIRED_BY_TYPE.get(page_type, ()):
-        if key not in meta:
+        if key not in meta and key not in source.meta:   # a bad value is reported as such
             problems.error(source.path, source.meta.line, f"'{key}' is required for type '{page_type}'")
     return Page(url=url, meta=meta, source=source.path, rel=source.rel.as_posix(),
                 lines=dict(source.meta.lines), item_lines=_item_lines(source.meta), body=source.body, body_line=source.body_line,
@@ -167,8 +166,10 @@ def _link_tree(pages: list[Page], config: SiteConfig) -> Page:
 
 
 def build_site(config: SiteConfig, sources: list[SourceFile], assets: list[Asset], now: dt.datetime,
-               drafts: bool, problems: Problems) -> Site:
+               drafts: bool, problems: Problems, broken: set[str] | None = None) -> Site:
+    """``broken``: rel paths of pages that failed to load (``sources.read_sources``)."""
     cascades = _section_cascades(sources, problems)
+    broken = set(broken or ())
     pages: list[Page] = []
     seen: dict[str, Page] = {}
     hidden: set[str] = set()
@@ -176,6 +177,7 @@ def build_site(config: SiteConfig, sources: list[SourceFile], assets: list[Asset
     for source in sources:
         page = make_page(source, cascades, problems)
         if page is None:
+            broken.add(source.rel.as_posix())
             continue
         turns.append(as_datetime(page.meta.get("publish")))
         if not _visible(page, now, drafts):
@@ -194,6 +196,7 @@ def build_site(config: SiteConfig, sources: list[SourceFile], assets: list[Asset
     site = Site(config=config, root=root, pages=pages, now=now, drafts=drafts)
     site.by_source = {p.rel: p for p in pages if p.rel}
     site.hidden = hidden
+    site.broken = broken
     site.next_change = first_after(turns, now)
     site.assets = _asset_urls(assets, problems)
     return site

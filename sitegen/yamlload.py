@@ -34,6 +34,14 @@ class MarkedList(list):
         return self.lines[index] if index < len(self.lines) else self.line
 
 
+class InvalidDate(str):
+    """A date-shaped value that is no real date (``2026-02-30``, an offset of ``+99:00``).
+
+    It loads as this text, so the rest of the file still loads and the validator reports
+    it at its line together with every other mistake in the file (``schema.py``).
+    """
+
+
 class YamlError(Exception):
     def __init__(self, line: int, message: str):
         super().__init__(message)
@@ -72,11 +80,11 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> MarkedList:
 
 
 def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode):
-    # PyYAML raises a bare ValueError for 2026-13-01; report it at its line instead.
+    # PyYAML raises a bare ValueError for 2026-13-01: keep the text, the validator reports it.
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-    except ValueError:
-        raise YamlError(_line(loader, node), f"'{node.value}' is not a valid date (YYYY-MM-DD)") from None
+    except (ValueError, OverflowError):
+        return InvalidDate(node.value)
 
 
 # libyaml parses about ten times faster; used for text that loads cleanly. Any error is

@@ -2,7 +2,7 @@ import datetime as dt
 
 from sitegen import yamlload
 from sitegen.problems import Problems
-from sitegen.schema import COMMON_FIELDS, SITE_SCHEMA, validate
+from sitegen.schema import COMMON_FIELDS, SITE_SCHEMA, front_matter_schema, validate
 
 
 def check(text, schema=COMMON_FIELDS):
@@ -45,3 +45,137 @@ def test_nested_site_keys_are_checked_at_their_line():
 def test_choice_outside_the_list():
     _, problems = check("title: A\nbase_url: https://x.se/\nlanguage: fi\n", SITE_SCHEMA | {"title": COMMON_FIELDS["title"]})
     assert problems == ["x.md:3: error: 'language' must be one of sv, en, not 'fi'"]
+
+
+# --- impossible dates: reported at their line, with every other problem of the file -------
+
+def test_impossible_day_is_an_error_beside_the_other_problems():
+    values, problems = check("title: A\nupdated: 2026-02-30\nweigth: 2\n")
+    assert problems == ["x.md:2: error: '2026-02-30' is not a valid date (YYYY-MM-DD)",
+                        "x.md:3: error: unknown key 'weigth' (did you mean 'weight'?)"]
+    assert values == {"title": "A"}
+
+
+def test_impossible_month_is_an_error_beside_the_other_problems():
+    _, problems = check("title: A\nexpires: 2026-13-45\nweigth: 2\n")
+    assert problems == ["x.md:2: error: '2026-13-45' is not a valid date (YYYY-MM-DD)",
+                        "x.md:3: error: unknown key 'weigth' (did you mean 'weight'?)"]
+
+
+def test_impossible_offset_is_an_error_beside_the_other_problems():
+    _, problems = check("title: A\nupdated: 2026-11-20T10:00:00+99:00\nweigth: 2\n")
+    assert problems[0].startswith("x.md:2: error: '2026-11-20T10:00:00+99:00' is not a valid date and time")
+    assert problems[1] == "x.md:3: error: unknown key 'weigth' (did you mean 'weight'?)"
+
+
+def test_impossible_date_as_text_is_text():
+    values, problems = check("title: 2026-02-30\n")
+    assert problems == [] and values == {"title": "2026-02-30"}
+
+
+# --- lists of dates: the bad item is named, at its line ------------------------------------
+
+EVENT = front_matter_schema("event")
+
+
+def test_a_list_with_a_bad_item_names_the_item():
+    _, problems = check('title: A\nexdate: [2026-10-28, "igår"]\n', EVENT)
+    assert problems == ["x.md:2: error: 'exdate' item 2 must be a date (YYYY-MM-DD) or a date and time, "
+                        "not 'igår'"]
+
+
+def test_a_bad_item_in_a_block_list_is_reported_at_its_own_line():
+    _, problems = check("title: A\nexdate:\n  - 2026-10-28\n  - 2026-02-30\n", EVENT)
+    assert problems == ["x.md:4: error: 'exdate' item 2: '2026-02-30' is not a valid date (YYYY-MM-DD)"]
+
+
+def test_an_empty_list_of_dates_says_so():
+    _, problems = check("title: A\nexdate: []\n", EVENT)
+    assert problems == ["x.md:2: error: 'exdate' must be a date (YYYY-MM-DD), a date and time, or a list "
+                        "of them, not an empty list"]
+
+
+# --- addresses editors give ---------------------------------------------------------------
+
+def test_registration_url_must_not_be_javascript():
+    _, problems = check("title: A\nregistration_url: javascript:alert(1)\n", EVENT)
+    assert problems == ["x.md:2: error: 'registration_url' must be a full web address (https://…), an e-mail "
+                        "link (mailto:namn@orebro.se) or a phone link (tel:+4619211000), not 'javascript:alert(1)'"]
+
+
+def test_registration_url_without_host_is_an_error():
+    _, problems = check("title: A\nregistration_url: https:///anmalan\n", EVENT)
+    assert len(problems) == 1 and problems[0].startswith("x.md:2: error: 'registration_url' must be")
+
+
+def test_registration_url_may_be_web_mail_or_phone():
+    for url in ("https://www.orebro.se/anmalan/", "http://x.se", "mailto:anmalan@orebro.se", "tel:+4619214000"):
+        values, problems = check(f"title: A\nregistration_url: {url}\n", EVENT)
+        assert problems == [] and values["registration_url"] == url
+
+
+def test_social_url_must_be_a_web_address():
+    _, problems = check("title: A\nbase_url: https://x.se/\nsocial:\n  - network: instagram\n    name: a\n"
+                        "    url: javascript:alert(1)\n", SITE_SCHEMA)
+    assert problems == ["x.md:6: error: 'social[1].url' must be a full web address (https://…), "
+                        "not 'javascript:alert(1)'"]
+
+
+def test_social_feed_url_must_be_a_web_address():
+    _, problems = check("title: A\nbase_url: https://x.se/\nsocial:\n  - network: instagram\n    name: a\n"
+                        "    url: https://www.instagram.com/a/\n    feed_url: file:///etc/passwd\n", SITE_SCHEMA)
+    assert problems == ["x.md:7: error: 'social[1].feed_url' must be a full web address (https://…), "
+                        "not 'file:///etc/passwd'"]
+
+
+def test_feedback_endpoint_must_be_a_web_address_or_a_path():
+    _, problems = check("title: A\nbase_url: https://x.se/\nfeedback:\n  endpoint: javascript:x\n", SITE_SCHEMA)
+    assert problems == ["x.md:4: error: 'feedback.endpoint' must be a full web address (https://…) or a path "
+                        "starting with /, not 'javascript:x'"]
+    _, problems = check("title: A\nbase_url: https://x.se/\nfeedback:\n  endpoint: /demo/feedback\n", SITE_SCHEMA)
+    assert problems == []
+
+
+# --- site.yaml: contact and menu depth ------------------------------------------------------
+
+SITE = "title: A\nbase_url: https://x.se/\n"
+
+
+def test_site_contact_email_is_checked_as_in_people_yaml():
+    _, problems = check(SITE + "contact:\n  email: not-an-email\n", SITE_SCHEMA)
+    assert problems == ["x.md:4: error: 'contact.email': 'not-an-email' is not an e-mail address "
+                        "(write it as namn@orebro.se)"]
+
+
+def test_site_contact_phone_is_checked_as_in_people_yaml():
+    _, problems = check(SITE + "contact:\n  phone: 123\n", SITE_SCHEMA)
+    assert problems == ["x.md:4: error: 'contact.phone': '123' is not a phone number "
+                        "(write it as 019-21 10 00 or +46 19 21 10 00)"]
+
+
+def test_accessibility_contact_email_is_checked():
+    _, problems = check(SITE + "accessibility:\n  contact_email: kontakt(at)x.se\n", SITE_SCHEMA)
+    assert problems == ["x.md:4: error: 'accessibility.contact_email': 'kontakt(at)x.se' is not an e-mail "
+                        "address (write it as namn@orebro.se)"]
+
+
+def test_good_site_contact_passes():
+    values, problems = check(SITE + "contact:\n  email: a@orebro.se\n  phone: 019-21 40 00\n", SITE_SCHEMA)
+    assert problems == [] and values["contact"] == {"email": "a@orebro.se", "phone": "019-21 40 00"}
+
+
+def test_menu_depth_0_is_an_error():
+    _, problems = check(SITE + "menu_depth: 0\n", SITE_SCHEMA)
+    assert problems == ["x.md:3: error: 'menu_depth' must be one of 1, 2, not '0'"]
+
+
+def test_menu_depth_3_is_an_error():
+    _, problems = check(SITE + "menu_depth: 3\n", SITE_SCHEMA)
+    assert problems == ["x.md:3: error: 'menu_depth' must be one of 1, 2, not '3'"]
+
+
+# --- ingress -----------------------------------------------------------------------------
+
+def test_ingress_of_only_spaces_is_left_out_as_if_missing():
+    values, problems = check('title: A\ningress: "   "\n')
+    assert problems == [] and "ingress" not in values

@@ -95,3 +95,39 @@ def test_expired_pages_are_kept_and_marked(make_site):
 def test_empty_slug_is_an_error(make_site):
     _, problems = model(make_site({"!!!.md": page("Utropstecken")}))
     assert any("gives an empty URL segment" in p for p in problems)
+
+
+def test_cascade_category_is_checked_like_a_news_page_category(make_site):
+    _, problems = model(make_site({
+        "nyheter/index.md": "---\ntitle: Nyheter\ningress: x\ncascade:\n  type: news\n  category: driftstoring\n---\n",
+        "nyheter/2026-01-01-a.md": page("A"),
+    }))
+    assert problems == ["demo/nyheter/index.md:6: error: 'cascade.category' must be one of driftstorning, "
+                        "servicenyhet, nyhet, not 'driftstoring'"]
+
+
+def test_cascade_key_of_another_type_is_an_error(make_site):
+    _, problems = model(make_site({
+        "nyheter/index.md": "---\ntitle: Nyheter\ningress: x\ncascade:\n  type: news\n  location: Sal 3\n---\n",
+    }))
+    assert problems == ["demo/nyheter/index.md:6: error: unknown key 'cascade.location'"]
+
+
+def test_cascade_without_type_may_set_an_event_category(make_site):
+    site, problems = model(make_site({
+        "kalender/index.md": "---\ntitle: Kalender\ningress: x\ncascade:\n  category: konsert\n---\n",
+        "kalender/a.md": page("A", type="event", start="2026-12-10 18:00"),
+    }))
+    assert problems == []
+    assert site.page_at("kalender/a/").meta["category"] == "konsert"
+
+
+def test_an_invalid_required_value_is_not_also_missing(make_site):
+    _, problems = model(make_site({"kalender/a.md": page("A", type="event", start="nej")}))
+    assert problems == ["demo/kalender/a.md:4: error: 'start' must be a date (YYYY-MM-DD) or date and time, "
+                        "not 'nej'"]
+
+
+def test_an_impossible_news_date_is_not_also_missing(make_site):
+    _, problems = model(make_site({"nyheter/a.md": page("A", type="news", date="2026-02-30")}))
+    assert problems == ["demo/nyheter/a.md:4: error: '2026-02-30' is not a valid date (YYYY-MM-DD)"]

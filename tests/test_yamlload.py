@@ -26,3 +26,9 @@ def test_syntax_error_names_the_line_with_offset():
 def test_dates_load_as_dates():
     import datetime as dt
     assert yamlload.load("d: 2026-11-23\n")["d"] == dt.date(2026, 11, 23)
+
+
+def test_an_impossible_date_loads_as_its_text_for_the_validator():
+    data = yamlload.load("a: 2026-02-30\nb: 2026-11-20T10:00:00+99:00\nc: x\n")
+    assert data == {"a": "2026-02-30", "b": "2026-11-20T10:00:00+99:00", "c": "x"}
+    assert isinstance(data["a"], yamlload.InvalidDate) and isinstance(data["b"], yamlload.InvalidDate)

@@ -19,6 +19,6 @@ FEATURES = [
     "sitegen.features.search",
     "sitegen.features.search_index",
     "sitegen.features.feeds",
-    "sitegen.features.redirects",
     "sitegen.features.sitemap",
+    "sitegen.features.redirects",   # last of the files: an alias must not take a generated file's place
 ]

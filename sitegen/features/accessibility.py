@@ -18,6 +18,6 @@ def run(build) -> None:
                                "menu": False},
                 template="accessibility.html")
     page.extra.update(statement=statement, hidden_from_cards=True)
-    page = site.add_page(page, parent=site.root)
-    page.extra["hidden_from_cards"] = True
+    page = site.add_page(page, parent=site.root, editable=True)
+    page.extra.update(hidden_from_cards=True, searchable=True)
     site.root.extra.setdefault("links", {})["accessibility"] = URL

@@ -91,7 +91,7 @@ def _calendar_page(site: Site, folder: str, strings: dict) -> Page:
     title, ingress = strings.get("calendar_title", "Kalender"), strings.get("calendar_ingress", "")
     page = Page(url=folder, meta={"title": title, "ingress": ingress, "type": "page"},
                 template="calendar.html", is_section=True)
-    page = site.add_page(page, parent=_parent_section(site, folder))
+    page = site.add_page(page, parent=_parent_section(site, folder), editable=True)
     if page.generated and not page.meta.get("ingress"):
         # A folder without index.md got a plain section page: give it the calendar's words.
         page.meta.update(title=title, ingress=ingress)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.model import Page
-from sitegen.schema import Field, validate
+from sitegen.schema import EMAIL_HINT, PHONE_HINT, Field, is_email, is_phone, validate
 from sitegen.slugs import swedish_sort_key
 from sitegen.yamlload import MarkedList
 
@@ -25,8 +25,6 @@ PERSON_FIELDS = {
     "phone": Field("str"),
     "email": Field("str"),
 }
-EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[A-Za-z]{2,}$")
-PHONE = re.compile(r"^\+?[0-9][0-9 \-()]*$")
 
 
 @dataclass
@@ -56,8 +54,8 @@ def run(build) -> None:
                                "ingress": strings.get("contact_ingress", ""), "menu": False},
                 template="contact.html")
     page.extra.update(people=people, hidden_from_cards=True)
-    page = site.add_page(page, parent=site.root)
-    page.extra["hidden_from_cards"] = True
+    page = site.add_page(page, parent=site.root, editable=True)
+    page.extra.update(hidden_from_cards=True, searchable=True)
     site.root.extra.setdefault("links", {})["contact"] = URL
 
 
@@ -112,14 +110,12 @@ def _person(row, index: int, line: int, path: Path, problems) -> Person | None:
             problems.error(path, line_of("name"), f"{where}'name' is required and must not be empty")
         return None
     email = str(values.get("email", "")).strip()
-    if email and not EMAIL.match(email):
-        problems.error(path, line_of("email"), f"{where}'{email}' is not an e-mail address "
-                                               "(write it as namn@orebro.se)")
+    if email and not is_email(email):
+        problems.error(path, line_of("email"), f"{where}'{email}' is not an e-mail address ({EMAIL_HINT})")
         ok = False
     phone = str(values.get("phone", "")).strip()
-    if phone and (not PHONE.match(phone) or len(re.sub(r"\D", "", phone)) < 5):
-        problems.error(path, line_of("phone"), f"{where}'{phone}' is not a phone number "
-                                               "(write it as 019-21 10 00 or +46 19 21 10 00)")
+    if phone and not is_phone(phone):
+        problems.error(path, line_of("phone"), f"{where}'{phone}' is not a phone number ({PHONE_HINT})")
         ok = False
     if not ok or len(values) < sum(1 for k in row if k in PERSON_FIELDS):
         return None

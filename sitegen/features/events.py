@@ -249,8 +249,15 @@ def check_rrule(text: str, start, all_day: bool, tz: ZoneInfo) -> str:
                 return "!invalid 'rrule': UNTIL must be a date such as 20261231"
         parts.append(f"{key}={val}")
     rule = ";".join(parts)
-    if not any(p.startswith("FREQ=") for p in parts):
+    names = [p.split("=", 1)[0] for p in parts]
+    if "FREQ" not in names:
         return "!invalid 'rrule': FREQ is missing (e.g. FREQ=WEEKLY)"
+    twice = next((n for n in names if names.count(n) > 1), None)
+    if twice:
+        return f"!invalid 'rrule': {twice} is given twice"
+    if "UNTIL" in names and "COUNT" in names:
+        return ("!invalid 'rrule': UNTIL and COUNT cannot both be given (RFC 5545): "
+                "end the series with one of them")
     try:
         rrulestr(rule, dtstart=_rule_start(start, all_day))
     except (ValueError, TypeError) as exc:

@@ -48,7 +48,7 @@ DAY_SCHEMA = {"date": Field("date", required=True), "note": Field("str"),
               **{key: Field("any") for key in MEAL_KEYS}}
 FILE_SCHEMA = {
     "name": Field("str", required=True), "id": Field("str"), "type": Field("str", choices=tuple(TYPES)),
-    "organization": Field("str"), "location": Field("str"), "url": Field("str"), "email": Field("str"),
+    "organization": Field("str"), "location": Field("str"), "url": Field("url"), "email": Field("str"),
     "phone": Field("str"),
     "address": Field("map", fields={"street": Field("str"), "postal_code": Field("str"),
                                     "city": Field("str"), "country": Field("str")}),

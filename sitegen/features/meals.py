@@ -34,8 +34,8 @@ def run(build) -> None:
     build.changes_at(next_day_turn(site.now, 7 - site.now.weekday()))   # the weeks shown start on Monday
     index = Page(url=FOLDER, meta={"title": strings.get("meals_title", "Matsedlar"), "type": "page",
                                    "ingress": strings.get("meals_ingress", "")},
-                 template="meals.html", is_section=True)
-    index = site.add_page(index, parent=site.root)
+                 template="meals.html", is_section=True, extra={"searchable": True})
+    index = site.add_page(index, parent=site.root, editable=True)
     listed = []
     for menu in menus:
         feeds = _write_feeds(build, menu)
@@ -49,7 +49,7 @@ def _menu_page(site: Site, menu: Distributor, index: Page, feeds: list[dict], st
     url = f"{FOLDER}{menu.id}/"
     page = Page(url=url, meta={"title": menu.name, "type": "page",
                                "ingress": strings.get("meals_menu_ingress", "{name}").format(name=menu.name)},
-                template="meals_menu.html")
+                template="meals_menu.html", extra={"searchable": True})
     build_json = f"{url}meals.json"
     page.extra.update(kitchen=menu, weeks=_weeks(menu, site.now.date()), meal_feeds=feeds,
                       meals_json=site.href(build_json), address=_address_line(menu),

@@ -110,7 +110,7 @@ def _archive_page(site: Site, url: str, strings: dict) -> Page:
     page = Page(url=url, meta={"title": title, "ingress": text(strings, "news_ingress", "Nyheter från {site}.",
                                                                   site=site.config.title)},
                 template="archive.html")
-    page = site.add_page(page, parent=_parent_for(site, url))
+    page = site.add_page(page, parent=_parent_for(site, url), editable=True)
     if page.generated:  # a folder without index.md has a stand-in title made from its name
         page.meta["title"] = title
         page.meta.setdefault("ingress", text(strings, "news_ingress", "", site=site.config.title))

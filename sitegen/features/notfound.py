@@ -1,4 +1,7 @@
-"""The 404 page: a friendly way on, and (with JavaScript) a report of the missing path."""
+"""The 404 page: a friendly way on, and (with JavaScript) a report of the missing path.
+
+An editor's ``404.md`` gives it its title, ingress and text, as for the other generated
+pages; it is still written as ``404.html``, the file web servers are set up to answer with."""
 from __future__ import annotations
 
 from sitegen.model import Page
@@ -11,5 +14,9 @@ def run(build) -> None:
     page = Page(url="404/", meta={"title": strings.get("notfound_title", "Sidan finns inte"),
                                   "ingress": strings.get("notfound_ingress", ""), "feedback": False},
                 template="404.html", output_path="404.html", in_sitemap=False)
-    page.extra["hidden_from_cards"] = True
-    build.site.add_page(page)
+    page = build.site.add_page(page, editable=True)
+    # The page reports the missing path itself; an editor's 404.md sits among the start
+    # page's children, but belongs in no menu or card list.
+    page.meta["feedback"] = False
+    page.extra.update(hidden_from_cards=True, hidden_from_menu=True,
+                      canonical=None)   # served at whatever address was missing: it has none of its own

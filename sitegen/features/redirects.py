@@ -1,21 +1,38 @@
 """Redirects from the old web: a forwarding page for every alias under the site's own
-path, and 301 (and 410 for ``removed:``) rules for nginx and Apache."""
+path, and 301 (and 410 for ``removed:``) rules for nginx and Apache.
+
+Both servers match each rule against the exact, %-decoded path, never the query string: an
+alias or removed path with a query is an error (every query would end up at one page), and
+so is one that would give one path two answers (an alias twice, an alias that is also
+removed, a removed path or alias that is a live page)."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+from sitegen.clashes import reserved_folder
 
 PHASE = "files"
 RULES_DIR = "_server"
+OUTPUT_FOLDERS = {f"{RULES_DIR}/": "the web server rules"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    host: str      # '' for the site's own host
+    path: str      # %-decoded, as the servers compare it
+    target: str
 
 
 def _alias_target(alias: str, site_host: str) -> tuple[str, str] | None:
     """(host, path) of an alias; host '' means the site's own host."""
-    if alias.startswith("/"):
-        return "", urlsplit(alias).path
     parts = urlsplit(alias)
+    if alias.startswith("/"):
+        return "", unquote(parts.path)
     if parts.scheme in ("http", "https") and parts.netloc:
         host = "" if parts.netloc == site_host else parts.netloc
-        return host, parts.path or "/"
+        return host, unquote(parts.path) or "/"
     return None
 
 
@@ -30,66 +47,146 @@ def _forward_path(path: str, prefix: str) -> str | None:
     return rel if "." in last else rel + "/index.html"
 
 
-def collect(build) -> tuple[list[tuple[str, str, str]], list[str]]:
-    """Aliases as (host, path, target URL); and the removed paths."""
-    site, problems = build.site, build.problems
-    host = urlsplit(site.config.base_url).netloc
-    seen: dict[tuple[str, str], str] = {}
-    rules = []
-    own_urls = {site.href(p) for p in site.pages}
-    for page in site.pages:
+def _query_error(text: str, what: str) -> str | None:
+    query = urlsplit(text).query
+    if not query:
+        return None
+    return (f"{what} '{text}' has a query string ('?{query}'): the server rules match the path "
+            "only, so it cannot be redirected (each query would get the same answer)")
+
+
+class _Collector:
+    """Aliases and removed paths, checked against each other and the site's own output."""
+
+    def __init__(self, build):
+        self.build, self.site, self.problems = build, build.site, build.problems
+        self.host = urlsplit(self.site.config.base_url).netloc
+        self.prefix = self.site.config.path_prefix
+        self.own_urls = {self.site.href(p) for p in self.site.pages}
+        self.seen: dict[tuple[str, str], tuple[str, str]] = {}   # (host, path) -> (page rel, alias)
+        self.forwards: dict[str, tuple[str, str]] = {}           # forwarding file -> (page rel, alias)
+        self.rules: list[Rule] = []
+
+    def is_live(self, path: str) -> bool:
+        """Whether a path on the site's host is one of its pages or files (generated ones too)."""
+        if path in self.own_urls or path.rstrip("/") + "/" in self.own_urls:
+            return True
+        out = _forward_path(path, self.prefix)
+        return out is not None and (out in self.build.files or path[len(self.prefix):] in self.build.files)
+
+    def alias(self, page, index: int, alias: str) -> None:
+        target = _alias_target(alias, self.host)
+        out = None if target is None or target[0] else _forward_path(target[1], self.prefix)
+        message = self.alias_problem(page, alias, target, out)
+        if message:
+            self.problems.error(page.source, page.line_of_item("aliases", index), message)
+            return
+        self.seen[target] = (page.rel, alias)
+        if out:
+            self.forwards[out] = (page.rel, alias)
+        self.rules.append(Rule(target[0], target[1], self.site.absolute_url(page)))
+
+    def alias_problem(self, page, alias: str, target, out: str | None) -> str | None:
+        if target is None:
+            return f"alias '{alias}' must start with '/' or be a full http(s) URL of the old web"
+        if _query_error(alias, "alias"):
+            return _query_error(alias, "alias")
+        other = self.seen.get(target)
+        if other is None and out in self.forwards and self.forwards[out][0] != page.rel:
+            other = self.forwards[out]   # '/a' and '/a/' share one forwarding page: a.html or a/index.html
+        if other is not None:
+            where = "listed twice" if other[0] == page.rel else f"also an alias of {other[0]}"
+            return f"alias '{alias}' is {where}" + (f" (as '{other[1]}')" if other[1] != alias else "")
+        if not target[0] and self.is_live(target[1]):
+            return f"alias '{alias}' is the address of an existing page or file"
+        folder = reserved_folder(out) if out else None
+        if folder is not None:
+            return f"alias '{alias}' is in {self.prefix}{folder[0]}, a folder sitegen fills itself ({folder[1]})"
+        return None
+
+    def removed(self) -> list[str]:
+        """The removed paths that are fine; the others are errors at their site.yaml line."""
+        config, kept = self.site.config, []
+        for index, text in enumerate(config.removed):
+            line = config.line_of_item("removed", index)
+            path = unquote(urlsplit(text).path)
+            message = None
+            if not text.startswith("/"):
+                message = f"removed path '{text}' must start with '/' (a path on the site's host)"
+            elif _query_error(text, "removed path"):
+                message = _query_error(text, "removed path")
+            elif path in kept:
+                message = f"removed path '{text}' is listed twice"
+            elif ("", path) in self.seen:
+                message = (f"removed path '{text}' is also an alias of {self.seen['', path][0]}: "
+                           "it cannot answer both 301 and 410")
+            elif self.is_live(path):
+                message = f"removed path '{text}' is the address of an existing page or file, which would answer 410"
+            if message:
+                self.problems.error(config.config_path, line, message)
+            else:
+                kept.append(path)
+        return kept
+
+
+def collect(build) -> tuple[list[Rule], list[str]]:
+    """Aliases as rules (host, path, target URL); and the removed paths."""
+    collector = _Collector(build)
+    for page in build.site.pages:
         for index, alias in enumerate(page.meta.get("aliases", [])):
-            line = page.line_of_item("aliases", index)
-            target = _alias_target(alias, host)
-            if target is None:
-                problems.error(page.source, line, f"alias '{alias}' must start with '/' or be a full "
-                                                  "http(s) URL of the old web")
-                continue
-            if target in seen:
-                problems.error(page.source, line, f"alias '{alias}' is also an alias of {seen[target]}")
-                continue
-            if not target[0] and (target[1] in own_urls or target[1].rstrip("/") + "/" in own_urls):
-                problems.error(page.source, line, f"alias '{alias}' is the address of an existing page")
-                continue
-            seen[target] = page.rel
-            rules.append((target[0], target[1], site.absolute_url(page)))
-    return rules, list(site.config.removed)
+            collector.alias(page, index, alias)
+    return collector.rules, collector.removed()
 
 
-def nginx_rules(rules, removed) -> str:
-    own = [r for r in rules if not r[0]]
-    other: dict[str, list] = {}
-    for host, path, target in rules:
-        if host:
-            other.setdefault(host, []).append((path, target))
+def _quoted(text: str) -> str:
+    """A double-quoted argument for nginx and Apache alike: both read \\\\ and \\" in quotes."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def nginx_rules(rules: list[Rule], removed: list[str]) -> str:
+    own = [r for r in rules if not r.host]
+    other: dict[str, list[Rule]] = {}
+    for rule in rules:
+        if rule.host:
+            other.setdefault(rule.host, []).append(rule)
     lines = ["# Include inside the server block of the site's host.",
-             *(f"location = {path} {{ return 301 {target}; }}" for _, path, target in own),
-             *(f"location = {path} {{ return 410; }}" for path in removed)]
+             *(f"location = {_quoted(r.path)} {{ return 301 {_quoted(r.target)}; }}" for r in own),
+             *(f"location = {_quoted(path)} {{ return 410; }}" for path in removed)]
     for host, items in sorted(other.items()):
         lines += ["", f"# Old host {host}: include in the http block.", "server {",
                   f"    server_name {host};",
-                  *(f"    location = {path} {{ return 301 {target}; }}" for path, target in items),
+                  *(f"    location = {_quoted(r.path)} {{ return 301 {_quoted(r.target)}; }}" for r in items),
                   "}"]
     return "\n".join(lines) + "\n"
 
 
-def apache_rules(rules, removed) -> str:
+def _exact(path: str) -> str:
+    """An anchored pattern: Apache's plain Redirect would also match every path below this one."""
+    return _quoted("^" + re.sub(r"([.^$*+?()\[\]{}|\\])", r"\\\1", path) + "$")
+
+
+def _apache_target(url: str) -> str:
+    # In RedirectMatch's target, $1 and & stand for parts of the match; \ makes them plain.
+    return _quoted(re.sub(r"([$&])", r"\\\1", url))
+
+
+def apache_rules(rules: list[Rule], removed: list[str]) -> str:
     lines = ["# Include in the virtual host of the site (or the server config)."]
-    for host, path, target in rules:
-        rule = f'Redirect permanent "{path}" "{target}"'
-        lines.append(f"<If \"%{{HTTP_HOST}} == '{host}'\">\n    {rule}\n</If>" if host else rule)
-    lines += [f'Redirect gone "{path}"' for path in removed]
+    for rule in rules:
+        line = f"RedirectMatch permanent {_exact(rule.path)} {_apache_target(rule.target)}"
+        lines.append(f"<If \"%{{HTTP_HOST}} == '{rule.host}'\">\n    {line}\n</If>" if rule.host else line)
+    lines += [f"RedirectMatch gone {_exact(path)}" for path in removed]
     return "\n".join(lines) + "\n"
 
 
 def run(build) -> None:
     rules, removed = collect(build)
     prefix = build.site.config.path_prefix
-    for host, path, target in rules:
-        out = None if host else _forward_path(path, prefix)
-        if out is None or out in build.files:
+    for rule in rules:
+        out = None if rule.host else _forward_path(rule.path, prefix)
+        if out is None or out in build.files:   # the same page's other spelling ('/a' and '/a/')
             continue
-        html = build.renderer.render_template("redirect.html", target=target)
+        html = build.renderer.render_template("redirect.html", target=rule.target)
         if html is not None:
             build.files[out] = html
     build.files[f"{RULES_DIR}/nginx-redirects.conf"] = nginx_rules(rules, removed)

@@ -44,6 +44,8 @@ def resolve(site: Site, page: Page, problems: Problems) -> list[Page]:
         linked = site.by_source.get(target) or site.by_source.get(posixpath.join(target[:-3], "index.md"))
         if linked is not None:
             targets.append(linked)
+        elif target in site.broken:
+            continue   # the page exists but failed to load: its own error says why
         elif target in site.hidden:
             problems.warning(page.source, line, f"'related' page '{item}' is a draft or not yet published")
         else:

@@ -32,10 +32,10 @@ def run(build) -> None:
     strings = build.theme.strings
     sitemap = site.add_page(_utility_page(SITEMAP_URL, strings.get("sitemap_title", "Webbplatskarta"),
                                           strings.get("sitemap_ingress", ""), "sitemap.html"),
-                            parent=site.root)
+                            parent=site.root, editable=True)
     search = site.add_page(_utility_page(URL, strings.get("search_title", "Sök"),
                                          strings.get("search_ingress", ""), "search.html"),
-                           parent=site.root)
+                           parent=site.root, editable=True)
     for page in (search, sitemap):
         page.extra.update(hidden_from_cards=True, search_exclude=True)
     search.extra["pagefind_bundle"] = site.href("pagefind/")
@@ -50,15 +50,19 @@ def run(build) -> None:
 
 
 def searchable(page) -> bool:
-    """Pages an editor wrote; not generated pages, nor pages a feature fills with lists (archives)."""
-    return page.source is not None and not page.template and not page.extra.get("search_exclude")
+    """Pages an editor wrote, and generated pages of text a visitor may look for (contact, the
+    accessibility statement, school menus: their feature sets ``searchable``); not pages a
+    feature fills with lists of other pages (archives, calendars, tag pages)."""
+    if page.extra.get("search_exclude"):
+        return False
+    return page.extra.get("searchable", False) or (page.source is not None and not page.template)
 
 
 def page_filters(strings: dict, page) -> dict[str, str]:
     """The search filters of a page: its type, and its top-level section."""
     filters = {strings.get("search_filter_type", "Typ"): strings.get(f"search_type_{page.kind}", page.kind)}
     section = section_of(page)
-    if section is not None:
+    if section is not None and section.is_section:   # not a lone page such as the contact page
         filters[strings.get("search_filter_section", "Avsnitt")] = section.nav_title
     return filters
 

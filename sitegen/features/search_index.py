@@ -36,6 +36,7 @@ from sitegen.features.search import filter_marks, searchable
 
 PHASE = "staged"
 BUNDLE = "pagefind"
+OUTPUT_FOLDERS = {f"{BUNDLE}/": "the search index"}   # no editor page or file may go there
 PARTS_FILE = "sitegen-parts.json"
 PART_SIZE = 400    # pages per index part (two run at once, about 90 MB each); SITEGEN_SEARCH_PART_SIZE overrides it
 INGRESS_TAG = '<p class="ingress">'

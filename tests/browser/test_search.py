@@ -172,3 +172,16 @@ def test_results_come_ten_at_a_time_with_the_count_of_all(many_hits_build, serve
     assert not tab.locator(".search-more").is_visible()
     titles = tab.locator(".search-results li a").all_inner_texts()
     assert sorted(titles) == [f"Strand {n:02}" for n in range(1, 26)]   # each page once
+
+
+def test_generated_pages_of_text_are_found_but_not_lists(example_build, serve_dir, open_page):
+    base = serve_dir(example_build)
+    tab = open_page()
+    found = search(tab, base, "fordjupning", "Storskolan")   # a school's menu page
+    assert found.get("Storskolan") == "/fordjupning/matsedlar/storskolan/"
+    found = search(tab, base, "kulturskolan", "kontaktuppgifter")   # the contact page's own text
+    assert "/kulturskolan/kontakt/" in found.values()
+    found = search(tab, base, "kulturskolan", "syntolkning")        # the accessibility statement
+    assert "/kulturskolan/tillganglighet/" in found.values()
+    found = search(tab, base, "kulturskolan", "julkonsert")   # news, not the archive listing it
+    assert "/kulturskolan/nyheter/" not in found.values() and found

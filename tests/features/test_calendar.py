@@ -275,3 +275,41 @@ def test_all_problems_reported_in_one_run(make_site):
         "kalender/b.md": event("B", start="2026-12-10 18:00", rrule="FREQ=SOMETIMES"),
     })
     assert "kalender/a.md:5: error:" in result.stderr and "kalender/b.md:5: error:" in result.stderr
+
+
+def test_rrule_with_until_and_count(make_site):
+    result = check(make_site, {"kalender/a.md": event("Båda", start="2026-12-01 18:00",
+                                                      rrule="FREQ=WEEKLY;BYDAY=TU;UNTIL=20261215;COUNT=5")})
+    assert ("content/demo/kalender/a.md:5: error: invalid 'rrule': UNTIL and COUNT cannot both be given "
+            "(RFC 5545)") in result.stderr
+    assert result.status == 1
+
+
+def test_rrule_part_given_twice(make_site):
+    result = check(make_site, {"kalender/a.md": event("Två gånger", start="2026-12-01 18:00",
+                                                      rrule="FREQ=WEEKLY;COUNT=3;COUNT=5")})
+    assert "content/demo/kalender/a.md:5: error: invalid 'rrule': COUNT is given twice" in result.stderr
+    assert result.status == 1
+
+
+def test_registration_url_that_is_not_a_web_address(make_site):
+    result = check(make_site, {"kalender/a.md": event("Farlig", start="2026-12-10 18:00",
+                                                      registration_url="javascript:alert(1)")})
+    assert ("content/demo/kalender/a.md:5: error: 'registration_url' must be a full web address (https://…), "
+            "an e-mail link (mailto:namn@orebro.se) or a phone link (tel:+4619211000), "
+            "not 'javascript:alert(1)'") in result.stderr
+    assert result.status == 1
+
+
+def test_registration_by_email_is_a_mailto_link(make_site, tmp_path):
+    site = build(make_site, tmp_path, {"kalender/a.md": event("Mejla", start="2026-12-10 18:00",
+                                                              registration_url="mailto:anmalan@example.se")})
+    assert 'href="mailto:anmalan@example.se"' in read(site, "kalender/a/")
+
+
+def test_invalid_start_is_reported_once(make_site):
+    result = check(make_site, {"kalender/a.md": event("Fel start", start="nej")})
+    assert ("content/demo/kalender/a.md:4: error: 'start' must be a date (YYYY-MM-DD) or date and time, "
+            "not 'nej'") in result.stderr
+    assert "'start' is required" not in result.stderr
+    assert result.status == 1

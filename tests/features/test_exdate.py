@@ -113,3 +113,18 @@ def test_every_occurrence_cancelled(make_site, tmp_path):
     assert ("content/demo/kalender/tva.md:6: warning: 'exdate' cancels every occurrence: the event is left "
             "out of the calendar") in result.stderr
     assert (site / "kalender/tva/index.html").is_file()   # the page itself is still published
+
+
+def test_exdate_list_with_an_item_that_is_not_a_date(make_site):
+    result = check(make_site, {"kalender/kor.md": kor('[2026-12-08, "igår"]')})
+    assert ("content/demo/kalender/kor.md:7: error: 'exdate' item 2 must be a date (YYYY-MM-DD) or a date "
+            "and time, not 'igår'") in result.stderr
+    assert "not a list" not in result.stderr
+    assert result.status == 1
+
+
+def test_exdate_item_that_is_an_impossible_date(make_site):
+    result = check(make_site, {"kalender/kor.md": kor("\n  - 2026-12-08\n  - 2026-12-32")})
+    assert ("content/demo/kalender/kor.md:9: error: 'exdate' item 2: '2026-12-32' is not a valid date "
+            "(YYYY-MM-DD)") in result.stderr
+    assert result.status == 1

@@ -250,3 +250,10 @@ def test_dish_without_name(make_site):
     assert "storskolan.yaml:17: error: unknown key 'lunch[2].namn'" in result.stderr
     assert "storskolan.yaml:17: error: 'lunch[2].name' is required" in result.stderr
     assert result.stderr.count("error:") == 2
+
+
+def test_url_that_is_not_a_web_address(make_site):
+    result = check(make_site, STORSKOLAN.replace("url: https://www.example.se/storskolan", "url: javascript:alert(1)"))
+    assert ("content/demo/data/meals/storskolan.yaml:7: error: 'url' must be a full web address (https://…), "
+            "not 'javascript:alert(1)'") in result.stderr
+    assert result.status == 1

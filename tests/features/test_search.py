@@ -92,7 +92,7 @@ def test_filter_marks_name_the_type_and_the_top_level_section():
 
     from sitegen.features import search
 
-    section = SimpleNamespace(nav_title="Nyheter")
+    section = SimpleNamespace(nav_title="Nyheter", is_section=True)
     item = SimpleNamespace(kind="news", is_root=False, ancestors=lambda: [SimpleNamespace(), section])
     marks = search.filter_marks({}, item)
     assert marks == ('<span hidden data-pagefind-filter="Typ:news"></span>'
@@ -220,7 +220,9 @@ def test_a_rendered_page_leaves_its_record_in_its_part(make_site, tmp_path, monk
     html = (tmp_path / "out/demo/projekt/jamstalldhet/index.html").read_text(encoding="utf-8")
     search_index.page_written(build, page_, "projekt/jamstalldhet/index.html", html)
     count = search_index.part_count(build)
-    assert count == 2   # four pages an editor wrote, two per part
+    # six pages to search (four an editor wrote, the contact page, the accessibility
+    # statement), two per part: three parts, four on two cores
+    assert count == 4
     part = search_index.part_of("/demo/projekt/jamstalldhet/", count)
     record = build.scratch / "pagefind" / f"part-{part}" / "demo/projekt/jamstalldhet/index.html"
     assert 'data-pagefind-filter="Avsnitt:Projekt"' in record.read_text(encoding="utf-8")
