@@ -108,7 +108,7 @@ def _item(site: Site, event: Event) -> ics.IcsItem:
     updated = page.meta.get("updated")
     modified = updated if isinstance(updated, dt.datetime) else (
         dt.datetime.combine(updated, dt.time(), tzinfo=event.tz) if updated else None)
-    categories = ([event.category] if event.category else []) + list(page.tags)
+    categories = list(dict.fromkeys(([event.category] if event.category else []) + list(page.tags)))  # once each
     return ics.IcsItem(uid=event_uid(site, event), summary=page.title, start=event.start, end=end,
                        description=description, location=event.location, url=site.absolute_url(page),
                        categories=categories, rrule=event.rrule, exdates=event.exdates, last_modified=modified)

@@ -109,6 +109,11 @@ def test_comment_form_posts_the_fields_the_receiver_expects(site):
     assert '<p id="kommentar-tack" class="thanks" role="status">' in html
 
 
+def test_the_comment_form_says_both_fields_are_required(site):
+    form = main_of(read(site, "blogg/ova")).split('<form class="comment-form"', 1)[1].split("</form>", 1)[0]
+    assert form.count(" required") == 2 and "Båda fälten måste fyllas i." in form   # said, not only marked
+
+
 def test_comment_block_matches_golden_file(site):
     html = main_of(read(site, "blogg/ova"))
     actual = '<section class="comments"' + html.split('<section class="comments"', 1)[1].split("</section>", 1)[0] + "</section>\n"

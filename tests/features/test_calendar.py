@@ -313,3 +313,23 @@ def test_invalid_start_is_reported_once(make_site):
             "not 'nej'") in result.stderr
     assert "'start' is required" not in result.stderr
     assert result.status == 1
+
+
+def test_the_month_list_leaves_out_months_without_events(make_site, tmp_path):
+    site = build(make_site, tmp_path, EVENTS)
+    months = re.search(r'<nav class="calendar-months".*?</nav>', (site / "kalender/index.html").read_text(encoding="utf-8"),
+                       re.S).group(0)
+    assert 'href="/demo/kalender/2027/01/"' in months and 'href="/demo/kalender/2027/03/"' in months
+    assert "/demo/kalender/2027/02/" not in months   # nothing happens in February
+    assert (site / "kalender/2027/02/index.html").is_file()   # its page is still there between the others
+
+
+def test_a_category_that_is_also_a_tag_is_one_category_in_the_feed(make_site, tmp_path):
+    files = {**EVENTS, "kalender/visning.md": event("Visning", start="2026-12-05 13:00", category="visning",
+                                                    tags="[visning, arkiv]")}
+    site = build(make_site, tmp_path, files)
+    calendar = icalendar.Calendar.from_ical((site / "kalender/visning/visning.ics").read_bytes())
+    item = next(c for c in calendar.walk("VEVENT"))
+    raw = item.get("CATEGORIES")
+    values = [str(v) for v in (raw.cats if hasattr(raw, "cats") else raw)]
+    assert values == ["visning", "arkiv"]
