@@ -6,7 +6,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from sitegen import yamlload
-from sitegen.problems import Problems
+from sitegen.problems import Problems, read_text
 from sitegen.schema import SITE_SCHEMA, validate
 
 DEFAULT_THEME = "orebro"
@@ -67,13 +67,13 @@ class SiteConfig:
 
 def load_site_config(content_dir: Path, problems: Problems) -> SiteConfig | None:
     path = content_dir / "site.yaml"
+    text = read_text(path, problems)
+    if text is None:
+        return None
     try:
-        data = yamlload.load(path.read_text(encoding="utf-8"))
+        data = yamlload.load(text)
     except yamlload.YamlError as exc:
         problems.error(path, exc.line, exc.message)
-        return None
-    except UnicodeDecodeError:
-        problems.error(path, 1, "the file is not UTF-8 text")
         return None
     if data is None:
         problems.error(path, 1, "site.yaml is empty: 'title' and 'base_url' are required")

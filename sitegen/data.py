@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from sitegen import yamlload
-from sitegen.problems import Problems
+from sitegen.problems import Problems, read_text
 
 LOADERS = (".yaml", ".yml", ".json", ".csv")
 
@@ -36,10 +36,8 @@ def load_data(site_dir: Path, problems: Problems) -> dict:
 
 
 def load_file(path: Path, problems: Problems):
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        problems.error(path, 1, "the file is not UTF-8 text")
+    text = read_text(path, problems)
+    if text is None:
         return None
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):

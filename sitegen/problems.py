@@ -74,3 +74,17 @@ class Problems:
                 seen.add(p)
                 unique.append(p)
         return unique
+
+
+def read_text(path: Path, problems: "Problems") -> str | None:
+    """A text file editors write (Markdown, YAML, CSV), newlines made ``\n``; None when it is not
+    UTF-8, reported at the line of the first byte that is not, so the editor can find it."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        problems.error(path, line, f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} on this line): "
+                                   "save it as UTF-8")
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")

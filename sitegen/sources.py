@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from sitegen import yamlload
-from sitegen.problems import Problems
+from sitegen.problems import Problems, read_text
 from sitegen.yamlload import MarkedDict
 
 # Folders under a site that hold no pages.
@@ -106,11 +106,8 @@ def read_sources(site_dir: Path, problems: Problems, memo: FrontMatterMemo | Non
         if path.suffix.lower() != ".md":
             assets.append(Asset(path, rel))
             continue
-        try:
-            with open(path, encoding="utf-8") as file:
-                text = file.read()
-        except UnicodeDecodeError:
-            problems.error(path, 1, "the file is not UTF-8 text")
+        text = read_text(path, problems)
+        if text is None:
             broken.add(rel.as_posix())
             continue
         meta, body, body_line = split_front_matter(text, path, problems, memo)

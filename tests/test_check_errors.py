@@ -75,3 +75,13 @@ def test_missing_ingress_is_only_a_warning_when_building(make_site, tmp_path):
     assert result.status == 0, result.stderr
     assert "index.md:2: warning: 'ingress' missing" in result.stderr
     assert (tmp_path / "out" / "demo" / "index.html").is_file()
+
+
+def test_a_file_that_is_not_utf8_is_reported_at_the_line_of_the_bad_byte(make_site):
+    content = make_site({"index.md": "---\ntitle: Start\ningress: x\n---\n\nRad ett.\nR\xe4d tv\xe5.\n"})
+    path = content / "demo" / "index.md"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1"))
+    result = run_sitegen("check", "--content", str(content))
+    assert result.status == 1
+    assert "demo/index.md:7: error: the file is not UTF-8 text (byte 0xe4 on this line): save it as UTF-8" \
+        in result.stderr
