@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from posixpath import dirname, join, normpath
 
 from sitegen import images
 from sitegen.model import Page, Site
@@ -74,15 +75,20 @@ def breadcrumbs(site: Site, page: Page) -> list[Link]:
     return [Link(p.nav_title, site.href(p)) for p in page.ancestors()] + [Link(page.nav_title, site.href(page), True)]
 
 
-def card(site: Site, page: Page) -> Card:
+def image_of(site: Site, page: Page) -> str | None:
+    """The site-relative path of the page's ``image`` (cards, Open Graph); None without one."""
     image = page.meta.get("image", "")
+    if not image or not page.rel:
+        return None
+    target = normpath(join(dirname(page.rel), image))
+    return target if target in site.assets else None
+
+
+def card(site: Site, page: Page) -> Card:
     alt = page.meta.get("image_alt", "")
-    picture = ""
-    if image and page.rel:
-        from posixpath import dirname, join, normpath
-        target = normpath(join(dirname(page.rel), image))
-        image = site.href(site.assets[target]) if target in site.assets else ""
-        picture = images.card_html(site, target, image, alt) if image else ""
+    target = image_of(site, page)
+    image = site.href(site.assets[target]) if target else ""
+    picture = images.card_html(site, target, image, alt) if target else ""
     return Card(page.nav_title, site.href(page), page.ingress, image, alt, page.date, picture)
 
 

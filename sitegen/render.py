@@ -26,6 +26,7 @@ class SiteView:
     feedback_enabled: bool
     alternates: list = field(default_factory=list)   # feeds linked from every page
     links: dict = field(default_factory=dict)        # well-known pages: contact, search, ...
+    data: dict = field(default_factory=dict)         # the site's data/ files by name (SPEC: for templates)
 
     def href(self, url: str) -> str:
         return self.prefix + url
@@ -46,6 +47,7 @@ def site_view(site: Site) -> SiteView:
         missing_endpoint=c.endpoint("missing") or f"{c.path_prefix}missing", feedback_enabled=c.feedback_enabled,
         alternates=list(site.root.extra.get("site_alternates", [])),
         links={key: c.path_prefix + url for key, url in site.root.extra.get("links", {}).items()},
+        data=site.data,
     )
 
 
@@ -77,10 +79,12 @@ class Renderer:
 
     def context(self, page: Page) -> dict:
         site = self.site
+        image = navigation.image_of(site, page)
         return {
             "site": self.view,
             "page": page,
             "canonical": site.absolute_url(page),
+            "og_image": site.absolute_url(site.assets[image]) if image else "",
             "href": site.href(page),
             "menu": self.menu.links_for(page) if self.menu else navigation.menu_links(site, page),
             "breadcrumbs": navigation.breadcrumbs(site, page),

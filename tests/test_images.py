@@ -127,3 +127,14 @@ def test_image_on_another_site_is_left_as_written(make_site, tmp_path):
     result, site = build(content, tmp_path)
     html = (site / "index.html").read_text(encoding="utf-8")
     assert '<img src="https://example.se/karta.png" alt="Karta" loading="lazy"' in html
+
+
+def test_a_page_image_is_its_open_graph_image(make_site, tmp_path):
+    content = make_site({"index.md": page("Start"), "om/index.md": page("Om", image="sal.jpg", image_alt="Salen"),
+                         "om/sal.jpg": jpeg(), "om/annan.md": page("Annan")})
+    result, site = build(content, tmp_path)
+    assert result.status == 0, result.stderr
+    html = (site / "om/index.html").read_text(encoding="utf-8")
+    assert '<meta property="og:image" content="https://www.example.se/demo/om/sal.jpg">' in html
+    assert (site / "om/sal.jpg").is_file()
+    assert "og:image" not in (site / "om/annan/index.html").read_text(encoding="utf-8")   # no image, no tag

@@ -156,3 +156,23 @@ def test_theme_extends_another_and_overrides_one_block(make_site, tmp_path):
     html = (out / "demo/index.html").read_text(encoding="utf-8")
     assert "EGEN LOGGA" in html and '<p class="ingress">' in html
     assert (out / "demo/assets/css/extra.css").is_file() and (out / "demo/assets/css/main.css").is_file()
+
+
+def test_templates_can_show_the_sites_data_files(make_site, tmp_path):
+    themes = tmp_path / "mina-teman"
+    (themes / "eget/templates").mkdir(parents=True)
+    (themes / "eget/theme.yaml").write_text("extends: orebro\n")
+    (themes / "eget/templates/base.html").write_text(
+        '{% extends "orebro/base.html" %}{% block logo %}<p class="oppet">{{ site.data.oppet.tider }} '
+        '{{ site.data.lista|length }} {{ site.data.lista[1].namn }}</p>{% endblock %}')
+    content = make_site({"index.md": page("Start"), "data/oppet.yaml": "tider: Mån–fre 8–16\n",
+                         "data/lista.csv": "namn,roll\nAnna,rektor\nBo,lärare\n"},
+                        site_yaml="title: Demo\nbase_url: https://www.example.se/demo/\ntheme: eget\n")
+    out = tmp_path / "out"
+    result = run_sitegen("build", "--content", str(content), "--out", str(out), "--themes", str(themes), "--now", NOW)
+    assert result.status == 0, result.stderr
+    assert '<p class="oppet">Mån–fre 8–16 2 Bo</p>' in (out / "demo/index.html").read_text(encoding="utf-8")
+    (content / "demo/data/oppet.yaml").write_text("tider: Stängt i jul\n", encoding="utf-8")
+    again = run_sitegen("build", "--content", str(content), "--out", str(out), "--themes", str(themes), "--now", NOW)
+    assert again.status == 0, again.stderr
+    assert '<p class="oppet">Stängt i jul 2 Bo</p>' in (out / "demo/index.html").read_text(encoding="utf-8")  # not stale
