@@ -171,7 +171,7 @@ def _filters(groups: dict, current_url: str, site: Site) -> dict[str, list[Filte
 def _add_listings(site: Site, archive: Archive) -> None:
     strings, items = archive.strings, archive.items
     archive.filter_groups = _filter_groups(archive)
-    _add_list(site, archive, archive.url, archive.page.title, "", items, archive.feeds[""])
+    _add_list(site, archive, archive.url, archive.page.title, archive.page.ingress, items, archive.feeds[""])
     for category in CATEGORIES:
         name = text(strings, f"news_category_{category}", category)
         ingress = text(strings, f"news_ingress_{category}", "{name} från {site}.", name=name,

@@ -108,6 +108,8 @@ def test_pagination_links_without_javascript(news_site):
     assert 'href="/demo/nyheter/sida/2/" aria-label="Sida 2" aria-current="page"' in html
     head = (news_site / "nyheter/sida/2/index.html").read_text(encoding="utf-8").split("</head>")[0]
     assert "<title>Aktuellt, sida 2 – Demo</title>" in head
+    assert '<meta name="description" content="Det senaste från Demo.">' in head   # the archive's ingress
+    assert '<p class="ingress">Det senaste från Demo.</p>' in html
 
 
 def test_editors_index_gives_the_archive_its_title_and_text(news_site):
