@@ -306,6 +306,7 @@ def execute(options: BuildOptions) -> tuple[Problems, list[SiteBuild]]:
         build = prepare_site(site_dir, options, problems, progress)
         if build is not None:
             builds.append(build)
+    check_addresses(builds, problems)
     if options.check_only:
         for build in builds:
             render_pending(build, None)   # template errors are found by rendering
@@ -317,6 +318,21 @@ def execute(options: BuildOptions) -> tuple[Problems, list[SiteBuild]]:
                 if build.scratch is not None:
                     shutil.rmtree(build.scratch, ignore_errors=True)
     return problems, builds
+
+
+def check_addresses(builds: list[SiteBuild], problems: Problems) -> None:
+    """Each site is served under its own URL path: two sites at one address would overwrite
+    each other on the server."""
+    seen: dict[str, str] = {}
+    for build in builds:
+        config = build.config
+        host, _, path = config.base_url.split("://", 1)[-1].partition("/")
+        address = f"{host.lower()}/{path.rstrip('/')}"
+        if address in seen:
+            problems.error(config.config_path, config.lines.get("base_url", 1),
+                           f"base_url '{config.base_url}' is also the address of the site '{seen[address]}'")
+        else:
+            seen[address] = config.name
 
 
 def write_all(builds: list[SiteBuild], options: BuildOptions, problems: Problems) -> None:

@@ -113,3 +113,13 @@ def test_example_sites_link_up(example_build):
 def test_example_sites_are_all_built(example_build):
     assert {p.name for p in example_build.iterdir() if not p.name.startswith(".")} >= {
         "fordjupning", "kulturskolan", "stadsarkiv"}
+
+
+def test_two_sites_at_one_address_is_an_error(make_site, tmp_path):
+    yaml = "title: Arkiv\nbase_url: https://www.example.se/arkiv/\n"
+    make_site({"index.md": page("Start")}, name="arkiv", site_yaml=yaml)
+    content = make_site({"index.md": page("Start")}, name="arkiv2", site_yaml=yaml.replace("www.", "WWW."))
+    result = run_sitegen("check", "--content", str(content), "--now", NOW)
+    assert result.status == 1
+    assert "arkiv2/site.yaml:2: error: base_url 'https://WWW.example.se/arkiv/' is also the address of the site 'arkiv'" \
+        in result.stderr
