@@ -49,6 +49,7 @@ class Field:
     open: bool = False  # a "map" whose keys are free (e.g. cascade)
     schemes: tuple = WEB  # for "url": what it may be; "/" allows a path on the same host
     blank_is_missing: bool = False  # a "str" of only spaces is left out, as if not given
+    minimum: int | None = None  # for "int": the smallest value that makes sense
 
 
 def is_email(text: str) -> bool:
@@ -208,6 +209,8 @@ def _checked(value, f: Field, name: str, line: int, path, problems: Problems):
     message = None if ok else f"'{name}' must be {KIND_NAMES[f.kind]}, not {_describe(value)}"
     if ok and isinstance(converted, str):
         message = _format_problem(converted, f, name)
+    if ok and not message and f.minimum is not None and converted < f.minimum:
+        message = f"'{name}' must be at least {f.minimum}, not {converted}"
     if ok and not message and f.choices and converted not in f.choices:
         options = ", ".join(str(c) for c in f.choices)
         message = f"'{name}' must be one of {options}, not '{converted}'"
@@ -272,7 +275,7 @@ SITE_SCHEMA: dict[str, Field] = {
         "url": Field("url", required=True),
         "feed": Field("str"),
         "feed_url": Field("url"),
-        "limit": Field("int"),
+        "limit": Field("int", minimum=1),
     }),
     "accessibility": Field("map", fields={
         "status": Field("str", choices=("full", "partial", "none")),
@@ -289,13 +292,13 @@ SITE_SCHEMA: dict[str, Field] = {
     "removed": Field("strlist"),
     "news": Field("map", fields={
         "folder": Field("str"),
-        "page_size": Field("int"),
-        "block_size": Field("int"),
+        "page_size": Field("int", minimum=1),
+        "block_size": Field("int", minimum=0),
     }),
     "calendar": Field("map", fields={
         "folder": Field("str"),
-        "horizon_days": Field("int"),
-        "block_size": Field("int"),
+        "horizon_days": Field("int", minimum=1),
+        "block_size": Field("int", minimum=1),
     }),
     "menu_depth": Field("int", choices=(1, 2)),
 }

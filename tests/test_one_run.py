@@ -128,3 +128,13 @@ def test_misspelt_category_in_a_news_cascade(make_site):
     })
     assert errors(result) == ["content/demo/nyheter/index.md:4: error: 'cascade.category' must be one of "
                               "driftstorning, servicenyhet, nyhet, not 'driftstoring'"]
+
+
+def test_a_calendar_horizon_below_one_day_is_an_error(make_site):
+    result = check(make_site, {}, site_yaml=SITE_YAML + "calendar:\n  horizon_days: -1\n")
+    assert errors(result) == ["content/demo/site.yaml:4: error: 'calendar.horizon_days' must be at least 1, not -1"]
+
+
+def test_a_news_page_size_of_zero_is_an_error(make_site):
+    result = check(make_site, {}, site_yaml=SITE_YAML + "news:\n  page_size: 0\n")
+    assert errors(result) == ["content/demo/site.yaml:4: error: 'news.page_size' must be at least 1, not 0"]
