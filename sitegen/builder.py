@@ -248,6 +248,7 @@ def write_site(build: SiteBuild) -> Path | None:
         build.changed = set()
         return None
     stager = output.Stager(build.options.out, build.config.name, build.cache.manifest)
+    build.staging = stager.folder   # known at once, so a build stopped half-way removes it (execute)
     build.scratch = Path(tempfile.mkdtemp(prefix=output.work_prefix(build.config.name, "scratch"),
                                           dir=build.options.out))
     render_pending(build, stager)
@@ -313,10 +314,12 @@ def execute(options: BuildOptions) -> tuple[Problems, list[SiteBuild]]:
     elif not problems.errors:
         try:
             write_all(builds, options, problems)
-        finally:
+        finally:   # also when stopped (Ctrl+C): no working folder is left beside the output
             for build in builds:
                 if build.scratch is not None:
                     shutil.rmtree(build.scratch, ignore_errors=True)
+                if build.staging is not None and build.staging.exists():   # swapped in: gone
+                    output.discard(build.staging)
     return problems, builds
 
 

@@ -42,8 +42,13 @@ h1{{color:#a00000}}li{{margin:.5rem 0}}code{{white-space:pre-wrap;font-size:1rem
 
 
 def make_app(preview: Preview):
-    """A WSGI app: the built site under its URL path, or the overlay while the build fails."""
+    """A WSGI app: the built site under its URL path, or the overlay while the build fails.
+    A HEAD request (link checkers) gets the same status and headers, without the body."""
     def app(environ, start_response):
+        answer = _answer(environ, start_response)
+        return [] if environ.get("REQUEST_METHOD") == "HEAD" else answer
+
+    def _answer(environ, start_response):
         path = environ.get("PATH_INFO", "/")
         if not path.startswith(preview.prefix) and path + "/" != preview.prefix:
             return _respond(start_response, "302 Found", b"", [("Location", preview.prefix)])

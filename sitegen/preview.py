@@ -35,6 +35,8 @@ from sitegen.problems import Problem, Problems, display_path
 from sitegen.render import template_for
 from sitegen.sources import NON_PAGE_DIRS, SourceFile, split_front_matter
 
+STOP_WAIT = 120   # seconds a stopping preview waits for the round in progress (a large site's full build)
+
 
 @dataclass
 class Preview:
@@ -87,12 +89,18 @@ class Preview:
             self.reload()
 
     def start(self) -> None:
-        threading.Thread(target=self._run, name="sitegen-rebuild", daemon=True).start()
+        self._thread = threading.Thread(target=self._run, name="sitegen-rebuild", daemon=True)
+        self._thread.start()
 
     def stop(self) -> None:
+        """No new round starts; a round in progress is let finish (its staging folder swapped
+        in or removed), so stopping the preview leaves nothing half-written beside the output."""
         with self._wake:
             self._stopped = True
             self._wake.notify()
+        thread = getattr(self, "_thread", None)
+        if thread is not None and thread.is_alive():
+            thread.join(timeout=STOP_WAIT)
 
     def _run(self) -> None:
         # Off the server's event loop: features may run their own (the search index does).

@@ -123,3 +123,23 @@ def test_two_sites_at_one_address_is_an_error(make_site, tmp_path):
     assert result.status == 1
     assert "arkiv2/site.yaml:2: error: base_url 'https://WWW.example.se/arkiv/' is also the address of the site 'arkiv'" \
         in result.stderr
+
+
+def test_a_build_stopped_half_way_leaves_no_working_folder(make_site, tmp_path, monkeypatch):
+    import datetime as dt
+
+    import pytest
+
+    from sitegen import builder
+
+    content = make_site({"index.md": page("Start"), "a.md": page("A")})
+    out = tmp_path / "out"
+
+    def stopped(build, stager):
+        (stager.folder / "halv.html").write_text("halv", encoding="utf-8")   # some pages written
+        raise KeyboardInterrupt   # Ctrl+C
+
+    monkeypatch.setattr(builder, "render_pending", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        builder.execute(builder.BuildOptions(content=content, out=out, now=dt.datetime.fromisoformat(NOW), quiet=True))
+    assert [p.name for p in out.iterdir()] == []   # no staging or scratch folder left beside the output

@@ -105,6 +105,14 @@ def test_serves_under_the_site_path_with_drafts_and_live_reload(served):
     assert fetch(base + "utkast/")[0] == 200
 
 
+def test_a_head_request_gets_the_headers_of_the_page(served):
+    _, base = served
+    wait_for(base, "Start")
+    with urllib.request.urlopen(urllib.request.Request(base + "om/", method="HEAD"), timeout=5) as response:
+        assert response.status == 200 and response.read() == b""
+        assert response.headers["Content-Type"].startswith("text/html")
+
+
 def test_a_save_is_shown_and_a_broken_file_shows_the_overlay(served):
     content, base = served
     wait_for(base + "om/", "Första texten.")
