@@ -11,8 +11,11 @@ def run(build) -> None:
     site = build.site
     strings = build.theme.strings
     statement = dict(site.config.accessibility)
-    statement.setdefault("status", "partial")
     statement.setdefault("contact_email", site.config.contact.get("email", ""))
+    statement.setdefault("contact_phone", site.config.contact.get("phone", ""))
+    if site.config.accessibility:
+        check_statement(build, statement)
+    statement.setdefault("status", "partial" if site.config.accessibility else "unknown")   # unknown: not assessed
     page = Page(url=URL, meta={"title": strings.get("a11y_title", "Tillgänglighetsredogörelse"),
                                "ingress": strings.get("a11y_ingress", "").format(site=site.config.title),
                                "menu": False},
@@ -21,3 +24,25 @@ def run(build) -> None:
     page = site.add_page(page, parent=site.root, editable=True)
     page.extra.update(hidden_from_cards=True, searchable=True)
     site.root.extra.setdefault("links", {})["accessibility"] = URL
+
+
+def check_statement(build, statement: dict) -> None:
+    """What the law asks of the statement and only site.yaml can say: how accessible the site
+    is, what is not, how to reach someone, and when it was assessed. The page would otherwise
+    claim things nobody stated. A warning in ``check`` too: what the statement says is the
+    organisation's to decide. (Without ``accessibility:`` at all the page says the site has
+    not been assessed yet, which claims nothing.)"""
+    config, problems = build.site.config, build.problems
+    line = config.lines.get("accessibility", 1)
+    missing = [f"'{key}' ({what})" for key, what in (("status", "full, partial or none"),
+                                                        ("assessed", "the date of the latest assessment"))
+               if not statement.get(key)]
+    if not (statement.get("contact_email") or statement.get("contact_phone")):
+        missing.append("'contact_email' or 'contact_phone' (or contact: in site.yaml)")
+    if missing:
+        problems.warning(config.config_path, line, "the accessibility statement needs " + ", ".join(missing)
+                         + " under 'accessibility:' in site.yaml", strict=False)
+    if statement.get("status") in ("partial", "none") and not statement.get("shortcomings"):
+        problems.warning(config.config_path, line, f"'accessibility.status' is {statement['status']} but "
+                                                   "'accessibility.shortcomings' names nothing that is not accessible",
+                         strict=False)
