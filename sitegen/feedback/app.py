@@ -26,6 +26,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from sitegen.feedback import inputs
+from sitegen.feedback.comment_pages import CommentPages
 from sitegen.feedback.inputs import BadInput
 from sitegen.feedback.limits import ClientHasher, Limits, RateLimiter
 from sitegen.feedback.sites import SiteIndex, normalise_origin
@@ -54,6 +55,11 @@ MESSAGES_SV = {
     "empty_field": "Fyll i de obligatoriska fälten.",
     "forbidden_origin": "Svaret kommer från en webbplats som inte får skicka hit.",
     "unavailable": "Tjänsten är tillfälligt otillgänglig. Försök igen om en stund.",
+    "comments_closed": "Den här sidan tar inte emot kommentarer.",
+}
+CLOSED = {
+    "comments_closed": "the page takes no comments (only blog posts with comments: true do)",
+    "unknown_page": "the 'page' is not a page of the site",
 }
 
 
@@ -65,6 +71,7 @@ class Service:
     limiter: RateLimiter = field(default_factory=RateLimiter)
     hasher: ClientHasher = field(default_factory=ClientHasher)
     retention_days: int = 0  # 0: keep everything
+    comment_pages: CommentPages = field(default_factory=CommentPages)
 
 
 def create_app(service: Service) -> Starlette:
@@ -121,6 +128,7 @@ async def purge_daily(service: Service) -> None:
 
 
 async def handle(service: Service, request: Request, kind: str) -> Response:
+    fields = None  # kept for the back link of a refusal
     try:
         check_origin(service, request)
         client = request.client.host if request.client else "unknown"
@@ -129,16 +137,27 @@ async def handle(service: Service, request: Request, kind: str) -> Response:
             raise RateLimited(wait)
         fields = await read_fields(request, service.limits)
         item = validate(kind, fields, service, sent_from(request))
+        if kind == "comments":
+            await check_open(service, item)
         await run_in_threadpool(save, service.store, kind, item)
     except RateLimited as exc:
-        return refusal(request, service, 429, "rate_limited", "too many posts; try again later",
-                       {"Retry-After": str(int(exc.wait + 0.999))})
+        return await refusal(request, service, fields, 429, "rate_limited",
+                             "too many posts; try again later",
+                             {"Retry-After": str(int(exc.wait + 0.999))})
     except BadInput as exc:
-        return refusal(request, service, exc.status, exc.code, exc.message)
+        return await refusal(request, service, fields, exc.status, exc.code, exc.message)
     except StoreError as exc:
         log.error("store: %s", exc)
-        return refusal(request, service, 503, "unavailable", "the store is unavailable")
+        return await refusal(request, service, fields, 503, "unavailable",
+                             "the store is unavailable")
     return success(request, service, kind, item)
+
+
+async def check_open(service: Service, item) -> None:
+    """Comments only on the blog posts that show the comment form."""
+    code = await run_in_threadpool(service.comment_pages.verdict, item.site, item.page)
+    if code:
+        raise BadInput(422, code, CLOSED[code])
 
 
 class RateLimited(Exception):
@@ -244,23 +263,45 @@ def back_to_page(request: Request, service: Service, origin: str, page: str) -> 
     return origin + page
 
 
-def refusal(request: Request, service: Service, status: int, code: str, message: str,
-            headers: dict | None = None) -> Response:
+async def refusal(request: Request, service: Service, fields: dict | None, status: int,
+                  code: str, message: str, headers: dict | None = None) -> Response:
     if wants_json(request) or "/missing" in request.url.path:
         body = {"ok": False, "error": message, "code": code}
         return secured(JSONResponse(body, status_code=status, headers=headers))
-    return secured(HTMLResponse(error_page(request, service, code, message),
+    if fields is None:  # refused before the body was read (rate limit, origin)
+        fields = await fields_if_readable(request, service.limits)
+    back = back_link(request, service, fields)
+    return secured(HTMLResponse(error_page(code, message, back),
                                 status_code=status, headers=headers))
 
 
-def error_page(request: Request, service: Service, code: str, message: str) -> str:
+async def fields_if_readable(request: Request, limits: Limits) -> dict:
+    try:
+        return await read_fields(request, limits)
+    except (BadInput, RuntimeError):  # RuntimeError: the body was already (partly) read
+        return {}
+
+
+def back_link(request: Request, service: Service, fields: dict) -> str:
+    """Where "Tillbaka till sidan" goes: the posted ``page`` when it is a page of a site
+    here, else the ``Referer`` when that is; "" when neither is. A browser sends only the
+    origin as Referer to another host, so the posted page is the better guide."""
+    page = fields.get("page")
+    found = service.sites.resolve(page, sent_from(request)) if isinstance(page, str) else None
+    if found:
+        return back_to_page(request, service, found[0].origin, found[1])
+    referer = request.headers.get("referer", "")
+    found = service.sites.resolve(referer) if referer else None
+    if found and service.sites.allows_origin(referer):
+        return referer.split("#", 1)[0]
+    return ""
+
+
+def error_page(code: str, message: str, target: str) -> str:
     text = MESSAGES_SV.get(code, "Svaret kunde inte tas emot.")
     back = ""
-    referer = request.headers.get("referer", "")
-    parts = urlsplit(referer)
-    if parts.scheme in ("http", "https") and service.sites.allows_origin(
-            f"{parts.scheme}://{parts.netloc}"):
-        back = f'<p><a href="{html.escape(referer, quote=True)}">Tillbaka till sidan</a></p>'
+    if target:
+        back = f'<p><a href="{html.escape(target, quote=True)}">Tillbaka till sidan</a></p>'
     return (
         '<!doctype html><html lang="sv"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'

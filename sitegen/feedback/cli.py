@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sitegen.feedback.limits import Limits, RateLimiter
 from sitegen.feedback.sites import Site, SiteIndex, load_sites, normalise_origin
-from sitegen.feedback.store import STATUSES, Store, StoreError, utc_now
+from sitegen.feedback.store import STATUSES, NoStore, Store, StoreError, shown, utc_now
 from sitegen.problems import Problems
 
 DEFAULT_DB = "feedback.sqlite3"
@@ -100,29 +100,39 @@ def add_export(sub) -> None:
     add_content(p)
     add_db(p)
     p.add_argument("--site", action="append", default=[], help="only this site (repeatable)")
+    p.add_argument("--force", action="store_true",
+                   help="replace comments.json even when that drops comments the store "
+                        "does not hold (added by hand, or a different store)")
     p.set_defaults(func=run_export)
 
 
 def add_purge(sub) -> None:
     p = sub.add_parser("purge", help="delete what is older than the retention")
     add_db(p)
-    p.add_argument("--days", type=int, required=True)
+    p.add_argument("--days", type=int, required=True,
+                   help="delete feedback, 404 reports and unapproved comments older than "
+                        "this many days (1 or more)")
     p.set_defaults(func=run_purge)
 
 
 # --- helpers -------------------------------------------------------------------
 
 def fail(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
+    print("error: " + " ".join(message.split()), file=sys.stderr)  # one line
     return 1
 
 
-def open_db(target: str) -> Store | None:
+def open_db(target: str, create: bool = False) -> Store | None:
+    """Only ``serve`` creates a store; the editors' commands need the one it uses, so a
+    mistyped --db cannot export an empty list over the published comments."""
     try:
-        return Store(target)
+        return Store(target, create=create)
+    except NoStore as exc:
+        fail(f"{exc}; give the store 'sitegen feedback serve' uses with --db PATH-or-URL "
+             "or SITEGEN_FEEDBACK_DB")
     except StoreError as exc:
         fail(str(exc))
-        return None
+    return None
 
 
 def sites_or_problems(content: Path, names: list[str]) -> list[Site] | None:
@@ -165,7 +175,7 @@ def run_serve(args) -> int:
     problem = cannot_listen(args.host, args.port)
     if problem:
         return fail(f"cannot listen on {args.host}:{args.port}: {problem}")
-    store = open_db(args.db)
+    store = open_db(args.db, create=True)
     if store is None:
         return 1
     index = SiteIndex(sites, [normalise_origin(o) for o in args.allow_origin])
@@ -251,7 +261,7 @@ def run_report(args) -> int:
 
 
 def run_export(args) -> int:
-    from sitegen.feedback.export import comments_json, write_atomically
+    from sitegen.feedback.export import comments_json, unknown_to_store, write_atomically
 
     sites = sites_or_problems(args.content, args.site)
     if sites is None:
@@ -259,12 +269,23 @@ def run_export(args) -> int:
     store = open_db(args.db)
     if store is None:
         return 1
+    planned = []  # every site is checked before any file is written
     for site in sites:
         try:
-            approved = store.comments(status="approved", site=site.name)
+            held = store.comments(site=site.name)
         except StoreError as exc:
             return fail(str(exc))
         target = site.content_dir / "data" / "comments.json"
+        try:
+            unknown = 0 if args.force else unknown_to_store(target, held)
+        except ValueError as exc:
+            return fail(f"{target}: {exc}; fix it, or replace it with --force")
+        if unknown:
+            return fail(f"{target}: {unknown} published comment(s) there are not in the store "
+                        f"{shown(args.db)} and would be lost; check --db (or "
+                        "SITEGEN_FEEDBACK_DB), or replace the file anyway with --force")
+        planned.append((target, [c for c in held if c.status == "approved"]))
+    for target, approved in planned:
         try:
             write_atomically(target, comments_json(approved))
         except OSError as exc:
@@ -274,8 +295,10 @@ def run_export(args) -> int:
 
 
 def run_purge(args) -> int:
-    if args.days < 0:
-        return fail("--days must be 0 or more")
+    if args.days < 1:
+        # 0 would delete today's feedback too, while --retention-days 0 keeps everything.
+        return fail("--days must be 1 or more (0 would delete everything, even today's; "
+                    "to keep everything, do not purge)")
     store = open_db(args.db)
     if store is None:
         return 1

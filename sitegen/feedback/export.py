@@ -33,3 +33,29 @@ def write_atomically(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def unknown_to_store(path: Path, known: list[Comment]) -> int:
+    """How many comments in the existing ``path`` the store has never held (in any status).
+
+    Replacing the file drops those; for a comment the store holds as pending or rejected
+    that is the point (it is unpublished), but one the store does not know at all means
+    the wrong store, or a comment added to the file by hand. Raises ``ValueError`` when
+    the file is there but is not a list of comments.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return 0
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"cannot read it ({getattr(exc, 'strerror', None) or exc})") from exc
+    try:
+        existing = json.loads(text) if text.strip() else []
+    except ValueError as exc:
+        raise ValueError("it is not valid JSON") from exc
+    if not isinstance(existing, list):
+        raise ValueError("it is not a JSON list")
+    keys = {tuple(comment_record(c).values()) for c in known}
+    return sum(1 for entry in existing
+               if not isinstance(entry, dict) or tuple(
+                   entry.get(k) for k in ("page", "name", "text", "date")) not in keys)

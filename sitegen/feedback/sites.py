@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from sitegen.config import find_sites, load_site_config
 from sitegen.problems import Problems
@@ -75,12 +75,20 @@ def normalise_origin(origin: str) -> str:
 
 
 def is_clean_path(path: str) -> bool:
-    """An absolute URL path without dot segments, empty segments or whitespace."""
+    """An absolute URL path without dot segments, empty segments or whitespace.
+
+    Checked as sent and once percent-decoded: a server decodes ``%2e%2e`` (and ``%2f``)
+    before it resolves the path, so ``/kulturskolan/%2e%2e/x`` is ``/x``. Every endpoint's
+    ``page`` and ``path`` come through here (``SiteIndex.resolve``).
+    """
     if not path.startswith("/") or "//" in path:
         return False
     if any(ch.isspace() or ord(ch) < 32 or ch == "\\" for ch in path):
         return False
-    return not any(seg in (".", "..") for seg in path.split("/"))
+    decoded = unquote(path, errors="replace")
+    if "//" in decoded or "\\" in decoded:
+        return False
+    return not any(seg in (".", "..") for seg in decoded.split("/"))
 
 
 def load_sites(content: Path, names: list[str], problems: Problems) -> list[Site]:

@@ -15,10 +15,13 @@ import queue
 import sqlite3
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from sitegen.feedback.records import (  # noqa: F401  (re-exported)
+    Comment, MissingSummary, PageSummary, timestamp, utc_now)
 
 STATUSES = ("pending", "approved", "rejected")
 COLUMNS = {"site", "page", "useful", "comment", "name", "text", "status", "path", "referrer"}
@@ -58,50 +61,20 @@ class StoreError(Exception):
     """The database cannot be opened or used; the message is for the operator."""
 
 
-@dataclass
-class Comment:
-    id: int
-    site: str
-    page: str
-    name: str
-    text: str
-    status: str
-    created: str
-
-
-@dataclass
-class PageSummary:
-    site: str
-    page: str
-    yes: int
-    total: int
-    latest: list[tuple[str, str]] = field(default_factory=list)  # (created, comment)
-
-    @property
-    def share_yes(self) -> float:
-        return self.yes / self.total if self.total else 0.0
-
-
-@dataclass
-class MissingSummary:
-    site: str
-    path: str
-    hits: int
-    last_seen: str
-    referrer: str = ""  # most recent non-empty referrer
-
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def timestamp(moment: datetime | None = None) -> str:
-    moment = (moment or utc_now()).astimezone(timezone.utc)
-    return moment.isoformat(timespec="microseconds")
+class NoStore(StoreError):
+    """There is no feedback store where the editors' commands were pointed."""
 
 
 def is_database_url(target: str) -> bool:
     return target.startswith(("postgresql://", "postgres://"))
+
+
+def shown(target: str) -> str:
+    """The target fit for a message: a database URL without its password."""
+    parts = urlsplit(target)
+    if not is_database_url(target) or parts.password is None:
+        return target
+    return urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")))
 
 
 class _SQLite:
@@ -111,14 +84,19 @@ class _SQLite:
     marker = "?"
     id_column = "INTEGER PRIMARY KEY AUTOINCREMENT"
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, create: bool = True):
         if path != ":memory:":
             parent = Path(path).parent
             if not parent.is_dir():
                 raise StoreError(f"{parent}: folder for the database does not exist")
+            if not create and not Path(path).is_file():
+                state = "is a folder" if Path(path).is_dir() else "does not exist"
+                raise NoStore(f"no feedback store at {path} ({Path(path).resolve()} {state})")
+        # mode=rw: a store that vanishes between the check and the open is not recreated.
+        where = f"file:{quote(path)}?mode=rw" if not create and path != ":memory:" else path
         try:
-            self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False,
-                                        timeout=10)
+            self.conn = sqlite3.connect(where, isolation_level=None, check_same_thread=False,
+                                        timeout=10, uri=where != path)
             self.conn.execute("PRAGMA journal_mode=WAL")
             # FULL: a post is acknowledged only after its commit reached the disk.
             self.conn.execute("PRAGMA synchronous=FULL")
@@ -175,7 +153,8 @@ class _Postgres:
         try:
             return self.psycopg.connect(self.url, autocommit=True, connect_timeout=10)
         except self.psycopg.Error as exc:
-            raise StoreError(f"cannot connect to PostgreSQL: {exc}".strip()) from exc
+            # libpq's messages run over lines; the operator reads one.
+            raise StoreError("cannot connect to PostgreSQL: " + " ".join(str(exc).split())) from exc
 
     @contextmanager
     def transaction(self):
@@ -212,11 +191,17 @@ class _Postgres:
 class Store:
     """Everything the service and the commands read and write."""
 
-    def __init__(self, target: str):
+    def __init__(self, target: str, create: bool = True):
+        """``create=False`` (the editors' commands): the store must exist and hold the
+        tables, so a mistyped ``--db`` is an error, not a new empty store."""
         self.target = target
         self.closed = False
-        self.db = _Postgres(target) if is_database_url(target) else _SQLite(target)
-        self._run_script(SCHEMA.format(id=self.db.id_column))
+        self.db = _Postgres(target) if is_database_url(target) else _SQLite(target, create)
+        if create:
+            self._run_script(SCHEMA.format(id=self.db.id_column))
+        elif not self._has_tables():
+            self.db.close()
+            raise NoStore(f"{shown(target)} holds no feedback store (no feedback tables)")
 
     @property
     def kind(self) -> str:
@@ -227,6 +212,14 @@ class Store:
             self.db.execute_script(script)
         except self.db.errors() as exc:
             raise StoreError(f"cannot create the tables: {exc}") from exc
+
+    def _has_tables(self) -> bool:
+        try:
+            with self._cursor() as cur:
+                cur.execute("SELECT 1 FROM feedback, comments, missing LIMIT 0", ())
+        except StoreError:
+            return False
+        return True
 
     @contextmanager
     def _cursor(self):

@@ -30,7 +30,10 @@ SITES = {
     "wadkoping": "https://wadkoping.example.se/",
 }
 PAGES = ["index.md", "om.md", "kurser/index.md", "kurser/gitarr.md", "kurser/piano.md",
-         "blogg/2026-11-20-var-konsert.md"]
+         "blogg/2026-11-20-var-konsert.md", "blogg/2026-11-21-stangt.md"]
+# Front matter beyond title and ingress: the concert post takes comments, the other not.
+EXTRA = {"blogg/2026-11-20-var-konsert.md": "type: blog\ncomments: true\n",
+         "blogg/2026-11-21-stangt.md": "type: blog\n"}
 PREVIEW = "http://127.0.0.1:8000"
 
 
@@ -44,7 +47,8 @@ def make_content(root: Path, endpoint: str = "https://feedback.example.se/feedba
         for page in PAGES:
             path = folder / page
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text("---\ntitle: Sida\ningress: Text.\n---\nText.\n", encoding="utf-8")
+            path.write_text(f"---\ntitle: Sida\ningress: Text.\n{EXTRA.get(page, '')}---\nText.\n",
+                            encoding="utf-8")
     return root
 
 

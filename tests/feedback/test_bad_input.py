@@ -6,6 +6,7 @@ import json
 import pytest
 
 PAGE = "https://www.orebro.se/kulturskolan/om/"
+POST = "https://www.orebro.se/kulturskolan/blogg/var-konsert/"  # takes comments
 JSON = {"Accept": "application/json"}
 FORM = {"Content-Type": "application/x-www-form-urlencoded", **JSON}
 
@@ -216,7 +217,8 @@ def test_refused_form_post_gets_an_html_page_without_the_visitors_text(client, s
 
 
 def test_error_page_escapes_the_referer_link(client, store):
-    r = client.post("/feedback", data={"page": PAGE, "useful": "x"},
+    # An unknown page: the link falls back to the Referer.
+    r = client.post("/feedback", data={"page": "https://evil.example/", "useful": "x"},
                     headers={"Referer": 'https://www.orebro.se/kulturskolan/om/?"><script>x</script>'})
     assert "<script>x" not in r.text
     assert "&quot;&gt;&lt;script&gt;" in r.text
@@ -225,30 +227,30 @@ def test_error_page_escapes_the_referer_link(client, store):
 # --- comments ---------------------------------------------------------------------
 
 def test_comment_honeypot_filled(client, store):
-    r = client.post("/comments", data={"page": PAGE, "name": "A", "text": "B",
+    r = client.post("/comments", data={"page": POST, "name": "A", "text": "B",
                                        "website": "x"}, headers=JSON)
     refused(r, 400, "honeypot")
     nothing_stored(store)
 
 
 def test_comment_without_name(client, store):
-    refused(client.post("/comments", data={"page": PAGE, "text": "B"}, headers=JSON),
+    refused(client.post("/comments", data={"page": POST, "text": "B"}, headers=JSON),
             400, "missing_field")
 
 
 def test_comment_with_blank_text(client, store):
-    r = client.post("/comments", data={"page": PAGE, "name": "A", "text": "  \n "}, headers=JSON)
+    r = client.post("/comments", data={"page": POST, "name": "A", "text": "  \n "}, headers=JSON)
     refused(r, 422, "empty_field")
 
 
 def test_comment_name_too_long(client, store):
-    r = client.post("/comments", data={"page": PAGE, "name": "n" * 101, "text": "B"},
+    r = client.post("/comments", data={"page": POST, "name": "n" * 101, "text": "B"},
                     headers=JSON)
     refused(r, 422, "too_long")
 
 
 def test_comment_text_too_long(client, store):
-    r = client.post("/comments", json={"page": PAGE, "name": "A", "text": "t" * 4001},
+    r = client.post("/comments", json={"page": POST, "name": "A", "text": "t" * 4001},
                     headers=JSON)
     refused(r, 422, "too_long")
 
