@@ -5,6 +5,8 @@ import functools
 import re
 import unicodedata
 
+from anyascii import anyascii
+
 # Letters that do not decompose into a base letter plus a mark.
 _SPECIAL = {"æ": "ae", "ø": "o", "ß": "ss", "œ": "oe", "ð": "d", "þ": "th", "ł": "l", "đ": "d", "ı": "i"}
 _DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
@@ -24,6 +26,8 @@ def _fold(text: str) -> str:
     text = "".join(_SPECIAL.get(ch, ch) for ch in text)
     decomposed = unicodedata.normalize("NFKD", text)
     ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if not ascii_only.isascii():   # Greek, Cyrillic, Arabic...: transliterated (SPEC), not dropped
+        ascii_only = anyascii(ascii_only).lower()
     return ascii_only.encode("ascii", "ignore").decode("ascii")
 
 
@@ -41,7 +45,8 @@ def split_date_prefix(stem: str) -> tuple[str | None, str]:
     return f"{match.group(1)}-{match.group(2)}-{match.group(3)}", match.group(4)
 
 
-_SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}", "æ": "|", "ø": "}"})
+# After z: å, ä (æ), ö (ø), as in a Swedish dictionary; ü is sorted as y.
+_SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}", "æ": "|", "ø": "}", "ü": "y"})
 
 
 @functools.lru_cache(maxsize=65536)   # titles are sorted again in every list they are in

@@ -14,6 +14,8 @@ from sitegen.slugs import slugify, split_date_prefix, swedish_sort_key
     ("a---b", "a-b"),
     ("2026 års budget", "2026-ars-budget"),
     ("!!!", ""),
+    ("Ελλάδα", "ellada"),              # other letters are transliterated (SPEC), not dropped
+    ("Привет мир", "privet-mir"),
 ])
 def test_slugify(text, slug):
     assert slugify(text) == slug
@@ -32,3 +34,8 @@ def test_date_prefix_is_split_off():
 def test_swedish_order_puts_a_ring_a_umlaut_o_umlaut_last():
     words = ["Öst", "Zeta", "Ärlig", "Åsa", "abc", "Émile"]
     assert sorted(words, key=swedish_sort_key) == ["abc", "Émile", "Zeta", "Åsa", "Ärlig", "Öst"]
+
+
+def test_swedish_order_puts_u_umlaut_with_y():
+    words = ["Yxa", "Über", "Utan", "Zeta"]
+    assert sorted(words, key=swedish_sort_key) == ["Utan", "Über", "Yxa", "Zeta"]
