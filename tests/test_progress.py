@@ -17,7 +17,8 @@ def big_site(tmp_path_factory):
     content = tmp_path_factory.mktemp("progress") / "content"
     site = content / "demo"
     site.mkdir(parents=True)
-    (site / "site.yaml").write_text("title: Demo\nbase_url: https://www.example.se/demo/\n", encoding="utf-8")
+    (site / "site.yaml").write_text("title: Demo\nbase_url: https://www.example.se/demo/\n"
+                                    "contact:\n  email: info@example.se\n", encoding="utf-8")
     (site / "index.md").write_text(page("Start"), encoding="utf-8")
     for number in range(PAGES):
         (site / f"sida-{number}.md").write_text(page(f"Sida {number}", f"Text om sida {number}."), encoding="utf-8")

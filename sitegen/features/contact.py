@@ -50,9 +50,13 @@ def run(build) -> None:
     site = build.site
     strings = build.theme.strings
     people = load_people(site.config.content_dir, site.data.get("people"), build.problems)
-    page = Page(url=URL, meta={"title": strings.get("contact_title", "Kontakt"),
-                               "ingress": strings.get("contact_ingress", ""), "menu": False},
+    ingress = strings.get("contact_ingress" if people else "contact_ingress_no_people", "")
+    page = Page(url=URL, meta={"title": strings.get("contact_title", "Kontakt"), "ingress": ingress, "menu": False},
                 template="contact.html")
+    if not people and not site.config.contact and site.page_at(URL) is None:
+        build.problems.warning(site.config.config_path, 1, "the contact page (kontakt/) has nothing to show: give "
+                               "'contact:' (email, phone, address) in site.yaml, data/people.yaml or kontakt.md",
+                               strict=False)
     page.extra.update(people=people, hidden_from_cards=True)
     page = site.add_page(page, parent=site.root, editable=True)
     page.extra.update(hidden_from_cards=True, searchable=True)

@@ -1,5 +1,5 @@
 """The contact page (kontakt/) with "Sök person" from data/people.yaml."""
-from testkit import NOW, run_sitegen
+from testkit import NOW, page, run_sitegen
 
 PEOPLE = """\
 - name: Örjan Ek
@@ -103,3 +103,13 @@ def test_people_must_be_a_list(make_site, tmp_path):
 def test_all_bad_rows_are_reported_in_one_run(make_site, tmp_path):
     result = check(make_site, tmp_path, "- title: A\n- name: B\n  email: nope\n- name: C\n  phone: x\n")
     assert result.stderr.count("people.yaml:") == 3
+
+
+def test_a_contact_page_with_nothing_to_show_is_a_warning(make_site, sitegen, tmp_path):
+    content = make_site({"index.md": page("Start")})
+    result = sitegen("build", "--content", str(content), "--out", str(tmp_path / "out"), "--now", NOW)
+    assert result.status == 0
+    assert ("content/demo/site.yaml:1: warning: the contact page (kontakt/) has nothing to show: give 'contact:' "
+            "(email, phone, address) in site.yaml, data/people.yaml or kontakt.md") in result.stderr
+    html = (tmp_path / "out/demo/kontakt/index.html").read_text(encoding="utf-8")
+    assert "söka efter en person" not in html   # no promise of a person search that is not there

@@ -12,7 +12,7 @@ from dateutil.rrule import rrulestr
 from testkit import NOW, page, run_sitegen
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
-SITE_YAML = "title: Demo\nbase_url: https://www.example.se/demo/\n"
+SITE_YAML = "title: Demo\nbase_url: https://www.example.se/demo/\ncontact:\n  email: info@example.se\n"
 # Weekly on Tuesdays at 18:00 from 24 November 2026 (NOW is Monday 23 November), six times.
 KOR = dict(type="event", start="2026-11-24 18:00", end="2026-11-24 19:30", rrule="FREQ=WEEKLY;COUNT=6")
 
