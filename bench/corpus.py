@@ -249,7 +249,8 @@ def generate(out: Path, n: int, seed: int = 1) -> list[Page]:
     hugo = out / "hugo"
     eleventy = out / "eleventy"
     # One menu level, as the Hugo layout renders (site.Sections): both sides build the same pages.
-    _write(site / "site.yaml", "title: Bench\nbase_url: https://www.example.se/bench/\nmenu_depth: 1\n")
+    _write(site / "site.yaml", "title: Bench\nbase_url: https://www.example.se/bench/\nmenu_depth: 1\n"
+                               "contact:\n  email: info@example.se\n  phone: 010-123 45 67\n")
     for page in pages:
         ingress = _sentence(rng, 12, 24)
         text = body(rng, page, titles)
