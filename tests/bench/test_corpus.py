@@ -59,7 +59,8 @@ def test_n_pages_for_both_generators(out):
 
 def test_site_yaml_has_one_menu_level_as_the_hugo_layout(out):
     assert yaml.safe_load((site(out) / "site.yaml").read_text()) == {
-        "title": "Bench", "base_url": "https://www.example.se/bench/", "menu_depth": 1}
+        "title": "Bench", "base_url": "https://www.example.se/bench/", "menu_depth": 1,
+        "contact": {"email": "info@example.se", "phone": "010-123 45 67"}}
     assert "range site.Sections" in (ROOT / "bench" / "hugo" / "layouts" / "baseof.html").read_text()
 
 
