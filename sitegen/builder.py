@@ -22,6 +22,7 @@ from sitegen.model import Site
 from sitegen.problems import Problems
 from sitegen.progress import Progress, for_terminal
 from sitegen.render import Renderer, site_view, template_for
+from sitegen.schema import STOCKHOLM
 from sitegen.theme import TemplateError
 from sitegen.theme import Theme, load_theme, theme_dirs
 
@@ -273,16 +274,21 @@ def save_cache(build: SiteBuild) -> None:
         print(f"note: the build cache could not be saved: {exc}", file=sys.stderr)
 
 
-def default_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).astimezone()
+def site_now(now: dt.datetime | None) -> dt.datetime:
+    """The moment of the build in Swedish time, whatever the machine's zone or the offset
+    ``--now`` was written with: "today", this month and this week are Stockholm's (a server
+    on UTC would otherwise show yesterday's menu until one or two in the morning)."""
+    moment = now if now is not None else dt.datetime.now(dt.timezone.utc)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=STOCKHOLM)
+    return moment.astimezone(STOCKHOLM)
 
 
 def run(options: BuildOptions) -> int:
     """Build (or check) the chosen sites; print problems; return the exit status.
 
     A build whose inputs are all as the last build left them is not run again (``stamps``)."""
-    if options.now is None:
-        options.now = default_now()
+    options.now = site_now(options.now)
     inputs = stamps.take(options) if options.cache and not options.check_only else None
     done = stamps.replay(options, inputs) if inputs is not None else None
     if done is not None:
@@ -298,8 +304,7 @@ def run(options: BuildOptions) -> int:
 
 def execute(options: BuildOptions) -> tuple[Problems, list[SiteBuild]]:
     """Build (or check) the chosen sites; the problems and builds, nothing printed."""
-    if options.now is None:
-        options.now = default_now()
+    options.now = site_now(options.now)
     problems = Problems(strict=options.check_only, root=options.content.resolve().parent)
     progress = for_terminal(options.quiet)
     builds = []

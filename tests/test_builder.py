@@ -143,3 +143,27 @@ def test_a_build_stopped_half_way_leaves_no_working_folder(make_site, tmp_path, 
     with pytest.raises(KeyboardInterrupt):
         builder.execute(builder.BuildOptions(content=content, out=out, now=dt.datetime.fromisoformat(NOW), quiet=True))
     assert [p.name for p in out.iterdir()] == []   # no staging or scratch folder left beside the output
+
+
+def test_now_is_swedish_time_whatever_offset_it_is_given_in():
+    import datetime as dt
+
+    from sitegen.builder import site_now
+
+    late = site_now(dt.datetime.fromisoformat("2026-11-30T23:30:00+00:00"))   # a server on UTC
+    assert (late.date(), late.hour, late.utcoffset()) == (dt.date(2026, 12, 1), 0, dt.timedelta(hours=1))
+    summer = site_now(dt.datetime.fromisoformat("2026-07-01T12:00:00"))   # no offset: Swedish time
+    assert summer.utcoffset() == dt.timedelta(hours=2) and summer.hour == 12
+    assert site_now(None).tzinfo is not None
+
+
+def test_this_month_is_the_month_in_sweden(make_site, tmp_path):
+    content = make_site({"index.md": page("Start"),
+                         "kalender/a.md": page("Advent", type="event", start="2026-11-30 18:00", end="2026-11-30 19:00"),
+                         "kalender/b.md": page("Lucia", type="event", start="2026-12-13 08:00", end="2026-12-13 09:00")})
+    out = tmp_path / "out"
+    result = run_sitegen("build", "--content", str(content), "--out", str(out), "--now", "2026-11-30T23:30:00Z")
+    assert result.status == 0, result.stderr
+    html = (out / "demo/kalender/index.html").read_text(encoding="utf-8")
+    months = html.split('class="calendar-months"', 1)[1].split("</nav>", 1)[0]
+    assert "2026/12/" in months and "2026/11/" not in months   # 00:30 on 1 December in Örebro
