@@ -62,7 +62,12 @@ def load_theme(name: str, search: list[Path], language: str, problems: Problems,
         current = settings.get("extends", "")
     theme = Theme(name=name, chain=chain)
     for folder in reversed(chain):
-        theme.settings.update(_read_yaml(folder / "theme.yaml", problems) or {})
+        own = dict(_read_yaml(folder / "theme.yaml", problems) or {})
+        # A theme adds its stylesheets to those of the themes it extends; other settings replace.
+        sheets = [*theme.settings.get("stylesheets", []), *own.pop("stylesheets", [])]
+        theme.settings.update(own)
+        if sheets:
+            theme.settings["stylesheets"] = list(dict.fromkeys(sheets))
         theme.strings.update(_read_yaml(folder / "i18n" / f"{language}.yaml", problems) or {})
     return theme
 

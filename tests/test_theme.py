@@ -176,3 +176,18 @@ def test_templates_can_show_the_sites_data_files(make_site, tmp_path):
     again = run_sitegen("build", "--content", str(content), "--out", str(out), "--themes", str(themes), "--now", NOW)
     assert again.status == 0, again.stderr
     assert '<p class="oppet">Stängt i jul 2 Bo</p>' in (out / "demo/index.html").read_text(encoding="utf-8")  # not stale
+
+
+def test_a_theme_extending_a_theme_keeps_its_parents_stylesheets(make_site, tmp_path):
+    themes = tmp_path / "mina-teman"
+    for name, parent in (("gron", "orebro"), ("gron2", "gron")):
+        (themes / name / "static/css").mkdir(parents=True)
+        (themes / name / "theme.yaml").write_text(f"extends: {parent}\nstylesheets: [css/{name}.css]\n")
+        (themes / name / "static/css" / f"{name}.css").write_text("body{}")
+    content = make_site({"index.md": page("Start")},
+                        site_yaml="title: Demo\nbase_url: https://www.example.se/demo/\ntheme: gron2\n")
+    out = tmp_path / "out"
+    result = run_sitegen("build", "--content", str(content), "--out", str(out), "--themes", str(themes), "--now", NOW)
+    assert result.status == 0, result.stderr
+    html = (out / "demo/index.html").read_text(encoding="utf-8")
+    assert html.index("css/gron.css") < html.index("css/gron2.css")   # the parent's first, then its own
