@@ -42,3 +42,11 @@ def test_the_sites_contact_is_the_statements_contact_when_it_names_none(make_sit
     result, html = built(make_site, tmp_path, yaml)
     assert "warning" not in result.stderr
     assert '<a href="tel:019-211000">019-21 10 00</a>' in html
+
+
+def test_an_english_site_gets_an_english_statement(make_site, tmp_path):
+    yaml = BASE + CONTACT + "language: en\naccessibility:\n  status: partial\n  shortcomings: [Some videos lack audio description.]\n  assessed: 2026-10-01\n"
+    result, html = built(make_site, tmp_path, yaml)
+    statement = html.split('class="body statement"', 1)[1]
+    assert "How accessible is this website?" in statement and "The latest assessment was made on" in statement
+    assert not any(word in statement for word in ("Webbplatsen", "Tillsyn", "kontakta", "gjordes"))   # no Swedish left
