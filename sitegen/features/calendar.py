@@ -3,12 +3,17 @@
 Choices (SPEC leaves them open):
 - The calendar lives at ``calendar.folder`` in site.yaml, else at the folder that holds
   most events, else ``kalender/``. A site without events and without that folder has none.
-- Recurring events are expanded up to ``calendar.horizon_days`` (default 365) after today.
-  Month pages list every occurrence; the upcoming list and the start page block show each
+- Recurring events are expanded up to ``calendar.horizon_days`` (default 365) after today,
+  and back to the first of the month a year ago (``LOOKBACK_MONTHS``): a series that has run
+  since 2019 gets month pages for the last twelve months, not for every month since 2019 (a
+  finished series keeps its last date). A rule whose next date is after the horizon shows that
+  date, so it is never taken for past. Month pages list every occurrence; the upcoming list and the start page block show each
   event once, at its next occurrence (a weekly event would otherwise fill the block).
 - Month pages exist for every month from the current one to the last month with an
   event, plus earlier months that had events. ``kalender/2026/12/`` is December 2026.
 - An event moves to the archive (``kalender/arkiv/``) when its last occurrence has ended.
+- Pages show times in Swedish time; an event in another ``timezone`` also gets its local time
+  on its own page ("Lokal tid i London: kl. 19:00–21:00"). Feeds and JSON-LD keep its zone.
 """
 from __future__ import annotations
 
@@ -17,7 +22,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 
-from babel.dates import format_date
+from babel.dates import format_date, format_time, get_timezone_location
 
 from sitegen.features import calendar_feeds
 from sitegen.features.events import Event, Occurrence, read_events
@@ -26,6 +31,7 @@ from sitegen.model import Page, Site, day_start, first_after, next_day_turn
 PHASE = "pages"
 DEFAULT_FOLDER = "kalender/"
 DEFAULT_HORIZON_DAYS = 365
+LOOKBACK_MONTHS = 12
 DEFAULT_BLOCK_SIZE = 3
 EVENT_DATES_SHOWN = 20
 
@@ -51,7 +57,7 @@ def run(build) -> None:
     settings = _settings(site)
     # The window ends at a midnight, so it stays the same all day (see next_change).
     horizon_end = day_start(site.now, settings.horizon_days + 1)
-    events = read_events(site.listed(), horizon_end, build.problems)
+    events = read_events(site.listed(), site.now, lookback_start(site.now), horizon_end, build.problems)
     if not events and site.page_at(settings.folder or DEFAULT_FOLDER) is None:
         return
     build.changes_at(next_change(events, site.now))
@@ -67,7 +73,7 @@ def run(build) -> None:
     calendar.extra.update(upcoming=upcoming, months=[m for m in months if _not_before_now(m, site.now)],
                           archive_href=site.href(archive))
     for event in events:
-        _event_page(site, event, calendar, feeds)
+        _event_page(site, event, calendar, feeds, strings, locale)
     site.root.extra["upcoming_events"] = upcoming[:settings.block_size]
     site.root.extra.setdefault("calendar_href", site.href(calendar))
     site.root.extra.setdefault("links", {})["calendar"] = calendar.url
@@ -79,6 +85,13 @@ def _settings(site: Site) -> Settings:
     return Settings(folder=f"{folder}/" if folder else "",
                     horizon_days=max(1, config.get("horizon_days", DEFAULT_HORIZON_DAYS)),
                     block_size=max(1, config.get("block_size", DEFAULT_BLOCK_SIZE)))
+
+
+def lookback_start(now: dt.datetime) -> dt.datetime:
+    """The first day of the month LOOKBACK_MONTHS before the month of ``now``: where the
+    expansion of recurring events starts. It moves at a month turn, which is a day turn."""
+    months = now.year * 12 + now.month - 1 - LOOKBACK_MONTHS
+    return dt.datetime(months // 12, months % 12 + 1, 1, tzinfo=now.tzinfo)
 
 
 def _events_folder(events: list[Event]) -> str:
@@ -189,7 +202,8 @@ def _archive_page(site: Site, calendar: Page, events: list[Event], months: list[
     return site.add_page(page, parent=calendar)
 
 
-def _event_page(site: Site, event: Event, calendar: Page, feeds: calendar_feeds.Feeds) -> None:
+def _event_page(site: Site, event: Event, calendar: Page, feeds: calendar_feeds.Feeds, strings: dict,
+                locale: str) -> None:
     page, now = event.page, site.now
     upcoming = event.upcoming(now)
     shown = upcoming[0] if upcoming else event.occurrences[-1]
@@ -199,9 +213,34 @@ def _event_page(site: Site, event: Event, calendar: Page, feeds: calendar_feeds.
         event_cancelled=event.cancelled(now)[:EVENT_DATES_SHOWN],
         event_more=max(0, len(upcoming) - EVENT_DATES_SHOWN), event_past=not upcoming,
         event_ics=site.href(download), calendar_href=site.href(calendar),
-        event_jsonld=_json_ld(site, event, shown),
+        event_jsonld=_json_ld(site, event, shown), event_local_time=_local_time(shown, strings, locale),
         alternates=[{"type": "text/calendar", "title": page.title, "href": site.href(download)}],
     )
+
+
+def _local_time(when: Occurrence, strings: dict, locale: str) -> str:
+    """"Lokal tid i London: kl. 19:00–21:00" for an event in a zone other than the pages' (whose
+    times are Swedish time), with the local day when it differs; "" otherwise."""
+    event = when.event
+    if when.all_day:
+        return ""
+    start, end = when.own_start, when.own_end
+    if start.replace(tzinfo=None) == when.start.replace(tzinfo=None) and \
+            (end is None or end.replace(tzinfo=None) == when.end.replace(tzinfo=None)):
+        return ""   # Swedish time, or a zone whose clocks show the same then
+    if start.date() != when.first_day:
+        text = format_date(start, "EEEE d MMMM", locale=locale) + " " + _time(start, strings, locale)
+    else:
+        text = _time(start, strings, locale)
+    if end is not None:
+        text += "–" + (format_time(end, "HH:mm", locale=locale) if end.date() == start.date()
+                       else format_date(end, "EEEE d MMMM", locale=locale) + " " + _time(end, strings, locale))
+    place = get_timezone_location(event.tz, locale=locale, return_city=True)
+    return strings.get("event_local_time", "Lokal tid i {place}: {time}").format(place=place, time=text)
+
+
+def _time(moment: dt.datetime, strings: dict, locale: str) -> str:
+    return strings.get("event_time", "kl. {time}").format(time=format_time(moment, "HH:mm", locale=locale))
 
 
 def _json_ld(site: Site, event: Event, when: Occurrence) -> str:
@@ -209,14 +248,14 @@ def _json_ld(site: Site, event: Event, when: Occurrence) -> str:
     data = {
         "@context": "https://schema.org", "@type": "Event", "name": event.title,
         "description": event.page.ingress, "url": site.absolute_url(event.page),
-        "startDate": when.start.isoformat(),
+        "startDate": when.own_start.isoformat(),
         "eventStatus": "https://schema.org/EventScheduled",
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
         "organizer": {"@type": "Organization", "name": site.config.organization or site.config.title,
                       "url": site.config.base_url},
     }
     if when.end is not None:
-        data["endDate"] = when.end.isoformat()
+        data["endDate"] = when.own_end.isoformat()
     if event.location:
         data["location"] = {"@type": "Place", "name": event.location, "address": event.location}
     if event.registration_url:

@@ -9,7 +9,9 @@ download per event, and a JSON Feed 1.1 of the same events.
 - ``<calendar>/kalender.json``: JSON Feed 1.1; each item has an ``_event`` extension object
   with ``start``, ``end`` (ISO 8601), ``all_day``, ``timezone``, ``location``, ``rrule``,
   ``exdate`` (cancelled starts), ``category``, ``registration_url``, ``ics`` and ``occurrences`` (upcoming starts within
-  the horizon).
+  the horizon, or the next one after it), all in the event's own zone.
+- Categories and tags that give the same file name ("Konsert" and "konsert", "kör" and
+  "kor") are one feed, named by the spelling most events use (the first of equals).
 
 UIDs are ``<uuid5 of the page's absolute URL>@<host>``: the same page keeps its UID across
 builds, so a subscriber's calendar updates the event instead of adding a copy.
@@ -19,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -61,14 +64,10 @@ def write_feeds(build, events: list[Event], folder: str) -> Feeds:
     groups = [("all", strings.get("calendar_feed_all", "Hela kalendern"), f"{folder}{SITE_FEED}", events)]
     for kind, label, values in (("category", "calendar_feed_category", lambda e: [e.category] if e.category else []),
                                 ("tag", "calendar_feed_tag", lambda e: e.page.tags)):
-        names = sorted({v for e in events for v in values(e)}, key=str.lower)
         sub = "kategori" if kind == "category" else "tagg"
-        for name in names:
-            if not slugify(name):
-                continue
-            members = [e for e in events if name in values(e)]
+        for slug, (name, members) in sorted(_by_slug(events, values).items(), key=lambda i: i[1][0].lower()):
             title = strings.get(label, "{name}").format(name=name)
-            groups.append((kind, title, f"{folder}{sub}/{slugify(name)}.ics", members))
+            groups.append((kind, title, f"{folder}{sub}/{slug}.ics", members))
     for kind, title, url, members in groups:
         name = site.config.title if kind == "all" else f"{site.config.title}: {title}"
         build.files[url] = _calendar_file(build, name, [items[id(e)] for e in members], previous)
@@ -81,6 +80,23 @@ def write_feeds(build, events: list[Event], folder: str) -> Feeds:
     build.files[f"{folder}{JSON_FEED}"] = json_feed(site, events, folder, feeds)
     feeds.json_href = site.href(f"{folder}{JSON_FEED}")
     return feeds
+
+
+def _by_slug(events: list[Event], values) -> dict[str, tuple[str, list[Event]]]:
+    """File name -> (the spelling most events use, the first of equals; the events), so that
+    names differing only in case or accents share one feed instead of overwriting it."""
+    spellings: dict[str, Counter] = {}
+    members: dict[str, list[Event]] = {}
+    for event in events:
+        for value in dict.fromkeys(values(event)):
+            slug = slugify(value)
+            if not slug:
+                continue
+            spellings.setdefault(slug, Counter())[value] += 1
+            group = members.setdefault(slug, [])
+            if not group or group[-1] is not event:   # "Kör" and "kör" on one event
+                group.append(event)
+    return {slug: (spellings[slug].most_common(1)[0][0], members[slug]) for slug in members}
 
 
 def alternates(feeds: Feeds) -> list[dict]:
@@ -126,7 +142,7 @@ def json_feed(site: Site, events: list[Event], folder: str, feeds: Feeds) -> str
             "category": event.category or None,
             "registration_url": event.registration_url or None,
             "ics": site.absolute_url(feeds.downloads[page.url]),
-            "occurrences": [o.start.isoformat() for o in upcoming],
+            "occurrences": [o.own_start.isoformat() for o in upcoming],
         }
         item = {"id": event_uid(site, event), "url": site.absolute_url(page), "title": page.title,
                 "summary": page.ingress, "content_html": page.html, "tags": list(page.tags),

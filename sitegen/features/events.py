@@ -4,10 +4,19 @@ Times are kept as aware date-times in the event's own zone (a ``ZoneInfo``), so 
 weekly 18:00 stays 18:00 on both sides of a daylight-saving change: dateutil's rrule
 keeps the wall clock and zoneinfo gives each date its own offset. All-day events use
 plain dates; their ``end`` is the last day (inclusive), as editors write it.
+
+Occurrences are what the pages show, so their times are Swedish time (``SHOWN_ZONE``): an
+event with ``timezone: Europe/London`` at 19:00 is listed at 20:00, on the Swedish day it
+happens, sorted among the others. The event itself (``start``, ``end``, ``exdates``) keeps its
+own zone for iCalendar, JSON Feed and JSON-LD (``Occurrence.own_start``).
+
+A rule is expanded in a window around now (``expand``), not from DTSTART: a weekly event
+since 2019 has as many occurrences to show as one that began last month.
 """
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -17,7 +26,9 @@ from sitegen.model import Page
 from sitegen.problems import Problems
 from sitegen.schema import STOCKHOLM
 
-MAX_OCCURRENCES = 2000   # an unbounded daily rule since 1990 must not stall the build
+MAX_OCCURRENCES = 2000   # kept per event on each side of now (an hourly rule fills no build)
+MAX_STEPS = 100_000      # rule moments looked at per event: a rule every minute since 2019 must not stall the build
+SHOWN_ZONE = STOCKHOLM   # the pages show Swedish time
 
 
 @dataclass(eq=False)
@@ -47,12 +58,20 @@ class Event:
 
     def cancelled(self, now: dt.datetime) -> list["Occurrence"]:
         """The cancelled occurrences that have not ended yet, soonest first."""
-        duration = self.duration
-        gone = [Occurrence(self, s, s + duration if duration is not None else None) for s in self.exdates]
+        gone = [self.occurrence(s) for s in self.exdates]
         return sorted((o for o in gone if not o.is_past(now)), key=Occurrence.sort_key)
 
     def is_past(self, now: dt.datetime) -> bool:
+        """True when every occurrence has ended; ``expand`` keeps the next one of a rule that
+        goes on after the horizon, so such an event is never past."""
         return all(o.is_past(now) for o in self.occurrences)
+
+    def occurrence(self, start) -> "Occurrence":
+        """The occurrence starting at ``start`` (in the event's zone), its times in Swedish time."""
+        end = start + self.duration if self.end is not None else None   # wall clock in the event's zone
+        if self.all_day:
+            return Occurrence(self, start, end)
+        return Occurrence(self, start.astimezone(SHOWN_ZONE), end.astimezone(SHOWN_ZONE) if end else None)
 
 
 @dataclass(frozen=True, eq=False)
@@ -88,6 +107,15 @@ class Occurrence:
     def is_past(self, now: dt.datetime) -> bool:
         return self.ends_at() <= now
 
+    @property
+    def own_start(self):
+        """The start in the event's own zone (a date when all day), for feeds and JSON-LD."""
+        return self.start if self.all_day else self.start.astimezone(self.event.tz)
+
+    @property
+    def own_end(self):
+        return self.end if self.all_day or self.end is None else self.end.astimezone(self.event.tz)
+
     def sort_key(self):
         start = (dt.datetime.combine(self.start, dt.time(), tzinfo=self.event.tz)
                  if self.all_day else self.start)
@@ -99,8 +127,9 @@ class Occurrence:
         return self.first_day < after and self.last_day >= first
 
 
-def read_events(pages: list[Page], horizon_end: dt.datetime, problems: Problems) -> list[Event]:
-    """Every good event among ``pages``, its occurrences expanded up to ``horizon_end``."""
+def read_events(pages: list[Page], now: dt.datetime, window_start: dt.datetime, horizon_end: dt.datetime,
+                problems: Problems) -> list[Event]:
+    """Every good event among ``pages``, its occurrences expanded in the window (see ``expand``)."""
     events = []
     for page in pages:
         if page.kind != "event" or "start" not in page.meta:
@@ -108,7 +137,11 @@ def read_events(pages: list[Page], horizon_end: dt.datetime, problems: Problems)
         event = make_event(page, problems)
         if event is None:
             continue
-        event.occurrences = expand(event, horizon_end)
+        event.occurrences, complete = expand(event, now, window_start, horizon_end)
+        if not complete:
+            problems.warning(page.source, page.line_of("rrule"),
+                             f"'rrule' repeats too often: only its first {MAX_STEPS} occurrences are "
+                             f"looked at, so later ones are missing from the calendar")
         if event.occurrences:
             events.append(event)
         else:
@@ -287,22 +320,65 @@ def _rule_start(start, all_day: bool) -> dt.datetime:
     return dt.datetime.combine(start, dt.time()) if all_day else start
 
 
-def expand(event: Event, horizon_end: dt.datetime) -> list[Occurrence]:
-    """Every occurrence that starts before ``horizon_end``; DTSTART always counts (RFC 5545)."""
-    duration = event.duration
+def expand(event: Event, now: dt.datetime, window_start: dt.datetime,
+           horizon_end: dt.datetime) -> tuple[list[Occurrence], bool]:
+    """The occurrences to show, and False when the rule gave more than MAX_STEPS moments first.
+
+    - those that start in [``window_start``, ``horizon_end``): at most MAX_OCCURRENCES before
+      ``now`` (the latest) and MAX_OCCURRENCES from ``now`` on (the soonest);
+    - when none of them is still to come, the next one after the horizon: a rule that goes on
+      (``FREQ=YEARLY;INTERVAL=2``) keeps its event out of the archive;
+    - when none starts in the window, the last one before it: a finished series keeps its
+      place in the archive and on the month page of its last date.
+
+    DTSTART always counts (RFC 5545); cancelled starts (``exdates``) are left out. The rule is
+    walked once from DTSTART (dateutil cannot jump ahead), at most MAX_STEPS moments.
+    """
     if not event.rrule:
-        return [Occurrence(event, event.start, event.end)]
-    dtstart = _rule_start(event.start, event.all_day)
-    limit = horizon_end.astimezone(event.tz)
-    if event.all_day:
-        limit = limit.replace(tzinfo=None)
-    starts = []
-    for moment in rrulestr(event.rrule, dtstart=dtstart):
-        if moment >= limit or len(starts) >= MAX_OCCURRENCES:
-            break
-        starts.append(moment.date() if event.all_day else moment)
-    if not starts or starts[0] != event.start:
-        starts.insert(0, event.start)
+        return [event.occurrence(event.start)], True
+    first, split, limit = (_rule_moment(m, event) for m in (window_start, now, horizon_end))
     cancelled = set(event.exdates)
-    return [Occurrence(event, s, s + duration if duration is not None else None) for s in starts
-            if s not in cancelled]
+    before, later, complete = None, None, False
+    past: deque = deque(maxlen=MAX_OCCURRENCES)
+    coming = []
+    for steps, moment in enumerate(_moments(event), 1):
+        if steps > MAX_STEPS:
+            break
+        start = moment.date() if event.all_day else moment
+        if start in cancelled:
+            continue
+        if moment < first:
+            before = start
+        elif moment < split:
+            past.append(start)
+        elif moment < limit and len(coming) < MAX_OCCURRENCES:
+            coming.append(start)
+        else:
+            later, complete = start, True
+            break
+    else:
+        complete = True
+    occurrences = [event.occurrence(s) for s in [*past, *coming]]
+    if later is not None and all(o.is_past(now) for o in occurrences) and len(coming) < MAX_OCCURRENCES:
+        occurrences.append(event.occurrence(later))
+    if not occurrences and before is not None:
+        occurrences.append(event.occurrence(before))
+    return occurrences, complete
+
+
+def _rule_moment(moment: dt.datetime, event: Event) -> dt.datetime:
+    """``moment`` as the rule's moments are: in the event's zone, naive for all-day events."""
+    moment = moment.astimezone(event.tz)
+    return moment.replace(tzinfo=None) if event.all_day else moment
+
+
+def _moments(event: Event):
+    """The rule's starts, DTSTART first even when the rule does not give it (RFC 5545)."""
+    dtstart = _rule_start(event.start, event.all_day)
+    moments = iter(rrulestr(event.rrule, dtstart=dtstart))
+    first = next(moments, None)
+    if first != dtstart:
+        yield dtstart
+    if first is not None:
+        yield first
+    yield from moments
