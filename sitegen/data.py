@@ -3,6 +3,10 @@
 YAML keeps line marks (``MarkedDict``/``MarkedList``) so features can point at the
 bad row of, say, people.yaml. Files in sub-folders (e.g. ``data/meals/``) are
 loaded under their folder: ``site.data["meals"]["storskolan"]``.
+
+``data/social/`` is left to the social feature: it holds feeds (and their images) that
+``sitegen social fetch`` writes or an editor copies from a network, and a feed that
+cannot be read is that feature's warning, not an error of the data loader.
 """
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from sitegen import yamlload
 from sitegen.problems import Problems, read_text
 
 LOADERS = (".yaml", ".yml", ".json", ".csv")
+SKIPPED = ("social",)   # folders under data/ that a feature reads itself (social.CACHE_DIR)
 
 
 def load_data(site_dir: Path, problems: Problems) -> dict:
@@ -24,6 +29,8 @@ def load_data(site_dir: Path, problems: Problems) -> dict:
         return data
     for path in sorted(root.rglob("*")):
         if not path.is_file() or path.suffix.lower() not in LOADERS:
+            continue
+        if path.relative_to(root).parts[0] in SKIPPED:
             continue
         value = load_file(path, problems)
         if value is None:
@@ -48,7 +55,7 @@ def load_file(path: Path, problems: Problems):
             return None
     if suffix == ".json":
         try:
-            return json.loads(text)
+            return json.loads(text.removeprefix("\ufeff"))   # a BOM, as some Windows programs write
         except json.JSONDecodeError as exc:
             problems.error(path, exc.lineno, f"invalid JSON: {exc.msg}")
             return None

@@ -13,7 +13,9 @@ import functools
 import hashlib
 import json
 import os
+import re
 import tempfile
+import warnings
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path, PurePosixPath
@@ -33,6 +35,18 @@ CARD_SIZES = "(min-width: 64rem) 22rem, (min-width: 48rem) 45vw, 100vw"
 
 class ImageError(Exception):
     """An image file that Pillow cannot read."""
+
+
+class ImageTooLarge(ImageError):
+    """An image with more pixels than Pillow reads safely (a "decompression bomb")."""
+
+
+def _too_large(exc: Exception) -> str:
+    found = re.search(r"\((\d+) pixels\)", str(exc))
+    size = f"{int(found.group(1)) / 1e6:.0f} million pixels" if found else "too many pixels"
+    limit = 2 * (Image.MAX_IMAGE_PIXELS or 0) / 1e6
+    return (f"the image has {size}, more than can be read safely ({limit:.0f} million at most): "
+            "save it smaller, e.g. 3000 pixels wide")
 
 
 @dataclass
@@ -86,10 +100,15 @@ def _process(source: Path, cache: Path, mtime_ns: int, size: int) -> Renditions:
         return Renditions(**json.loads(manifest.read_text(encoding="utf-8")))
     fmt, suffix = FORMATS[source.suffix.lower()]
     try:
-        with Image.open(source) as opened:
-            image = ImageOps.exif_transpose(opened)  # phones store rotation in EXIF; apply it
-            image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        with warnings.catch_warnings():
+            # Up to Pillow's hard limit a large image is only slow, not a reason for Python's warning.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(source) as opened:
+                image = ImageOps.exif_transpose(opened)  # phones store rotation in EXIF; apply it
+                image.load()
+    except Image.DecompressionBombError as exc:
+        raise ImageTooLarge(_too_large(exc)) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
         raise ImageError(f"cannot read the image: {exc}") from exc
     renditions = Renditions(digest, image.width, image.height, suffix, widths_for(image.width))
     cache.mkdir(parents=True, exist_ok=True)
@@ -197,7 +216,8 @@ def derived_files(site, problems) -> dict[str, Path]:
         try:
             renditions = process(site.config.content_dir / target, cache)
         except (ImageError, OSError) as exc:
-            problems.error(site.config.content_dir / target, 0, f"{exc}; save it again as JPEG or PNG")
+            hint = "" if isinstance(exc, ImageTooLarge) else "; save it again as JPEG or PNG"
+            problems.error(site.config.content_dir / target, 0, f"{exc}{hint}")
             continue
         stem = PurePosixPath(output).stem
         folder = cache / renditions.digest

@@ -88,3 +88,29 @@ def test_people_csv_errors_point_at_the_right_line_after_a_multiline_cell(make_s
     assert result.status == 1
     assert "content/demo/data/people.csv:4: error: person 2: 'inte-en-adress' is not an e-mail address" \
         in result.stderr
+
+
+def test_a_json_file_with_a_byte_order_mark_is_read(tmp_path):
+    from sitegen.data import load_data
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "priser.json").write_bytes(b'\xef\xbb\xbf{"piano": 1200}')
+    problems = Problems()
+    assert load_data(tmp_path, problems) == {"priser": {"piano": 1200}}
+    assert not problems.items
+
+
+def test_data_social_is_left_to_the_social_feature(tmp_path):
+    """Feeds in data/social/ are read (and a broken one warned about) by social.py, not loaded as data."""
+    from sitegen.data import load_data
+    (tmp_path / "data" / "social").mkdir(parents=True)
+    (tmp_path / "data" / "social" / "instagram.json").write_text('{"items": [', encoding="utf-8")
+    (tmp_path / "data" / "social.json").write_text('{"ok": true}', encoding="utf-8")
+    problems = Problems()
+    assert load_data(tmp_path, problems) == {"social": {"ok": True}}
+    assert not problems.items
+
+
+def test_a_broken_json_data_file_is_still_an_error_at_its_line(make_site, tmp_path):
+    result = check(make_site, tmp_path, '{\n "a": 1,\n}\n', name="data/priser.json")
+    assert result.status == 1
+    assert "content/demo/data/priser.json:3: error: invalid JSON" in result.stderr

@@ -138,3 +138,14 @@ def test_a_page_image_is_its_open_graph_image(make_site, tmp_path):
     assert '<meta property="og:image" content="https://www.example.se/demo/om/sal.jpg">' in html
     assert (site / "om/sal.jpg").is_file()
     assert "og:image" not in (site / "om/annan/index.html").read_text(encoding="utf-8")   # no image, no tag
+
+
+def test_an_image_with_too_many_pixels_is_an_error_at_the_file_not_a_traceback(make_site, tmp_path):
+    bomb = io.BytesIO()
+    Image.new("1", (20000, 10000)).save(bomb, "PNG", optimize=True)   # 200 million pixels in a few kB
+    content = make_site({"index.md": page("Start", "![Stor](stor.png)"), "stor.png": bomb.getvalue()})
+    result, _ = build(content, tmp_path)
+    assert result.status == 1
+    assert ("demo/stor.png: error: the image has 200 million pixels, more than can be read safely "
+            "(179 million at most): save it smaller") in result.stderr
+    assert "Traceback" not in result.stderr and "save it again as JPEG" not in result.stderr

@@ -18,7 +18,9 @@ The format an editor writes (one file per school or kitchen)::
         note: Studiedag – ingen lunch serveras.
 
 Meals per day: ``frukost``, ``lunch``, ``mellanmal`` (or ``mellanmål``), ``middag``,
-``kvallsmat``; each a list of courses, first the main one. A course is a text, or a
+``kvallsmat`` (or ``kvällsmat``; both spellings on one day are an error); each a list of
+courses, first the main one. A day with only a ``note`` (no meals served) is published
+as the kitchen's main meal (lunch) without courses, the note as its description. A course is a text, or a
 mapping with ``name`` and optionally ``option``, ``description``, ``allergens``,
 ``tags`` and ``co2`` (kg CO2e per portion).
 """
@@ -163,10 +165,19 @@ def _read_day(raw, values: dict, path: Path, problems: Problems) -> Day | None:
         return None
     day = Day(date=values["date"], note=values.get("note", ""))
     broken = False
+    spelled: dict[str, str] = {}
     for key in raw:
         if key in ("date", "note") or key not in values:
             continue
         meal_key = slugify(key)
+        if meal_key in spelled:
+            # mellanmal/mellanmål, kvallsmat/kvällsmat: one meal, so one event and one UID per day.
+            problems.error(path, raw.line_of(key), f"'{key}' is the same meal as '{spelled[meal_key]}' "
+                                                   f"(line {raw.line_of(spelled[meal_key])}): give its dishes "
+                                                   "once, under one of the names")
+            broken = True
+            continue
+        spelled[meal_key] = key
         courses = _read_courses(raw[key], raw.line_of(key), path, problems, key)
         if courses is None:
             broken = True

@@ -5,6 +5,8 @@ Published under ``matsedlar/`` (an editor's ``matsedlar/index.md`` gives the pag
 - ``matsedlar/``: the list of schools and kitchens; ``matsedlar/distributors.json``.
 - ``matsedlar/<id>/``: a readable menu from the current week on; ``meals.json`` with every
   day in the file; ``<meal>.ics`` per meal name (``lunch.ics``, ``frukost.ics`` ...).
+  A day with only a ``note`` is the main meal (lunch) without courses, the note as its
+  description (and as the event's summary and description).
 
 UIDs are ``<yyyymmdd>-<meal>-<id>.<site>@<host>``: the same day, kitchen and meal always get
 the same UID. SEQUENCE comes from the previous build's file of the same name in the output
@@ -18,7 +20,7 @@ import json
 from urllib.parse import urlsplit
 
 from sitegen.features import ics
-from sitegen.features.mealdata import Distributor, Meal, read_menus
+from sitegen.features.mealdata import MEALS, Day, Distributor, Meal, read_menus
 from sitegen.model import Page, Site, next_day_turn
 
 PHASE = "pages"
@@ -96,17 +98,35 @@ def distributor(site: Site, menu: Distributor) -> dict:
         data["email"] = menu.email
     if menu.phone:
         data["phone"] = "".join(menu.phone.split())
-    keys = menu.meal_keys()
-    if keys:
-        main = "lunch" if "lunch" in keys else keys[0]   # the feed most people want
-        data["iCalendar"] = site.absolute_url(f"{FOLDER}{menu.id}/{main}.ics")
+    data["iCalendar"] = site.absolute_url(f"{FOLDER}{menu.id}/{main_meal(menu)}.ics")
     return data
+
+
+def meal_keys(menu: Distributor) -> list[str]:
+    """The meals a kitchen publishes feeds for: those it serves; lunch when its file holds only notes."""
+    return menu.meal_keys() or ["lunch"]
+
+
+def main_meal(menu: Distributor) -> str:
+    """The meal most people follow (lunch when served): the distributor's iCalendar, and the meal
+    that carries the note of a day without meals."""
+    keys = meal_keys(menu)
+    return "lunch" if "lunch" in keys else keys[0]
+
+
+def day_meals(menu: Distributor, day: Day) -> list[Meal]:
+    """The day's meals; for a day with only a note (nothing served, "Studiedag – ingen lunch serveras.")
+    the main meal without courses, so meals.json and its feed say so (open-meal.md: courses may be empty)."""
+    if day.meals or not day.note:
+        return day.meals
+    key = main_meal(menu)
+    return [Meal(key, MEALS[key][0], MEALS[key][1], [])]
 
 
 def meals_json(site: Site, menu: Distributor) -> dict:
     meals = []
     for day in menu.days:
-        for meal in day.meals:
+        for meal in day_meals(menu, day):
             item = {"name": meal.name, "date": day.date.isoformat(), "lang": site.config.language,
                     "order": meal.order,
                     "distributor": {"id": menu.id, "name": menu.name, "organization": menu.organization},
@@ -141,11 +161,11 @@ def _write_feeds(build, menu: Distributor) -> list[dict]:
     site = build.site
     build.files[f"{FOLDER}{menu.id}/meals.json"] = _dump(meals_json(site, menu))
     feeds = []
-    for key in menu.meal_keys():
+    for key in meal_keys(menu):
         url = f"{FOLDER}{menu.id}/{key}.ics"
         previous = ics.previous_sequences(build.options.out / site.config.name / url)
         build.files[url] = ics.to_ical(meal_calendar(site, menu, key), previous)
-        name = next(m.name for d in menu.days for m in d.meals if m.key == key)
+        name = MEALS[key][0]
         feeds.append({"meal": name, "title": f"{name}: {menu.name}", "href": site.href(url),
                       "webcal": "webcal://" + site.absolute_url(url).split("://", 1)[1]})
     return feeds
@@ -154,14 +174,15 @@ def _write_feeds(build, menu: Distributor) -> list[dict]:
 def meal_calendar(site: Site, menu: Distributor, key: str) -> ics.IcsCalendar:
     host = urlsplit(site.config.base_url).hostname or "localhost"
     city = menu.address.get("city", "")
-    items, name = [], key
+    items, name = [], MEALS[key][0]
     for day in menu.days:
-        for meal in (m for m in day.meals if m.key == key):
-            name = meal.name
+        for meal in (m for m in day_meals(menu, day) if m.key == key):
             ordered = sorted(meal.courses, key=lambda c: c.order)
+            # A day without courses (only a note, e.g. "Studiedag – ingen lunch serveras.") says so.
+            summary = "\n".join(c.line for c in ordered[:SUMMARY_COURSES]) or day.note
             items.append(ics.IcsItem(
                 uid=f"{day.date:%Y%m%d}-{key}-{menu.id}.{site.config.name}@{host}",
-                summary="\n".join(c.line for c in ordered[:SUMMARY_COURSES]),
+                summary=summary,
                 description="\n".join([c.line for c in ordered] + ([day.note] if day.note else [])),
                 start=day.date, end=day.date + dt.timedelta(days=1), location=_location(menu),
                 transparent=True))

@@ -21,6 +21,7 @@ import html
 import io
 import json
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urljoin, urlsplit
@@ -81,8 +82,8 @@ class Account:
 
 def parse_feed(data: bytes) -> list[FeedItem]:
     """Items of an RSS/Atom feed or a JSON Feed, newest first; FeedError when it is neither."""
-    text = data.lstrip()
-    if text.startswith((b"{", b"[")):
+    data = data.removeprefix(b"\xef\xbb\xbf")   # a UTF-8 BOM, as some editors and servers write
+    if is_json(data):
         return _parse_json_feed(data)
     import feedparser   # here: most builds read no social feed, and it is slow to import
     parsed = feedparser.parse(data, sanitize_html=False)  # nh3 is the one sanitiser, and it warns
@@ -111,7 +112,10 @@ def _xml_item(entry) -> FeedItem:
     if image and plain_content and plain_content[0] != body:
         alt = plain_content[0]
     stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-    date = dt.datetime(*stamp[:6], tzinfo=dt.timezone.utc) if stamp else None
+    try:
+        date = dt.datetime(*stamp[:6], tzinfo=dt.timezone.utc) if stamp else None
+    except (TypeError, ValueError):
+        date = None
     return FeedItem(html=body, link=entry.get("link", ""), date=date, image=image, image_alt=alt)
 
 
@@ -127,20 +131,48 @@ def _parse_json_feed(data: bytes) -> list[FeedItem]:
         if not isinstance(raw, dict):
             continue
         body = raw.get("content_html") or html.escape(str(raw.get("content_text") or raw.get("title") or ""))
-        date = None
-        if isinstance(raw.get("date_published"), str):
-            try:
-                date = dt.datetime.fromisoformat(raw["date_published"].replace("Z", "+00:00"))
-            except ValueError:
-                date = None
+        date = _json_date(raw.get("date_published"))
         image = raw.get("image") or raw.get("banner_image") or ""
         items.append(FeedItem(html=str(body), link=str(raw.get("url") or ""), date=date,
                               image=str(image) if isinstance(image, str) else ""))
     return _newest_first(items)
 
 
+def is_json(data: bytes) -> bool:
+    """Whether feed bytes look like a JSON Feed (after any UTF-8 BOM) rather than XML."""
+    return data.removeprefix(b"\xef\xbb\xbf").lstrip().startswith((b"{", b"["))
+
+
+def _json_date(value) -> dt.datetime | None:
+    """An RFC 3339 ``date_published`` in UTC; a time without offset (or a bare date) is Swedish time."""
+    if not isinstance(value, str):
+        return None
+    try:
+        date = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return None
+    return _utc(date)
+
+
+def _utc(date: dt.datetime | None) -> dt.datetime | None:
+    """``date`` as an aware UTC time (naive means Europe/Stockholm); None when out of range."""
+    if date is None:
+        return None
+    try:
+        return (date if date.tzinfo else date.replace(tzinfo=STOCKHOLM)).astimezone(dt.timezone.utc)
+    except (OverflowError, ValueError):
+        return None
+
+
+def _max_pixels() -> str:
+    limit = Image.MAX_IMAGE_PIXELS or 0
+    return f"{limit / 1e6:.0f} million" if limit else "Pillow's limit"
+
+
 def _newest_first(items: list[FeedItem]) -> list[FeedItem]:
     oldest = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+    for item in items:
+        item.date = _utc(item.date)   # never mix naive and aware times: they cannot be compared
     return sorted(items, key=lambda item: item.date or oldest, reverse=True)
 
 
@@ -230,7 +262,11 @@ def make_post(build, feed_path: Path, item: FeedItem, feed_url: str = "") -> Pos
     link = safe_link(item.link)
     if not text and not link:
         return None
-    date = item.date.astimezone(STOCKHOLM) if item.date and item.date.tzinfo else item.date
+    date = _utc(item.date)
+    try:
+        date = date.astimezone(STOCKHOLM) if date else None
+    except (OverflowError, ValueError):
+        date = None
     post = Post(text=text, link=link, date=date, image_alt=plain_text(item.image_alt))
     if item.image:
         # A fetched feed's relative image paths are relative to where it was fetched from.
@@ -253,13 +289,22 @@ def copy_image(build, feed_path: Path, src: str) -> str:
                                strict=False)
         return ""
     try:
-        with Image.open(source) as image:
-            image = image.convert("RGB")
-            image.thumbnail((IMAGE_WIDTH, IMAGE_WIDTH * 2))
-            out = io.BytesIO()
-            image.save(out, "JPEG", quality=80, optimize=True)
-    except (UnidentifiedImageError, OSError) as exc:
-        build.problems.warning(feed_path, 1, f"image '{src}' of a post cannot be read ({exc}); "
+        with warnings.catch_warnings():
+            # Someone else's image: past Pillow's warning size (89 million pixels) it is not read at all.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(source) as image:
+                image = image.convert("RGB")
+                image.thumbnail((IMAGE_WIDTH, IMAGE_WIDTH * 2))
+                out = io.BytesIO()
+                image.save(out, "JPEG", quality=80, optimize=True)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        build.problems.warning(feed_path, 1, f"image '{src}' of a post has too many pixels to read safely "
+                                             f"(more than {_max_pixels()}); "
+                                             "the card is shown without it", strict=False)
+        return ""
+    except Exception as exc:   # noqa: BLE001 - a hostile or broken file may raise anything; never a traceback
+        reason = str(exc) if isinstance(exc, (UnidentifiedImageError, OSError)) else exc.__class__.__name__
+        build.problems.warning(feed_path, 1, f"image '{src}' of a post cannot be read ({reason}); "
                                              "the card is shown without it", strict=False)
         return ""
     name = f"assets/social/{hashlib.sha1(out.getvalue()).hexdigest()[:16]}.jpg"

@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from sitegen.config import find_sites, load_site_config
-from sitegen.features.social import (DEFAULT_LIMIT, MEDIA_DIR, FeedError, cache_path, media_name,
+from sitegen.features.social import (DEFAULT_LIMIT, MEDIA_DIR, FeedError, cache_path, is_json, media_name,
                                      parse_feed)
 from sitegen.problems import Problems
 
@@ -72,7 +72,7 @@ def fetch_account(site_dir: Path, entry: dict, timeout: float, problems: Problem
     except FeedError as exc:
         problems.warning(*where, f"the feed of {entry['name']} ({url}) is {exc}; the cached feed is kept")
         return False
-    suffix = ".json" if data.lstrip().startswith((b"{", b"[")) else ".xml"
+    suffix = ".json" if is_json(data) else ".xml"
     target = site_dir / entry["feed"] if entry.get("feed") else cache_path(site_dir, entry, suffix)
     write_atomic(target, data)
     for item in items[:entry.get("limit") or DEFAULT_LIMIT]:

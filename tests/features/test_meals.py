@@ -141,7 +141,8 @@ def test_meals_json_follows_open_meal_structure(meals):
     data = load_json(meals / "matsedlar" / "storskolan" / "meals.json")
     jsonschema.validate(data, MEALS_SCHEMA)
     assert [(m["date"], m["name"]) for m in data["meals"]] == [
-        ("2026-11-16", "Lunch"), ("2026-11-23", "Lunch"), ("2026-11-24", "Frukost"), ("2026-11-24", "Lunch")]
+        ("2026-11-16", "Lunch"), ("2026-11-23", "Lunch"), ("2026-11-24", "Frukost"), ("2026-11-24", "Lunch"),
+        ("2026-11-25", "Lunch")]
     veg = data["meals"][1]["courses"][1]
     assert veg["optionName"] == "Vegetariskt" and veg["co2Equivalents"] == 0.6
     assert veg["knownAllergens"] == [{"name": "mjölk", "codes": []}]
@@ -166,7 +167,8 @@ def test_ical_per_distributor_and_meal(meals):
     assert str(calendar["X-WR-TIMEZONE"]) == "Europe/Stockholm"
     assert str(calendar["METHOD"]) == "PUBLISH" and str(calendar["CALSCALE"]) == "GREGORIAN"
     events = lunch_events(meals)
-    assert sorted(events) == [dt.date(2026, 11, 16), dt.date(2026, 11, 23), dt.date(2026, 11, 24)]
+    assert sorted(events) == [dt.date(2026, 11, 16), dt.date(2026, 11, 23), dt.date(2026, 11, 24),
+                              dt.date(2026, 11, 25)]
     monday = events[dt.date(2026, 11, 23)]
     assert str(monday["SUMMARY"]) == "Köttbullar med potatismos\nVegetariskt: Vegetariska bullar"
     assert str(monday["DESCRIPTION"]).splitlines() == [
@@ -190,6 +192,27 @@ def test_sequence_raised_only_for_the_day_that_changed(make_site, tmp_path):
     again = build(make_site, tmp_path, STORSKOLAN.replace("Fiskgratäng", "Laxgratäng"))
     assert lunch_events(again)[dt.date(2026, 11, 24)]["SEQUENCE"] == 1   # reproducible
     assert first == again
+
+
+def test_a_day_with_only_a_note_is_its_main_meal_without_courses(meals):
+    meals_data = load_json(meals / "matsedlar" / "storskolan" / "meals.json")["meals"]
+    note_day = [m for m in meals_data if m["date"] == "2026-11-25"]
+    assert note_day == [{"name": "Lunch", "date": "2026-11-25", "lang": "sv", "order": 2,
+                         "distributor": {"id": "storskolan", "name": "Storskolan", "organization": ""},
+                         "courses": [], "description": "Studiedag – ingen lunch."}]
+    event = lunch_events(meals)[dt.date(2026, 11, 25)]
+    assert str(event["SUMMARY"]) == str(event["DESCRIPTION"]) == "Studiedag – ingen lunch."
+    assert str(event["UID"]) == "20261125-lunch-storskolan.demo@www.example.se"
+    frukost = icalendar.Calendar.from_ical((meals / "matsedlar" / "storskolan" / "frukost.ics").read_bytes())
+    assert [e["DTSTART"].dt for e in frukost.walk("VEVENT")] == [dt.date(2026, 11, 24)]
+
+
+def test_a_kitchen_with_only_notes_publishes_a_lunch_feed(make_site, tmp_path):
+    site = build(make_site, tmp_path, "name: Storskolan\ndays:\n  - date: 2026-11-25\n    note: Stängt.\n")
+    data = load_json(site / "matsedlar" / "storskolan" / "meals.json")
+    jsonschema.validate(data, MEALS_SCHEMA)
+    assert [(m["name"], m["courses"], m["description"]) for m in data["meals"]] == [("Lunch", [], "Stängt.")]
+    assert str(lunch_events(site)[dt.date(2026, 11, 25)]["SUMMARY"]) == "Stängt."
 
 
 def test_menu_page_shows_this_week_on(meals):
@@ -257,3 +280,14 @@ def test_url_that_is_not_a_web_address(make_site):
     assert ("content/demo/data/meals/storskolan.yaml:7: error: 'url' must be a full web address (https://…), "
             "not 'javascript:alert(1)'") in result.stderr
     assert result.status == 1
+
+
+@pytest.mark.parametrize("first, second", [("mellanmal", "mellanmål"), ("kvällsmat", "kvallsmat")])
+def test_one_meal_under_both_spellings_on_one_day(make_site, first, second):
+    menu = STORSKOLAN.replace("    frukost:\n      - Gröt\n",
+                              f"    {first}:\n      - Smörgås\n    {second}:\n      - Smörgås\n")
+    result = check(make_site, menu)
+    assert result.status == 1
+    assert (f"content/demo/data/meals/storskolan.yaml:26: error: '{second}' is the same meal as '{first}' "
+            "(line 24): give its dishes once, under one of the names") in result.stderr
+    assert "Traceback" not in result.stderr

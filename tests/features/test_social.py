@@ -169,6 +169,74 @@ def test_a_json_feed_works_too(make_site, tmp_path):
     assert 'href="https://www.instagram.com/p/json1/"' in html
 
 
+JSON_YAML = SITE_YAML.replace("instagram.xml", "instagram.json").replace("limit: 2", "limit: 5")
+
+
+def json_feed(*items: dict) -> str:
+    return json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "Demo", "items": list(items)})
+
+
+def json_item(text: str, date=None, **more) -> dict:
+    data = {"id": text, "url": f"https://www.instagram.com/p/{text}/", "content_text": text, **more}
+    return {**data, "date_published": date} if date is not None else data
+
+
+def bomb_png() -> bytes:
+    """20000×10000 pixels in a few kilobytes: more than Pillow opens."""
+    out = io.BytesIO()
+    Image.new("1", (20000, 10000)).save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_json_feed_dates_with_and_without_offset_sort_together(make_site, tmp_path, command):
+    feed = json_feed(json_item("naiv", "2026-11-20T10:00:00"), json_item("zulu", "2026-11-20T09:30:00Z"),
+                     json_item("dag", "2026-11-18"), json_item("utan"), json_item("trasig", "i går"))
+    result, site = build(make_site, tmp_path, {"data/social/instagram.json": feed}, JSON_YAML, command)
+    assert result.status == 0, result.stderr
+    assert "Traceback" not in result.stderr and "error" not in result.stderr
+    if command == "build":
+        html = (site / "index.html").read_text(encoding="utf-8")
+        # Without an offset a time is Swedish: 10:00 in Örebro is before 09:30Z (10:30 in Örebro).
+        assert '<time datetime="2026-11-20T10:00:00+01:00">' in html
+        assert '<time datetime="2026-11-18T00:00:00+01:00">' in html
+        order = [html.index(f"<p>{name}</p>") for name in ("zulu", "naiv", "dag")]
+        assert order == sorted(order)
+
+
+def test_a_decompression_bomb_post_image_is_a_warning_and_the_card_has_none(make_site, tmp_path):
+    files = {"data/social/instagram.json": json_feed(json_item("bomb", "2026-11-20T10:00:00", image="media/b.png")),
+             "data/social/media/b.png": bomb_png()}
+    result, site = build(make_site, tmp_path, files, JSON_YAML)
+    assert result.status == 0, result.stderr
+    assert ("content/demo/data/social/instagram.json:1: warning: image 'media/b.png' of a post has too many "
+            "pixels to read safely") in result.stderr
+    assert "Traceback" not in result.stderr
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert "<p>bomb</p>" in html and not (site / "assets" / "social").exists()
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_a_truncated_json_feed_is_one_warning_not_a_data_error(make_site, tmp_path, command):
+    files = {"data/social/instagram.json": json_feed(json_item("hej"))[:60]}
+    result, _ = build(make_site, tmp_path, files, JSON_YAML, command)
+    assert result.status == 0, result.stderr
+    assert "content/demo/data/social/instagram.json:1: warning: not valid JSON" in result.stderr
+    assert result.stderr.count("instagram.json") == 1 and "error" not in result.stderr
+
+
+def test_a_json_feed_with_a_byte_order_mark_is_read(make_site, tmp_path):
+    feed = b"\xef\xbb\xbf" + json_feed(json_item("med-bom", "2026-11-20T10:00:00+01:00")).encode()
+    result, site = build(make_site, tmp_path, {"data/social/instagram.json": feed}, JSON_YAML)
+    assert result.status == 0 and "instagram.json" not in result.stderr, result.stderr
+    assert "<p>med-bom</p>" in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_fetched_json_feed_with_a_byte_order_mark_is_cached_as_json():
+    from sitegen.features.social import is_json
+    assert is_json(b"\xef\xbb\xbf  {\"items\": []}") and not is_json(b"\xef\xbb\xbf<?xml version='1.0'?>")
+
+
 # --- embeds ------------------------------------------------------------------
 
 EMBED = "Före.\n\n::: embed https://www.instagram.com/p/abc123/\nKören sjunger.\n:::\n\nEfter.\n"
