@@ -27,7 +27,9 @@ WIDTHS = (320, 640, 960, 1280, 1920)
 # File suffix -> (Pillow format, suffix of the re-encoded original).
 FORMATS = {".jpg": ("JPEG", "jpg"), ".jpeg": ("JPEG", "jpg"), ".png": ("PNG", "png"), ".webp": ("WEBP", "webp")}
 QUALITY = 80
-CACHE_VERSION = 1  # bump when the output changes, so old cache entries are not reused
+GPS_IFD = 0x8825   # EXIF's GPS block
+OG_WIDTH = 1280   # the copy used as a page's Open Graph image
+CACHE_VERSION = 2  # bump when the output changes, so old cache entries are not reused
 # Body images fill the text column (42rem); cards are a third of the page on wide screens.
 BODY_SIZES = "(min-width: 44rem) 42rem, 100vw"
 CARD_SIZES = "(min-width: 64rem) 22rem, (min-width: 48rem) 45vw, 100vw"
@@ -58,6 +60,7 @@ class Renditions:
     height: int
     original: str                  # suffix of the re-encoded original format, e.g. "jpg"
     widths: list[int]
+    located: bool = False          # the file says where it was taken (EXIF GPS)
 
     def name(self, stem: str, width: int, suffix: str) -> str:
         """Output path of one rendition, relative to the site."""
@@ -77,9 +80,11 @@ def is_processed(path: str | PurePosixPath) -> bool:
 
 
 def widths_for(width: int) -> list[int]:
+    """The widths made of an image this wide: each standard width below it, and its own
+    width (at most the largest standard one), never larger than the original, never twice."""
     chosen = [w for w in WIDTHS if w < width]
-    chosen.append(min(width, WIDTHS[-1]))
-    return chosen
+    top = min(width, WIDTHS[-1])
+    return chosen if top in chosen else [*chosen, top]
 
 
 def process(source: Path, cache: Path) -> Renditions:
@@ -110,7 +115,10 @@ def _process(source: Path, cache: Path, mtime_ns: int, size: int) -> Renditions:
         raise ImageTooLarge(_too_large(exc)) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
         raise ImageError(f"cannot read the image: {exc}") from exc
-    renditions = Renditions(digest, image.width, image.height, suffix, widths_for(image.width))
+    located = bool(image.getexif().get_ifd(GPS_IFD)) if hasattr(image, "getexif") else False
+    if image.mode == "P":   # palette images (optimised PNGs) resize smoothly only as RGBA
+        image = image.convert("RGBA")
+    renditions = Renditions(digest, image.width, image.height, suffix, widths_for(image.width), located)
     cache.mkdir(parents=True, exist_ok=True)
     # Write into a temporary folder and rename it: a half-written entry is never used.
     work = Path(tempfile.mkdtemp(prefix=".tmp-", dir=cache))
@@ -219,9 +227,24 @@ def derived_files(site, problems) -> dict[str, Path]:
             hint = "" if isinstance(exc, ImageTooLarge) else "; save it again as JPEG or PNG"
             problems.error(site.config.content_dir / target, 0, f"{exc}{hint}")
             continue
+        if renditions.located:
+            problems.warning(site.config.content_dir / target, 0, "the photo holds the place where it was taken "
+                             "(GPS in its EXIF data): the resized copies do not, but the file itself is published "
+                             "as it is; remove the location before publishing it", strict=False)
         stem = PurePosixPath(output).stem
         folder = cache / renditions.digest
         for width in renditions.widths:
             for suffix in {"webp", renditions.original}:
                 files[renditions.name(stem, width, suffix)] = folder / f"{width}.{suffix}"
     return files
+
+
+def shared_copy(site, target: str) -> str | None:
+    """The site path of a resized copy of ``target`` to show beyond the site (Open Graph):
+    no EXIF data, at most ``OG_WIDTH`` wide, in the original's format; None when the image
+    is not one sitegen resizes."""
+    renditions = _renditions(site, target)
+    if renditions is None:
+        return None
+    width = max([w for w in renditions.widths if w <= OG_WIDTH] or renditions.widths[:1])
+    return renditions.name(PurePosixPath(site.assets.get(target, target)).stem, width, renditions.original)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sitegen import navigation
+from sitegen import images, navigation
 from sitegen.model import Page, Site
 from sitegen.problems import Problems
 from sitegen.theme import Theme, TemplateError, make_environment, template_problem
@@ -84,7 +84,7 @@ class Renderer:
             "site": self.view,
             "page": page,
             "canonical": site.absolute_url(page),
-            "og_image": site.absolute_url(site.assets[image]) if image else "",
+            "og_image": site.absolute_url(images.shared_copy(site, image) or site.assets[image]) if image else "",
             "href": site.href(page),
             "menu": self.menu.links_for(page) if self.menu else navigation.menu_links(site, page),
             "breadcrumbs": navigation.breadcrumbs(site, page),

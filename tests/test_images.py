@@ -135,8 +135,10 @@ def test_a_page_image_is_its_open_graph_image(make_site, tmp_path):
     result, site = build(content, tmp_path)
     assert result.status == 0, result.stderr
     html = (site / "om/index.html").read_text(encoding="utf-8")
-    assert '<meta property="og:image" content="https://www.example.se/demo/om/sal.jpg">' in html
-    assert (site / "om/sal.jpg").is_file()
+    found = re.search(r'<meta property="og:image" content="https://www.example.se/demo/(assets/img/[0-9a-f]{12}/sal-1280.jpg)">',
+                      html)
+    assert found is not None   # a resized copy without the photo's own data, not the original
+    assert (site / found.group(1)).is_file()
     assert "og:image" not in (site / "om/annan/index.html").read_text(encoding="utf-8")   # no image, no tag
 
 
@@ -149,3 +151,37 @@ def test_an_image_with_too_many_pixels_is_an_error_at_the_file_not_a_traceback(m
     assert ("demo/stor.png: error: the image has 200 million pixels, more than can be read safely "
             "(179 million at most): save it smaller") in result.stderr
     assert "Traceback" not in result.stderr and "save it again as JPEG" not in result.stderr
+
+
+def test_a_wide_image_gets_each_width_once():
+    assert images.widths_for(6000) == [320, 640, 960, 1280, 1920]
+    assert images.widths_for(1920) == [320, 640, 960, 1280, 1920]
+    assert images.widths_for(500) == [320, 500]
+
+
+def test_a_photo_with_its_location_is_a_warning_and_its_copies_have_none(make_site, tmp_path):
+    photo = Image.new("RGB", (800, 600), (10, 120, 60))
+    exif = Image.Exif()
+    exif.get_ifd(0x8825).update({1: "N", 2: (59.0, 16.0, 30.0), 3: "E", 4: (15.0, 12.0, 0.0)})
+    buffer = io.BytesIO()
+    photo.save(buffer, "JPEG", exif=exif)
+    content = make_site({"index.md": page("Start", "![Parken i Örebro.](park.jpg)"), "park.jpg": buffer.getvalue()})
+    result, site = build(content, tmp_path)
+    assert result.status == 0, result.stderr
+    assert "content/demo/park.jpg: warning: the photo holds the place where it was taken" in result.stderr
+    copies = list((site / "assets/img").rglob("park-*.jpg"))
+    assert copies and all(not Image.open(c).getexif().get_ifd(0x8825) for c in copies)
+
+
+def test_a_palette_png_is_resized_smoothly(make_site, tmp_path):
+    logo = Image.new("RGBA", (800, 400), (0, 0, 0, 0))
+    for x in range(800):   # a soft edge, then saved with a palette as optimisers do
+        for y in range(180, 220):
+            logo.putpixel((x, y), (0, 80, 120, 255))
+    buffer = io.BytesIO()
+    logo.quantize(colors=16).save(buffer, "PNG")
+    content = make_site({"index.md": page("Start", "![Logga.](logga.png)"), "logga.png": buffer.getvalue()})
+    result, site = build(content, tmp_path)
+    assert result.status == 0, result.stderr
+    small = Image.open(next((site / "assets/img").rglob("logga-320.png")))
+    assert small.mode == "RGBA"
