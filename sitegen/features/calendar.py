@@ -47,9 +47,10 @@ class Settings:
 class MonthLink:
     year: int
     month: int
-    title: str
+    title: str      # "December 2026" (a heading)
     href: str
     count: int
+    in_text: str = ""   # as in a sentence: "december 2026" in Swedish, "December 2026" in English
 
 
 def run(build) -> None:
@@ -158,16 +159,16 @@ def _month_pages(site: Site, calendar: Page, events: list[Event], strings: dict,
     keys = _month_keys(events, site.now)
     links = []
     for year, month in keys:
-        name = format_date(dt.date(year, month, 1), "LLLL y", locale=locale)
+        name = format_date(dt.date(year, month, 1), "LLLL y", locale=locale)   # as written mid-sentence
         url = f"{calendar.url}{year}/{month:02d}/"
-        links.append(MonthLink(year, month, name[:1].upper() + name[1:], site.href(url), 0))
+        links.append(MonthLink(year, month, name[:1].upper() + name[1:], site.href(url), 0, name))
     for index, link in enumerate(links):
         items = sorted((o for e in events for o in e.occurrences if o.in_month(link.year, link.month)),
                        key=Occurrence.sort_key)
         link.count = len(items)
         page = Page(url=f"{calendar.url}{link.year}/{link.month:02d}/",
                     meta={"title": link.title, "type": "page", "menu": False,
-                          "ingress": strings.get("calendar_month_ingress", "{month}").format(month=link.title.lower())},
+                          "ingress": strings.get("calendar_month_ingress", "{month}").format(month=link.in_text)},
                     template="calendar_month.html")
         page.extra.update(occurrences=items, month=link, hidden_from_cards=True, hidden_from_menu=True,
                           previous_month=links[index - 1] if index > 0 else None,

@@ -163,3 +163,15 @@ def test_stockholm_events_get_no_local_time_note(make_site, tmp_path):
                                           "kalender/b.md": page("B", type="event", start="2026-12-02 19:00",
                                                                 timezone="Europe/Berlin")})
     assert "Lokal tid" not in read(site, "kalender/a") and "Lokal tid" not in read(site, "kalender/b")
+
+
+def test_an_english_month_keeps_its_capital_in_the_ingress(make_site, tmp_path):
+    from testkit import NOW, page, run_sitegen
+    content = make_site({"index.md": page("Start"),
+                         "kalender/a.md": page("Concert", type="event", start="2026-12-10 18:00", end="2026-12-10 19:00")},
+                        site_yaml="title: Demo\nbase_url: https://www.example.se/demo/\nlanguage: en\n")
+    out = tmp_path / "out"
+    result = run_sitegen("build", "--content", str(content), "--out", str(out), "--now", NOW)
+    assert result.status == 0, result.stderr
+    html = (out / "demo/kalender/2026/12/index.html").read_text(encoding="utf-8")
+    assert "December 2026" in html.split('<p class="ingress">', 1)[1].split("</p>", 1)[0]
