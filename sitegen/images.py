@@ -39,6 +39,10 @@ class ImageError(Exception):
     """An image file that Pillow cannot read."""
 
 
+class Animated(Exception):
+    """An animated image (WebP, PNG): shown as it is, not resized."""
+
+
 class ImageTooLarge(ImageError):
     """An image with more pixels than Pillow reads safely (a "decompression bomb")."""
 
@@ -109,6 +113,8 @@ def _process(source: Path, cache: Path, mtime_ns: int, size: int) -> Renditions:
             # Up to Pillow's hard limit a large image is only slow, not a reason for Python's warning.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(source) as opened:
+                if getattr(opened, "is_animated", False):
+                    raise Animated()   # resizing keeps one frame: the original is shown as it is
                 image = ImageOps.exif_transpose(opened)  # phones store rotation in EXIF; apply it
                 image.load()
     except Image.DecompressionBombError as exc:
@@ -157,8 +163,40 @@ def _renditions(site, target: str) -> Renditions | None:
         return None
     try:
         return process(site.config.content_dir / target, cache_dir(site))
-    except (ImageError, OSError):
+    except (ImageError, OSError, Animated):
         return None  # reported once, with the file's path, by derived_files()
+
+
+@functools.lru_cache(maxsize=4096)
+def _size_of(path: Path, mtime_ns: int) -> tuple[int, int] | None:
+    """Width and height of an image shown as it is (GIF, SVG, animated), so the browser can
+    reserve its space; None when the file does not say."""
+    if path.suffix.lower() == ".svg":
+        head = path.read_bytes()[:4096].decode("utf-8", "replace")
+        tag = re.search(r"<svg\b[^>]*>", head, re.S)
+        if tag is None:
+            return None
+        size = [re.search(rf'\b{name}="([0-9.]+)(px)?"', tag.group(0)) for name in ("width", "height")]
+        if all(size):
+            return round(float(size[0].group(1))), round(float(size[1].group(1)))
+        box = re.search(r'viewBox="\s*[-0-9.]+[ ,]+[-0-9.]+[ ,]+([0-9.]+)[ ,]+([0-9.]+)\s*"', tag.group(0))
+        return (round(float(box.group(1))), round(float(box.group(2)))) if box else None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as opened:   # reads the header only
+                return opened.size
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return None   # a file that cannot be read is reported by derived_files
+
+
+def _plain_size(site, target: str) -> str:
+    path = site.config.content_dir / target
+    try:
+        size = _size_of(path, path.stat().st_mtime_ns)
+    except OSError:
+        return ""
+    return f' width="{size[0]}" height="{size[1]}"' if size and all(size) else ""
 
 
 def picture_html(site, target: str, src: str, alt: str, classes: str = "", title: str = "",
@@ -172,7 +210,7 @@ def picture_html(site, target: str, src: str, alt: str, classes: str = "", title
         common.append(f'title="{escape(title)}"')
     common += ['loading="lazy"' if lazy else 'fetchpriority="high"', 'decoding="async"']
     if renditions is None:
-        return f'<img src="{escape(src)}" {" ".join(common)}>'
+        return f'<img src="{escape(src)}"{_plain_size(site, target)} {" ".join(common)}>'
     stem = PurePosixPath(site.assets.get(target, target)).stem
     prefix = site.config.path_prefix
 
@@ -223,6 +261,8 @@ def derived_files(site, problems) -> dict[str, Path]:
             continue
         try:
             renditions = process(site.config.content_dir / target, cache)
+        except Animated:
+            continue   # published as it is, like a GIF
         except (ImageError, OSError) as exc:
             hint = "" if isinstance(exc, ImageTooLarge) else "; save it again as JPEG or PNG"
             problems.error(site.config.content_dir / target, 0, f"{exc}{hint}")

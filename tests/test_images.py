@@ -185,3 +185,28 @@ def test_a_palette_png_is_resized_smoothly(make_site, tmp_path):
     assert result.status == 0, result.stderr
     small = Image.open(next((site / "assets/img").rglob("logga-320.png")))
     assert small.mode == "RGBA"
+
+
+def test_gif_and_svg_are_shown_as_they_are_with_their_size(make_site, tmp_path):
+    buffer = io.BytesIO()
+    Image.new("P", (120, 80)).save(buffer, "GIF")
+    svg = b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 300 150"><rect width="300" height="150"/></svg>'
+    content = make_site({"index.md": page("Start", "![En gif.](rorlig.gif)\n\n![En ritning.](ritning.svg)"),
+                         "rorlig.gif": buffer.getvalue(), "ritning.svg": svg})
+    result, site = build(content, tmp_path)
+    assert result.status == 0, result.stderr
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert '<img src="/demo/rorlig.gif" width="120" height="80"' in html
+    assert '<img src="/demo/ritning.svg" width="300" height="150"' in html
+
+
+def test_an_animated_webp_keeps_its_frames(make_site, tmp_path):
+    frames = [Image.new("RGB", (200, 100), color) for color in ((255, 0, 0), (0, 255, 0), (0, 0, 255))]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "WEBP", save_all=True, append_images=frames[1:], duration=200, loop=0)
+    content = make_site({"index.md": page("Start", "![Blinkar.](blink.webp)"), "blink.webp": buffer.getvalue()})
+    result, site = build(content, tmp_path)
+    assert result.status == 0, result.stderr
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert '<img src="/demo/blink.webp" width="200" height="100"' in html   # the original, not a still copy
+    assert Image.open(site / "blink.webp").n_frames == 3
