@@ -97,12 +97,14 @@
     status.textContent = message.replace("{count}", total).replace("{query}", query);
   }
 
-  function append(found, ticket) {
-    var shown = list.children.length;
+  // The next BATCH results after the first ``shown``, added to the list once all are loaded
+  // (a new search empties the list only then, so the list is never seen half-way).
+  function append(found, ticket, shown) {
     more.hidden = true;
     return Promise.all(found.slice(shown, shown + BATCH).map(function (r) { return r.data(); }))
       .then(function (results) {
-        if (ticket !== latest) return;
+        if (ticket !== latest) return null;
+        if (shown === 0) list.textContent = "";
         var first = null;
         results.forEach(function (result) {
           var li = item(result);
@@ -128,8 +130,7 @@
     }).then(function (search) {
       if (ticket !== latest) return;
       found = search.results;
-      list.textContent = "";
-      return append(found, ticket).then(function () {
+      return append(found, ticket, 0).then(function () {
         if (ticket === latest) count(query, found.length);   // announced once the first results are there
       });
     }).catch(failed);
@@ -143,7 +144,7 @@
   // "Show more": the next results, and the keyboard focus on the first of them.
   more.addEventListener("click", function () {
     var ticket = latest;
-    append(found, ticket).then(function (first) {
+    append(found, ticket, list.children.length).then(function (first) {
       var link = first && first.querySelector("a");
       if (link) link.focus();
     }).catch(failed);
