@@ -124,6 +124,8 @@ def prepare_site(site_dir: Path, options: BuildOptions, problems: Problems,
                        problems, config.config_path, config.lines.get("theme", 1))
     if theme is None:
         return None
+    if not options.cache:   # --no-cache: resized images too are made afresh, and kept nowhere
+        site.image_cache = Path(tempfile.mkdtemp(prefix="sitegen-images-"))
     build = SiteBuild(site, theme, Renderer(site, theme, problems), problems, options,
                       progress=progress or Progress(False), cache=cached)
     build.changes_at(site.next_change)
@@ -325,6 +327,9 @@ def execute(options: BuildOptions) -> tuple[Problems, list[SiteBuild]]:
                     shutil.rmtree(build.scratch, ignore_errors=True)
                 if build.staging is not None and build.staging.exists():   # swapped in: gone
                     output.discard(build.staging)
+    for build in builds:
+        if build.site.image_cache is not None:
+            shutil.rmtree(build.site.image_cache, ignore_errors=True)
     return problems, builds
 
 

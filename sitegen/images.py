@@ -75,7 +75,11 @@ class Renditions:
 
 
 def cache_dir(site) -> Path:
-    """``.sitegen-cache/images`` beside the content folder (one per repository, ignored by git)."""
+    """``.sitegen-cache/images`` beside the content folder (one per repository, ignored by git),
+    or the build's own folder when it keeps no cache (``--no-cache``)."""
+    own = getattr(site, "image_cache", None)
+    if own is not None:
+        return own
     return site.config.content_dir.resolve().parent.parent / ".sitegen-cache" / "images"
 
 

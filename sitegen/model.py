@@ -136,6 +136,7 @@ class Site:
     broken: set = field(default_factory=set)       # source rel paths of pages that failed to load (reported)
     next_change: dt.datetime | None = None         # when a scheduled page is published or a page expires
     clashes: list = field(default_factory=list)    # (editor's page, generated page) at one URL
+    image_cache: Path | None = None                # resized images: None for .sitegen-cache/images
 
     def href(self, page_or_url) -> str:
         """Root-relative link, e.g. '/kulturskolan/om/'."""

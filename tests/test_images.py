@@ -210,3 +210,11 @@ def test_an_animated_webp_keeps_its_frames(make_site, tmp_path):
     html = (site / "index.html").read_text(encoding="utf-8")
     assert '<img src="/demo/blink.webp" width="200" height="100"' in html   # the original, not a still copy
     assert Image.open(site / "blink.webp").n_frames == 3
+
+
+def test_a_build_without_cache_keeps_no_resized_images(make_site, tmp_path):
+    content = make_site({"index.md": page("Start", "![Ett rött hus vid sjön.](hus.jpg)"), "hus.jpg": jpeg()})
+    result, site = build(content, tmp_path, "--no-cache")
+    assert result.status == 0, result.stderr
+    assert list((site / "assets/img").rglob("hus-*.webp"))   # the copies are in the site
+    assert not (content.parent / ".sitegen-cache").exists()   # and nowhere else
