@@ -60,6 +60,10 @@ def load_theme(name: str, search: list[Path], language: str, problems: Problems,
         chain.append(folder)
         settings = _read_yaml(folder / "theme.yaml", problems) or {}
         current = settings.get("extends", "")
+    if not any((folder / "templates" / "page.html").is_file() for folder in chain):
+        problems.error(chain[0] / "theme.yaml", 1, f"theme '{name}' has no page templates: give it "
+                       "'extends: orebro' in its theme.yaml (or a templates/ folder with page.html)")
+        return None
     theme = Theme(name=name, chain=chain)
     for folder in reversed(chain):
         own = dict(_read_yaml(folder / "theme.yaml", problems) or {})

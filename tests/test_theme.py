@@ -191,3 +191,17 @@ def test_a_theme_extending_a_theme_keeps_its_parents_stylesheets(make_site, tmp_
     assert result.status == 0, result.stderr
     html = (out / "demo/index.html").read_text(encoding="utf-8")
     assert html.index("css/gron.css") < html.index("css/gron2.css")   # the parent's first, then its own
+
+
+def test_a_theme_that_extends_nothing_and_has_no_templates_is_one_clear_error(make_site, tmp_path):
+    themes = tmp_path / "mina-teman"
+    (themes / "tomt/static/css").mkdir(parents=True)
+    (themes / "tomt/theme.yaml").write_text("stylesheets: [css/tomt.css]\n")
+    content = make_site({"index.md": page("Start"), "om.md": page("Om")},
+                        site_yaml="title: Demo\nbase_url: https://www.example.se/demo/\ntheme: tomt\n")
+    result = run_sitegen("check", "--content", str(content), "--themes", str(themes), "--now", NOW)
+    assert result.status == 1
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert len(errors) == 1 and errors[0].endswith(
+        "tomt/theme.yaml:1: error: theme 'tomt' has no page templates: give it 'extends: orebro' in its "
+        "theme.yaml (or a templates/ folder with page.html)")
