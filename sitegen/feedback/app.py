@@ -57,6 +57,26 @@ MESSAGES_SV = {
     "unavailable": "Tjänsten är tillfälligt otillgänglig. Försök igen om en stund.",
     "comments_closed": "Den här sidan tar inte emot kommentarer.",
 }
+MESSAGES_EN = {
+    "honeypot": "The “website” field must be left empty.",
+    "rate_limited": "You have sent many answers in a short time. Wait a while and try again.",
+    "unknown_page": "The page this answer is about is not one of our websites.",
+    "too_large": "What you sent is too large.",
+    "too_long": "The text is too long. Shorten it and try again.",
+    "bad_choice": "Choose Yes or No.",
+    "missing_field": "A required field is missing.",
+    "empty_field": "Fill in the required fields.",
+    "forbidden_origin": "The answer comes from a website that may not send it here.",
+    "unavailable": "The service is unavailable for a moment. Try again shortly.",
+    "comments_closed": "This page does not take comments.",
+}
+# The rest of the error page, by the language of the site the post came from.
+PAGE_TEXT = {
+    "sv": {"title": "Det gick inte att skicka", "other": "Svaret kunde inte tas emot.", "back": "Tillbaka till sidan",
+           "messages": MESSAGES_SV},
+    "en": {"title": "It could not be sent", "other": "The answer could not be received.", "back": "Back to the page",
+           "messages": MESSAGES_EN},
+}
 CLOSED = {
     "comments_closed": "the page takes no comments (only blog posts with comments: true do)",
     "unknown_page": "the 'page' is not a page of the site",
@@ -270,8 +290,8 @@ async def refusal(request: Request, service: Service, fields: dict | None, statu
         return secured(JSONResponse(body, status_code=status, headers=headers))
     if fields is None:  # refused before the body was read (rate limit, origin)
         fields = await fields_if_readable(request, service.limits)
-    back = back_link(request, service, fields)
-    return secured(HTMLResponse(error_page(code, message, back),
+    back, language = back_link(request, service, fields)
+    return secured(HTMLResponse(error_page(code, message, back, language),
                                 status_code=status, headers=headers))
 
 
@@ -289,25 +309,26 @@ def back_link(request: Request, service: Service, fields: dict) -> str:
     page = fields.get("page")
     found = service.sites.resolve(page, sent_from(request)) if isinstance(page, str) else None
     if found:
-        return back_to_page(request, service, found[0].origin, found[1])
+        return back_to_page(request, service, found[0].origin, found[1]), found[0].language
     referer = request.headers.get("referer", "")
     found = service.sites.resolve(referer) if referer else None
     if found and service.sites.allows_origin(referer):
-        return referer.split("#", 1)[0]
-    return ""
+        return referer.split("#", 1)[0], found[0].language
+    return "", "sv"
 
 
-def error_page(code: str, message: str, target: str) -> str:
-    text = MESSAGES_SV.get(code, "Svaret kunde inte tas emot.")
+def error_page(code: str, message: str, target: str, language: str = "sv") -> str:
+    words = PAGE_TEXT.get(language, PAGE_TEXT["sv"])
+    text = words["messages"].get(code, words["other"])
     back = ""
     if target:
-        back = f'<p><a href="{html.escape(target, quote=True)}">Tillbaka till sidan</a></p>'
+        back = f'<p><a href="{html.escape(target, quote=True)}">{words["back"]}</a></p>'
     return (
-        '<!doctype html><html lang="sv"><head><meta charset="utf-8">'
+        f'<!doctype html><html lang="{html.escape(language)}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<title>Det gick inte att skicka</title>"
+        f"<title>{words['title']}</title>"
         "<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;"
         "padding:0 1rem;line-height:1.5}</style></head><body>"
-        f"<h1>Det gick inte att skicka</h1><p>{html.escape(text)}</p>"
+        f"<h1>{words['title']}</h1><p>{html.escape(text)}</p>"
         f'<p lang="en"><small>{html.escape(message)}</small></p>{back}</body></html>'
     )

@@ -15,6 +15,7 @@ class Site:
     origin: str   # https://www.orebro.se
     prefix: str   # /kulturskolan/
     content_dir: Path | None = None
+    language: str = "sv"   # of the site's pages, and of the service's answers to them
 
 
 @dataclass
@@ -97,5 +98,5 @@ def load_sites(content: Path, names: list[str], problems: Problems) -> list[Site
         config = load_site_config(folder, problems)
         if config is not None:
             sites.append(Site(config.name, normalise_origin(config.origin),
-                              config.path_prefix, config.content_dir))
+                              config.path_prefix, config.content_dir, config.language))
     return sites

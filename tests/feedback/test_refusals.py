@@ -222,3 +222,24 @@ def test_no_back_link_when_neither_page_nor_referer_is_ours(client, store):
                     headers={**PLAIN, "Referer": "https://www.orebro.se/"})
     assert r.status_code == 422
     assert back_link(r) is None
+
+
+# --- the error page in the language of the site ------------------------------------------
+
+def test_a_refused_post_from_an_english_site_gets_an_english_page(content, store, client_for):
+    from sitegen.feedback.limits import ClientHasher, Limits
+    from sitegen.feedback.sites import SiteIndex, load_sites
+    from sitegen.problems import Problems
+
+    yaml = content / "wadkoping" / "site.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8") + "language: en\n", encoding="utf-8")
+    sites = SiteIndex(load_sites(content, [], Problems()), [])
+    client = client_for(Service(store=store, sites=sites, limits=Limits(),
+                                limiter=RateLimiter(limit=5, window=60), hasher=ClientHasher()))
+    r = client.post("/feedback", content=b"page=https://wadkoping.example.se/om/&useful=kanske", headers=PLAIN)
+    assert r.status_code == 422
+    assert '<html lang="en">' in r.text and "Choose Yes or No." in r.text
+    assert '<a href="https://wadkoping.example.se/om/">Back to the page</a>' in r.text
+    r = client.post("/feedback", content=b"page=https://www.orebro.se/kulturskolan/om/&useful=kanske", headers=PLAIN)
+    assert '<html lang="sv">' in r.text and "Välj Ja eller Nej." in r.text   # a Swedish site's stays Swedish
+    nothing_stored(store)
