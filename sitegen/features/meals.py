@@ -165,7 +165,7 @@ def _write_feeds(build, menu: Distributor) -> list[dict]:
         url = f"{FOLDER}{menu.id}/{key}.ics"
         previous = ics.previous_sequences(build.options.out / site.config.name / url)
         build.files[url] = ics.to_ical(meal_calendar(site, menu, key), previous)
-        name = MEALS[key][0]
+        name = build.theme.strings.get(f"meal_{key}", MEALS[key][0])   # in the site's language
         feeds.append({"meal": name, "title": f"{name}: {menu.name}", "href": site.href(url),
                       "webcal": "webcal://" + site.absolute_url(url).split("://", 1)[1]})
     return feeds

@@ -291,3 +291,17 @@ def test_one_meal_under_both_spellings_on_one_day(make_site, first, second):
     assert (f"content/demo/data/meals/storskolan.yaml:26: error: '{second}' is the same meal as '{first}' "
             "(line 24): give its dishes once, under one of the names") in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_english_site_names_its_meals_in_english(make_site, tmp_path):
+    from testkit import NOW, run_sitegen
+    content = make_site({"index.md": "---\ntitle: Start\ningress: x\n---\n",
+                         "data/meals/skolan.yaml": "name: Skolan\ndays:\n  - date: 2026-11-24\n"
+                                                   "    frukost: [Gröt]\n    mellanmal: [Frukt]\n"},
+                        site_yaml="title: Demo\nbase_url: https://www.example.se/demo/\nlanguage: en\n")
+    out = tmp_path / "out"
+    result = run_sitegen("build", "--content", str(content), "--out", str(out), "--now", NOW)
+    assert result.status == 0, result.stderr
+    html = (out / "demo/matsedlar/skolan/index.html").read_text(encoding="utf-8")
+    assert "<strong>Breakfast</strong>" in html and "<strong>Afternoon snack</strong>" in html
+    assert "Frukost" not in html and "Mellanmål" not in html
