@@ -18,11 +18,10 @@ from sitegen import checks, clashes, data, images, navigation, output, parallel,
 from sitegen.config import SiteConfig, find_sites, load_site_config
 from sitegen.features import FEATURES
 from sitegen.markdown import BodyRenderer, make_parser
-from sitegen.model import Site
+from sitegen.model import Site, site_now
 from sitegen.problems import Problems
 from sitegen.progress import Progress, for_terminal
 from sitegen.render import Renderer, site_view, template_for
-from sitegen.schema import STOCKHOLM
 from sitegen.theme import TemplateError
 from sitegen.theme import Theme, load_theme, theme_dirs
 
@@ -274,16 +273,6 @@ def save_cache(build: SiteBuild) -> None:
         build.cache.save()
     except OSError as exc:   # a cache that cannot be written only makes the next build slower
         print(f"note: the build cache could not be saved: {exc}", file=sys.stderr)
-
-
-def site_now(now: dt.datetime | None) -> dt.datetime:
-    """The moment of the build in Swedish time, whatever the machine's zone or the offset
-    ``--now`` was written with: "today", this month and this week are Stockholm's (a server
-    on UTC would otherwise show yesterday's menu until one or two in the morning)."""
-    moment = now if now is not None else dt.datetime.now(dt.timezone.utc)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=STOCKHOLM)
-    return moment.astimezone(STOCKHOLM)
 
 
 def run(options: BuildOptions) -> int:

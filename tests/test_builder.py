@@ -148,7 +148,7 @@ def test_a_build_stopped_half_way_leaves_no_working_folder(make_site, tmp_path, 
 def test_now_is_swedish_time_whatever_offset_it_is_given_in():
     import datetime as dt
 
-    from sitegen.builder import site_now
+    from sitegen.model import site_now
 
     late = site_now(dt.datetime.fromisoformat("2026-11-30T23:30:00+00:00"))   # a server on UTC
     assert (late.date(), late.hour, late.utcoffset()) == (dt.date(2026, 12, 1), 0, dt.timedelta(hours=1))

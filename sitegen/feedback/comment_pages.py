@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 
 from sitegen.config import load_site_config
+from sitegen.model import site_now
 from sitegen.feedback.sites import Site
 from sitegen.problems import Problems
 from sitegen.sources import read_sources
@@ -63,7 +64,7 @@ class CommentPages:
             read_at, pages = self.cache.get(site.name, (float("-inf"), None))
             if pages is None or time.monotonic() - read_at > self.max_age:
                 try:
-                    pages = read_site_pages(site, dt.datetime.now(dt.timezone.utc).astimezone())
+                    pages = read_site_pages(site, site_now(None))
                 except OSError as exc:  # e.g. the folder is being replaced: no comments now
                     log.error("cannot read the pages of %s: %s", site.name, exc)
                     return SitePages(frozenset(), frozenset())
