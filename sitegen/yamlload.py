@@ -9,6 +9,8 @@ import datetime as dt
 
 import yaml
 
+from sitegen.messages import _
+
 
 class MarkedDict(dict):
     """A dict that knows the line of each key (``lines``) and of itself (``line``)."""
@@ -64,9 +66,9 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> MarkedDict:
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, (str, int, float, bool, dt.date)) or key is None:
-            raise YamlError(_line(loader, key_node), "a key must be plain text")
+            raise YamlError(_line(loader, key_node), _("a setting's name must be plain text, such as title"))
         if key in result:
-            raise YamlError(_line(loader, key_node), f"key '{key}' is given twice")
+            raise YamlError(_line(loader, key_node), _("key '{key}' is given twice: keep one of them").format(key=key))
         result[key] = loader.construct_object(value_node, deep=True)
         result.lines[key] = _line(loader, key_node)
     return result
@@ -106,7 +108,7 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, line_offset: int) -> Yam
         mark = exc.context_mark
     line = (mark.line + 1 + line_offset) if mark else line_offset + 1
     problem = (exc.problem or exc.context or "").replace("'<stream end>'", "the end")
-    return YamlError(line, f"invalid YAML: {problem}")
+    return YamlError(line, _("invalid YAML: {problem}").format(problem=problem))
 
 
 def load(text: str, line_offset: int = 0):
@@ -131,6 +133,6 @@ def load(text: str, line_offset: int = 0):
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, text, line_offset) from None
     except yaml.YAMLError as exc:
-        raise YamlError(line_offset + 1, f"invalid YAML: {exc}") from None
+        raise YamlError(line_offset + 1, _("invalid YAML: {problem}").format(problem=exc)) from None
     finally:
         loader.dispose()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sitegen.feedback.report import LOCAL
 from sitegen.feedback.store import Comment
+from sitegen.messages import _
 
 
 def comment_record(comment: Comment) -> dict[str, str]:
@@ -48,13 +49,13 @@ def unknown_to_store(path: Path, known: list[Comment]) -> int:
     except FileNotFoundError:
         return 0
     except (OSError, UnicodeDecodeError) as exc:
-        raise ValueError(f"cannot read it ({getattr(exc, 'strerror', None) or exc})") from exc
+        raise ValueError(_("cannot read it ({reason})").format(reason=getattr(exc, "strerror", None) or exc)) from exc
     try:
         existing = json.loads(text) if text.strip() else []
     except ValueError as exc:
-        raise ValueError("it is not valid JSON") from exc
+        raise ValueError(_("it is not valid JSON")) from exc
     if not isinstance(existing, list):
-        raise ValueError("it is not a JSON list")
+        raise ValueError(_("it is not a JSON list"))
     keys = {tuple(comment_record(c).values()) for c in known}
     return sum(1 for entry in existing
                if not isinstance(entry, dict) or tuple(
