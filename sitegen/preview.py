@@ -210,8 +210,8 @@ class Preview:
             self.fast_updates += 1
         took = time.perf_counter() - started
         names = ", ".join(page.rel for page, _ in edits)
-        shown = _("shown with errors: {pages} in {ms:.0f} ms") if self.errors else _("shown: {pages} in {ms:.0f} ms")
-        print(shown.format(pages=names, ms=took * 1000),
+        summary = _("shown with errors: {pages} in {ms:.0f} ms") if self.errors else _("shown: {pages} in {ms:.0f} ms")
+        print(summary.format(pages=names, ms=took * 1000),
               file=sys.stderr, flush=True)
         return shown
 
