@@ -209,6 +209,12 @@ def validate(data, schema: dict[str, Field], path, problems: Problems, where: st
     return result
 
 
+def _wrong_kind_message(value, f: Field, name: str) -> str:
+    if value is None:   # "title:" with nothing after the colon
+        return _("'{name}' has no value: write it after the colon ({name}: …), or remove the line").format(name=name)
+    return _("'{name}' must be {kind}, not {value}").format(name=name, kind=_(KIND_NAMES[f.kind]), value=_describe(value))
+
+
 def _required_message(where: str, key: str) -> str:
     if key == "title" and not where:   # the one every page has: name it as editors do (rubrik)
         return _("'title' is required: give the page a title, e.g. title: Öppettider")
@@ -223,8 +229,7 @@ def _checked(value, f: Field, name: str, line: int, path, problems: Problems):
         problems.error(path, line, bad_date_message(value))
         return _LEFT_OUT
     ok, converted = _convert(value, f)
-    message = None if ok else _("'{name}' must be {kind}, not {value}").format(
-        name=name, kind=_(KIND_NAMES[f.kind]), value=_describe(value))
+    message = None if ok else _wrong_kind_message(value, f, name)
     if ok and isinstance(converted, str):
         message = _format_problem(converted, f, name)
     if ok and not message and f.minimum is not None and converted < f.minimum:

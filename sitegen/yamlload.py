@@ -9,6 +9,7 @@ import datetime as dt
 
 import yaml
 
+from sitegen import yamladvice
 from sitegen.messages import _
 
 
@@ -102,6 +103,9 @@ for _loader_class in {_Loader, _FastLoader}:
 def _syntax_error(exc: yaml.MarkedYAMLError, text: str, line_offset: int) -> YamlError:
     """The line an editor should look at: where the broken construct started when the
     parser only noticed at the end of the text (an unclosed bracket or quote)."""
+    advice = _advice(exc, text, line_offset)
+    if advice is not None:
+        return advice
     mark = exc.problem_mark or exc.context_mark
     last_line = max(text.count("\n"), 1)
     if exc.context_mark and (mark is None or mark.line >= last_line):
@@ -109,6 +113,14 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, line_offset: int) -> Yam
     line = (mark.line + 1 + line_offset) if mark else line_offset + 1
     problem = (exc.problem or exc.context or "").replace("'<stream end>'", "the end")
     return YamlError(line, _("invalid YAML: {problem}").format(problem=problem))
+
+
+def _advice(exc: yaml.MarkedYAMLError, text: str, line_offset: int) -> YamlError | None:
+    """What to do about a slip editors make (a colon in a title, a tab, ...): ``yamladvice``."""
+    found = yamladvice.explain(exc.problem or "", exc.context or "",
+                               exc.problem_mark.line if exc.problem_mark else None,
+                               exc.context_mark.line if exc.context_mark else None, text)
+    return None if found is None else YamlError(found[0] + 1 + line_offset, found[1])
 
 
 def load(text: str, line_offset: int = 0):
