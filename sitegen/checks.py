@@ -19,7 +19,7 @@ def check_pages(site: Site, problems: Problems) -> None:
         if not page.ingress:
             problems.warning(page.source, page.line_of("title"),
                              _("'ingress' missing: add a short summary, it is shown first and used as "
-                               "the description in search engines and cards"))
+                               "the description in search engines and cards"), strict=True)
         image = page.meta.get("image")
         if image:
             target = posixpath.normpath(posixpath.join(posixpath.dirname(page.rel), image))
@@ -28,4 +28,4 @@ def check_pages(site: Site, problems: Problems) -> None:
                                                                        image=image))
             if not page.meta.get("image_alt"):
                 problems.warning(page.source, page.line_of("image"),
-                                 _("'image_alt' missing: describe the image for those who cannot see it"))
+                                 _("'image_alt' missing: describe the image for those who cannot see it"), strict=True)

@@ -200,7 +200,7 @@ class BodyRenderer:
             if attrs.get("alt") is None:
                 self.problems.warning(page.source, line,
                                       _("<img> without alt text: describe the image in alt=\"...\" (alt=\"\" if it "
-                                        "only decorates), or write it as ![text](...)"))
+                                        "only decorates), or write it as ![text](...)"), strict=True)
             target = _local_target(page, src)
             if target is None or src_span is None:
                 continue
@@ -255,7 +255,7 @@ class BodyRenderer:
         if not (token.content or "").strip() and not decorative:
             self.problems.warning(page.source, line,
                                   _("image without alt text: describe it in ![text](...) or mark it "
-                                    "{.decorative}"))
+                                    "{.decorative}"), strict=True)
 
     def resolve_link(self, page: Page, href: str, line: int) -> str | None:
         """Page URL for a relative .md link (or asset); None leaves the link as written, "" leaves
