@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from sitegen import yamlload
+from sitegen import confine, yamlload
+from sitegen.messages import _
 from sitegen.problems import Problems, read_text
 from sitegen.schema import SITE_SCHEMA, validate
 
@@ -67,6 +68,8 @@ class SiteConfig:
 
 def load_site_config(content_dir: Path, problems: Problems) -> SiteConfig | None:
     path = content_dir / "site.yaml"
+    if not confine.readable(path, content_dir, problems):
+        return None
     text = read_text(path, problems)
     if text is None:
         return None
@@ -119,7 +122,13 @@ def find_sites(content_root: Path, names: list[str], problems: Problems) -> list
     if not content_root.is_dir():
         problems.error(content_root, 0, "content folder not found")
         return []
-    found = sorted(p.parent for p in content_root.glob("*/site.yaml"))
+    found = []
+    for site_yaml in sorted(content_root.glob("*/site.yaml")):
+        if confine.outside(site_yaml.parent, content_root):
+            problems.error(site_yaml.parent, 0, _("this site folder is a link to a folder outside the content "
+                                                  "folder, and it is not read: move the site here"))
+        else:
+            found.append(site_yaml.parent)
     if not names:
         if not found:
             problems.error(content_root, 0, "no sites found: a site is a folder with a site.yaml")
