@@ -137,15 +137,6 @@ def test_a_site_yaml_symlink_to_outside_is_an_error(make_site, tmp_path, secret)
                for line in lines(problems))
 
 
-def test_a_site_folder_symlink_to_outside_the_content_folder_is_an_error(make_site, tmp_path, secret):
-    content = make_site({"index.md": page("Start")})
-    (secret / "site.yaml").write_text("title: Hemlig\nbase_url: https://www.example.se/privat/\n", encoding="utf-8")
-    link(content, "privat", secret)
-    problems, _ = build(tmp_path, check=True)
-    assert any(line.startswith("content/privat: error: this site folder is a link to a folder outside")
-               for line in lines(problems)), lines(problems)
-
-
 SOCIAL_YAML = """title: Demo
 base_url: https://www.example.se/demo/
 social:
