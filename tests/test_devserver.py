@@ -102,7 +102,10 @@ def test_serves_under_the_site_path_with_drafts_and_live_reload(served):
     body = wait_for(base + "om/", "Första texten.")
     assert "livereload" in body
     assert 'action="https://feedback.example.se/feedback"' in body
-    assert fetch(base + "utkast/")[0] == 200
+    status, draft = fetch(base + "utkast/")
+    assert status == 200
+    assert '<p class="preview-status draft" role="note"><strong>Utkast</strong>' in draft
+    assert "preview-status" not in body
 
 
 def test_a_head_request_gets_the_headers_of_the_page(served):
