@@ -238,7 +238,8 @@ def _disruption_over(build, item: Page) -> bool:
     if ends <= site.now:
         return True
     build.changes_at(ends)
-    build.problems.warning(item.source, item.line_of("date") if "date" in item.lines else 1, _(
+    line = item.line_of("category") if "category" in item.lines else 1   # what makes it a disruption
+    build.problems.warning(item.source, line, _(
         "this service disruption (driftstorning) has no 'expires': it leaves the start page and related pages "
         "on {day}, {days} days after its date. Give the time it ends, e.g. expires: {example}").format(
         day=ends.date().isoformat(), days=days,

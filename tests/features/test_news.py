@@ -279,7 +279,7 @@ def test_disruption_without_expires_is_shown_with_a_warning_while_it_lasts(make_
     assert titles((site / "index.html").read_text(encoding="utf-8"), "news-block-driftstorning") == \
         ["Avbrott utan slut"]
     assert "Avbrott utan slut" in main_of((site / "om/index.html").read_text(encoding="utf-8"))
-    assert ("content/demo/nyheter/2026-11-20-avbrott.md:1: warning: this service disruption (driftstorning) "
+    assert ("content/demo/nyheter/2026-11-20-avbrott.md:3: warning: this service disruption (driftstorning) "
             "has no 'expires': it leaves the start page and related pages on 2026-12-04, 14 days after its date"
             in result.stderr)
     assert "expires: 2026-11-21T00:00" in result.stderr
