@@ -152,7 +152,10 @@ def default_folder(kind: str, site_folder: Path) -> str:
 
 def target_folder(args, site_folder: Path) -> Path | int:
     """The folder the new file goes into, or the exit status of the error."""
-    section = args.section if args.section is not None else default_folder(args.kind, site_folder)
+    default = default_folder(args.kind, site_folder)
+    section = args.section if args.section is not None else default
+    # Only a section the editor chose must exist; the type's own folder is made for its first item.
+    must_exist = args.section is not None and os.path.normpath(args.section) != os.path.normpath(default or ".")
     if Path(section).is_absolute() or not _inside(site_folder / os.path.normpath(section), site_folder):
         return _error(_("--section '{section}' is outside the site folder {site}: give a folder inside the site, "
                         "e.g. --section om-oss").format(section=section, site=site_folder))
@@ -161,7 +164,7 @@ def target_folder(args, site_folder: Path) -> Path | int:
         if part == ".":
             continue
         found = existing_section(folder, part)
-        if found is None and args.section is not None:
+        if found is None and must_exist:
             sections = ", ".join(sorted(p.name for p in folder.iterdir() if p.is_dir() and p.name != "data"))
             return _error(_("there is no section '{section}' in {folder} (sections: {sections}); make it first with "
                             "sitegen new section \"{title}\" --site {site}").format(

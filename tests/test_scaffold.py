@@ -225,3 +225,11 @@ def test_new_site_claims_no_assessment_and_posts_feedback_to_its_own_host(tmp_pa
     assert "Örebro kommun står bakom" in statement and "Karlslund står bakom" not in statement
     start = (out / "karlslund" / "index.html").read_text(encoding="utf-8")
     assert 'action="/karlslund/feedback"' in start
+
+
+def test_new_event_in_the_calendar_folder_named_makes_it(tmp_path):
+    content = _content_with_site(tmp_path)
+    result = run_sitegen("new", "event", "Julmarknad", "--site", "karlslund", "--section", "kalender",
+                         "--content", str(content))
+    assert result.status == 0, result.stderr
+    assert (content / "karlslund" / "kalender" / "julmarknad.md").is_file()
