@@ -165,7 +165,8 @@ def target_folder(args, site_folder: Path) -> Path | int:
             continue
         found = existing_section(folder, part)
         if found is None and must_exist:
-            sections = ", ".join(sorted(p.name for p in folder.iterdir() if p.is_dir() and p.name != "data"))
+            sections = ", ".join(sorted(p.name for p in folder.iterdir()
+                                        if p.is_dir() and p.name != "data" and not p.name.startswith(".")))
             return _error(_("there is no section '{section}' in {folder} (sections: {sections}); make it first with "
                             "sitegen new section \"{title}\" --site {site}").format(
                 section=args.section, folder=folder, sections=sections or _("none"), title=part, site=args.site))
