@@ -175,9 +175,10 @@ def test_deploy_speaks_swedish(tmp_path):
 
 
 def test_feedback_speaks_swedish(tmp_path):
-    result = run_sitegen("feedback", "moderate", "list", "--db", str(tmp_path / "saknas" / "f.db"), env=SWEDISH)
+    result = run_sitegen("feedback", "moderate", "list", "--db", str(tmp_path / "f.db"), env=SWEDISH)
     assert result.status == 1
-    assert "mappen för databasen finns inte" in result.stderr or "ingen databas för svar" in result.stderr
+    assert result.stderr.startswith(f"fel: ingen databas för svar i {tmp_path / 'f.db'} (")
+    assert "ange databasen som 'sitegen feedback serve' använder med --db" in result.stderr
 
 
 def test_the_preview_error_page_is_swedish(in_swedish):
