@@ -20,7 +20,6 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from sitegen import images, sanitize
 from sitegen.mdlinks import PageLinks, allow_spaces_in_destinations
-from sitegen.mdlinks import local_target as _local_target  # noqa: F401  (the one rule for relative paths)
 from sitegen.messages import _
 from sitegen.model import Page, Site
 from sitegen.problems import Problems
@@ -82,7 +81,25 @@ def make_parser() -> MarkdownIt:
            render=_render_box)
     md.add_render_rule("image", _render_image)
     allow_spaces_in_destinations(md)
+    _note_nesting_limit(md)
     return md
+
+
+def _note_nesting_limit(md: MarkdownIt) -> None:
+    """Note in ``env["too_deep"]`` the first line the parser skips because lists or quotes are
+    nested deeper than ``maxNesting``: markdown-it drops the rest of that list item, quote or
+    box (with '- - - - … text' on one line, the rest of the page) without a word."""
+    tokenize = md.block.tokenize
+    limit = md.options.maxNesting
+
+    def guarded(state, start: int, end: int) -> None:
+        if state.level >= limit and "too_deep" not in state.env:
+            line = state.skipEmptyLines(start)
+            if line < end and state.sCount[line] >= state.blkIndent:
+                state.env["too_deep"] = line
+        tokenize(state, start, end)
+
+    md.block.tokenize = guarded   # nested lists, quotes and boxes call it through the instance
 
 
 def _render_image(self, tokens, idx, options, env):
@@ -119,7 +136,6 @@ class BodyRenderer:
         stray = {"unknown": 0, "closers": [], "unclosed": []}
         open_boxes: list[Token] = []
         unsafe = False   # whether the HTML holds anything the allowlist must look at
-        too_deep = self.md.options.maxNesting - 1
         for position, block in enumerate(tokens):
             kind = block.type
             if (block.attrs or block.meta) and self._attributes(page, block, page.body_line + block.map[0] if block.map else None):
@@ -140,9 +156,8 @@ class BodyRenderer:
                 first = page.body_line + (block.map or (0, 1))[0]
                 links.raw_images(block, first)
                 self._raw_html(page, block.content, first)
-            if block.nesting == 1 and block.level >= too_deep:
-                self._too_deep(page, block)
-                too_deep = float("inf")   # once per page: everything after it is inside
+        if "too_deep" in env:
+            self._too_deep(page, env["too_deep"])
         for line in stray["closers"]:   # not one inside (or just after) a box reported as not closed
             if not any(start < line <= end for start, end in stray["unclosed"]):
                 self.problems.warning(page.source, page.body_line + line,
@@ -210,11 +225,10 @@ class BodyRenderer:
                             _("level-1 heading '{text}' in the text: the page title is the page's only "
                               "level-1 heading; change it to '## {text}'").format(text=text))
 
-    def _too_deep(self, page: Page, block: Token) -> None:
-        self.problems.error(page.source, page.body_line + (block.map or (0, 1))[0],
-                            _("lists or quotes nested more than {levels} levels deep: what is inside them "
-                              "would not be shown; start the line with fewer '-', '*', '1.' or '>'")
-                            .format(levels=self.md.options.maxNesting // 2))
+    def _too_deep(self, page: Page, line: int) -> None:
+        self.problems.error(page.source, page.body_line + line,
+                            _("lists or quotes nested too deep (a list in a list ten times over): what is "
+                              "inside them would not be shown; start the line with fewer '-', '*', '1.' or '>'"))
 
     def _check_box_text(self, page: Page, block: Token, stray: dict) -> None:
         """Box markers that ended up as text: an unknown box name, or a ':::' that closes nothing."""

@@ -23,7 +23,6 @@ from urllib.parse import quote, unquote, urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from sitegen import images
 from sitegen.messages import _
 from sitegen.model import Page
 from sitegen.slugs import slugify
@@ -103,7 +102,7 @@ class PageLinks:
         if not (token.content or "").strip() and not decorative:
             self.problems.error(self.page.source, line,
                                 _("image without alt text: describe it in ![text](...) "
-                                  "or, if it only decorates, mark it ![](...){.decorative}"))
+                                  "or mark it {.decorative}"))
 
     def resolve_link(self, href: str, line: int) -> str | None:
         """Page URL for a relative .md link (or asset); None leaves the link as written, "" leaves

@@ -29,6 +29,15 @@ EXPECTED = [
     ("sektion/index.md", 5, "'expires' must come after 'publish'"),
     ("sektion/dubblett.md", 1, "same URL '/trasig/sektion/dubblett/' as sektion/Dubblett.md"),
     ("utan-ingress.md", 2, "'ingress' missing"),
+    ("rubriker.md", 6, "level-1 heading 'En rubrik på nivå 1' in the text: the page title is the page's only "
+                       "level-1 heading; change it to '## En rubrik på nivå 1'"),
+    ("rubriker.md", 8, "<img> without alt text"),
+    ("rubriker.md", 12, "link to missing page 'Vår historia.md'"),
+    ("rubriker.md", 12, "link to missing page 'kalender.md'"),   # a site without events has no calendar
+]
+
+WARNINGS = [
+    ("rubriker.md", 10, "<script> removed with its content"),
 ]
 
 
@@ -53,6 +62,13 @@ def test_check_reports_every_problem_once(check_run):
 @pytest.mark.parametrize("file,line,message", EXPECTED, ids=[f"{f}:{n}" for f, n, _ in EXPECTED])
 def test_problem_is_named_with_file_and_line(check_run, file, line, message):
     prefix = f"{BROKEN}/{file}:{line}: error: "
+    matching = [l for l in check_run.stderr.splitlines() if l.startswith(prefix) and message in l]
+    assert matching, f"no '{prefix}{message}' in:\n{check_run.stderr}"
+
+
+@pytest.mark.parametrize("file,line,message", WARNINGS, ids=[f"{f}:{n}" for f, n, _ in WARNINGS])
+def test_warning_is_named_with_file_and_line(check_run, file, line, message):
+    prefix = f"{BROKEN}/{file}:{line}: warning: "
     matching = [l for l in check_run.stderr.splitlines() if l.startswith(prefix) and message in l]
     assert matching, f"no '{prefix}{message}' in:\n{check_run.stderr}"
 

@@ -107,3 +107,68 @@ def test_removed_html_is_a_warning_in_build_and_not_published(make_site, tmp_pat
     assert result.status == 0, result.stderr
     assert "demo/index.md:6: warning: event attribute 'onerror' on <img> removed" in result.stderr
     assert "onerror" not in (tmp_path / "out" / "demo" / "index.html").read_text(encoding="utf-8")
+
+
+MARKDOWN_OF_EVERY_KIND = """## Rubrik
+
+Text med fotnot[^1], ~~struket~~, `kod` och "citat".
+
+![Röd](a.png "Titel")
+
+![](https://www.orebro.se/x.png){.decorative}
+
+::: faktaruta Fakta & mer
+Innehåll med [länk](https://www.orebro.se/?a=1&b=2).
+:::
+
+::: embed https://www.youtube.com/watch?v=abc&t=1
+Filmen om kursen.
+:::
+
+| Vänster | Höger |
+|:--|--:|
+| a | b |
+
+Term
+: Definition
+
+```python
+print("<hej>")
+```
+
+1. ett
+2. två
+
+> citat
+
+---
+
+[^1]: Fotnoten.
+"""
+
+
+def test_the_allowlist_keeps_everything_markdown_makes(make_site):
+    from html.parser import HTMLParser
+    from PIL import Image
+
+    from sitegen import sanitize
+
+    class Tags(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.seen = []
+
+        def handle_starttag(self, tag, attrs):
+            self.seen.append((tag, sorted(attrs)))
+
+    def tags(fragment):
+        parser = Tags()
+        parser.feed(fragment)
+        return parser.seen
+
+    content = make_site({"index.md": page("Start", body=MARKDOWN_OF_EVERY_KIND)})
+    Image.new("RGB", (900, 600), "red").save(content / "demo" / "a.png")
+    html, problems = render(content, "")
+    assert problems == []
+    assert len(tags(html)) > 30 and "<picture>" in html
+    assert tags(sanitize.clean(html)) == tags(html)
