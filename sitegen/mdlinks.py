@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from types import SimpleNamespace
@@ -69,6 +70,7 @@ class PageLinks:
     def __init__(self, site, problems, page: Page, env: dict):
         self.site, self.problems, self.page, self.env = site, problems, page, env
         self.later: list[LaterLink] = []
+        self._found: dict[str, str] = {}   # href -> URL, for links that found their page or file
 
     # --- Markdown links and images ------------------------------------------------------
 
@@ -107,6 +109,16 @@ class PageLinks:
     def resolve_link(self, href: str, line: int) -> str | None:
         """Page URL for a relative .md link (or asset); None leaves the link as written, "" leaves
         the link out (a draft or unpublished page: its text stays)."""
+        found = self._found.get(href)
+        if found is not None:
+            return found
+        waiting = len(self.later)
+        resolved = self._resolve(href, line)
+        if resolved and len(self.later) == waiting:   # found, nothing to report or check later
+            self._found[href] = resolved
+        return resolved
+
+    def _resolve(self, href: str, line: int) -> str | None:
         page, site = self.page, self.site
         parts = urlsplit(href)
         suffix = (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
@@ -241,6 +253,6 @@ def local_target(page: Page, href: str) -> str | None:
     parts = urlsplit(href)
     if parts.scheme or parts.netloc:
         return None
-    base = PurePosixPath(page.rel).parent.as_posix() if page.rel else ""
-    joined = posixpath.normpath(posixpath.join(base, unquote(parts.path)))
+    base = posixpath.dirname(page.rel) if page.rel else ""
+    joined = posixpath.normpath(posixpath.join(base, unicodedata.normalize("NFC", unquote(parts.path))))
     return "" if joined == "." else joined
