@@ -152,8 +152,8 @@ class BodyRenderer:
         unsafe = False   # whether the HTML holds anything the allowlist must look at
         for position, block in enumerate(tokens):
             kind = block.type
-            if (block.attrs or block.meta) and self._attributes(page, block, page.body_line + block.map[0] if block.map else None):
-                unsafe = True
+            if (block.attrs or block.meta) and self._attributes(page, block, self._line(page, block)):
+                unsafe = True   # {…} on a paragraph, a table's alignment
             if kind == "inline":
                 if boxes and ":::" in block.content:
                     self._check_box_text(page, block, stray)
@@ -167,7 +167,7 @@ class BodyRenderer:
                 self._check_box_closed(page, open_boxes.pop(), block, lines, stray)
             elif kind == "html_block":
                 unsafe = True
-                first = page.body_line + (block.map or (0, 1))[0]
+                first = self._line(page, block)
                 links.raw_images(block, first)
                 self._raw_html(page, block.content, first)
         if "too_deep" in env:
@@ -184,7 +184,7 @@ class BodyRenderer:
         holds something the allowlist must look at. Lines are counted by the line breaks
         passed, so a long page costs no more per link than a short one."""
         children = block.children
-        line = page.body_line + (block.map or (0, 1))[0]
+        line = self._line(page, block)
         unsafe = False
         for index, token in enumerate(children):
             kind = token.type
@@ -195,6 +195,8 @@ class BodyRenderer:
                 links.link(children, index, line)
             elif kind == "image":
                 links.image(token, line)
+                if token.children:   # an alt text written over two lines
+                    line += sum(1 for child in token.children if child.type in ("softbreak", "hardbreak"))
             elif kind == "html_inline":
                 unsafe = True
                 links.raw_images(token, line)
@@ -204,7 +206,7 @@ class BodyRenderer:
                 unsafe = True
         return unsafe
 
-    def _attributes(self, page: Page, token: Token, line: int | None) -> bool:
+    def _attributes(self, page: Page, token: Token, line: int) -> bool:
         """Attributes Markdown gave a token (a data: image, {onclick=...} after a link): what the
         allowlist removes is a warning here."""
         flagged = False
@@ -220,6 +222,10 @@ class BodyRenderer:
                                                "in a page").format(name=name, tag=token.tag))
         return flagged
 
+    @staticmethod
+    def _line(page: Page, block: Token) -> int:
+        return page.body_line + (block.map or (0, 1))[0]
+
     def _raw_html(self, page: Page, content: str, first_line: int) -> None:
         found = sanitize.inspect(content)
         for offset, why in found.removed:
@@ -229,13 +235,13 @@ class BodyRenderer:
                                 _("<h1> in the text: the page title is the page's only level-1 heading; "
                                   "use <h2> (or '## ' in Markdown) instead"))
 
-    def _removed(self, page: Page, line: int | None, why: str) -> None:
+    def _removed(self, page: Page, line: int, why: str) -> None:
         # A warning in check too: the page is published safely without it, and the editor sees why.
-        self.problems.warning(page.source, line if line is not None else page.body_line, why, strict=False)
+        self.problems.warning(page.source, line, why, strict=False)
 
     def _level_one(self, page: Page, heading: Token, inline: Token | None) -> None:
         text = inline.content if inline is not None else ""
-        self.problems.error(page.source, page.body_line + (heading.map or (0, 1))[0],
+        self.problems.error(page.source, self._line(page, heading),
                             _("level-1 heading '{text}' in the text: the page title is the page's only "
                               "level-1 heading; change it to '## {text}'").format(text=text))
 

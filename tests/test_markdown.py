@@ -312,3 +312,9 @@ def test_level_one_heading_stops_the_build_too(make_site, tmp_path):
     assert result.status == 1
     assert "demo/index.md:6: error: level-1 heading 'Rubrik' in the text" in result.stderr
     assert not (tmp_path / "out" / "demo").exists()
+
+
+def test_problems_after_a_two_line_alt_text_are_at_their_line(make_site):
+    _, problems = render(make_site({"index.md": page("Start", body="![Barn\nsom spelar](https://www.orebro.se/a.png)\n"
+                                                                   "och [x](saknas.md)")}), "")
+    assert problems == ["demo/index.md:8: error: link to missing page 'saknas.md'"]
