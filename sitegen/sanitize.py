@@ -58,7 +58,13 @@ def clean(fragment: str) -> str:
     return nh3.clean(fragment, tags=set(TAGS), clean_content_tags=set(CONTENT_REMOVED),
                      attributes={"*": set(GENERIC), **{tag: set(names) for tag, names in ATTRIBUTES.items()}},
                      generic_attribute_prefixes=set(GENERIC_PREFIXES), url_schemes=set(URL_SCHEMES),
-                     filter_style_properties=set(STYLE_PROPERTIES), link_rel=None, strip_comments=True)
+                     filter_style_properties=set(STYLE_PROPERTIES), link_rel=None, strip_comments=True,
+                     attribute_filter=_keep_attribute)
+
+
+def _keep_attribute(tag: str, name: str, value: str) -> str | None:
+    # nh3 checks the schemes of href and src, not of srcset or cite: the one rule decides all.
+    return value if attribute_removal(tag, name, value) is None else None
 
 
 def text_only(fragment: str) -> str:

@@ -172,3 +172,12 @@ def test_the_allowlist_keeps_everything_markdown_makes(make_site):
     assert problems == []
     assert len(tags(html)) > 30 and "<picture>" in html
     assert tags(sanitize.clean(html)) == tags(html)
+
+
+def test_data_address_in_srcset_is_removed(make_site):
+    html, problems = render(make_site({"index.md": page("Start", body='<img alt="" src="a.png" '
+                                                                      'srcset="data:image/png;base64,AAAA 2x">'),
+                                       "a.png": PNG}), "")
+    assert "data:" not in html and 'src="/demo/a.png"' in html
+    assert problems == ["demo/index.md:6: warning: address 'data:…' in <img srcset> removed: use an http(s), "
+                        "mailto or tel address or a path"]
