@@ -318,3 +318,28 @@ def test_problems_after_a_two_line_alt_text_are_at_their_line(make_site):
     _, problems = render(make_site({"index.md": page("Start", body="![Barn\nsom spelar](https://www.orebro.se/a.png)\n"
                                                                    "och [x](saknas.md)")}), "")
     assert problems == ["demo/index.md:8: error: link to missing page 'saknas.md'"]
+
+
+class CountingText(str):
+    """A page body that counts how often the renderer splits it into lines."""
+
+    splits = 0
+
+    def split(self, *args, **kwargs):
+        CountingText.splits += 1
+        return super().split(*args, **kwargs)
+
+
+def test_a_long_page_is_split_into_lines_at_most_once(make_site):
+    # Looking up the line of each link by splitting the whole text made long pages quadratic.
+    body = "\n\n".join(f"Stycke {i} med [en länk](b.md) och ![bild {i}](a.png).\n::: info\nRuta\n:::" for i in range(500))
+    content = make_site({"index.md": page("Start", body=body), "b.md": page("B"), "a.png": b"\x89PNG\r\n\x1a\n"})
+    problems = Problems(root=content)
+    config = load_site_config(content / "demo", problems)
+    found, assets = sources.read_sources(content / "demo", problems)
+    site = tree.build_site(config, found, assets, dt.datetime(2026, 11, 23, tzinfo=STOCKHOLM), False, problems)
+    start = site.page_at("")
+    start.body = CountingText(start.body)
+    html = BodyRenderer(site, problems).render(start)
+    assert html.count('href="/demo/b/"') == 500 and problems.items == []
+    assert CountingText.splits <= 1
