@@ -49,8 +49,10 @@ ATTRIBUTES = {
 URL_ATTRIBUTES = frozenset({"href", "src", "cite", "srcset"})
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 STYLE_PROPERTIES = frozenset({"text-align"})   # Markdown tables align columns with style="text-align:…"
-# Removed with everything inside them, not only the tags.
-CONTENT_REMOVED = frozenset({"script", "style"})
+# Removed with everything inside them, not only the tags: scripts and styles, and the elements
+# whose content a browser reads as text (what was inside would be shown as markup).
+CONTENT_REMOVED = frozenset({"script", "style", "iframe", "noscript", "noembed", "noframes", "textarea", "title",
+                             "xmp", "plaintext", "template"})
 
 
 def clean(fragment: str) -> str:
@@ -94,9 +96,14 @@ def tag_removal(tag: str) -> str | None:
     if tag in TAGS:
         return None
     if tag == "iframe":
-        return _("<iframe> removed: embed a post with '::: embed ADDRESS' (it loads only when the visitor asks)")
+        return _("<iframe> removed, with everything up to its </iframe>: embed a post with '::: embed ADDRESS' "
+                 "(it loads only when the visitor asks)")
+    if tag in ("script", "style"):
+        return _("<{tag}> removed, with everything up to its </{tag}>: pages run no scripts or styles of "
+                 "their own").format(tag=tag)
     if tag in CONTENT_REMOVED:
-        return _("<{tag}> removed with its content: pages run no scripts or styles of their own").format(tag=tag)
+        return _("<{tag}> removed, with everything up to its </{tag}>: the tag is not allowed in a page").format(
+            tag=tag)
     return _("<{tag}> removed: the tag is not allowed in a page; its text is kept").format(tag=tag)
 
 

@@ -37,7 +37,7 @@ EXPECTED = [
 ]
 
 WARNINGS = [
-    ("rubriker.md", 10, "<script> removed with its content"),
+    ("rubriker.md", 10, "<script> removed, with everything up to its </script>"),
 ]
 
 

@@ -11,8 +11,8 @@ def test_script_is_removed_with_its_content(make_site):
     html, problems = render(make_site({"index.md": page("Start", body="Före.\n\n<script>alert('x')</script>\n\nEfter.")}), "")
     assert "alert" not in html and "<script" not in html
     assert "Efter." in html
-    assert problems == ["demo/index.md:8: warning: <script> removed with its content: pages run no scripts or "
-                        "styles of their own"]
+    assert problems == ["demo/index.md:8: warning: <script> removed, with everything up to its </script>: pages "
+                        "run no scripts or styles of their own"]
 
 
 def test_event_attribute_is_removed(make_site):
@@ -40,8 +40,8 @@ def test_data_address_of_a_markdown_image_is_removed(make_site):
 def test_iframe_is_removed_and_the_embed_box_named(make_site):
     html, problems = render(make_site({"index.md": page("Start", body='<iframe src="https://evil.example/"></iframe>')}), "")
     assert "iframe" not in html
-    assert problems == ["demo/index.md:6: warning: <iframe> removed: embed a post with '::: embed ADDRESS' "
-                        "(it loads only when the visitor asks)"]
+    assert problems == ["demo/index.md:6: warning: <iframe> removed, with everything up to its </iframe>: embed a "
+                        "post with '::: embed ADDRESS' (it loads only when the visitor asks)"]
 
 
 def test_event_attribute_written_in_markdown_braces_is_removed(make_site):
@@ -95,7 +95,7 @@ def test_removed_html_is_a_warning_in_check_too(make_site):
     content = make_site({"index.md": page("Start", body="<script>alert(1)</script>"),
                          "kontakt.md": page("Kontakt")})
     result = run_sitegen("check", "--content", str(content), "--now", NOW)
-    assert "demo/index.md:6: warning: <script> removed with its content" in result.stderr
+    assert "demo/index.md:6: warning: <script> removed, with everything up to its </script>" in result.stderr
     assert result.status == 0, result.stderr
 
 
@@ -181,3 +181,10 @@ def test_data_address_in_srcset_is_removed(make_site):
     assert "data:" not in html and 'src="/demo/a.png"' in html
     assert problems == ["demo/index.md:6: warning: address 'data:…' in <img srcset> removed: use an http(s), "
                         "mailto or tel address or a path"]
+
+
+def test_unclosed_textarea_is_a_warning_that_says_what_went(make_site):
+    html, problems = render(make_site({"index.md": page("Start", body="Före <textarea>\n\nEfter.")}), "")
+    assert "textarea" not in html and "Före" in html
+    assert problems == ["demo/index.md:6: warning: <textarea> removed, with everything up to its </textarea>: the "
+                        "tag is not allowed in a page"]
