@@ -294,6 +294,7 @@ SITE_SCHEMA: dict[str, Field] = {
         "folder": Field("str"),
         "page_size": Field("int", minimum=1),
         "block_size": Field("int", minimum=0),
+        "disruption_days": Field("int", minimum=1),
     }),
     "calendar": Field("map", fields={
         "folder": Field("str"),
