@@ -275,6 +275,7 @@ SITE_SCHEMA: dict[str, Field] = {
         "url": Field("url", required=True),
         "feed": Field("str"),
         "feed_url": Field("url"),
+        "image_hosts": Field("strlist"),
         "limit": Field("int", minimum=1),
     }),
     "accessibility": Field("map", fields={
