@@ -262,10 +262,11 @@ class BodyRenderer:
             if name[:1].isalpha() and name not in BOXES:
                 stray["unknown"] += 1
                 close = difflib.get_close_matches(name.lower(), BOXES, n=1, cutoff=0.6)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                hint = _(" (did you mean '{name}'?)").format(name=close[0]) if close else ""
                 self.problems.warning(page.source, page.body_line + line,
-                                      f"unknown box '{name}'{hint}: the boxes are {_known_boxes()}; "
-                                      "the text is shown as it is written")
+                                      _("unknown box '{name}'{hint}: the boxes are {known_boxes}; the text is "
+                                        "shown as it is written").format(
+                                          name=name, hint=hint, known_boxes=_known_boxes()))
             elif name:
                 continue   # ':::' and something else, e.g. ':::)'
             elif stray["unknown"]:
@@ -281,6 +282,7 @@ class BodyRenderer:
             return
         stray["unclosed"].append((start, end))
         self.problems.warning(page.source, page.body_line + start,
-                              f"box '{_box_name(opening.info)}' is not closed: end it with a line "
-                              f"'{opening.markup}'; until then it holds the rest of the "
-                              f"{'page' if end >= len(lines) - 1 else 'list item or quote'}")
+                              _("box '{box_name}' is not closed: end it with a line '{markup}'; until "
+                                "then it holds the rest of the {value}").format(
+                                  box_name=_box_name(opening.info), markup=opening.markup,
+                                  value=_("page") if end >= len(lines) - 1 else _("list item or quote")))

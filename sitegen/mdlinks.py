@@ -94,7 +94,7 @@ class PageLinks:
             return
         output = self.site.assets.get(target)
         if output is None:
-            self.problems.error(self.page.source, line, _("image '{src}' not found").format(src=unquote(src)))
+            self.problems.error(self.page.source, line, _("image '{src}' not found: check the file name and its folder").format(src=unquote(src)))
             return
         token.attrSet("src", self.site.href(output))
         self.env["asset_paths"][self.site.href(output)] = target
@@ -197,7 +197,7 @@ class PageLinks:
                 continue
             output = self.site.assets.get(target)
             if output is None:
-                self.problems.error(self.page.source, line, _("image '{src}' not found").format(src=src))
+                self.problems.error(self.page.source, line, _("image '{src}' not found: check the file name and its folder").format(src=src))
                 continue
             start = tag.start() + src_span[0]
             pieces += [content[last:start], html.escape(self.site.href(output))]
@@ -241,8 +241,9 @@ def missing(later: list[LaterLink], site, files) -> list[LaterLink]:
 
 def report_missing(page: Page, later: list[LaterLink], site, files, problems) -> None:
     for link in missing(later, site, files):
-        message = _("link to missing page '{href}'") if link.url.endswith("/") or link.href.endswith(".md") \
-            else _("link to missing file '{href}'")
+        message = _("link to missing page '{href}': check the address, or remove the link") \
+            if link.url.endswith("/") or link.href.endswith(".md") \
+            else _("link to missing file '{href}': check the file name, or remove the link")
         problems.error(page.source, link.line, message.format(href=link.href))
 
 

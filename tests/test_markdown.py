@@ -44,7 +44,7 @@ def test_missing_link_is_an_error_at_its_line(make_site):
     _, problems = render(make_site({
         "index.md": "---\ntitle: Start\ningress: x\n---\n\nFörsta stycket.\n\nAndra\nmed [länk](saknas.md).\n",
     }), "")
-    assert problems == ["demo/index.md:9: error: link to missing page 'saknas.md'"]
+    assert problems == ["demo/index.md:9: error: link to missing page 'saknas.md': check the address, or remove the link"]
 
 
 def test_external_links_stay_as_written(make_site):
@@ -115,7 +115,7 @@ def test_raw_img_without_alt_and_with_missing_src(make_site):
     assert problems == [
         'demo/index.md:6: error: <img> without alt text: describe the image in alt="..." '
         '(alt="" if it only decorates), or write it as ![text](...)',
-        "demo/index.md:6: error: image 'foo.png' not found",
+        "demo/index.md:6: error: image 'foo.png' not found: check the file name and its folder",
         'demo/index.md:8: error: <img> without alt text: describe the image in alt="..." '
         '(alt="" if it only decorates), or write it as ![text](...)',
     ]
@@ -142,7 +142,8 @@ def test_site_absolute_md_link_to_a_missing_page_is_an_error(make_site):
     html, problems = render(make_site({
         "index.md": page("Start", body="[x](/demo/saknas.md)\n\n[y](/annan/sida.md)"),
     }), "")
-    assert sorted(problems) == ["demo/index.md:6: error: link to missing page '/demo/saknas.md'",
+    assert sorted(problems) == ["demo/index.md:6: error: link to missing page '/demo/saknas.md': check the address, "
+                                "or remove the link",
                                 "demo/index.md:8: error: link to missing page '/annan/sida.md': a link to a .md "
                                 "file must point to a page of this site, under '/demo/'"]
 
@@ -237,12 +238,14 @@ def test_image_with_spaces_written_as_it_is(make_site):
 
 def test_missing_link_with_spaces_is_an_error(make_site):
     html, problems = render(make_site({"index.md": page("Start", body="[historia](Vår historia.md)")}), "")
-    assert problems == ["demo/index.md:6: error: link to missing page 'Vår historia.md'"]
+    assert problems == ["demo/index.md:6: error: link to missing page 'Vår historia.md': check the address, or "
+                        "remove the link"]
 
 
 def test_missing_image_with_spaces_is_an_error(make_site):
     _, problems = render(make_site({"index.md": page("Start", body="![Piano](Bild på kursen.jpg)")}), "")
-    assert problems == ["demo/index.md:6: error: image 'Bild på kursen.jpg' not found"]
+    assert problems == ["demo/index.md:6: error: image 'Bild på kursen.jpg' not found: check the file name and its "
+                        "folder"]
 
 
 def test_words_in_parentheses_after_brackets_stay_text(make_site):
@@ -317,7 +320,8 @@ def test_level_one_heading_stops_the_build_too(make_site, tmp_path):
 def test_problems_after_a_two_line_alt_text_are_at_their_line(make_site):
     _, problems = render(make_site({"index.md": page("Start", body="![Barn\nsom spelar](https://www.orebro.se/a.png)\n"
                                                                    "och [x](saknas.md)")}), "")
-    assert problems == ["demo/index.md:8: error: link to missing page 'saknas.md'"]
+    assert problems == ["demo/index.md:8: error: link to missing page 'saknas.md': check the address, or remove "
+                        "the link"]
 
 
 class CountingText(str):
