@@ -216,10 +216,12 @@ def open_desk(args, store: Store, index: SiteIndex):
              f"{unknown[0]}")
         return None
     try:
-        return Desk(config, store, index, args.build)
+        desk = Desk(config, store, index, args.build)
     except StoreError as exc:
         fail(str(exc))
         return None
+    desk.start_upkeep()
+    return desk
 
 
 def run_list(args) -> int:

@@ -318,4 +318,35 @@ def test_marks_of_purged_rows_are_forgotten(service, store):
     service.desk.data.mark("feedback", "kulturskolan", str(ids["k_feedback"]), True,
                            "ringde 070-123 45 67", "anna")
     store.purge(utc_now())
-    assert service.desk.data.forget_orphan_marks() == 1
+    service.desk.upkeep()
+    with store._cursor() as cur:
+        cur.execute("SELECT COUNT(*) FROM desk_marks", ())
+        assert cur.fetchone()[0] == 0
+
+
+def test_personal_data_in_old_comments_is_masked_for_good(service, store):
+    from datetime import timedelta
+    from sitegen.feedback.store import utc_now
+
+    old = store.add_feedback("kulturskolan", "/kulturskolan/om/", False,
+                             "Mejla anna.a@example.se", utc_now() - timedelta(days=31))
+    new = store.add_feedback("kulturskolan", "/kulturskolan/om/", False,
+                             "Mejla bo.b@example.se", utc_now() - timedelta(days=29))
+    service.desk.upkeep()
+    assert old and new
+    assert sorted(store.feedback_comments("Mejla")) == ["Mejla [e-postadress]",
+                                                        "Mejla bo.b@example.se"]
+    assert store.count("feedback", useful=0) == 2
+
+
+def test_behind_a_proxy_the_public_url_is_the_desks_origin(store, sites):
+    service = desk_service(store, sites, DeskConfig(public_url="https://redaktion.example.se/desk/"))
+    add_accounts(service)
+    ids = fill(store)
+    client = signed_in(service, "anna")
+    token = csrf_of(client.get("/desk/kulturskolan/").text)
+    url = f"/desk/kulturskolan/kommentarer/{ids['k_comment']}"
+    own = {"Origin": "https://redaktion.example.se"}
+    upstream = {"Origin": "https://feedback.example.se"}
+    assert client.post(url, data={"csrf": token, "beslut": "godkann"}, headers=upstream).status_code == 403
+    assert client.post(url, data={"csrf": token, "beslut": "godkann"}, headers=own).status_code == 303

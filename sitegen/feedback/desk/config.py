@@ -43,7 +43,8 @@ class DeskConfig:
     session_hours: int = 10
     login_attempts: int = 5         # per client and per account, per login_window
     login_window: int = 900         # seconds
-    public_url: str = ""            # the desk's address, for links in e-mails
+    public_url: str = ""            # the desk's address: its origin, links in e-mails
+    personal_data_days: int = 30    # then personal data in comments is masked for good
     publish: dict[str, list[list[str]]] = field(default_factory=dict)
     publish_timeout: int = 600
     publish_cwd: str = ""
@@ -110,7 +111,7 @@ class Reader:
 
     def config(self, data: dict) -> DeskConfig:
         known = {"secure_cookies", "sso_header", "session_hours", "login_attempts",
-                 "login_window", "public_url", "publish", "publish_timeout", "publish_cwd",
+                 "login_window", "public_url", "personal_data_days", "publish", "publish_timeout", "publish_cwd",
                  "smtp"}
         for key in data:
             if key not in known:
@@ -130,6 +131,15 @@ class Reader:
             else:
                 setattr(config, key, number)
         config.public_url = self.value(data, ("public_url",), str, "")
+        if config.public_url and not config.public_url.startswith(("https://", "http://")):
+            self.error(("public_url",), _("'public_url' must be the desk's address, such as "
+                                          "https://feedback.example.se/desk/"))
+            config.public_url = ""
+        days = self.value(data, ("personal_data_days",), int, config.personal_data_days)
+        if days < 0:
+            self.error(("personal_data_days",), _("'personal_data_days' must be 0 (keep) or more"))
+        else:
+            config.personal_data_days = days
         config.publish_cwd = self.value(data, ("publish_cwd",), str, "")
         config.publish = self.publish(data.get("publish", {}) or {})
         config.smtp = self.smtp(data.get("smtp", {}) or {})

@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sitegen.feedback.desk.privacy import find_personal, mask
 from sitegen.feedback.store import Comment, Store, timestamp
 
 SCHEMA = """
@@ -171,6 +172,20 @@ class DeskData:
                 " FROM missing m WHERE m.path = desk_marks.item AND m.site = desk_marks.site)",
                 ())
             return gone + cur.rowcount
+
+    def mask_personal_data(self, before: datetime, labels: dict[str, str]) -> int:
+        """Mask e-mail addresses, phone numbers and personnummer in feedback comments
+        older than ``before``; the answer and the rest of the comment stay."""
+        changed = 0
+        with self.cursor() as cur:
+            cur.execute("SELECT id, comment FROM feedback WHERE comment <> '' AND created < ?",
+                        (timestamp(before),))
+            for row_id, comment in cur.fetchall():
+                if find_personal(comment):
+                    cur.execute("UPDATE feedback SET comment = ? WHERE id = ?",
+                                (mask(comment, labels), row_id))
+                    changed += 1
+        return changed
 
     # --- blog comments ----------------------------------------------------------------
 

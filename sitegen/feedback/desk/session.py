@@ -63,15 +63,17 @@ def token_matches(session: Session, sent: object) -> bool:
         session.csrf.encode(), sent.encode())
 
 
-def same_origin(request: Request) -> bool:
+def same_origin(request: Request, public_url: str = "") -> bool:
     """A form post must come from the desk's own pages. Browsers send ``Origin`` with
-    every POST and ``Sec-Fetch-Site``; either naming another site refuses the post."""
+    every POST and ``Sec-Fetch-Site``; either naming another site refuses the post.
+    The desk's own origin is that of ``public_url`` when the operator gave one (behind a
+    proxy the request may name the proxy's upstream address), else the request's."""
     if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
         return False
     origin = request.headers.get("origin")
     if origin is None:
         return True  # an old browser: the CSRF token still guards
-    own = normalise_origin(f"{request.url.scheme}://{request.url.netloc}")
+    own = normalise_origin(public_url or f"{request.url.scheme}://{request.url.netloc}")
     return origin != "null" and normalise_origin(origin) == own
 
 

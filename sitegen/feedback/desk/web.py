@@ -7,8 +7,11 @@ form post must come from the desk's own origin and carry the session's CSRF toke
 """
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from starlette.concurrency import run_in_threadpool
@@ -25,7 +28,13 @@ from sitegen.feedback.desk.render import Page, render, stylesheet
 from sitegen.feedback.desk.session import Session, Sessions, same_origin, token_matches
 from sitegen.feedback.limits import ClientHasher, RateLimiter
 from sitegen.feedback.sites import SiteIndex
-from sitegen.feedback.store import Store
+from sitegen.feedback.store import Store, StoreError, utc_now
+
+log = logging.getLogger("sitegen.feedback.desk")
+# What stays of personal data in a stored comment after the retention (in Swedish: the
+# comments are Swedish, and the mask is kept for good).
+STORED_MASKS = {"email": "[e-postadress]", "phone": "[telefonnummer]",
+                "personnummer": "[personnummer]"}
 
 PREFIX = "/desk"
 
@@ -42,7 +51,6 @@ class Desk:
     publisher: Publisher = field(init=False)
     sign_ins: RateLimiter = field(init=False)
     hasher: ClientHasher = field(default_factory=ClientHasher)
-    last_cleanup: float = 0.0
 
     def __post_init__(self):
         self.data = DeskData(self.store)
@@ -56,11 +64,26 @@ class Desk:
     def mount(self) -> Mount:
         return Mount(PREFIX, routes=routes(self))
 
-    def cleanup_daily(self) -> None:
-        """Marks of deleted rows go once a day (the retention deletes the rows)."""
-        if time.monotonic() - self.last_cleanup > 86400 or not self.last_cleanup:
-            self.last_cleanup = time.monotonic()
-            self.data.forget_orphan_marks()
+    def upkeep(self) -> None:
+        """What the retention asks of the desk: personal data in old comments masked,
+        marks of rows the service's retention deleted forgotten."""
+        if self.config.personal_data_days:
+            cutoff = utc_now() - timedelta(days=self.config.personal_data_days)
+            masked = self.data.mask_personal_data(cutoff, STORED_MASKS)
+            log.info("desk: personal data masked in %s old comments", masked)
+        self.data.forget_orphan_marks()
+
+    def start_upkeep(self) -> None:
+        """At start and then daily, in the background, whether or not anyone signs in."""
+        def loop():
+            while True:
+                try:
+                    self.upkeep()
+                except StoreError as exc:
+                    log.error("desk upkeep: %s", exc)
+                time.sleep(86400)
+
+        threading.Thread(target=loop, daemon=True, name="desk-upkeep").start()
 
 
 def routes(desk: Desk) -> list[Route]:
@@ -83,7 +106,8 @@ def routes(desk: Desk) -> list[Route]:
     async def logout(request: Request) -> Response:
         session, _ = who(desk, request)
         form = await request.form()
-        if not same_origin(request) or not token_matches(session, form.get("csrf")):
+        if not (same_origin(request, desk.config.public_url)
+                and token_matches(session, form.get("csrf"))):
             return refused(desk, request)
         response = RedirectResponse(f"{PREFIX}/logga-in", status_code=303)
         desk.sessions.clear(response)
@@ -123,7 +147,7 @@ def who(desk: Desk, request: Request) -> tuple[Session, Account | None]:
 async def guarded(desk: Desk, request: Request, handler, post: bool) -> Response:
     session, account = await run_in_threadpool(who, desk, request)
     page = Page.of(desk, request, session, account)
-    if post and not same_origin(request):
+    if post and not same_origin(request, desk.config.public_url):
         return refused(desk, request, page)
     form = await request.form() if post else None
     if post and not token_matches(session, form.get("csrf")):
@@ -138,7 +162,6 @@ async def guarded(desk: Desk, request: Request, handler, post: bool) -> Response
         if site is None or not account.may_see(site.name):
             return await run_in_threadpool(views.not_found, desk, page)
         page.site = site
-    await run_in_threadpool(desk.cleanup_daily)
     if post:
         return await run_in_threadpool(handler, desk, page, form)
     return await run_in_threadpool(handler, desk, page)
@@ -152,7 +175,7 @@ def refused(desk: Desk, request: Request, page: Page | None = None) -> Response:
 async def sign_in(desk: Desk, request: Request) -> Response:
     session, _ = who(desk, request)
     page = Page.of(desk, request, session, None)
-    if not same_origin(request):
+    if not same_origin(request, desk.config.public_url):
         return refused(desk, request, page)
     form = await request.form()
     if not token_matches(session, form.get("csrf")):
