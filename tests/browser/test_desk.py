@@ -154,6 +154,7 @@ def open_page(browser):
                                       locale="sv-SE")
         context.route(lambda url: not url.startswith(("http://127.0.0.1", "data:")),
                       lambda route: route.abort())
+        context.grant_permissions(["clipboard-read", "clipboard-write"])
         contexts.append(context)
         return context.new_page()
 
@@ -216,8 +217,13 @@ def test_the_editors_day(world, open_page):
     # Copies the suggested alias for a missing page.
     editor.get_by_role("link", name="Sidor som inte finns (404)").click()
     assert axe(editor) == [], "missing pages"
-    line = editor.locator("li", has_text="/e2e/gitar/").locator("input.alias").input_value()
+    item = editor.locator("li", has_text="/e2e/gitar/")
+    line = item.locator("input.alias").input_value()   # selectable without JavaScript
     assert line == 'aliases: ["/e2e/gitar/"]'
+    item.get_by_role("button", name="Kopiera raden").click()
+    item.get_by_text("Kopierat.").wait_for()
+    assert editor.evaluate("navigator.clipboard.readText()") == line
+    assert axe(editor) == [], "missing pages after copying"
     assert "www.google.com (1)" in editor.content() and "q=gitarr" not in editor.content()
     assert "e2e/kurser/gitarr.md" in editor.content()
 

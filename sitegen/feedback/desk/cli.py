@@ -80,8 +80,8 @@ def run_add(args, helpers) -> int:
     if not NAME.match(args.name):
         return fail(_("'{name}' cannot be a user name: use letters a-z, digits, '.', '_', '-' "
                       "or '@'").format(name=args.name))
-    if args.admin == bool(args.site):
-        return fail(_("give either --site NAME (repeatable) for an editor or --admin"))
+    if not args.admin and not args.site:
+        return fail(_("give --site NAME (repeatable) for an editor, or --admin"))
     if args.site and helpers["sites"](args.content, args.site) is None:
         return 1
     password = read_password(args)

@@ -1,7 +1,7 @@
 """Pages of the desk: Jinja2 templates shipped in the package, in Swedish or English.
 
 The language follows the browser's ``Accept-Language`` (Swedish unless English is
-preferred). Responses forbid scripts, frames and every other origin.
+preferred). Responses forbid inline scripts, frames and every other origin.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
-    "Content-Security-Policy": ("default-src 'none'; style-src 'self'; img-src 'self'; "
+    "Content-Security-Policy": ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
                                 "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
 }
 
@@ -59,7 +59,8 @@ def render(desk, page: Page, template: str, context: dict, status: int = 200) ->
     return response
 
 
-def stylesheet() -> Response:
-    css = resources.files("sitegen.feedback.desk").joinpath("static/desk.css").read_text("utf-8")
+def static_file(name: str, media_type: str) -> Response:
+    """The desk's stylesheet and its one optional script, from the package."""
+    text = resources.files("sitegen.feedback.desk").joinpath(f"static/{name}").read_text("utf-8")
     headers = dict(HEADERS, **{"Cache-Control": "max-age=3600"})
-    return Response(css, media_type="text/css", headers=headers)
+    return Response(text, media_type=media_type, headers=headers)

@@ -17,6 +17,8 @@ SV = {
     "Approve": "Godkänn",
     "Approved": "Godkänd",
     "Came from:": "Kom från:",
+    "Copy the line": "Kopiera raden",
+    "Copied.": "Kopierat.",
     "Comments on blog posts are shown on the site only when you approve them.":
         "Kommentarer på blogginlägg visas på webbplatsen först när du godkänner dem.",
     "Contains personal data:": "Innehåller personuppgifter:",

@@ -24,7 +24,7 @@ from sitegen.feedback.desk.accounts import Account, Accounts
 from sitegen.feedback.desk.config import DeskConfig
 from sitegen.feedback.desk.db import DeskData
 from sitegen.feedback.desk.publish import Publisher
-from sitegen.feedback.desk.render import Page, render, stylesheet
+from sitegen.feedback.desk.render import Page, render, static_file
 from sitegen.feedback.desk.session import Session, Sessions, same_origin, token_matches
 from sitegen.feedback.limits import ClientHasher, RateLimiter
 from sitegen.feedback.sites import SiteIndex
@@ -114,11 +114,15 @@ def routes(desk: Desk) -> list[Route]:
         return response
 
     async def css(request: Request) -> Response:
-        return stylesheet()
+        return static_file("desk.css", "text/css")
+
+    async def js(request: Request) -> Response:
+        return static_file("desk.js", "text/javascript")
 
     return [
         Route("/", get(views.home), methods=["GET", "HEAD"]),
         Route("/desk.css", css, methods=["GET", "HEAD"]),
+        Route("/desk.js", js, methods=["GET", "HEAD"]),
         Route("/logga-in", login_page, methods=["GET", "HEAD"]),
         Route("/logga-in", login, methods=["POST"]),
         Route("/logga-ut", logout, methods=["POST"]),
