@@ -207,7 +207,7 @@ def open_desk(args, store: Store, index: SiteIndex):
     from sitegen.feedback.desk.cli import desk_config
     from sitegen.feedback.desk.web import Desk
 
-    config = desk_config(args.desk_config, fail)
+    config = desk_config(args.desk_config)
     if config is None:
         return None
     unknown = sorted(set(config.publish) - {s.name for s in index.sites})

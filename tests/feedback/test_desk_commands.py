@@ -175,3 +175,21 @@ def test_a_wrong_type_is_an_error_at_its_line(tmp_path):
 def test_an_sso_header_must_be_a_header_name(tmp_path):
     [problem] = problems_of(tmp_path, "sso_header: 'X-User: admin'\n")
     assert ":1: error: 'sso_header' must be a header name" in problem
+
+
+def serve_with(tmp_path, content, settings: str) -> list[str]:
+    config = tmp_path / "desk.yaml"
+    config.write_text(settings, "utf-8")
+    return ["feedback", "serve", "--content", str(content), "--db", str(tmp_path / "f.sqlite3"),
+            "--port", "0", "--desk-config", str(config)]
+
+
+def test_serve_refuses_bad_desk_settings_at_their_line(tmp_path, content, capsys):
+    assert main(serve_with(tmp_path, content, "login_attempts: 0\n")) == 1
+    assert "desk.yaml:1: error: 'login_attempts' must be 1 or more" in capsys.readouterr().err
+
+
+def test_serve_refuses_publish_commands_for_an_unknown_site(tmp_path, content, capsys):
+    settings = "publish:\n  nosuch:\n    - [sitegen, build, nosuch]\n"
+    assert main(serve_with(tmp_path, content, settings)) == 1
+    assert "publish names a site that is not in" in capsys.readouterr().err

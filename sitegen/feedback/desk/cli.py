@@ -121,7 +121,7 @@ def run_list(args, helpers) -> int:
     return 0
 
 
-def desk_config(path: Path | None, fail) -> DeskConfig | None:
+def desk_config(path: Path | None) -> DeskConfig | None:
     problems = Problems()
     config = load_config(path, problems)
     for problem in problems.sorted():
@@ -135,7 +135,7 @@ def run_summary(args, helpers) -> int:
     fail = helpers["fail"]
     if args.days < 1:
         return fail(_("--days must be 1 or more"))
-    config = desk_config(args.desk_config, fail)
+    config = desk_config(args.desk_config)
     if config is None:
         return 1
     if not args.dry_run and not config.smtp.configured:

@@ -17,12 +17,10 @@ from sitegen.feedback.desk.accounts import Accounts
 from sitegen.feedback.desk.config import DeskConfig
 from sitegen.feedback.desk.db import DeskData
 from sitegen.feedback.desk.privacy import mask
-from sitegen.feedback.desk.texts import translator
 from sitegen.feedback.report import local_time, printable
 from sitegen.feedback.sites import Site
 from sitegen.feedback.store import utc_now
 
-_ = translator("sv")
 LABELS = {"email": "[e-postadress]", "phone": "[telefonnummer]", "personnummer": "[personnummer]"}
 
 
