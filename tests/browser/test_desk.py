@@ -182,12 +182,17 @@ def test_the_editors_day(world, open_page):
     store = Store(world["db"])
     store.add_missing("e2e", "/e2e/gitar/", "https://www.google.com/search?q=gitarr")
     store.add_missing("annan", "/annan/hemlig/", "")
+    from datetime import timedelta
+    from sitegen.feedback.store import utc_now
+    for days, useful in [(40, True), (70, False), (100, True)]:   # a trend to draw
+        store.add_feedback("e2e", "/e2e/om/", useful, "", utc_now() - timedelta(days=days))
     store.close()
 
     editor = open_page()
     editor.goto(world["desk"] + "/desk/")
     assert axe(editor) == [], "sign-in page"
     sign_in(editor, world)
+    assert editor.locator("svg.trend").count() == 1
     assert axe(editor) == [], "usefulness page"
 
     # Reads the visitor's comment (the phone number masked) and marks it handled.
@@ -247,3 +252,22 @@ def test_the_editors_day(world, open_page):
     store = Store(world["db"])
     assert [c.status for c in store.comments() if c.id == pending] == ["pending"]
     store.close()
+
+
+def test_an_administrators_pages_pass_axe(world, open_page):
+    if not AXE.is_file():
+        pytest.skip("axe-core is not installed: run `npm ci` in the repository")
+    added = sitegen("feedback", "user", "add", "chef", "--admin", "--password-stdin",
+                    "--db", world["db"], stdin=PASSWORD + "\n")
+    assert added.returncode == 0, added.stderr
+    tab = open_page()
+    tab.goto(world["desk"] + "/desk/")
+    tab.get_by_label("Användarnamn").fill("chef")
+    tab.get_by_label("Lösenord").fill(PASSWORD)
+    tab.get_by_role("button", name="Logga in").click()
+    tab.get_by_role("heading", name="Dina webbplatser").wait_for()
+    assert axe(tab) == [], "the list of sites"
+    tab.get_by_role("navigation", name="Webbplatser").get_by_role("link", name="annan").click()
+    tab.get_by_role("link", name="Sidor som inte finns (404)").click()
+    assert "/annan/hemlig/" in tab.content()
+    assert axe(tab) == [], "another site's missing pages, for an administrator"
