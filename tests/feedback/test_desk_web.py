@@ -10,7 +10,7 @@ from feedback.desk_kit import (PASSWORD, add_accounts, client_of, csrf_of, desk_
                                sign_in, signed_in)
 from sitegen.feedback.desk.config import DeskConfig
 
-OTHER_SITE_PAGES = ["/desk/stadsarkiv/", "/desk/stadsarkiv/synpunkter",
+OTHER_SITE_PAGES = ["/desk/stadsarkiv/", "/desk/stadsarkiv/nytta.csv", "/desk/stadsarkiv/synpunkter",
                     "/desk/stadsarkiv/synpunkter.csv", "/desk/stadsarkiv/kommentarer",
                     "/desk/stadsarkiv/saknade-sidor"]
 
@@ -256,6 +256,8 @@ def test_usefulness_shows_shares_per_period_and_a_trend(service, store):
     page = signed_in(service, "anna").get("/desk/kulturskolan/").text
     assert "50 %" in page and "33 %" in page and "60 %" in page
     assert '<svg class="trend" role="img" aria-label="Andel ja per månad:' in page
+    csv_text = signed_in(service, "anna").get("/desk/kulturskolan/nytta.csv").text
+    assert "/kulturskolan/om/,1,2,0.500,1,3,0.333,3,5,0.600" in csv_text
 
 
 def test_the_section_filter_keeps_to_the_section(service, store):

@@ -86,6 +86,34 @@ def usefulness(desk, page: Page) -> Response:
         "sections": sections(desk, page.site)})
 
 
+def usefulness_csv(desk, page: Page) -> Response:
+    chosen = filters(page)
+    _ = translator(page.lang)
+    header = [_("page")]
+    for days in PERIODS:
+        header += [_("yes, {days} days").format(days=days), _("answers, {days} days").format(days=days),
+                   _("share of yes, {days} days").format(days=days)]
+    rows = [header]
+    for use in desk.data.usefulness(page.site.name, utc_now(), chosen["section"], page.site.prefix):
+        row = [use.page]
+        for days in PERIODS:
+            yes, total = use.counts[days]
+            row += [yes, total, f"{yes / total:.3f}" if total else ""]
+        rows.append(row)
+    return csv_response(rows, f"nytta-{page.site.name}.csv")
+
+
+def csv_response(rows: list[list], name: str) -> Response:
+    """A CSV download whose cells a spreadsheet shows as text, never runs as formulas."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for row in rows:
+        writer.writerow([cell(v) for v in row])
+    return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff"})
+
+
 def percent(counts: tuple[int, int]) -> str:
     return f"{round(100 * share(counts))} %" if counts[1] else "–"
 
@@ -117,20 +145,14 @@ def feedback_comments(desk, page: Page) -> Response:
 def feedback_csv(desk, page: Page) -> Response:
     chosen = filters(page)
     _ = translator(page.lang)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([_("date"), _("page"), _("useful"), _("comment"), _("handled"), _("note"),
-                     _("personal data")])
+    rows = [[_("date"), _("page"), _("useful"), _("comment"), _("handled"), _("note"),
+             _("personal data")]]
     for entry in shown_comments(desk, page, chosen):
         c = entry["item"]
-        writer.writerow([cell(v) for v in (
-            local_time(c.created), c.page, _("yes") if c.useful else _("no"), entry["text"],
-            _("yes") if c.handled else _("no"), entry["note"],
-            ", ".join(_(KINDS[kind]) for kind in entry["personal"]))])
-    name = f"synpunkter-{page.site.name}-{chosen['days']}d.csv"
-    return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store",
-        "X-Content-Type-Options": "nosniff"})
+        rows.append([local_time(c.created), c.page, _("yes") if c.useful else _("no"),
+                     entry["text"], _("yes") if c.handled else _("no"), entry["note"],
+                     ", ".join(_(KINDS[kind]) for kind in entry["personal"])])
+    return csv_response(rows, f"synpunkter-{page.site.name}-{chosen['days']}d.csv")
 
 
 def mark_feedback(desk, page: Page, form) -> Response:

@@ -127,6 +127,7 @@ def routes(desk: Desk) -> list[Route]:
         Route("/logga-in", login, methods=["POST"]),
         Route("/logga-ut", logout, methods=["POST"]),
         Route("/{site}/", get(views.usefulness), methods=["GET", "HEAD"]),
+        Route("/{site}/nytta.csv", get(views.usefulness_csv), methods=["GET", "HEAD"]),
         Route("/{site}/synpunkter", get(views.feedback_comments), methods=["GET", "HEAD"]),
         Route("/{site}/synpunkter.csv", get(views.feedback_csv), methods=["GET", "HEAD"]),
         Route("/{site}/synpunkter/{item:int}", post(views.mark_feedback), methods=["POST"]),
