@@ -352,3 +352,22 @@ def test_behind_a_proxy_the_public_url_is_the_desks_origin(store, sites):
     upstream = {"Origin": "https://feedback.example.se"}
     assert client.post(url, data={"csrf": token, "beslut": "godkann"}, headers=upstream).status_code == 403
     assert client.post(url, data={"csrf": token, "beslut": "godkann"}, headers=own).status_code == 303
+
+
+def test_signing_out_ends_every_session_of_the_account(service):
+    first, second = signed_in(service, "anna"), signed_in(service, "anna")
+    copied = dict(first.cookies)
+    token = csrf_of(first.get("/desk/kulturskolan/").text)
+    first.post("/desk/logga-ut", data={"csrf": token})
+    assert second.get("/desk/kulturskolan/").status_code == 303
+    replayed = client_of(service)
+    for name, value in copied.items():
+        replayed.cookies.set(name, value, domain="feedback.example.se", path="/desk")
+    assert replayed.get("/desk/kulturskolan/").status_code == 303
+    assert signed_in(service, "anna").get("/desk/kulturskolan/").status_code == 200
+
+
+def test_changing_an_account_ends_its_sessions(service):
+    client = signed_in(service, "anna")
+    service.desk.accounts.add("anna", PASSWORD, ["stadsarkiv"], False)
+    assert client.get("/desk/kulturskolan/").status_code == 303

@@ -5,6 +5,7 @@ Passwords are hashed with Argon2id (argon2-cffi); the hash is all that is stored
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -25,6 +26,7 @@ class Account:
     admin: bool
     sites: tuple[str, ...]
     email: str = ""
+    signed_out: float = 0.0   # sessions issued before this (epoch seconds) are over
 
     def may_see(self, site: str) -> bool:
         return self.admin or site in self.sites
@@ -38,13 +40,19 @@ class Accounts:
         self.data = data
 
     def add(self, name: str, password: str, sites: list[str], admin: bool, email: str = "") -> None:
+        # A changed account (a new password, fewer sites) ends its sessions.
         with self.data.cursor() as cur:
-            cur.execute("INSERT INTO desk_users (name, password, admin, sites, email, created)"
-                        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
+            cur.execute("INSERT INTO desk_users (name, password, admin, sites, email, signed_out,"
+                        " created) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
                         " password = excluded.password, admin = excluded.admin,"
-                        " sites = excluded.sites, email = excluded.email",
+                        " sites = excluded.sites, email = excluded.email,"
+                        " signed_out = excluded.signed_out",
                         (name, HASHER.hash(password) if password else "", int(admin),
-                         ",".join(sites), email, timestamp()))
+                         ",".join(sites), email, time.time(), timestamp()))
+
+    def sign_out_everywhere(self, name: str) -> None:
+        with self.data.cursor() as cur:
+            cur.execute("UPDATE desk_users SET signed_out = ? WHERE name = ?", (time.time(), name))
 
     def remove(self, name: str) -> bool:
         with self.data.cursor() as cur:
@@ -53,13 +61,15 @@ class Accounts:
 
     def get(self, name: str) -> Account | None:
         with self.data.cursor() as cur:
-            cur.execute("SELECT name, admin, sites, email FROM desk_users WHERE name = ?", (name,))
+            cur.execute("SELECT name, admin, sites, email, signed_out FROM desk_users"
+                        " WHERE name = ?", (name,))
             row = cur.fetchone()
         return account(row) if row else None
 
     def all(self) -> list[Account]:
         with self.data.cursor() as cur:
-            cur.execute("SELECT name, admin, sites, email FROM desk_users ORDER BY name", ())
+            cur.execute("SELECT name, admin, sites, email, signed_out FROM desk_users"
+                        " ORDER BY name", ())
             return [account(row) for row in cur.fetchall()]
 
     def check(self, name: str, password: str) -> Account | None:
@@ -82,5 +92,6 @@ class Accounts:
 
 
 def account(row) -> Account:
-    name, admin, sites, email = row
-    return Account(name, bool(admin), tuple(s for s in sites.split(",") if s), email)
+    name, admin, sites, email, signed_out = row
+    return Account(name, bool(admin), tuple(s for s in sites.split(",") if s), email,
+                   float(signed_out))

@@ -22,6 +22,7 @@ CREATE TABLE IF NOT EXISTS desk_users (
     admin INTEGER NOT NULL DEFAULT 0,
     sites TEXT NOT NULL DEFAULT '',
     email TEXT NOT NULL DEFAULT '',
+    signed_out REAL NOT NULL DEFAULT 0,
     created TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS desk_settings (

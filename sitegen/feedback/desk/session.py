@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import time
 from dataclasses import dataclass
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -24,6 +25,7 @@ class Session:
     user: str = ""
     csrf: str = ""
     fresh: bool = False   # made on this request: the cookie must be set
+    issued: float = 0.0   # when the account signed in (epoch seconds)
 
 
 class Sessions:
@@ -39,17 +41,20 @@ class Sessions:
             try:
                 data = self.signer.loads(value, max_age=self.max_age)
                 if isinstance(data, dict) and isinstance(data.get("c"), str):
-                    return Session(str(data.get("u", "")), data["c"])
+                    issued = data.get("t", 0)
+                    return Session(str(data.get("u", "")), data["c"], False,
+                                   float(issued) if isinstance(issued, (int, float)) else 0.0)
             except BadSignature:  # also an expired one (SignatureExpired)
                 pass
         return Session("", secrets.token_urlsafe(32), fresh=True)
 
     def start(self, user: str) -> Session:
         """A new session (and a new CSRF token) at sign-in: nothing carries over."""
-        return Session(user, secrets.token_urlsafe(32), fresh=True)
+        return Session(user, secrets.token_urlsafe(32), fresh=True, issued=time.time())
 
     def write(self, response: Response, session: Session) -> None:
-        response.set_cookie(COOKIE, self.signer.dumps({"u": session.user, "c": session.csrf}),
+        data = {"u": session.user, "c": session.csrf, "t": session.issued}
+        response.set_cookie(COOKIE, self.signer.dumps(data),
                             max_age=self.max_age, path=self.path, httponly=True,
                             secure=self.secure, samesite="strict")
 

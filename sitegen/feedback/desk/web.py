@@ -104,11 +104,14 @@ def routes(desk: Desk) -> list[Route]:
         return await sign_in(desk, request)
 
     async def logout(request: Request) -> Response:
-        session, _ = who(desk, request)
+        session, account = who(desk, request)
         form = await request.form()
         if not (same_origin(request, desk.config.public_url)
                 and token_matches(session, form.get("csrf"))):
             return refused(desk, request)
+        if account:
+            # Every session of the account ends, also a copied cookie elsewhere.
+            await run_in_threadpool(desk.accounts.sign_out_everywhere, account.name)
         response = RedirectResponse(f"{PREFIX}/logga-in", status_code=303)
         desk.sessions.clear(response)
         return response
@@ -140,12 +143,15 @@ def routes(desk: Desk) -> list[Route]:
 
 def who(desk: Desk, request: Request) -> tuple[Session, Account | None]:
     session = desk.sessions.read(request)
-    name = session.user
     if desk.config.sso_header:
         # Only when the operator switched it on: the proxy in front signs people in and
         # always sets (or clears) this header. The account must exist here all the same.
-        name = request.headers.get(desk.config.sso_header, "").strip() or name
-    account = desk.accounts.get(name) if name else None
+        name = request.headers.get(desk.config.sso_header, "").strip()
+        if name:
+            return session, desk.accounts.get(name)
+    account = desk.accounts.get(session.user) if session.user else None
+    if account and session.issued < account.signed_out:
+        return session, None  # signed out since, or the account was changed
     return session, account
 
 
