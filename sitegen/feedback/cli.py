@@ -195,6 +195,8 @@ def run_serve(args) -> int:
             return 1
     print(f"feedback service on http://{args.host}:{args.port} ({store.kind}; "
           f"origins: {', '.join(index.origins)})", file=sys.stderr, flush=True)
+    if service.desk is not None:
+        print(f"editorial desk on http://{args.host}:{args.port}/desk/", file=sys.stderr, flush=True)
     options = {"forwarded_allow_ips": args.forwarded_allow_ips} if args.forwarded_allow_ips else {}
     # No access log: it would write every visitor's IP address to disk.
     uvicorn.run(create_app(service), host=args.host, port=args.port, access_log=False,
