@@ -77,7 +77,7 @@ def read_password(args) -> str | None:
 
 def run_add(args, helpers) -> int:
     fail = helpers["fail"]
-    if not NAME.match(args.name):
+    if not NAME.fullmatch(args.name):
         return fail(_("'{name}' cannot be a user name: use letters a-z, digits, '.', '_', '-' "
                       "or '@'").format(name=args.name))
     if not args.admin and not args.site:

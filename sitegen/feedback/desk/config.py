@@ -120,7 +120,7 @@ class Reader:
         config = DeskConfig()
         config.secure_cookies = self.value(data, ("secure_cookies",), bool, True)
         config.sso_header = self.value(data, ("sso_header",), str, "")
-        if config.sso_header and not HEADER_NAME.match(config.sso_header):
+        if config.sso_header and not HEADER_NAME.fullmatch(config.sso_header):
             self.error(("sso_header",), _("'sso_header' must be a header name such as "
                                           "X-Remote-User"))
             config.sso_header = ""
@@ -152,7 +152,7 @@ class Reader:
         commands = {}
         for site, steps in data.items():
             keys = ("publish", str(site))
-            if not SITE_NAME.match(str(site)):
+            if not SITE_NAME.fullmatch(str(site)):
                 self.error(keys, _("'{site}' is not a site name (a folder under the content)")
                            .format(site=site))
                 continue
@@ -192,6 +192,6 @@ class Reader:
 
 def expand(step: list[str], site: str, content: Path) -> list[str]:
     """A publish command with its placeholders filled; never run through a shell."""
-    if not SITE_NAME.match(site):
+    if not SITE_NAME.fullmatch(site):
         raise ValueError(f"not a site name: {site!r}")
     return [a.replace("{site}", site).replace("{content}", str(content)) for a in step]

@@ -22,7 +22,7 @@ CREATE TABLE IF NOT EXISTS desk_users (
     admin INTEGER NOT NULL DEFAULT 0,
     sites TEXT NOT NULL DEFAULT '',
     email TEXT NOT NULL DEFAULT '',
-    signed_out REAL NOT NULL DEFAULT 0,
+    signed_out DOUBLE PRECISION NOT NULL DEFAULT 0,
     created TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS desk_settings (
@@ -136,7 +136,7 @@ class DeskData:
         where = f" WHERE {alias}site = ? AND {alias}created >= ?"
         params: tuple = (site, timestamp(since))
         if section:
-            if not SECTION.match(section):
+            if not SECTION.fullmatch(section):
                 raise ValueError(f"not a section: {section!r}")
             where += f" AND substr({alias}page, 1, ?) = ?"
             start = f"{prefix}{section}/"

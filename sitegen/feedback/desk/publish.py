@@ -62,7 +62,12 @@ class Publisher:
 
     def _loop(self, site: Site) -> None:
         while True:
-            outcome = self.run(site)
+            try:
+                outcome = self.run(site)
+            except Exception as exc:  # noqa: BLE001 - a fault must not stop publishing for good
+                log.exception("publish %s", site.name)
+                outcome = Outcome("failed", timestamp(utc_now()),
+                                  "Publishing failed; ask the operator.", str(exc))
             with self.lock:
                 if site.name in self.again:
                     self.again.discard(site.name)
@@ -80,13 +85,13 @@ class Publisher:
             return Outcome("failed", timestamp(utc_now()),
                            "The comments file could not be written; ask the operator.", str(exc))
         for step in self.config.publish.get(site.name, []):
-            argv = expand(step, site.name, site.content_dir.parent)
             try:
+                argv = expand(step, site.name, site.content_dir.parent)
                 done = subprocess.run(argv, capture_output=True, text=True, shell=False,
                                       timeout=self.config.publish_timeout,
                                       cwd=self.config.publish_cwd or None)
-            except (OSError, subprocess.TimeoutExpired) as exc:
-                log.error("publish %s: %s: %s", site.name, argv[0], exc)
+            except (OSError, ValueError, subprocess.TimeoutExpired) as exc:
+                log.error("publish %s: %s: %s", site.name, step[0], exc)
                 return Outcome("failed", timestamp(utc_now()),
                                "Publishing failed; ask the operator.", str(exc))
             if done.returncode:

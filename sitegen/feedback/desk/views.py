@@ -50,7 +50,7 @@ def filters(page: Page, default_days: int = 30) -> dict:
     query = page.request.query_params
     section = query.get("avsnitt", "")
     days = query.get("period", "")
-    return {"section": section if SECTION.match(section) else "",
+    return {"section": section if SECTION.fullmatch(section) else "",
             "days": int(days) if days.isdigit() and int(days) in PERIODS else default_days,
             "personal": query.get("personuppgifter") == "visa"}
 
@@ -59,7 +59,7 @@ def sections(desk, site) -> list[str]:
     found = set()
     for path in site_pages(desk, site):
         rest = path[len(site.prefix):].split("/")
-        if len(rest) > 2 and SECTION.match(rest[0]):
+        if len(rest) > 2 and SECTION.fullmatch(rest[0]):
             found.add(rest[0])
     return sorted(found)
 
@@ -163,7 +163,7 @@ def mark_feedback(desk, page: Page, form) -> Response:
     desk.data.mark("feedback", page.site.name, str(item), form.get("handled") == "ja", note,
                    page.account.name)
     section, days = str(form.get("avsnitt", "")), str(form.get("period", ""))
-    query = {"avsnitt": section if SECTION.match(section) else "",
+    query = {"avsnitt": section if SECTION.fullmatch(section) else "",
              "period": days if days.isdigit() and int(days) in PERIODS else "", "sparat": "1"}
     query = urlencode({k: v for k, v in query.items() if v})
     return RedirectResponse(f"/desk/{page.site.name}/synpunkter?{query}#synpunkt-{item}",
