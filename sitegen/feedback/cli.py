@@ -220,8 +220,8 @@ def open_desk(args, store: Store, index: SiteIndex):
         return None
     unknown = sorted(set(config.publish) - {s.name for s in index.sites})
     if unknown:
-        fail(f"{args.desk_config}: publish names a site that is not in {args.content}: "
-             f"{unknown[0]}")
+        fail(_("{config}: publish names a site that is not in {content}: {site}").format(
+            config=args.desk_config, content=args.content, site=unknown[0]))
         return None
     try:
         desk = Desk(config, store, index, args.build)

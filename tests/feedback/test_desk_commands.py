@@ -95,7 +95,19 @@ def smtp_server():
     controller.stop()
 
 
-def test_summary_mails_each_sites_editors(monkeypatch, db, content, tmp_path, smtp_server):
+@pytest.fixture
+def in_swedish(monkeypatch):
+    from sitegen import messages
+
+    monkeypatch.setenv("SITEGEN_LANG", "sv")   # the editors' language (the tests run in English)
+    messages.set_language(None)
+    yield
+    monkeypatch.undo()
+    messages.set_language(None)
+
+
+def test_summary_mails_each_sites_editors(monkeypatch, db, content, tmp_path, smtp_server,
+                                          in_swedish):
     port, received = smtp_server
     monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
     main(["feedback", "user", "add", "anna", "--site", "kulturskolan", "--email",
@@ -124,6 +136,20 @@ def test_summary_mails_each_sites_editors(monkeypatch, db, content, tmp_path, sm
     assert "Kommentarer som väntar på granskning: 1" in anna
     assert "https://feedback.example.se/desk/kulturskolan/" in anna
     assert "Arkivsynpunkt" not in anna
+    assert by_recipient["anna@example.se"]["Subject"] == "Veckans synpunkter och saknade sidor: kulturskolan"
+
+
+def test_summary_in_english_on_request(monkeypatch, db, content, capsys):
+    monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
+    main(["feedback", "user", "add", "anna", "--site", "kulturskolan", "--email",
+          "anna@example.se", "--password-stdin", "--db", db, "--content", str(content)])
+    store = Store(db)
+    store.add_feedback("kulturskolan", "/kulturskolan/om/", False, "")
+    store.close()
+    assert main(["feedback", "summary", "--db", db, "--content", str(content), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "Summary for kulturskolan, the last 7 days." in out
+    assert "- /kulturskolan/om/: 1 no of 1 answers" in out
 
 
 def test_summary_without_a_mail_server_is_an_error(db, content, capsys):

@@ -8,7 +8,9 @@ from pathlib import Path
 from sitegen.feedback.desk.texts import SV, translator
 
 DESK = Path(__file__).resolve().parents[2] / "sitegen" / "feedback" / "desk"
-CALL = re.compile(r"""_\(\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)')\s*\)""")
+# Templates call the per-request translator ``_``, the Python modules ``t``: the run-wide
+# catalogue's extractor looks for ``_`` in Python files only.
+CALL = re.compile(r"""(?<![\w.])[_t]\(\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)')\s*\)""")
 PY_FILES = ["views.py", "publish.py"]
 
 

@@ -22,21 +22,21 @@ MIN_PASSWORD = 12
 
 def register(sub, add_db, add_content, open_db, fail, sites_or_problems) -> None:
     """Called by ``sitegen.feedback.cli`` with its helpers (one store option, one error style)."""
-    user = sub.add_parser("user", help="accounts of the editorial desk")
+    user = sub.add_parser("user", help=_("accounts of the editorial desk"))
     usub = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
-    add = usub.add_parser("add", help="add an account, or change one (password, sites)")
+    add = usub.add_parser("add", help=_("add an account, or change one (password, sites)"))
     add.add_argument("name")
-    add.add_argument("--site", action="append", default=[], help="a site the account edits (repeatable)")
-    add.add_argument("--admin", action="store_true", help="an administrator: every site")
-    add.add_argument("--email", default="", help="where the weekly summary goes")
+    add.add_argument("--site", action="append", default=[], help=_("a site the account edits (repeatable)"))
+    add.add_argument("--admin", action="store_true", help=_("an administrator: every site"))
+    add.add_argument("--email", default="", help=_("where the weekly summary goes"))
     add.add_argument("--password-stdin", action="store_true",
-                     help="read the password from standard input instead of a prompt")
+                     help=_("read the password from standard input instead of a prompt"))
     add.add_argument("--sso-only", action="store_true",
-                     help="no password: the account signs in only through single sign-on")
+                     help=_("no password: the account signs in only through single sign-on"))
     add_content(add)
-    remove = usub.add_parser("remove", help="remove an account (signed out at once)")
+    remove = usub.add_parser("remove", help=_("remove an account (signed out at once)"))
     remove.add_argument("name")
-    listing = usub.add_parser("list", help="list the accounts")
+    listing = usub.add_parser("list", help=_("list the accounts"))
     for parser in (add, remove, listing):
         add_db(parser)
     helpers = {"open_db": open_db, "fail": fail, "sites": sites_or_problems}
@@ -44,14 +44,14 @@ def register(sub, add_db, add_content, open_db, fail, sites_or_problems) -> None
     remove.set_defaults(func=lambda args: run_remove(args, helpers))
     listing.set_defaults(func=lambda args: run_list(args, helpers))
 
-    summary = sub.add_parser("summary", help="e-mail each site's editors a summary of the week")
+    summary = sub.add_parser("summary", help=_("e-mail each site's editors a summary of the week"))
     add_content(summary)
     add_db(summary)
     summary.add_argument("--desk-config", type=Path, default=None,
-                         help="the desk settings (smtp, public_url)")
-    summary.add_argument("--days", type=int, default=7, help="the period (default 7 days)")
+                         help=_("the desk settings (smtp, public_url)"))
+    summary.add_argument("--days", type=int, default=7, help=_("the period (default 7 days)"))
     summary.add_argument("--dry-run", action="store_true",
-                         help="print the e-mails instead of sending them")
+                         help=_("print the e-mails instead of sending them"))
     summary.set_defaults(func=lambda args: run_summary(args, helpers))
 
 
@@ -151,5 +151,6 @@ def run_summary(args, helpers) -> int:
         sent = send_summaries(accounts, sites, config, args.days, dry_run=args.dry_run)
     except (StoreError, SendError) as exc:
         return fail(str(exc))
-    print(_("{n} summaries sent").format(n=sent) if not args.dry_run else "", end="")
+    if not args.dry_run:
+        print(_("{n} summaries sent").format(n=sent))
     return 0

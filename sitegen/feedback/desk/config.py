@@ -104,8 +104,8 @@ class Reader:
         value = data.get(keys[-1], default)
         if kind is int and isinstance(value, bool) or not isinstance(value, kind):
             self.error(keys, _("'{key}' must be {kind}").format(
-                key=".".join(keys), kind={bool: "true or false", int: "a whole number",
-                                          str: "a text"}[kind]))
+                key=".".join(keys), kind={bool: _("true or false"), int: _("a whole number"),
+                                          str: _("a text")}[kind]))
             return default
         return value
 

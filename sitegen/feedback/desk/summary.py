@@ -20,8 +20,7 @@ from sitegen.feedback.desk.privacy import mask
 from sitegen.feedback.report import local_time, printable
 from sitegen.feedback.sites import Site
 from sitegen.feedback.store import utc_now
-
-LABELS = {"email": "[e-postadress]", "phone": "[telefonnummer]", "personnummer": "[personnummer]"}
+from sitegen.messages import _
 
 
 class SendError(Exception):
@@ -30,26 +29,34 @@ class SendError(Exception):
 
 def summary_text(data: DeskData, site: Site, days: int, public_url: str) -> str:
     since = utc_now() - timedelta(days=days)
-    out = [f"Sammanfattning för {site.name}, de senaste {days} dagarna.", ""]
+    out = [_("Summary for {site}, the last {days} days.").format(site=site.name, days=days), ""]
     comments = data.feedback_comments(site.name, since, prefix=site.prefix)
-    out.append(f"Nya synpunkter ({len(comments)}):")
+    out.append(_("New comments ({n}):").format(n=len(comments)))
     for c in comments[:20]:
-        answer = "ja" if c.useful else "nej"
+        answer = _("yes") if c.useful else _("no")
         out.append(f"- {local_time(c.created)} {c.page} ({answer}): "
-                   f"{printable(mask(c.comment, LABELS), 300)}")
+                   f"{printable(mask(c.comment, masks()), 300)}")
     if not comments:
-        out.append("- inga")
+        out.append("- " + _("none"))
     pending = [c for c in data.new_blog_comments(site.name, since) if c.status == "pending"]
-    out += ["", f"Kommentarer som väntar på granskning: {len(pending)}"]
-    out += ["", "Sidor som oftast fått svaret nej:"]
+    out += ["", _("Blog comments waiting for review: {n}").format(n=len(pending))]
+    out += ["", _("Pages most often answered no:")]
     worst = data.pages_most_no(site.name, since)
-    out += [f"- {page}: {no} nej av {total} svar" for page, no, total in worst] or ["- inga"]
-    out += ["", "Nya adresser som inte finns (404):"]
+    out += [_("- {page}: {no} no of {total} answers").format(page=page, no=no, total=total)
+            for page, no, total in worst] or ["- " + _("none")]
+    out += ["", _("New addresses that do not exist (404):")]
     missing = data.new_missing_paths(site.name, since)
-    out += [f"- {path}: {hits} besök" for path, hits in missing] or ["- inga"]
+    out += [_("- {path}: {hits} visits").format(path=path, hits=hits)
+            for path, hits in missing] or ["- " + _("none")]
     if public_url:
-        out += ["", f"Läs och hantera dem på redaktionen: {public_url.rstrip('/')}/{site.name}/"]
+        out += ["", _("Read and handle them on the editorial desk: {url}").format(
+            url=f"{public_url.rstrip('/')}/{site.name}/")]
     return "\n".join(out) + "\n"
+
+
+def masks() -> dict[str, str]:
+    return {"email": _("[e-mail address]"), "phone": _("[phone number]"),
+            "personnummer": _("[personal identity number]")}
 
 
 def messages(accounts: Accounts, sites: list[Site], config: DeskConfig, days: int):
@@ -61,7 +68,8 @@ def messages(accounts: Accounts, sites: list[Site], config: DeskConfig, days: in
         body = summary_text(accounts.data, site, days, config.public_url)
         for editor in editors:
             message = EmailMessage()
-            message["Subject"] = f"Veckans synpunkter och saknade sidor: {site.name}"
+            message["Subject"] = _("Comments and missing pages this week: {site}").format(
+                site=site.name)
             message["From"] = config.smtp.sender or "redaktionen@localhost"
             message["To"] = editor.email
             message.set_content(body)
@@ -88,5 +96,6 @@ def send_summaries(accounts: Accounts, sites: list[Site], config: DeskConfig, da
             for message in outgoing:
                 server.send_message(message)
     except (OSError, smtplib.SMTPException) as exc:
-        raise SendError(f"cannot send through {smtp.host}:{smtp.port}: {exc}") from exc
+        raise SendError(_("cannot send through {host}:{port}: {reason}").format(
+            host=smtp.host, port=smtp.port, reason=exc)) from exc
     return len(outgoing)

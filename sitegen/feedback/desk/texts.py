@@ -1,7 +1,9 @@
 """The desk's texts in Swedish, by their English text (the id), in the ordlista's words.
 
-The desk answers each request in the language the browser asks for, so it looks its texts
-up per request here rather than through the run-wide catalogue of the commands.
+The desk answers each request in the language the browser asks for, while the run-wide
+catalogue (``sitegen.messages``, ``sitegen/locale``) speaks one language per run; so the
+pages look their texts up here, per request. Templates call this translator ``_``, the
+Python modules ``t`` (the run-wide catalogue's extractor collects every ``_`` in Python).
 """
 from __future__ import annotations
 

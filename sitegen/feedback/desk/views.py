@@ -73,10 +73,10 @@ def site_pages(desk, site) -> list[str]:
 
 def usefulness(desk, page: Page) -> Response:
     chosen = filters(page)
-    _ = translator(page.lang)
+    t = translator(page.lang)
     rows = []
     for use in desk.data.usefulness(page.site.name, utc_now(), chosen["section"], page.site.prefix):
-        label = _("Share of yes per month: {months}").format(months=", ".join(
+        label = t("Share of yes per month: {months}").format(months=", ".join(
             f"{month} {round(100 * yes / total)} %" for month, yes, total in use.months if total))
         rows.append({"page": use.page, "counts": use.counts,
                      "shares": {d: percent(use.counts[d]) for d in PERIODS},
@@ -88,11 +88,11 @@ def usefulness(desk, page: Page) -> Response:
 
 def usefulness_csv(desk, page: Page) -> Response:
     chosen = filters(page)
-    _ = translator(page.lang)
-    header = [_("page")]
+    t = translator(page.lang)
+    header = [t("page")]
     for days in PERIODS:
-        header += [_("yes, {days} days").format(days=days), _("answers, {days} days").format(days=days),
-                   _("share of yes, {days} days").format(days=days)]
+        header += [t("yes, {days} days").format(days=days), t("answers, {days} days").format(days=days),
+                   t("share of yes, {days} days").format(days=days)]
     rows = [header]
     for use in desk.data.usefulness(page.site.name, utc_now(), chosen["section"], page.site.prefix):
         row = [use.page]
@@ -119,9 +119,9 @@ def percent(counts: tuple[int, int]) -> str:
 
 
 def shown_comments(desk, page: Page, chosen: dict) -> list[dict]:
-    _ = translator(page.lang)
-    labels = {"email": _("[e-mail address]"), "phone": _("[phone number]"),
-              "personnummer": _("[personal identity number]")}
+    t = translator(page.lang)
+    labels = {"email": t("[e-mail address]"), "phone": t("[phone number]"),
+              "personnummer": t("[personal identity number]")}
     since = utc_now() - timedelta(days=chosen["days"])
     items = []
     for c in desk.data.feedback_comments(page.site.name, since, chosen["section"],
@@ -144,14 +144,14 @@ def feedback_comments(desk, page: Page) -> Response:
 
 def feedback_csv(desk, page: Page) -> Response:
     chosen = filters(page)
-    _ = translator(page.lang)
-    rows = [[_("date"), _("page"), _("useful"), _("comment"), _("handled"), _("note"),
-             _("personal data")]]
+    t = translator(page.lang)
+    rows = [[t("date"), t("page"), t("useful"), t("comment"), t("handled"), t("note"),
+             t("personal data")]]
     for entry in shown_comments(desk, page, chosen):
         c = entry["item"]
-        rows.append([local_time(c.created), c.page, _("yes") if c.useful else _("no"),
-                     entry["text"], _("yes") if c.handled else _("no"), entry["note"],
-                     ", ".join(_(KINDS[kind]) for kind in entry["personal"])])
+        rows.append([local_time(c.created), c.page, t("yes") if c.useful else t("no"),
+                     entry["text"], t("yes") if c.handled else t("no"), entry["note"],
+                     ", ".join(t(KINDS[kind]) for kind in entry["personal"])])
     return csv_response(rows, f"synpunkter-{page.site.name}-{chosen['days']}d.csv")
 
 
