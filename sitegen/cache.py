@@ -50,6 +50,7 @@ class BodyEntry:
     html: str
     lookups: tuple        # ((kind, target, answer), ...) recorded while rendering
     problems: tuple       # Problem items the render reported
+    later: tuple = ()     # mdlinks.LaterLink: links to pages and files sitegen makes, checked each build
 
 
 @dataclasses.dataclass
@@ -103,8 +104,9 @@ def body_salt(site: Site) -> str:
     the language and catalogue of the problems it reports (they are cached with the body)."""
     import markdown_it
 
-    from sitegen import images, markdown, messages
-    code = b"".join(Path(m.__file__).read_bytes() for m in (markdown, images)) + messages.CATALOGUE.read_bytes()
+    from sitegen import images, markdown, mdlinks, messages, sanitize
+    code = b"".join(Path(m.__file__).read_bytes() for m in (markdown, mdlinks, sanitize, images))
+    code += messages.CATALOGUE.read_bytes()
     return digest(code + f"{markdown_it.__version__}\0{site.config.path_prefix}\0{os.getcwd()}"
                          f"\0{messages.language()}".encode())
 
@@ -183,9 +185,10 @@ def render_body(renderer_cls, site: Site, page: Page, strict: bool, root: Path |
     from sitegen.problems import Problems
     recording = RecordingSite(site)
     problems = Problems(strict=strict, root=root)
-    html = renderer_cls(recording, problems, md).render(page)
+    renderer = renderer_cls(recording, problems, md)
+    html = renderer.render(page)
     lookups = tuple(dict.fromkeys(recording.log))  # keep order, drop repeats
-    return BodyEntry("", html, lookups, tuple(problems.items))
+    return BodyEntry("", html, lookups, tuple(problems.items), tuple(renderer.later))
 
 
 # --- page keys ------------------------------------------------------------------------------

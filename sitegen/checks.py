@@ -1,7 +1,7 @@
 """Checks of content pages that are not about one front matter key alone.
 
-Missing ingress and missing alt text are warnings in ``build`` (the page is still
-useful) and errors in ``check`` (the editor asked for everything to be right).
+A missing ingress is a warning in ``build`` (the page is still useful) and an error in
+``check`` (SPEC); missing alt text is an error in both (README, "check and build").
 """
 from __future__ import annotations
 
@@ -27,5 +27,5 @@ def check_pages(site: Site, problems: Problems) -> None:
                 problems.error(page.source, page.line_of("image"), _("image '{image}' not found: check the file name and its folder").format(
                                                                        image=image))
             if not page.meta.get("image_alt"):
-                problems.warning(page.source, page.line_of("image"),
-                                 _("'image_alt' missing: describe the image for those who cannot see it"), strict=True)
+                problems.error(page.source, page.line_of("image"),
+                               _("'image_alt' missing: describe the image for those who cannot see it"))

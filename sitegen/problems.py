@@ -19,7 +19,7 @@ class Problem:
     message: str
     severity: str = "error"  # "error" or "warning"
     # A warning in build that check reports as an error: what an editor must complete before
-    # publishing (ingress, alt texts). Kept so a cached problem is replayed right in either.
+    # publishing (the ingress). Kept so a cached problem is replayed right in either.
     check_error: bool = field(default=False, compare=False)
 
     def format(self) -> str:
@@ -63,8 +63,8 @@ class Problems:
         page scheduled for later, an 'exdate' that cancels nothing, someone else's feed).
 
         ``strict=True`` only for what an editor must complete before publishing (the
-        ingress, alt texts): an error in ``check`` (SPEC), a warning in ``build`` so that an
-        urgent build still goes out. README, "check and build", states the rule."""
+        ingress): an error in ``check`` (SPEC), a warning in ``build`` so that an urgent build
+        still goes out. README, "check and build", states the rule."""
         severity = "error" if self.strict and strict else "warning"
         self.items.append(Problem(display_path(path, self.root), line or 0, message, severity, check_error=strict))
 
