@@ -1,0 +1,62 @@
+"""The sites the real servers serve: the examples of content/, and a demo site whose aliases
+and removed paths hold every character that means something in nginx or Apache rules."""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+import webservers
+from testkit import NOW, REPO, page, run_sitegen
+
+EXAMPLES = ["kulturskolan", "fordjupning", "stadsarkiv"]
+HOST = "www.orebro.se"
+HOSTILE_ALIASES = ["/demo/gam mal/", '/demo/"x;y{z}', "/demo/it's.html", "/demo/$1&$2.html",
+                   "/demo/a%23b.html", "/demo/å.html", "/gammal.aspx", "https://gamla.örebro.se/sida.html"]
+HOSTILE_REMOVED = ["/demo/it's gone.html", "/ute;return 200.html"]
+DEMO_YAML = """title: Demo "quoted" {site}
+base_url: https://www.orebro.se/demo/
+feedback:
+  endpoint: https://feedback.example.se/feedback
+removed:
+""" + "".join(f"  - '{p.replace(chr(39), chr(39) * 2)}'\n" for p in HOSTILE_REMOVED)
+
+
+def _demo_content(folder: Path) -> Path:
+    site = folder / "demo"
+    site.mkdir(parents=True)
+    (site / "site.yaml").write_text(DEMO_YAML, encoding="utf-8")
+    (site / "index.md").write_text(page("Start"), encoding="utf-8")
+    aliases = "".join(f"  - '{a.replace(chr(39), chr(39) * 2)}'\n" for a in HOSTILE_ALIASES)
+    (site / "mal.md").write_text(f"---\ntitle: Mål\ningress: x\naliases:\n{aliases}---\n\nText.\n", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def served_build():
+    """The examples and the demo site built into a folder the servers' workers may read."""
+    out = Path(tempfile.mkdtemp(prefix="sitegen-served-"))
+    out.chmod(0o755)
+    for content, extra in ((REPO / "content", ["--no-cache"]), (_demo_content(out / "content"), [])):
+        result = run_sitegen("build", "--content", str(content), "--out", str(out / "build"), "--now", NOW,
+                             "-q", *extra)
+        assert result.status == 0, result.stderr
+    yield out / "build"
+    shutil.rmtree(out, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def www(served_build):
+    root = webservers.www_root(served_build, [*EXAMPLES, "demo"])
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def work_dir():
+    work = Path(tempfile.mkdtemp(prefix="sitegen-server-"))
+    work.chmod(0o755)
+    yield work
+    shutil.rmtree(work, ignore_errors=True)
