@@ -48,8 +48,8 @@ def origin(url: str) -> str | None:
 def feedback_origins(config) -> list[str]:
     """Where the site's forms post and scripts send: the feedback service's origin, when it is
     not the site's own."""
-    if not config.feedback_endpoint:
-        return []
+    if not config.feedback_endpoint or config.feedback_endpoint.startswith("/"):
+        return []   # a path: the site's own origin
     found = origin(config.feedback_endpoint)
     return [found] if found and found != origin(config.base_url) else []
 

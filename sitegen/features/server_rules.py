@@ -31,7 +31,8 @@ def _config_problems(build) -> bool:
                                                    "digits and - . _ ~ between its slashes").format(
             path=config.path_prefix))
         fine = False
-    if config.feedback_endpoint and csp.origin(config.feedback_endpoint) is None:
+    endpoint = config.feedback_endpoint
+    if endpoint and not endpoint.startswith("/") and csp.origin(endpoint) is None:
         problems.error(config.config_path, config.lines.get("feedback", 1),
                        _("feedback endpoint '{url}' must be a full http(s) URL with a valid host name").format(
                            url=config.feedback_endpoint))
