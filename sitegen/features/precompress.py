@@ -47,9 +47,9 @@ def compress(source: Path, live: Path) -> None:
     data = source.read_bytes()
     if len(data) < MIN_SIZE:
         return
-    packed = gzip.compress(data, compresslevel=9, mtime=0)   # mtime 0: the same bytes every build
-    if len(packed) < len(data):
-        target.write_bytes(packed)
+    # mtime 0: the same bytes every build. Written even in the rare case it is not smaller, so
+    # that every file of MIN_SIZE or more has its .gz (intact() relies on it).
+    target.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
 
 
 def run(build) -> None:
@@ -66,5 +66,13 @@ def run(build) -> None:
 def intact(build) -> bool:
     """Every text file of the live output has its .gz (as when this build would leave it)."""
     live = build.options.out / build.config.name
-    return all(os.path.exists(live / (rel + ".gz")) for rel in build.files
-               if compressible(str(rel)) and os.path.getsize(live / rel) >= MIN_SIZE)
+    for rel in build.files:
+        rel = str(rel)
+        if not compressible(rel):
+            continue
+        try:
+            if os.stat(live / rel).st_size >= MIN_SIZE and not os.path.exists(live / (rel + ".gz")):
+                return False
+        except OSError:
+            return False
+    return True
