@@ -10,7 +10,8 @@ removed, a removed path or alias that is a live page). Paths and hosts are check
 anything but a host name into a server rule."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from sitegen import addresses
@@ -27,6 +28,9 @@ class Rule:
     host: str      # '' for the site's own host; else the old host's ASCII (IDNA) name
     path: str      # %-decoded, as the servers compare it
     target: str
+    alias: str = field(default="", compare=False)            # as the editor wrote it
+    source: Path | None = field(default=None, compare=False)  # and where
+    line: int = field(default=0, compare=False)
 
 
 @dataclass
@@ -106,7 +110,8 @@ class _Collector:
         self.seen[target] = (page.rel, alias)
         if out:
             self.forwards[out] = (page.rel, alias)
-        self.rules.append(Rule(target[0], target[1], self.site.absolute_url(page)))
+        self.rules.append(Rule(target[0], target[1], self.site.absolute_url(page), alias, page.source,
+                               page.line_of_item("aliases", index)))
 
     def alias_problem(self, page, alias: str, target: tuple[str, str]) -> str | None:
         problem = _query_error(alias, _("alias")) or addresses.path_problem(target[1], _("alias"), alias)
@@ -179,3 +184,21 @@ def run(build) -> None:
         html = build.renderer.render_template("redirect.html", target=rule.target)
         if html is not None:
             build.files[out] = html
+
+
+def check_old_hosts(builds, problems) -> None:
+    """An old host gets one server block (nginx) or virtual host (Apache), written by one site's
+    rules: a second site's block for the same host would be ignored by the server, and its
+    aliases would silently stop answering. So an old host belongs to one site."""
+    owner: dict[str, str] = {}
+    for build in builds:
+        redirects = build.feature_data.get("redirects")
+        for rule in redirects.rules if redirects else []:
+            if not rule.host:
+                continue
+            other = owner.setdefault(rule.host, build.config.name)
+            if other != build.config.name:
+                problems.error(rule.source, rule.line, _(
+                    "alias '{alias}' is on the old host {host}, which has aliases of the site '{other}': the "
+                    "server rules give an old host to one site, so put all aliases of {host} in that site").format(
+                    alias=rule.alias, host=rule.host, other=other))

@@ -106,3 +106,12 @@ def test_international_old_host_is_written_in_its_ascii_form(tmp_path):
     assert build(tmp_path, {"demo/a.md": alias_page("https://gamla.örebro.se/x.html")}, out).status == 0
     assert 'server_name "gamla.xn--rebro-iua.se";' in (out / "demo/_server/nginx-http.conf").read_text()
     assert "ServerName gamla.xn--rebro-iua.se" in (out / "demo/_server/apache-server.conf").read_text()
+
+
+def test_an_old_host_with_aliases_of_two_sites_is_an_error(tmp_path):
+    files = {**TWO_SITES, "demo/a.md": alias_page("https://gamla.example.se/a.html"),
+             "other/b.md": alias_page("https://gamla.example.se/b.html")}
+    result = check(tmp_path, files)
+    assert ("other/b.md:5: error: alias 'https://gamla.example.se/b.html' is on the old host gamla.example.se, "
+            "which has aliases of the site 'demo'") in result.stderr
+    assert "demo/a.md" not in result.stderr
