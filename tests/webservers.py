@@ -62,13 +62,6 @@ def www_root(build: Path, sites: list[str]) -> Path:
     return root
 
 
-def readable(folder: Path) -> None:
-    """Let the servers' worker users (nobody, www-data) into a test's folder and its parents."""
-    for part in [folder, *folder.parents]:
-        if part != Path("/"):
-            part.chmod(part.stat().st_mode | 0o055)
-
-
 # --- nginx -----------------------------------------------------------------
 
 def nginx_conf(root: Path, work: Path, port: int, sites: list[str]) -> Path:

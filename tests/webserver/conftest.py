@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import webservers
-from testkit import NOW, REPO, page, run_sitegen
+from testkit import NOW, page, run_sitegen
 
 EXAMPLES = ["kulturskolan", "fordjupning", "stadsarkiv"]
 HOST = "www.orebro.se"
@@ -35,14 +35,16 @@ def _demo_content(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def served_build():
-    """The examples and the demo site built into a folder the servers' workers may read."""
+def served_build(example_build):
+    """The examples (the session's build, copied) and the demo site, in a folder the servers'
+    workers may read (pytest's own temporary folders are the user's alone)."""
     out = Path(tempfile.mkdtemp(prefix="sitegen-served-"))
     out.chmod(0o755)
-    for content, extra in ((REPO / "content", ["--no-cache"]), (_demo_content(out / "content"), [])):
-        result = run_sitegen("build", "--content", str(content), "--out", str(out / "build"), "--now", NOW,
-                             "-q", *extra)
-        assert result.status == 0, result.stderr
+    shutil.copytree(example_build, out / "build", symlinks=True)
+    (out / "build").chmod(0o755)   # copied with the mode of pytest's folder
+    result = run_sitegen("build", "--content", str(_demo_content(out / "content")), "--out", str(out / "build"),
+                         "--now", NOW, "-q")
+    assert result.status == 0, result.stderr
     yield out / "build"
     shutil.rmtree(out, ignore_errors=True)
 
