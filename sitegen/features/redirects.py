@@ -86,7 +86,8 @@ class _Collector:
 
     def __init__(self, build):
         self.build, self.site, self.problems = build, build.site, build.problems
-        self.host = addresses.host_name(urlsplit(self.site.config.base_url).netloc) or ""
+        # The host name alone: a port in base_url does not make another host for the server rules.
+        self.host = addresses.host_name(urlsplit(self.site.config.base_url).hostname or "") or ""
         self.prefix = self.site.config.path_prefix
         self.own_urls = {self.site.href(p) for p in self.site.pages}
         self.seen: dict[tuple[str, str], tuple[str, str]] = {}   # (host, path) -> (page rel, alias)

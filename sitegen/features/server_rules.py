@@ -22,7 +22,7 @@ def _config_problems(build) -> bool:
     config, problems = build.config, build.problems
     parts, fine = urlsplit(config.base_url), True
     line = config.lines.get("base_url", 1)
-    if addresses.host_name(parts.netloc) is None:
+    if addresses.host_name(parts.hostname or "") is None or parts.username is not None:
         problems.error(config.config_path, line, _("'base_url' has no valid host name ('{host}'): write it as "
                                                    "https://www.orebro.se/site/").format(host=parts.netloc))
         fine = False
@@ -44,7 +44,7 @@ def site_rules(build, redirects: Redirects) -> SiteRules:
     config = build.config
     prefix = config.path_prefix
     rules = SiteRules(title=" ".join(config.title.split()), base_url=config.base_url, prefix=prefix,
-                      host=addresses.host_name(urlsplit(config.base_url).netloc) or "",
+                      host=addresses.host_name(urlsplit(config.base_url).hostname or "") or "",
                       headers=security_headers(csp.site_policy(config, build.site.pages),
                                                https=config.base_url.startswith("https:")))
     for rule in redirects.rules:

@@ -41,3 +41,13 @@ def test_a_feedback_endpoint_on_the_sites_own_host_is_fine(make_site, tmp_path):
     result = run_sitegen("build", "--content", str(content), "--out", str(tmp_path / "o"), "--now", NOW)
     assert result.status == 0, result.stderr
     assert "connect-src 'self';" in (tmp_path / "o/demo/_server/nginx-location.conf").read_text()
+
+
+def test_a_base_url_with_a_port_is_fine_and_its_host_is_the_sites_own(make_site, tmp_path):
+    site_yaml = "title: Demo\nbase_url: https://www.example.se:8443/demo/\n"
+    content = make_site({"index.md": page("Start"), "a.md": page("A", aliases="[https://www.example.se/demo/x.html]")},
+                        site_yaml=site_yaml)
+    result = run_sitegen("build", "--content", str(content), "--out", str(tmp_path / "o"), "--now", NOW)
+    assert result.status == 0, result.stderr
+    assert 'location = "/demo/x.html"' in (tmp_path / "o/demo/_server/nginx-location.conf").read_text()
+    assert "server {" not in (tmp_path / "o/demo/_server/nginx-http.conf").read_text()
