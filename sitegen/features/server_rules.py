@@ -26,7 +26,7 @@ def _config_problems(build) -> bool:
         problems.error(config.config_path, line, _("'base_url' has no valid host name ('{host}'): write it as "
                                                    "https://www.orebro.se/site/").format(host=parts.netloc))
         fine = False
-    if not _PLAIN_PATH.match(config.path_prefix):
+    if not _PLAIN_PATH.match(config.path_prefix) or any(c.isspace() or ord(c) < 32 for c in config.base_url):
         problems.error(config.config_path, line, _("the path of 'base_url' ('{path}') may only have letters a-z, "
                                                    "digits and - . _ ~ between its slashes").format(
             path=config.path_prefix))
@@ -43,8 +43,11 @@ def _config_problems(build) -> bool:
 def site_rules(build, redirects: Redirects) -> SiteRules:
     config = build.config
     prefix = config.path_prefix
-    rules = SiteRules(title=" ".join(config.title.split()), base_url=config.base_url, prefix=prefix,
-                      host=addresses.host_name(urlsplit(config.base_url).hostname or "") or "",
+    parts = urlsplit(config.base_url)
+    host = addresses.host_name(parts.hostname or "") or ""
+    # Titles and addresses go into the files' comments too: one line each, of checked parts only.
+    rules = SiteRules(title=" ".join(config.title.split()), base_url=f"{parts.scheme}://{host}{prefix}",
+                      prefix=prefix, host=host,
                       headers=security_headers(csp.site_policy(config, build.site.pages),
                                                https=config.base_url.startswith("https:")))
     for rule in redirects.rules:

@@ -51,3 +51,17 @@ def test_a_base_url_with_a_port_is_fine_and_its_host_is_the_sites_own(make_site,
     assert result.status == 0, result.stderr
     assert 'location = "/demo/x.html"' in (tmp_path / "o/demo/_server/nginx-location.conf").read_text()
     assert "server {" not in (tmp_path / "o/demo/_server/nginx-http.conf").read_text()
+
+
+def test_a_base_url_with_a_line_break_is_an_error(make_site):
+    result = check(make_site, 'title: Demo\nbase_url: "https://www.example.se/demo/\\nreturn 200 x;/"\n')
+    assert "demo/site.yaml:2: error: the path of 'base_url'" in result.stderr
+
+
+def test_a_title_with_line_breaks_stays_in_the_comment(make_site, tmp_path):
+    site_yaml = 'title: "Demo\\nreturn 200 x;\\rlisten 81;"\nbase_url: https://www.example.se/demo/\n'
+    content = make_site({"index.md": page("Start")}, site_yaml=site_yaml)
+    result = run_sitegen("build", "--content", str(content), "--out", str(tmp_path / "o"), "--now", NOW)
+    assert result.status == 0, result.stderr
+    for conf in (tmp_path / "o/demo/_server").iterdir():
+        assert all(line.startswith("#") or "return 200 x" not in line for line in conf.read_text().splitlines())
