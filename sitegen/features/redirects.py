@@ -16,11 +16,11 @@ from urllib.parse import unquote, urlsplit
 
 from sitegen import addresses
 from sitegen.clashes import reserved_folder
-from sitegen.messages import _
+from sitegen.messages import N_, _
 
 PHASE = "files"
 RULES_DIR = "_server"
-OUTPUT_FOLDERS = {f"{RULES_DIR}/": "the web server rules"}
+OUTPUT_FOLDERS = {f"{RULES_DIR}/": N_("the web server rules")}   # translated where shown
 
 
 @dataclass(frozen=True)
@@ -127,13 +127,14 @@ class _Collector:
                 text = _("alias '{alias}' is listed twice").format(alias=alias)
             else:
                 text = _("alias '{alias}' is also an alias of {page}").format(alias=alias, page=other[0])
-            return text + (_(" (as '{other}')").format(other=other[1]) if other[1] != alias else "")
+            return text + (_(" (as '{alias}')").format(alias=other[1]) if other[1] != alias else "")
         if not target[0] and self.is_live(target[1]):
             return _("alias '{alias}' is the address of an existing page or file").format(alias=alias)
         folder = reserved_folder(out) if out else None
         if folder is not None:
-            return _("alias '{alias}' is in {folder}, a folder sitegen fills itself ({what})").format(
-                alias=alias, folder=self.prefix + folder[0], what=folder[1])
+            return _("alias '{alias}' is in {prefix}{folder}, a folder sitegen fills itself "
+                     "({what})").format(
+                       alias=alias, prefix=self.prefix, folder=folder[0], what=_(folder[1]))
         return None
 
     def removed(self) -> list[str]:
