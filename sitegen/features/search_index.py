@@ -33,11 +33,11 @@ from pathlib import Path
 
 from sitegen import memory, pagefind_cli, parallel
 from sitegen.features.search import filter_marks, searchable
-from sitegen.messages import _
+from sitegen.messages import N_, _
 
 PHASE = "staged"
 BUNDLE = "pagefind"
-OUTPUT_FOLDERS = {f"{BUNDLE}/": "the search index"}   # no editor page or file may go there
+OUTPUT_FOLDERS = {f"{BUNDLE}/": N_("the search index")}   # no editor page or file may go there
 PARTS_FILE = "sitegen-parts.json"
 PART_SIZE = 400    # pages per index part (two run at once, about 90 MB each); SITEGEN_SEARCH_PART_SIZE overrides it
 # One Pagefind run holds about 10 MB and 0.2 MB a page until it writes (measured on the small
@@ -97,7 +97,8 @@ def run(build) -> None:
         ).format(pages=short.pages, need=short.need, free=short.free, size=part_size()))
         return
     except (pagefind_cli.PagefindFailed, OSError) as exc:  # a separate program; report, don't crash
-        build.problems.error(build.config.config_path, 0, f"the search index could not be built: {exc}")
+        build.problems.error(build.config.config_path, 0, _("the search index could not be built: {exc}").format(
+                                                              exc=exc))
         return
     bundle = build.staging / BUNDLE
     listing = {"parts": [f"{p.folder}/" for p in parts if p.folder and (bundle / p.folder).is_dir()],
@@ -275,7 +276,7 @@ def _assemble(build, todo: list[Part], reuse: list[Part], at_once: int) -> None:
 
     with build.progress.step("Search index", sum(len(part.records) for part in todo)) as advance, \
             ThreadPoolExecutor(max_workers=at_once) as pool:
-        for part, _ in zip(todo, pool.map(index, todo)):   # re-raises the first failure
+        for part, _done in zip(todo, pool.map(index, todo)):   # re-raises the first failure
             advance(len(part.records))
     # The first part is the bundle folder itself; the others go inside it.
     first = next((scratch / f"out-{part.inputs}" for part in todo if part.number == 0), None)

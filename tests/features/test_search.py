@@ -301,3 +301,11 @@ def test_a_part_larger_than_the_memory_left_is_not_started(monkeypatch):
         assert (short.pages, short.need, short.free) == (100, 30, 25)
     else:
         raise AssertionError("a part that does not fit was started")
+
+
+def test_the_memory_message_is_in_swedish_for_editors_and_operators(make_site, tmp_path):
+    make_site(SITE)
+    result = run_sitegen("build", "--content", "content", "--out", "out", "--now", NOW, "-q", cwd=tmp_path,
+                         env={"SITEGEN_MEMORY_MB": "5", "SITEGEN_LANG": "sv"})
+    assert result.status != 0
+    assert "inte tillräckligt med minne för att bygga sökindexet" in result.stderr
