@@ -5,7 +5,8 @@
 
 Every run builds, in turn: sitegen cold (no output, no cache), sitegen again into the same
 output with nothing changed, again after touching every source file (same bytes, new mtimes:
-what a fresh checkout looks like), sitegen after one edited page, Hugo with its default outputs
+what a fresh checkout looks like), sitegen after one edited page, a visitor's first search on
+that site in Chromium (requests and kB, first_search.py), Hugo with its default outputs
 (feeds, sitemap, taxonomy pages), Hugo with those disabled (HTML only), Hugo default
 followed by Pagefind over its output (how a Hugo site gets the search every sitegen site
 has: compare that row with sitegen's cold build like for like), Eleventy (HTML only: it
