@@ -29,6 +29,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from sitegen import deploy_checks
+from sitegen.addresses import RECORD
+
 RELEASES = "releases"
 CURRENT = "current"
 TMP_PREFIX = ".tmp-"
@@ -79,6 +82,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="releases to keep (default: 5)")
     p.add_argument("--rollback", action="store_true",
                    help="point current to the release before it")
+    p.add_argument("--allow-drafts", "--med-utkast", dest="allow_drafts", action="store_true",
+                   help="publish a build made with --drafts (its drafts go online)")
     p.set_defaults(func=run)
 
 
@@ -98,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
         if args.rollback:
             message = rollback(target)
         else:
-            message = deploy(Path(args.out) / args.site, target, args.keep, args.site)
+            message = deploy(Path(args.out) / args.site, target, args.keep, args.site, args.allow_drafts)
     except DeployError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -116,17 +121,30 @@ def parse_target(dest: str) -> Target:
 
 # --- deploy and rollback ------------------------------------------------------
 
-def deploy(src: Path, target: Target, keep: int, site: str = "") -> str:
-    check_build(src, site or src.name)
+def deploy(src: Path, target: Target, keep: int, site: str = "", allow_drafts: bool = False) -> str:
+    site = site or src.name
+    check_build(src, site)
+    try:
+        deploy_checks.check_drafts(src, allow_drafts)
+    except deploy_checks.Refused as exc:
+        raise DeployError(str(exc)) from None
     check_dest(target)
     try:
         digest = tree_hash(src)
     except OSError as exc:
         raise DeployError(f"cannot read {exc.filename}: {exc.strerror}") from None
+
+    def keeps_addresses(live_record: str | None) -> None:
+        """Called under the deploy's lock, with the online release's build record."""
+        try:
+            deploy_checks.check_addresses(src, live_record, f"{target}/{CURRENT}", site)
+        except deploy_checks.Refused as exc:
+            raise DeployError(str(exc)) from None
+
     if target.host:
         from sitegen import deploy_remote
-        return deploy_remote.deploy(src, target, keep, digest)
-    return _deploy_local(src, Path(target.path), keep, digest)
+        return deploy_remote.deploy(src, target, keep, digest, keeps_addresses)
+    return _deploy_local(src, Path(target.path), keep, digest, keeps_addresses)
 
 
 def rollback(target: Target) -> str:
@@ -227,7 +245,7 @@ def tree_hash(root: Path) -> str:
 
 # --- local target ---------------------------------------------------------------
 
-def _deploy_local(src: Path, root: Path, keep: int, digest: str) -> str:
+def _deploy_local(src: Path, root: Path, keep: int, digest: str, verify=lambda live_record: None) -> str:
     releases = root / RELEASES
     try:
         releases.mkdir(parents=True, exist_ok=True)
@@ -238,6 +256,7 @@ def _deploy_local(src: Path, root: Path, keep: int, digest: str) -> str:
         current = current_release(root)
         if same_content(current, digest):
             return f"{src} is unchanged: {root}/{CURRENT} -> {RELEASES}/{current}"
+        verify(_read_live(root / CURRENT / RECORD) if current else None)
         name = release_name(list_releases(releases), digest)
         staging = releases / (TMP_PREFIX + name)
         link_dest = releases / current if current else None
@@ -251,6 +270,13 @@ def _deploy_local(src: Path, root: Path, keep: int, digest: str) -> str:
             shutil.rmtree(releases / old, ignore_errors=True)
     detail = f" ({stats.copied} copied, {stats.linked} unchanged)" if stats else ""
     return f"deployed {src} to {root}: {CURRENT} -> {RELEASES}/{name}{detail}"
+
+
+def _read_live(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):   # none there: a release from before build records
+        return None
 
 
 @contextmanager

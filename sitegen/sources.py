@@ -13,6 +13,10 @@ from sitegen.yamlload import MarkedDict
 
 # Folders under a site that hold no pages.
 NON_PAGE_DIRS = {"data"}
+# The ledger of a site's published addresses (``addresses.py``): read, never published.
+LEDGER = "publicerade-adresser.txt"
+# Files at the top of a site that are read as settings, not published.
+SITE_FILES = {"site.yaml", LEDGER}
 
 
 @dataclass
@@ -79,15 +83,15 @@ def split_front_matter(text: str, path: Path, problems: Problems,
 
 
 def _site_files(site_dir: Path) -> list[tuple[Path, PurePosixPath]]:
-    """Every file of the site that may be a page or an asset, in path order: not site.yaml,
-    not data/, nothing hidden (a name starting with '.'). os.walk reads each folder once."""
+    """Every file of the site that may be a page or an asset, in path order: not site.yaml (nor
+    the ledger of published addresses), not data/, nothing hidden (a name starting with '.'). os.walk reads each folder once."""
     top = str(site_dir)
     found = []
     for folder, dirs, names in os.walk(top):
         dirs[:] = [d for d in dirs if not d.startswith(".") and not (folder == top and d in NON_PAGE_DIRS)]
         below = os.path.relpath(folder, top).replace(os.sep, "/")
         for name in names:
-            if name.startswith(".") or (folder == top and name == "site.yaml"):
+            if name.startswith(".") or (folder == top and name in SITE_FILES):
                 continue
             rel = name if below == "." else f"{below}/{name}"
             found.append((rel.split("/"), os.path.join(folder, name), rel))
