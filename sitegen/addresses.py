@@ -72,8 +72,9 @@ def key(address: str, site_host: str) -> tuple[str, str] | None:
         path = unquote(parts.path) or "/"
     else:
         return None
-    if not host and "." not in path.rsplit("/", 1)[-1]:
-        path = path.rstrip("/") or "/"   # a folder: nginx forwards /a to /a/
+    trimmed = path.rstrip("/")
+    if not host and "." not in trimmed.rsplit("/", 1)[-1]:
+        path = trimmed or "/"   # a folder: nginx forwards /a to /a/
     return host, path
 
 
