@@ -63,7 +63,9 @@ class Published:
 def key(address: str, site_host: str) -> tuple[str, str] | None:
     """(host, path) as the servers compare it; host '' is the site's own. None: no address."""
     if address.startswith("/"):
-        host, path = "", unquote(urlsplit(address).path)
+        # urlsplit only when there is something to split: it is asked for every file of a site
+        path = urlsplit(address).path if "?" in address or "#" in address else address
+        host, path = "", unquote(path) if "%" in path else path
     elif address.startswith(("http://", "https://")):
         parts = urlsplit(address)
         if not parts.netloc:
@@ -83,10 +85,10 @@ def written(address: str) -> str:
     return address.replace("%", "%25").replace(" ", "%20").replace("\t", "%09")
 
 
-def digest(text: str) -> str:
-    """Short digest of a page's text, whitespace aside ('' when there is none)."""
-    words = " ".join(text.split())
-    return hashlib.sha256(words.encode("utf-8")).hexdigest()[:16] if words else ""
+def digest(html: str) -> str:
+    """Short digest of a page's rendered text ('' when there is none)."""
+    html = html.strip()
+    return hashlib.sha256(html.encode("utf-8")).hexdigest()[:16] if html else ""
 
 
 def unpublished_digest(key_: tuple[str, str]) -> str:
@@ -237,7 +239,7 @@ def record(build, items: list[Published]) -> str:
                                                               ("note", item.note)) if v})
     data = {"format": RECORD_FORMAT, "site": build.config.name, "host": host,
             "drafts": bool(build.options.drafts), "addresses": addresses, "unpublished": hidden}
-    return json.dumps(data, ensure_ascii=False, indent=0, sort_keys=True) + "\n"
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
 def read_record(path: Path) -> dict | None:
