@@ -24,7 +24,7 @@ from sitegen.problems import Problems, display_path
 
 def register(sub) -> None:
     group = sub.add_parser("addresses", aliases=["adresser"],
-                           help="the ledger of published addresses (publicerade-adresser.txt)")
+                           help="the list of published addresses (publicerade-adresser.txt)")
     inner = group.add_subparsers(dest="addresses_command", metavar="COMMAND")
     group.set_defaults(func=lambda args: group.print_help() or 2)
     update = inner.add_parser("update", aliases=["uppdatera"],
