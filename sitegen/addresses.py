@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from sitegen import confine
 from sitegen.messages import _
 from sitegen.problems import Problems, read_text
 from sitegen.sources import LEDGER, SourceFile
@@ -102,14 +103,18 @@ def ledger_path(site_dir: Path) -> Path:
     return site_dir / LEDGER
 
 
-def read_ledger(site_dir: Path, problems: Problems) -> list[Entry]:
-    """The ledger's entries; a line that is no address is an error at its line. No file: none."""
+def read_ledger(site_dir: Path, problems: Problems) -> list[Entry] | None:
+    """The ledger's entries; a line that is no address is an error at its line. No file: none.
+    None when the file may not be read (a link out of the site: the walk of the site's files
+    reports it, ``confine``) or is not UTF-8 (reported here)."""
     path = ledger_path(site_dir)
-    if not path.is_file():
+    if not os.path.lexists(path):
         return []
+    if not confine.readable(path, site_dir, Problems()):
+        return None
     text = read_text(path, problems)
     if text is None:
-        return []
+        return None
     entries = []
     for number, line in enumerate(text.lstrip("\ufeff").split("\n"), 1):
         if not line.strip() or line.lstrip().startswith("#"):

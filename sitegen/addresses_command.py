@@ -64,7 +64,7 @@ def update_site(build) -> str:
     shown = display_path(path, build.problems.root)
     unread = Problems()
     entries = ad.read_ledger(site_dir, unread)
-    if unread.items:   # reported by the build already; rewriting would drop those lines
+    if entries is None or unread.items:   # reported by the build already; rewriting would drop lines
         return _("{site}: {path} not updated: correct the lines above first").format(site=name, path=shown)
     host = ad.site_host(build.site)
     notes = ad.updated_notes(entries, ad.published(build), host)

@@ -281,6 +281,8 @@ def run(options: BuildOptions) -> int:
 
     A build whose inputs are all as the last build left them is not run again (``stamps``)."""
     options.now = site_now(options.now)
+    if not options.check_only:
+        output.remove_all_leftovers(options.out)   # of builds that were killed half-way
     inputs = stamps.take(options) if options.cache and not options.check_only else None
     done = stamps.replay(options, inputs) if inputs is not None else None
     if done is not None:

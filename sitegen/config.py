@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from sitegen import yamlload
+from sitegen import confine, yamlload
 from sitegen.problems import Problems, read_text
 from sitegen.schema import SITE_SCHEMA, validate
 
@@ -67,6 +67,8 @@ class SiteConfig:
 
 def load_site_config(content_dir: Path, problems: Problems) -> SiteConfig | None:
     path = content_dir / "site.yaml"
+    if not confine.readable(path, content_dir, problems):
+        return None
     text = read_text(path, problems)
     if text is None:
         return None
@@ -119,6 +121,8 @@ def find_sites(content_root: Path, names: list[str], problems: Problems) -> list
     if not content_root.is_dir():
         problems.error(content_root, 0, "content folder not found")
         return []
+    # A site folder may itself be a link (a site kept elsewhere): what it holds is its content,
+    # and nothing inside it may lead out of it (confine.py).
     found = sorted(p.parent for p in content_root.glob("*/site.yaml"))
     if not names:
         if not found:

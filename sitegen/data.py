@@ -15,7 +15,8 @@ import io
 import json
 from pathlib import Path
 
-from sitegen import yamlload
+from sitegen import confine, yamlload
+from sitegen.messages import _
 from sitegen.problems import Problems, read_text
 
 LOADERS = (".yaml", ".yml", ".json", ".csv")
@@ -27,10 +28,9 @@ def load_data(site_dir: Path, problems: Problems) -> dict:
     data: dict = {}
     if not root.is_dir():
         return data
-    for path in sorted(root.rglob("*")):
-        if not path.is_file() or path.suffix.lower() not in LOADERS:
-            continue
-        if path.relative_to(root).parts[0] in SKIPPED:
+    for parts, name, _rel in confine.walk(root, site_dir, problems):
+        path = Path(name)
+        if path.suffix.lower() not in LOADERS or parts[0] in SKIPPED:
             continue
         value = load_file(path, problems)
         if value is None:
@@ -55,11 +55,33 @@ def load_file(path: Path, problems: Problems):
             return None
     if suffix == ".json":
         try:
-            return json.loads(text.removeprefix("\ufeff"))   # a BOM, as some Windows programs write
+            value = json.loads(text.removeprefix("\ufeff"))   # a BOM, as some Windows programs write
         except json.JSONDecodeError as exc:
             problems.error(path, exc.lineno, f"invalid JSON: {exc.msg}")
             return None
+        except RecursionError:
+            deep = True
+        else:
+            deep = too_deep(value)
+        if deep:
+            problems.error(path, 1, _("nested more than {limit} levels deep: write the data flatter").format(
+                limit=yamlload.MAX_DEPTH))
+            return None
+        return value
     return load_csv(path, text, problems)
+
+
+def too_deep(value) -> bool:
+    """Whether lists and mappings in ``value`` nest deeper than YAML's limit (``yamlload.MAX_DEPTH``):
+    what walks the data later (templates, the validator) would meet Python's recursion limit."""
+    stack = [(value, 1)]
+    while stack:
+        current, depth = stack.pop()
+        if isinstance(current, (list, dict)):
+            if depth > yamlload.MAX_DEPTH:
+                return True
+            stack.extend((child, depth + 1) for child in (current.values() if isinstance(current, dict) else current))
+    return False
 
 
 def load_csv(path: Path, text: str, problems: Problems) -> yamlload.MarkedList:

@@ -269,6 +269,8 @@ def known(build: builder.SiteBuild, rel: str) -> bool:
 def read_page(path: Path, rel: str) -> SourceFile | None:
     """The saved file split as the build splits it; None when that gives any problem."""
     problems = Problems()
+    if path.is_symlink():
+        return None   # the full build decides whether it may be read (confine.py)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):

@@ -28,11 +28,13 @@ def display_path(path: Path | str, root: Path | None = None) -> str:
     p = Path(path)
     if not p.is_absolute():
         return p.as_posix()
+    # The folder resolved, not the file: a symlink is reported where it is, not where it points.
+    real = p.parent.resolve() / p.name if p.name not in ("", "..") else p.resolve()
     for base in (Path.cwd(), root):
         if base is None:
             continue
         try:
-            return p.resolve().relative_to(base.resolve()).as_posix()
+            return real.relative_to(base.resolve()).as_posix()
         except (ValueError, OSError):
             continue
     return os.path.relpath(p)

@@ -275,6 +275,7 @@ SITE_SCHEMA: dict[str, Field] = {
         "url": Field("url", required=True),
         "feed": Field("str"),
         "feed_url": Field("url"),
+        "image_hosts": Field("strlist"),
         "limit": Field("int", minimum=1),
     }),
     "accessibility": Field("map", fields={
@@ -294,6 +295,7 @@ SITE_SCHEMA: dict[str, Field] = {
         "folder": Field("str"),
         "page_size": Field("int", minimum=1),
         "block_size": Field("int", minimum=0),
+        "disruption_days": Field("int", minimum=1),
     }),
     "calendar": Field("map", fields={
         "folder": Field("str"),

@@ -1,13 +1,12 @@
 """Load stage: read a site's Markdown files and split off their front matter."""
 from __future__ import annotations
 
-import os
 import pickle
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from sitegen import yamlload
+from sitegen import confine, leftovers, yamlload
 from sitegen.problems import Problems, read_text
 from sitegen.yamlload import MarkedDict
 
@@ -82,21 +81,19 @@ def split_front_matter(text: str, path: Path, problems: Problems,
     return None, text, 1
 
 
-def _site_files(site_dir: Path) -> list[tuple[Path, PurePosixPath]]:
+def _site_files(site_dir: Path, problems: Problems) -> list[tuple[Path, PurePosixPath]]:
     """Every file of the site that may be a page or an asset, in path order: not site.yaml (nor
-    the ledger of published addresses), not data/, nothing hidden (a name starting with '.'). os.walk reads each folder once."""
-    top = str(site_dir)
+    the list of published addresses), not data/, nothing hidden (a name starting with '.'), no editor leftover, nothing a
+    symlink brings in from outside the site (``confine``)."""
     found = []
-    for folder, dirs, names in os.walk(top):
-        dirs[:] = [d for d in dirs if not d.startswith(".") and not (folder == top and d in NON_PAGE_DIRS)]
-        below = os.path.relpath(folder, top).replace(os.sep, "/")
-        for name in names:
-            if name.startswith(".") or (folder == top and name in SITE_FILES):
-                continue
-            rel = name if below == "." else f"{below}/{name}"
-            found.append((rel.split("/"), os.path.join(folder, name), rel))
-    found.sort(key=lambda item: item[0])   # by parts, as paths compare
-    return [(Path(path), PurePosixPath(unicodedata.normalize("NFC", rel))) for _, path, rel in found]
+    for parts, path, rel in confine.walk(site_dir, site_dir, problems):
+        if parts[0] in NON_PAGE_DIRS and len(parts) > 1 or rel in SITE_FILES:
+            continue
+        if leftovers.is_leftover(parts[-1]):
+            leftovers.report(path, parts[-1], problems)
+            continue
+        found.append((Path(path), PurePosixPath(unicodedata.normalize("NFC", rel))))
+    return found
 
 
 def read_sources(site_dir: Path, problems: Problems, memo: FrontMatterMemo | None = None,
@@ -106,7 +103,7 @@ def read_sources(site_dir: Path, problems: Problems, memo: FrontMatterMemo | Non
     broken = set() if broken is None else broken
     sources: list[SourceFile] = []
     assets: list[Asset] = []
-    for path, rel in _site_files(site_dir):
+    for path, rel in _site_files(site_dir, problems):
         if path.suffix.lower() != ".md":
             assets.append(Asset(path, rel))
             continue

@@ -7,7 +7,7 @@ from pathlib import Path, PurePosixPath
 from sitegen.config import SiteConfig
 from sitegen.model import Page, Site, as_datetime, first_after, sort_pages
 from sitegen.problems import Problems
-from sitegen.schema import PAGE_TYPES, cascade_schema, front_matter_schema, validate
+from sitegen.schema import PAGE_TYPES, STOCKHOLM, cascade_schema, front_matter_schema, validate
 from sitegen.slugs import slugify, split_date_prefix
 from sitegen.sources import Asset, SourceFile
 from sitegen.yamlload import MarkedList
@@ -122,11 +122,33 @@ def _item_lines(meta) -> dict:
     return {key: list(value.lines) for key, value in meta.items() if isinstance(value, MarkedList)}
 
 
+def publish_moment(page: Page) -> dt.datetime | None:
+    """When the page is published: ``publish``; for a news item without it, its ``date`` (a
+    news item dated in the future waits for its date, as a scheduled page does). A service
+    disruption is the exception: one dated ahead is a planned disruption, announced at once."""
+    publish = as_datetime(page.meta.get("publish"))
+    if publish is None and page.kind == "news" and page.meta.get("category") != "driftstorning":
+        return as_datetime(page.meta.get("date"))
+    return publish
+
+
 def _visible(page: Page, now: dt.datetime, drafts: bool) -> bool:
     if page.meta.get("draft") and not drafts:
         return False
-    publish = as_datetime(page.meta.get("publish"))
+    publish = publish_moment(page)
     return drafts or publish is None or publish <= now
+
+
+def _mark_for_preview(page: Page, now: dt.datetime) -> None:
+    """With drafts shown (``serve``, ``--drafts``) a draft or a page not yet published says so
+    on the page, so the editor does not take the preview for what visitors see."""
+    publish = publish_moment(page)
+    if page.meta.get("draft"):
+        page.extra["preview_status"] = {"kind": "draft"}
+    elif publish is not None and publish > now:
+        local = publish.astimezone(STOCKHOLM)
+        page.extra["preview_status"] = {"kind": "scheduled", "date": local,
+                                        "timed": (local.hour, local.minute) != (0, 0)}
 
 
 def _virtual_section(url: str, name: str) -> Page:
@@ -179,10 +201,12 @@ def build_site(config: SiteConfig, sources: list[SourceFile], assets: list[Asset
         if page is None:
             broken.add(source.rel.as_posix())
             continue
-        turns.append(as_datetime(page.meta.get("publish")))
+        turns.append(publish_moment(page))
         if not _visible(page, now, drafts):
             hidden.add(page.rel)
             continue
+        if drafts:
+            _mark_for_preview(page, now)
         if page.url in seen:
             other = seen[page.url]
             problems.error(page.source, 1, f"same URL '{config.path_prefix}{page.url}' as {other.rel}")

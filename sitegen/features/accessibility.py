@@ -5,6 +5,9 @@ from sitegen.model import Page
 
 PHASE = "pages"
 URL = "tillganglighet/"
+# Who stands behind the site when site.yaml names no organisation: the municipality these
+# sites belong to, never the site's own title ("Kulturskolan står bakom" is not a legal body).
+DEFAULT_ORGANIZATION = "Örebro kommun"
 
 
 def run(build) -> None:
@@ -17,7 +20,8 @@ def run(build) -> None:
         check_statement(build, statement)
     statement.setdefault("status", "partial" if site.config.accessibility else "unknown")   # unknown: not assessed
     page = Page(url=URL, meta={"title": strings.get("a11y_title", "Tillgänglighetsredogörelse"),
-                               "ingress": strings.get("a11y_ingress", "").format(site=site.config.title),
+                               "ingress": strings.get("a11y_ingress", "").format(
+                                   site=site.config.organization or DEFAULT_ORGANIZATION),
                                "menu": False},
                 template="accessibility.html")
     page.extra.update(statement=statement, hidden_from_cards=True)

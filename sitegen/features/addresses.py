@@ -70,7 +70,7 @@ def _report_claimed(build, item: ad.Published, other_build, other: ad.Published)
 
 def check_ledger(build, items: list[ad.Published]) -> None:
     site = build.site
-    entries = ad.read_ledger(site.config.content_dir, build.problems)
+    entries = ad.read_ledger(site.config.content_dir, build.problems) or []
     host, have = ad.site_host(site), ad.answered(build, items)
     lost = [entry for entry in entries if ad.key(entry.address, host) not in have]
     if not lost:

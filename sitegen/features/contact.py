@@ -41,6 +41,19 @@ class Person:
         return re.sub(r"[^0-9+]", "", self.phone)
 
     @property
+    def phone_digits(self) -> str:
+        """The number's digits in the national form (``+46 70-174 06 09`` → ``0701740609``), which
+        people.js compares with the digits of what the visitor types, however they are grouped."""
+        digits = re.sub(r"\D", "", self.phone)
+        international = self.phone.lstrip().startswith("+") or digits.startswith("00")
+        if not international:
+            return digits
+        code = digits if self.phone.lstrip().startswith("+") else digits[2:]
+        if code.startswith("46"):
+            return "0" + code[2:].removeprefix("0")   # "+46 (0)70" is 070
+        return "00" + code
+
+    @property
     def search_text(self) -> str:
         """What the filter matches against, lower case."""
         return " ".join([self.name, self.title, self.unit, self.phone, self.email]).lower()

@@ -30,6 +30,8 @@ import nh3
 from markupsafe import Markup
 from PIL import Image, UnidentifiedImageError
 
+from sitegen import confine
+from sitegen.messages import _
 from sitegen.schema import STOCKHOLM
 from sitegen.slugs import slugify
 
@@ -236,6 +238,10 @@ def load_account(build, entry: dict) -> Account:
     if path is None:
         return account
     where = (build.config.config_path, build.config.lines.get("social", 1))
+    if confine.outside(path, build.config.content_dir):
+        build.problems.error(*where, _("the feed of {name} is outside the site folder, and it is not read: "
+                                       "put the feed file in the site's data/ folder").format(name=account.name))
+        return account
     if not path.is_file():
         hint = "run 'sitegen social fetch'" if entry.get("feed_url") and not entry.get("feed") else "check 'feed'"
         build.problems.warning(*where, f"feed of {account.name} not found at "
@@ -283,7 +289,13 @@ def copy_image(build, feed_path: Path, src: str) -> str:
     elif urlsplit(src).scheme:
         return ""
     else:
-        source = (feed_path.parent / src).resolve()
+        source = feed_path.parent / src
+    if confine.outside(source, content_dir):
+        # Whether the file exists is not said: the feed comes from outside.
+        build.problems.warning(feed_path, 1, _("image '{src}' of a post is outside the site folder, and it is "
+                                               "not read; the card is shown without it").format(src=src),
+                               strict=False)
+        return ""
     if not source.is_file():
         build.problems.warning(feed_path, 1, f"image '{src}' of a post not found; the card is shown without it",
                                strict=False)

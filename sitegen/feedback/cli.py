@@ -101,8 +101,8 @@ def add_export(sub) -> None:
     add_db(p)
     p.add_argument("--site", action="append", default=[], help="only this site (repeatable)")
     p.add_argument("--force", action="store_true",
-                   help="replace comments.json even when that drops comments the store "
-                        "does not hold (added by hand, or a different store)")
+                   help="with --site: replace that site's comments.json even when that drops comments "
+                        "the store does not hold (added by hand, or a different store)")
     p.set_defaults(func=run_export)
 
 
@@ -261,7 +261,7 @@ def run_report(args) -> int:
 
 
 def run_export(args) -> int:
-    from sitegen.feedback.export import comments_json, unknown_to_store, write_atomically
+    from sitegen.feedback.export import at_risk, comments_json, refusal, write_atomically
 
     sites = sites_or_problems(args.content, args.site)
     if sites is None:
@@ -269,22 +269,20 @@ def run_export(args) -> int:
     store = open_db(args.db)
     if store is None:
         return 1
-    planned = []  # every site is checked before any file is written
+    forced = args.force and bool(args.site)   # --force counts only for the sites it names
+    planned, risks = [], []  # every site is checked before any file is written
     for site in sites:
         try:
             held = store.comments(site=site.name)
         except StoreError as exc:
             return fail(str(exc))
         target = site.content_dir / "data" / "comments.json"
-        try:
-            unknown = 0 if args.force else unknown_to_store(target, held)
-        except ValueError as exc:
-            return fail(f"{target}: {exc}; fix it, or replace it with --force")
-        if unknown:
-            return fail(f"{target}: {unknown} published comment(s) there are not in the store "
-                        f"{shown(args.db)} and would be lost; check --db (or "
-                        "SITEGEN_FEEDBACK_DB), or replace the file anyway with --force")
+        risk = "" if forced else at_risk(target, held)
+        if risk:
+            risks.append((target, risk))
         planned.append((target, [c for c in held if c.status == "approved"]))
+    if risks:
+        return fail(refusal(risks, shown(args.db), args.force))
     for target, approved in planned:
         try:
             write_atomically(target, comments_json(approved))

@@ -261,3 +261,17 @@ def test_alias_at_another_page_of_the_site_without_its_slash_is_one_error(make_s
     for result in (check(content), build(content, tmp_path / "out")):
         assert result.status == 1 and "Traceback" not in result.stderr
         assert "demo/a.md:3: error: alias '/demo/b' is the address of an existing page or file" in result.stderr
+
+
+def test_ledger_that_links_out_of_the_site_is_not_read(make_site, tmp_path):
+    secret = tmp_path / "hemlig.txt"
+    secret.write_text("lösenord: hunter2\n", encoding="utf-8")
+    content = make_site({"index.md": page("Start")}, site_yaml=SITE_YAML)
+    (content / "demo/publicerade-adresser.txt").symlink_to(secret)
+    result = check(content)
+    assert result.status == 1
+    assert "demo/publicerade-adresser.txt:1: error: this is a link to a file outside the site folder" in result.stderr
+    assert "hunter2" not in result.stderr and "check failed: 1 error(s)" in result.stderr
+    result = run_sitegen("adresser", "uppdatera", "--content", str(content), "--now", NOW)
+    assert result.status == 1 and "not updated" in result.stdout
+    assert secret.read_text(encoding="utf-8") == "lösenord: hunter2\n"
