@@ -12,6 +12,9 @@ from sitegen import addresses as ad
 from sitegen.messages import _
 
 
+SHOWN = 50   # lost addresses named in one refusal
+
+
 class Refused(Exception):
     """The build must not go online; the message says why and what to do."""
 
@@ -42,7 +45,9 @@ def check_addresses(src: Path, live_text: str | None, where: str, site: str) -> 
         return
     lines = [_("{src} would no longer answer {count} addresses that the release online at {where} "
                "answers:").format(src=src, count=len(lost), where=where)]
-    lines += ["  " + advice for advice in _advice(lost, live, new, host)]
+    lines += ["  " + advice for advice in _advice(lost[:SHOWN], live, new, host)]
+    if len(lost) > SHOWN:   # a build of another site, most likely: the first ones say enough
+        lines.append("  " + _("… and {count} more").format(count=len(lost) - SHOWN))
     lines.append(_("Add the lines, run 'sitegen adresser uppdatera {site}' so that check and build know "
                    "every published address, then build and deploy again.").format(site=site))
     raise Refused("\n".join(lines))

@@ -120,3 +120,15 @@ def test_remote_deploy_compares_with_the_release_on_the_server(make_site, tmp_pa
     assert f"would no longer answer 1 addresses that the release online at web1:{dest}/current answers" \
         in result.stderr, result.stderr
     assert "b/index.html" in online(dest)
+
+
+def test_deploy_names_the_first_fifty_lost_addresses_and_counts_the_rest(make_site, tmp_path):
+    dest = tmp_path / "www"
+    build(make_site, tmp_path, {"index.md": page("Start"), **{f"s{n:02}.md": page(f"Sida {n}") for n in range(60)}})
+    assert deploy(tmp_path, "www").status == 0
+    build(make_site, tmp_path, {"index.md": page("Start")})
+    result = deploy(tmp_path, "www")
+    assert result.status == 1
+    assert "would no longer answer 60 addresses" in result.stderr
+    assert "  /demo/s49/:" in result.stderr and "/demo/s50/" not in result.stderr
+    assert "  … and 10 more" in result.stderr
