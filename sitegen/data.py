@@ -18,6 +18,7 @@ from pathlib import Path
 from sitegen import confine, yamlload
 from sitegen.messages import _
 from sitegen.problems import Problems, read_text
+from sitegen.messages import _
 
 LOADERS = (".yaml", ".yml", ".json", ".csv")
 SKIPPED = ("social",)   # folders under data/ that a feature reads itself (social.CACHE_DIR)
@@ -57,7 +58,7 @@ def load_file(path: Path, problems: Problems):
         try:
             value = json.loads(text.removeprefix("\ufeff"))   # a BOM, as some Windows programs write
         except json.JSONDecodeError as exc:
-            problems.error(path, exc.lineno, f"invalid JSON: {exc.msg}")
+            problems.error(path, exc.lineno, _("invalid JSON: {msg}").format(msg=exc.msg))
             return None
         except RecursionError:
             deep = True
@@ -101,10 +102,11 @@ def load_csv(path: Path, text: str, problems: Problems) -> yamlload.MarkedList:
         except csv.Error as exc:
             reason = str(exc)
             if "EOF" in reason or "end of data" in reason:
-                reason = "a quote (\") is opened and never closed"
+                reason = _("a quote (\") is opened and never closed")
             elif "expected after" in reason:
-                reason = "a quoted cell must end at a comma or at the end of the line"
-            problems.error(path, start, f"invalid CSV: {reason}; the rows from here on are left out")
+                reason = _("a quoted cell must end at a comma or at the end of the line")
+            problems.error(path, start, _("invalid CSV: {reason}; the rows from here on are left out").format(
+                                            reason=reason))
             break
         if not cells:
             continue   # a blank line
@@ -113,13 +115,15 @@ def load_csv(path: Path, text: str, problems: Problems) -> yamlload.MarkedList:
             seen: set[str] = set()
             for name in header:
                 if name in seen:
-                    problems.error(path, start, f"column '{name}' is given twice in the header")
+                    problems.error(path, start, _("column '{name}' is given twice in the header").format(
+                                                    name=name))
                 seen.add(name)
             continue
         if len(cells) != len(header):
-            hint = ": quote a cell that holds a comma (\"a, b\")" if len(cells) > len(header) else ""
-            problems.error(path, start, f"this row has {len(cells)} field(s) but the header has "
-                                        f"{len(header)}{hint}; the row is left out")
+            hint = _(": quote a cell that holds a comma (\"a, b\")") if len(cells) > len(header) else ""
+            problems.error(path, start, _("this row has {count} field(s) but the header has {columns}{hint}; the "
+                                          "row is left out").format(
+                                            count=len(cells), columns=len(header), hint=hint))
             continue
         rows.append(dict(zip(header, cells)))
         rows.lines.append(start)

@@ -18,13 +18,14 @@ import socket
 import sys
 from pathlib import Path
 
-from sitegen import builder, cache
+from sitegen import builder, cache, messages
 from sitegen.commands import parse_now
 from sitegen.config import find_sites, load_site_config
 from sitegen.messages import _
 from sitegen.preview import Preview
 from sitegen.preview_watch import FolderWatcher
 from sitegen.problems import Problems
+from sitegen.messages import _
 
 ERROR_STATUS = "500 Build failed"
 
@@ -32,13 +33,15 @@ ERROR_STATUS = "500 Build failed"
 def overlay(problems: list[str], prefix: str) -> bytes:
     """The page shown instead of the site while it does not build."""
     items = "\n".join(f"<li><code>{html.escape(p)}</code></li>" for p in problems)
+    title, heading = html.escape(_("Errors in the build")), html.escape(_("The page could not be built"))
+    advice = html.escape(_("Fix the problems below and save; the page then reloads."))
     return f"""<!DOCTYPE html>
-<html lang="sv"><head><meta charset="utf-8"><title>Fel i bygget</title>
+<html lang="{messages.language()}"><head><meta charset="utf-8"><title>{title}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>body{{font-family:system-ui,sans-serif;margin:2rem;background:#fff3f3;color:#1a1a1a}}
 h1{{color:#a00000}}li{{margin:.5rem 0}}code{{white-space:pre-wrap;font-size:1rem}}</style></head>
-<body><main><h1>Sidan kunde inte byggas</h1>
-<p>Rätta felen nedan och spara, så laddas sidan om. (<a href="{html.escape(prefix)}">{html.escape(prefix)}</a>)</p>
+<body><main><h1>{heading}</h1>
+<p>{advice} (<a href="{html.escape(prefix)}">{html.escape(prefix)}</a>)</p>
 <ul class="sitegen-problems">
 {items}
 </ul></main></body></html>
@@ -139,7 +142,7 @@ def serve(args) -> int:
         preview.rebuild()
         preview.start()
         url = f"http://127.0.0.1:{args.port}{config.path_prefix}"
-        print(f"preview of {config.name} at {url} (Ctrl+C stops)", flush=True)
+        print(_("preview of {site} at {url} (Ctrl+C stops)").format(site=config.name, url=url), flush=True)
         run_server(preview, args.port)
     except OSError as exc:   # the port was taken between the check and the first build's end
         if exc.errno not in (errno.EADDRINUSE, errno.EACCES):
@@ -184,10 +187,10 @@ def run_server(preview: Preview, port: int) -> None:
 
 
 def register(sub) -> None:
-    parser = sub.add_parser("serve", help="preview a site on 127.0.0.1 with live reload, drafts shown")
-    parser.add_argument("site", metavar="SITE", help="the site to preview (a folder under --content)")
-    parser.add_argument("--content", type=Path, default=Path("content"), help="folder of sites (default content/)")
-    parser.add_argument("--port", type=port_number, default=8000, help="port on 127.0.0.1 (default 8000)")
-    parser.add_argument("--now", type=parse_now, help="fix 'now' (ISO date-time) instead of the clock")
-    parser.add_argument("--themes", type=Path, action="append", default=[], help="extra themes folder")
+    parser = sub.add_parser("serve", help=_("preview a site on 127.0.0.1 with live reload, drafts shown"))
+    parser.add_argument("site", metavar=_("SITE"), help=_("the site to preview (a folder under --content)"))
+    parser.add_argument("--content", type=Path, default=Path("content"), help=_("folder of sites (default content/)"))
+    parser.add_argument("--port", type=port_number, default=8000, help=_("port on 127.0.0.1 (default 8000)"))
+    parser.add_argument("--now", type=parse_now, help=_("fix 'now' (ISO date-time) instead of the clock"))
+    parser.add_argument("--themes", type=Path, action="append", default=[], help=_("extra themes folder"))
     parser.set_defaults(func=serve)

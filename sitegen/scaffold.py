@@ -65,7 +65,7 @@ def scalar(value: str) -> str:
 
 
 def _error(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
+    print(_("error: {message}").format(message=message), file=sys.stderr)
     return 1
 
 
@@ -93,7 +93,7 @@ def run(args) -> int:
     today = dt.date.today().isoformat()
     title = " ".join(" ".join(args.title).split())
     if not title:
-        return _error(_("the title is empty"))
+        return _error(_("the title is empty: write it after the kind, e.g. sitegen new page Öppettider"))
     name = slugify(title)
     if not name:
         return _error(_("the title '{title}' has no letters or digits to make a file name from").format(title=title))
@@ -102,12 +102,12 @@ def run(args) -> int:
     if args.name:
         return _error(_("--name is for 'sitegen new site'; a page's file name comes from its title"))
     if not args.site:
-        return _error(_("name the site with --site"))
+        return _error(_("name the site with --site, e.g. --site kulturskolan"))
     problems = Problems()
     known = [p.name for p in find_sites(args.content, [], problems)]
     if args.site not in known:
         if not args.content.is_dir():
-            return _error(_("content folder not found: {folder}").format(folder=args.content))
+            return _error(_("content folder not found: {path}").format(path=args.content))
         names = ", ".join(known) or _("none; create one with 'sitegen new site'")
         return _error(_("no site named '{site}' in {content} (sites: {names})").format(
             site=args.site, content=args.content, names=names))
@@ -185,13 +185,14 @@ def existing_section(folder: Path, part: str) -> Path | None:
 
 
 def register(sub) -> None:
-    parser = sub.add_parser("new", help="create a site, section, page, news item, blog post or event "
-                                        "with valid front matter")
-    parser.add_argument("kind", choices=["site", "section", "page", "news", "blog", "event"])
-    parser.add_argument("title", nargs="+")
-    parser.add_argument("--site", help="the site (folder under content/)")
-    parser.add_argument("--section", help="the section (folder inside the site) it goes in")
-    parser.add_argument("--name", help="new site: its folder name, the last part of its address (default: from the title)")
-    parser.add_argument("--author", help="blog post: the author's name")
-    parser.add_argument("--content", type=Path, default=Path("content"))
+    parser = sub.add_parser("new", help=_("create a site, section, page, news item, blog post or event "
+                                          "with valid front matter"))
+    parser.add_argument("kind", choices=["site", "section", "page", "news", "blog", "event"],
+                        help=_("what to create: site, section, page, news (a news item), blog (a blog post) or event"))
+    parser.add_argument("title", nargs="+", help=_("the title of the page or site"))
+    parser.add_argument("--site", help=_("the site (folder under content/)"))
+    parser.add_argument("--section", help=_("the section (folder inside the site) it goes in"))
+    parser.add_argument("--name", help=_("new site: its folder name, the last part of its address (default: from the title)"))
+    parser.add_argument("--author", help=_("blog post: the author's name"))
+    parser.add_argument("--content", type=Path, default=Path("content"), help=_("folder of sites (default content/)"))
     parser.set_defaults(func=run)

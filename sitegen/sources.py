@@ -9,6 +9,7 @@ from pathlib import Path, PurePosixPath
 from sitegen import confine, leftovers, yamlload
 from sitegen.problems import Problems, read_text
 from sitegen.yamlload import MarkedDict
+from sitegen.messages import _
 
 # Folders under a site that hold no pages.
 NON_PAGE_DIRS = {"data"}
@@ -58,8 +59,8 @@ def split_front_matter(text: str, path: Path, problems: Problems,
     text = text.lstrip("\ufeff")
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
-        problems.error(path, 1, "front matter missing: start the file with a line '---', "
-                                "then 'title: ...', then another '---'")
+        problems.error(path, 1, _("front matter missing: start the file with a line '---', then 'title: "
+                                  "...', then another '---'"))
         return None, text, 1
     for index in range(1, len(lines)):
         if lines[index].rstrip() in ("---", "..."):
@@ -74,10 +75,10 @@ def split_front_matter(text: str, path: Path, problems: Problems,
                 meta = MarkedDict()
                 meta.line = 1
             if not isinstance(meta, dict):
-                problems.error(path, 2, "front matter must be 'key: value' lines")
+                problems.error(path, 2, _("front matter must be 'key: value' lines"))
                 return None, body, index + 2
             return meta, body, index + 2
-    problems.error(path, 1, "front matter is not closed: add a line '---' after it")
+    problems.error(path, 1, _("front matter is not closed: add a line '---' after it"))
     return None, text, 1
 
 

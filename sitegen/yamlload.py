@@ -10,6 +10,7 @@ import re
 
 import yaml
 
+from sitegen import yamladvice
 from sitegen.messages import _
 
 
@@ -81,9 +82,9 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> MarkedDict:
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, (str, int, float, bool, dt.date)) or key is None:
-            raise YamlError(_line(loader, key_node), "a key must be plain text")
+            raise YamlError(_line(loader, key_node), _("a setting's name must be plain text, such as title"))
         if key in result:
-            raise YamlError(_line(loader, key_node), f"key '{key}' is given twice")
+            raise YamlError(_line(loader, key_node), _("key '{key}' is given twice: keep one of them").format(key=key))
         result[key] = loader.construct_object(value_node, deep=True)
         result.lines[key] = _line(loader, key_node)
     return result
@@ -197,13 +198,24 @@ for _loader_class in {_Loader, _FastLoader, _LimitedLoader}:
 def _syntax_error(exc: yaml.MarkedYAMLError, text: str, line_offset: int) -> YamlError:
     """The line an editor should look at: where the broken construct started when the
     parser only noticed at the end of the text (an unclosed bracket or quote)."""
+    advice = _advice(exc, text, line_offset)
+    if advice is not None:
+        return advice
     mark = exc.problem_mark or exc.context_mark
     last_line = max(text.count("\n"), 1)
     if exc.context_mark and (mark is None or mark.line >= last_line):
         mark = exc.context_mark
     line = (mark.line + 1 + line_offset) if mark else line_offset + 1
     problem = (exc.problem or exc.context or "").replace("'<stream end>'", "the end")
-    return YamlError(line, f"invalid YAML: {problem}")
+    return YamlError(line, _("invalid YAML: {problem}").format(problem=problem))
+
+
+def _advice(exc: yaml.MarkedYAMLError, text: str, line_offset: int) -> YamlError | None:
+    """What to do about a slip editors make (a colon in a title, a tab, ...): ``yamladvice``."""
+    found = yamladvice.explain(exc.problem or "", exc.context or "",
+                               exc.problem_mark.line if exc.problem_mark else None,
+                               exc.context_mark.line if exc.context_mark else None, text)
+    return None if found is None else YamlError(found[0] + 1 + line_offset, found[1])
 
 
 def load(text: str, line_offset: int = 0):
@@ -231,6 +243,6 @@ def load(text: str, line_offset: int = 0):
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, text, line_offset) from None
     except yaml.YAMLError as exc:
-        raise YamlError(line_offset + 1, f"invalid YAML: {exc}") from None
+        raise YamlError(line_offset + 1, _("invalid YAML: {problem}").format(problem=exc)) from None
     finally:
         loader.dispose()

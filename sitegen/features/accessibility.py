@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from sitegen.model import Page
+from sitegen.messages import _
 
 PHASE = "pages"
 URL = "tillganglighet/"
@@ -38,15 +39,17 @@ def check_statement(build, statement: dict) -> None:
     not been assessed yet, which claims nothing.)"""
     config, problems = build.site.config, build.problems
     line = config.lines.get("accessibility", 1)
-    missing = [f"'{key}' ({what})" for key, what in (("status", "full, partial or none"),
-                                                        ("assessed", "the date of the latest assessment"))
+    missing = [f"'{key}' ({what})" for key, what in (("status", _("full, partial or none")),
+                                                        ("assessed", _("the date of the latest assessment")))
                if not statement.get(key)]
     if not (statement.get("contact_email") or statement.get("contact_phone")):
-        missing.append("'contact_email' or 'contact_phone' (or contact: in site.yaml)")
+        missing.append(_("'contact_email' or 'contact_phone' (or contact: in site.yaml)"))
     if missing:
-        problems.warning(config.config_path, line, "the accessibility statement needs " + ", ".join(missing)
-                         + " under 'accessibility:' in site.yaml", strict=False)
+        problems.warning(config.config_path, line, _("the accessibility statement needs {settings} under "
+                                                     "'accessibility:' in site.yaml").format(settings=", ".join(missing)),
+                         strict=False)
     if statement.get("status") in ("partial", "none") and not statement.get("shortcomings"):
-        problems.warning(config.config_path, line, f"'accessibility.status' is {statement['status']} but "
-                                                   "'accessibility.shortcomings' names nothing that is not accessible",
+        problems.warning(config.config_path, line, _("'accessibility.status' is {status} but 'accessibility.shortcomings' "
+                                                     "names nothing that is not accessible").format(
+                                                       status=statement['status']),
                          strict=False)

@@ -20,6 +20,7 @@ from sitegen.features.newslib import (CATEGORIES, DEFAULT_BLOCK_SIZE, DEFAULT_DI
 from sitegen.messages import _
 from sitegen.model import Page, Site, as_datetime, first_after
 from sitegen.slugs import slugify
+from sitegen.messages import _
 
 PHASE = "pages"
 
@@ -98,7 +99,8 @@ def archive_url(site: Site, news: list[Page], problems) -> str | None:
         parts = [slugify(part) for part in folder.strip("/").split("/")]
         if not all(parts):
             problems.error(config.config_path, config.lines.get("news", 1),
-                           f"'news.folder' '{folder}' is not a folder name such as nyheter")
+                           _("'news.folder' '{folder}' is not a folder name such as nyheter").format(
+                               folder=folder))
             return None
         return "".join(f"{part}/" for part in parts)
     found = most_common_folder(news)

@@ -22,6 +22,7 @@ from sitegen.config import find_sites, load_site_config
 from sitegen.features.social import (DEFAULT_LIMIT, MEDIA_DIR, FeedError, cache_path, is_json, media_name,
                                      parse_feed)
 from sitegen.problems import Problems
+from sitegen.messages import _
 
 PHASE = "none"   # a command, not a build feature
 USER_AGENT = "sitegen-social-fetch/1.0"
@@ -29,14 +30,14 @@ MAX_BYTES = 5 * 1024 * 1024
 
 
 def register(subparsers) -> None:
-    social = subparsers.add_parser("social", help="social media feeds")
+    social = subparsers.add_parser("social", help=_("social media feeds"))
     commands = social.add_subparsers(dest="social_command", metavar="COMMAND")
-    fetch = commands.add_parser("fetch", help="download the feeds named by feed_url in site.yaml into "
-                                              "content/<site>/data/social/")
+    fetch = commands.add_parser("fetch", help=_("download the feeds named by feed_url in site.yaml into "
+                                                "content/<site>/data/social/"))
     fetch.add_argument("sites", nargs="*", metavar="SITE")
     fetch.add_argument("--content", type=Path, default=Path("content"))
     fetch.add_argument("--timeout", type=float, default=15.0,
-                       help="seconds for each request in all, redirects included (default 15)")
+                       help=_("seconds for each request in all, redirects included (default 15)"))
     fetch.set_defaults(func=run_fetch)
     social.set_defaults(func=lambda args: social.print_help() or 2)
 
@@ -55,7 +56,7 @@ def run_fetch(args) -> int:
                 fetched += 1
     for problem in problems.sorted():
         print(problem.format(), file=sys.stderr)
-    print(f"{fetched} feed(s) fetched")
+    print(_("{count} feed(s) fetched").format(count=fetched))
     return 1 if problems.errors else 0
 
 
@@ -63,17 +64,19 @@ def fetch_account(site_dir: Path, entry: dict, timeout: float, problems: Problem
     """Fetch one account's feed and images; on any failure warn and keep the cached copy."""
     url = entry["feed_url"]
     if urlsplit(url).scheme not in ("http", "https"):
-        problems.error(*where, f"'feed_url' of {entry['name']} must be an http(s) address, not '{url}'")
+        problems.error(*where, _("'feed_url' of {name} must be an http(s) address, not '{url}'").format(
+                                   name=entry['name'], url=url))
         return False
     try:
         data = download(url, timeout)
         items = parse_feed(data)
     except (OSError, ValueError) as exc:
-        problems.warning(*where, f"could not fetch the feed of {entry['name']} ({url}): {_reason(exc)}; "
-                                 "the cached feed is kept")
+        problems.warning(*where, _("could not fetch the feed of {name} ({url}): {exc}; the cached feed is "
+                                   "kept").format(name=entry['name'], url=url, exc=_reason(exc)))
         return False
     except FeedError as exc:
-        problems.warning(*where, f"the feed of {entry['name']} ({url}) is {exc}; the cached feed is kept")
+        problems.warning(*where, _("the feed of {name} ({url}) is {exc}; the cached feed is kept").format(
+                                     name=entry['name'], url=url, exc=exc))
         return False
     suffix = ".json" if is_json(data) else ".xml"
     target = site_dir / entry["feed"] if entry.get("feed") else cache_path(site_dir, entry, suffix)
@@ -100,7 +103,8 @@ def fetch_image(site_dir: Path, url: str, timeout: float, problems: Problems, wh
     try:
         write_atomic(target, download(url, timeout, hosts))
     except (OSError, ValueError) as exc:
-        problems.warning(*where, f"could not fetch image {url}: {_reason(exc)}; the card is shown without it")
+        problems.warning(*where, _("could not fetch image {url}: {exc}; the card is shown without it").format(
+                                     url=url, exc=_reason(exc)))
 
 
 def download(url: str, timeout: float, hosts: set[str] | None = None) -> bytes:
@@ -124,5 +128,5 @@ def write_atomic(target: Path, data: bytes) -> None:
 
 def _reason(exc: Exception) -> str:
     if isinstance(exc, (TimeoutError, socket.timeout)):
-        return "timed out"
+        return _("timed out")
     return str(exc) or exc.__class__.__name__

@@ -16,6 +16,7 @@ from pathlib import Path
 from sitegen.feedback.report import LOCAL
 from sitegen.messages import _
 from sitegen.feedback.store import Comment
+from sitegen.messages import _
 
 
 def comment_record(comment: Comment) -> dict[str, str]:

@@ -22,6 +22,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from sitegen.feedback.records import (  # noqa: F401  (re-exported)
     Comment, MissingSummary, PageSummary, timestamp, utc_now)
+from sitegen.messages import _
 
 STATUSES = ("pending", "approved", "rejected")
 COLUMNS = {"site", "page", "useful", "comment", "name", "text", "status", "path", "referrer"}
@@ -88,10 +89,11 @@ class _SQLite:
         if path != ":memory:":
             parent = Path(path).parent
             if not parent.is_dir():
-                raise StoreError(f"{parent}: folder for the database does not exist")
+                raise StoreError(_("{parent}: folder for the database does not exist").format(parent=parent))
             if not create and not Path(path).is_file():
-                state = "is a folder" if Path(path).is_dir() else "does not exist"
-                raise NoStore(f"no feedback store at {path} ({Path(path).resolve()} {state})")
+                state = _("is a folder") if Path(path).is_dir() else _("does not exist")
+                raise NoStore(_("no feedback store at {path} ({full} {state})").format(
+                    path=path, full=Path(path).resolve(), state=state))
         # mode=rw: a store that vanishes between the check and the open is not recreated.
         where = f"file:{quote(path)}?mode=rw" if not create and path != ":memory:" else path
         try:
@@ -102,7 +104,7 @@ class _SQLite:
             self.conn.execute("PRAGMA synchronous=FULL")
             self.conn.execute("PRAGMA busy_timeout=10000")
         except sqlite3.Error as exc:
-            raise StoreError(f"{path}: cannot open the database: {exc}") from exc
+            raise StoreError(_("{path}: cannot open the database: {exc}").format(path=path, exc=exc)) from exc
         self.lock = threading.Lock()
 
     @contextmanager
@@ -142,7 +144,7 @@ class _Postgres:
         try:
             import psycopg
         except ImportError as exc:
-            raise StoreError("PostgreSQL needs psycopg: pip install 'sitegen[postgres]'") from exc
+            raise StoreError(_("PostgreSQL needs psycopg: pip install 'sitegen[postgres]'")) from exc
         self.psycopg = psycopg
         self.url = url
         self.pool: queue.LifoQueue = queue.LifoQueue()
@@ -154,7 +156,7 @@ class _Postgres:
             return self.psycopg.connect(self.url, autocommit=True, connect_timeout=10)
         except self.psycopg.Error as exc:
             # libpq's messages run over lines; the operator reads one.
-            raise StoreError("cannot connect to PostgreSQL: " + " ".join(str(exc).split())) from exc
+            raise StoreError(_("cannot connect to PostgreSQL: {reason}").format(reason=" ".join(str(exc).split()))) from exc
 
     @contextmanager
     def transaction(self):
@@ -201,7 +203,7 @@ class Store:
             self._run_script(SCHEMA.format(id=self.db.id_column))
         elif not self._has_tables():
             self.db.close()
-            raise NoStore(f"{shown(target)} holds no feedback store (no feedback tables)")
+            raise NoStore(_("{store} holds no feedback store (no feedback tables)").format(store=shown(target)))
 
     @property
     def kind(self) -> str:
@@ -211,7 +213,7 @@ class Store:
         try:
             self.db.execute_script(script)
         except self.db.errors() as exc:
-            raise StoreError(f"cannot create the tables: {exc}") from exc
+            raise StoreError(_("cannot create the tables: {exc}").format(exc=exc)) from exc
 
     def _has_tables(self) -> bool:
         try:
@@ -224,7 +226,7 @@ class Store:
     @contextmanager
     def _cursor(self):
         if self.closed:
-            raise StoreError("the store is closed")
+            raise StoreError(_("the store is closed"))
         try:
             with self.db.transaction() as cur:
                 yield _Cursor(cur, self.db.marker)
