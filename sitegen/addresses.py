@@ -19,12 +19,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from sitegen import confine
-from sitegen.messages import _
+from sitegen.messages import N_, _, translations
 from sitegen.problems import Problems, read_text
 from sitegen.sources import LEDGER, SourceFile
 from sitegen.tree import page_url
@@ -129,30 +130,29 @@ def read_ledger(site_dir: Path, problems: Problems) -> list[Entry] | None:
     return entries
 
 
+# The ledger is committed with the content: its words are Swedish, the editors' language,
+# whatever language the update runs in, so that a diff shows only addresses.
+LEDGER_HEADER = N_("Published addresses of {title}. Each one has been public (in e-mails, letters, search "
+                   "engines) and must keep answering: as a page, as an old address that leads to a page "
+                   "(aliases: on that page) or as a removed page (removed: in site.yaml). sitegen check and "
+                   "sitegen build stop when one would be lost. New addresses are added with "
+                   "'sitegen adresser uppdatera {name}'; delete a line only to let that address answer "
+                   "'page not found'.")
+REMOVED_NOTE = N_("(removed page)")
+
+
+def in_swedish(message: str) -> str:
+    return translations().get(message, message)
+
+
 def ledger_text(title: str, name: str, notes: dict[str, str]) -> str:
     """The ledger file: a header for its readers, then every address in order with its note."""
-    header = _("Published addresses of {title}. Each one has been public (in e-mails, letters, search "
-               "engines) and must keep answering: as a page, as an old address that leads to a page "
-               "(aliases: on that page) or as a removed page (removed: in site.yaml). sitegen check and "
-               "sitegen build stop when one would be lost. New addresses are added with "
-               "'sitegen adresser uppdatera {name}'; delete a line only to let that address answer "
-               "'page not found'.").format(title=title, name=name)
-    lines = ["# " + line for line in _wrap(header, 92)]
+    header = in_swedish(LEDGER_HEADER).format(title=title, name=name)
+    lines = ["# " + line for line in textwrap.wrap(header, 92, break_long_words=False, break_on_hyphens=False)]
     for address in sorted(notes):
         note = notes[address]
         lines.append(f"{address.ljust(NOTE_COLUMN)}  {note}" if note else address)
     return "\n".join(lines) + "\n"
-
-
-def _wrap(text: str, width: int) -> list[str]:
-    lines, current = [], ""
-    for word in text.split():
-        if current and len(current) + 1 + len(word) > width:
-            lines.append(current)
-            current = word
-        else:
-            current = f"{current} {word}" if current else word
-    return lines + ([current] if current else [])
 
 
 def updated_notes(entries: list[Entry], published: list[Published], site_host: str) -> dict[str, str]:
@@ -206,7 +206,7 @@ def published(build) -> list[Published]:
         found.append(Published(written(prefix + url), "file"))
     for index, path in enumerate(site.config.removed):
         if isinstance(path, str) and path.startswith("/"):
-            found.append(Published(written(unquote(urlsplit(path).path)), "removed", note=_("(removed page)"),
+            found.append(Published(written(unquote(urlsplit(path).path)), "removed", note=in_swedish(REMOVED_NOTE),
                                    line=site.config.line_of_item("removed", index)))
     return found
 

@@ -74,5 +74,8 @@ def update_site(build) -> str:
         return _("{site}: {path} is up to date ({count} addresses)").format(site=name, path=shown, count=len(notes))
     ad.write_ledger(site_dir, text)
     added = len(notes) - len(entries)
+    if not added:   # titles beside the addresses changed, or the file's header
+        return _("{site}: {path} brought up to date, no new addresses ({count} in all)").format(
+            site=name, path=shown, count=len(notes))
     return _("{site}: {added} new addresses recorded in {path} ({count} in all)").format(
         site=name, added=added, path=shown, count=len(notes))

@@ -21,6 +21,12 @@ def published(make_site, files: dict, site_yaml: str = SITE_YAML) -> Path:
     return content
 
 
+def line_of(content: Path, address: str) -> int:
+    """The ledger line of an address (the header above the addresses may grow)."""
+    lines = (content / "demo/publicerade-adresser.txt").read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, 1) if line.split(" ")[0] == address)
+
+
 def check(content: Path, *args: str):
     return run_sitegen("check", "--content", str(content), "--now", NOW, *args)
 
@@ -36,7 +42,7 @@ def test_renamed_page_is_an_error_at_the_page_with_its_aliases_line(make_site):
     result = check(content)
     assert result.status == 1
     assert ("demo/kurser/pianolektioner.md:2: error: the address /demo/kurser/piano/ was published "
-            "(publicerade-adresser.txt, line 7) and would no longer answer; this page has its title ('Piano') "
+            f"(publicerade-adresser.txt, line {line_of(content, '/demo/kurser/piano/')}) and would no longer answer; this page has its title ('Piano') "
             "now: keep it as an old address that leads here, write the line aliases: [/demo/kurser/piano/]"
             in result.stderr), result.stderr
     assert "Traceback" not in result.stderr
@@ -58,7 +64,8 @@ def test_deleted_page_is_an_error_at_site_yaml_with_the_removed_line(make_site):
     (content / "demo/kurser/gitarr.md").unlink()
     result = check(content)
     assert result.status == 1
-    for address, line in (("/demo/kurser/gitarr/", 7), ("/demo/kurser/piano/", 8)):
+    for address in ("/demo/kurser/gitarr/", "/demo/kurser/piano/"):
+        line = line_of(content, address)
         assert (f"demo/site.yaml:1: error: the address {address} was published (publicerade-adresser.txt, "
                 f"line {line}) and would no longer answer. If another page has its content now, add the address "
                 f"to that page as an old address that leads there (aliases: [{address}]); if the page is gone "
@@ -112,7 +119,7 @@ def test_moved_and_retitled_page_is_found_by_its_text_in_the_previous_build(make
     result = build(content, out)
     assert result.status == 1
     assert ("demo/kurser/tangenter.md:2: error: the address /demo/kurser/piano/ was published "
-            "(publicerade-adresser.txt, line 7) and would no longer answer; this page has its text now"
+            f"(publicerade-adresser.txt, line {line_of(content, '/demo/kurser/piano/')}) and would no longer answer; this page has its text now"
             in result.stderr), result.stderr
     assert (out / "demo/kurser/piano/index.html").is_file()   # the failed build wrote nothing
 
@@ -131,7 +138,9 @@ def test_deleted_alias_line_is_an_error_at_the_page_it_led_to(make_site):
     content = published(make_site, {"index.md": page("Start"), "a.md": page("A", aliases="[/demo/gammal.aspx]")})
     (content / "demo/a.md").write_text(page("A"), encoding="utf-8")
     result = check(content)
-    assert ("demo/a.md:2: error: the address /demo/gammal.aspx was published (publicerade-adresser.txt, line 8) "
+    line = line_of(content, "/demo/gammal.aspx")
+    assert ("demo/a.md:2: error: the address /demo/gammal.aspx was published (publicerade-adresser.txt, "
+            f"line {line}) "
             "and would no longer answer; it led to this page: keep it as an old address that leads here, "
             "write the line aliases: [/demo/gammal.aspx]" in result.stderr), result.stderr
 
@@ -159,7 +168,7 @@ def test_deleted_file_is_an_error_that_says_put_it_back(make_site):
     (content / "demo/blanketter/avgift.pdf").unlink()
     result = check(content)
     assert ("demo/site.yaml:1: error: the file /demo/blanketter/avgift.pdf was published (publicerade-adresser.txt, "
-            "line 7) and would no longer answer: put the file back, or, to let it answer 'removed page' (410), "
+            f"line {line_of(content, '/demo/blanketter/avgift.pdf')}) and would no longer answer: put the file back, or, to let it answer 'removed page' (410), "
             "write the line removed: [/demo/blanketter/avgift.pdf]" in result.stderr), result.stderr
 
 
@@ -275,3 +284,14 @@ def test_ledger_that_links_out_of_the_site_is_not_read(make_site, tmp_path):
     result = run_sitegen("adresser", "uppdatera", "--content", str(content), "--now", NOW)
     assert result.status == 1 and "not updated" in result.stdout
     assert secret.read_text(encoding="utf-8") == "lösenord: hunter2\n"
+
+
+def test_a_lost_address_is_explained_in_swedish_by_default(make_site):
+    content = published(make_site, {"index.md": page("Start"), "kurser/piano.md": PIANO})
+    (content / "demo/kurser/piano.md").rename(content / "demo/kurser/pianolektioner.md")
+    result = run_sitegen("check", "--content", str(content), "--now", NOW, env={"SITEGEN_LANG": ""})
+    line = line_of(content, "/demo/kurser/piano/")
+    assert (f"demo/kurser/pianolektioner.md:2: fel: adressen /demo/kurser/piano/ har varit publicerad "
+            f"(publicerade-adresser.txt, rad {line}) och skulle inte längre leda någonstans: den här sidan har "
+            "dess rubrik ('Piano') nu. Behåll den som en gammal adress som ska leda hit, skriv raden "
+            "aliases: [/demo/kurser/piano/]" in result.stderr), result.stderr
