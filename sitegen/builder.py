@@ -17,7 +17,7 @@ from sitegen import cache as build_cache
 from sitegen import checks, clashes, data, images, mdlinks, navigation, output, parallel, sources, stamps, tree
 from sitegen.config import SiteConfig, find_sites, load_site_config
 from sitegen.features import FEATURES
-from sitegen.features import addresses as published_addresses
+from sitegen.features import ledger as published_addresses
 from sitegen.markdown import BodyRenderer, make_parser
 from sitegen.model import Site, site_now
 from sitegen.problems import Problems

@@ -18,7 +18,7 @@ COMMAND_MODULES = [
     "sitegen.devserver",       # serve
     "sitegen.feedback.cli",    # feedback serve / moderate / report / export
     "sitegen.deploy",          # deploy
-    "sitegen.addresses_command",  # addresses update (adresser uppdatera)
+    "sitegen.ledger_command",  # addresses update (adresser uppdatera)
     "sitegen.features.social_fetch",  # social fetch
 ]
 

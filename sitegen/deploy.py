@@ -31,7 +31,7 @@ from typing import Iterator
 from sitegen.messages import _
 
 from sitegen import deploy_checks
-from sitegen.addresses import RECORD
+from sitegen.ledger import RECORD
 
 RELEASES = "releases"
 CURRENT = "current"

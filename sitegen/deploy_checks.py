@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sitegen import addresses as ad
+from sitegen import ledger
 from sitegen.messages import _
 
 
@@ -20,7 +20,7 @@ class Refused(Exception):
 
 
 def check_drafts(src: Path, allowed: bool) -> None:
-    record = ad.read_record(src / ad.RECORD)
+    record = ledger.read_record(src / ledger.RECORD)
     if record is not None and record.get("drafts") and not allowed:
         raise Refused(_("{src} was built with --drafts: its drafts and pages not yet published would go "
                         "online. Build again without --drafts, or deploy with --allow-drafts if they are "
@@ -31,14 +31,14 @@ def check_addresses(src: Path, live_text: str | None, where: str, site: str) -> 
     """Refuse a build that would no longer answer an address the online release answers.
     ``live_text``: the online release's build record (None: nothing online, or a release made
     before sitegen kept records: there is nothing to compare with)."""
-    live = ad.parse_record(live_text) if live_text is not None else None
+    live = ledger.parse_record(live_text) if live_text is not None else None
     if live is None:
         return
-    new = ad.read_record(src / ad.RECORD)
+    new = ledger.read_record(src / ledger.RECORD)
     if new is None:
         raise Refused(_("{src} holds no list of the addresses it publishes ({record}), so it cannot be "
                         "compared with the release online at {where}: build it again with this sitegen "
-                        "(sitegen build {site})").format(src=src, record=ad.RECORD, where=where, site=site))
+                        "(sitegen build {site})").format(src=src, record=ledger.RECORD, where=where, site=site))
     host = str(new.get("host") or live.get("host") or "")
     lost = lost_addresses(live, new, host)
     if not lost:
@@ -55,20 +55,20 @@ def check_addresses(src: Path, live_text: str | None, where: str, site: str) -> 
 
 def lost_addresses(live: dict, new: dict, host: str) -> list[str]:
     """The promised addresses of ``live`` that ``new`` neither answers nor has a decision for."""
-    have = {ad.key(address, host) for address in new["addresses"]}
+    have = {ledger.key(address, host) for address in new["addresses"]}
     decided = set(new.get("unpublished") or [])
     lost = []
     for address, info in live["addresses"].items():
-        if not isinstance(info, dict) or info.get("kind") not in ad.PROMISED:
+        if not isinstance(info, dict) or info.get("kind") not in ledger.PROMISED:
             continue
-        found = ad.key(address, host)
-        if found is not None and found not in have and ad.unpublished_digest(found) not in decided:
+        found = ledger.key(address, host)
+        if found is not None and found not in have and ledger.unpublished_digest(found) not in decided:
             lost.append(address)
     return sorted(lost)
 
 
-def _published(address: str, info: dict) -> ad.Published:
-    return ad.Published(address, str(info.get("kind", "")), note=str(info.get("note", "")),
+def _published(address: str, info: dict) -> ledger.Published:
+    return ledger.Published(address, str(info.get("kind", "")), note=str(info.get("note", "")),
                         title=str(info.get("title", "")), body=str(info.get("body", "")),
                         source=str(info.get("source", "")))
 
@@ -77,25 +77,25 @@ def _advice(lost: list[str], live: dict, new: dict, host: str) -> list[str]:
     """For each lost address: the page that has its content now, or the removed: line."""
     pages = [_published(a, i) for a, i in new["addresses"].items()
              if isinstance(i, dict) and i.get("kind") == "page"]
-    was_live = {ad.key(address, host) for address in live["addresses"]}
-    new_pages = [page for page in pages if ad.key(page.address, host) not in was_live]
+    was_live = {ledger.key(address, host) for address in live["addresses"]}
+    new_pages = [page for page in pages if ledger.key(page.address, host) not in was_live]
     advice = []
     for address in lost:
         old = _published(address, live["addresses"][address])
-        hint = ad.Hint(title=old.title, body=old.body, target=ad.note_target(old.note))
-        found = ad.moved_to(hint, new_pages, pages, host)
+        hint = ledger.Hint(title=old.title, body=old.body, target=ledger.note_target(old.note))
+        found = ledger.moved_to(hint, new_pages, pages, host)
         reason = found and {"text": _("has its text now"), "title": _("has its title now"),
                             "led": _("is where it led")}[found[1]]
         if found is not None:
             advice.append(_("{address}: the page {source} {reason}: add the address to it as an old address "
                             "that leads there ({line})").format(address=address, source=found[0].source, reason=reason,
-                                                     line=ad.flow_list("aliases", [address])))
+                                                     line=ledger.flow_list("aliases", [address])))
         elif address.startswith("/"):
             advice.append(_("{address}: add it to the page that has its content now ({line}), or, if it is "
                             "gone for good, as a removed page in site.yaml ({removed})").format(
-                address=address, line=ad.flow_list("aliases", [address]),
-                removed=ad.flow_list("removed", [address])))
+                address=address, line=ledger.flow_list("aliases", [address]),
+                removed=ledger.flow_list("removed", [address])))
         else:
             advice.append(_("{address}: add it to the page that should answer it ({line})").format(
-                address=address, line=ad.flow_list("aliases", [address])))
+                address=address, line=ledger.flow_list("aliases", [address])))
     return advice

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from sitegen.addresses import RECORD
+from sitegen.ledger import RECORD
 from sitegen.deploy import (CURRENT, LOCK_FILE, NAME_RE, RELEASES, RSYNC_OPTS, TMP_PREFIX, DeployError, Target,
                             run_tool, previous_release, release_name, releases_to_remove, same_content)
 from sitegen.messages import _

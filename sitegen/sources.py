@@ -13,7 +13,7 @@ from sitegen.messages import _
 
 # Folders under a site that hold no pages.
 NON_PAGE_DIRS = {"data"}
-# The ledger of a site's published addresses (``addresses.py``): read, never published.
+# The ledger of a site's published addresses (``ledger.py``): read, never published.
 LEDGER = "publicerade-adresser.txt"
 # Files at the top of a site that are read as settings, not published.
 SITE_FILES = {"site.yaml", LEDGER}

@@ -21,5 +21,5 @@ FEATURES = [
     "sitegen.features.feeds",
     "sitegen.features.sitemap",
     "sitegen.features.redirects",   # last of the files: an alias must not take a generated file's place
-    "sitegen.features.addresses",   # after every file: what the site publishes, against its ledger
+    "sitegen.features.ledger",      # after every file: what the site publishes, against its ledger
 ]

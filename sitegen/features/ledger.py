@@ -8,17 +8,17 @@ Runs in ``check`` as in ``build``, so ``check`` lists every lost address at once
 """
 from __future__ import annotations
 
-from sitegen import addresses as ad
+from sitegen import ledger
 from sitegen.messages import _
 
 PHASE = "files"   # after the redirects: the files of the site are all known
 
 
 def run(build) -> None:
-    items = ad.published(build)
+    items = ledger.published(build)
     build.feature_data["addresses"] = items   # the builder compares the sites of a run
     check_ledger(build, items)
-    build.files[ad.RECORD] = ad.record(build, items)
+    build.files[ledger.RECORD] = ledger.record(build, items)
 
 
 def check_across_sites(builds: list, problems) -> None:
@@ -27,13 +27,13 @@ def check_across_sites(builds: list, problems) -> None:
     (the server rules of both would claim it, and nginx refuses two equal locations)."""
     pages: dict = {}
     for build in builds:
-        host = ad.site_host(build.site)
+        host = ledger.site_host(build.site)
         for item in build.feature_data.get("addresses", []):
             if item.kind in ("page", "generated", "file"):
                 pages.setdefault(_on_host(item, host), (build, item))
     claimed: dict = {}
     for build in builds:
-        host = ad.site_host(build.site)
+        host = ledger.site_host(build.site)
         for item in build.feature_data.get("addresses", []):
             if item.kind not in ("alias", "removed"):
                 continue
@@ -45,12 +45,12 @@ def check_across_sites(builds: list, problems) -> None:
                 claimed.setdefault(where, (build, item))
 
 
-def _on_host(item: ad.Published, host: str) -> tuple[str, str]:
-    found = ad.key(item.address, host)
+def _on_host(item: ledger.Published, host: str) -> tuple[str, str]:
+    found = ledger.key(item.address, host)
     return found[0] or host, found[1]
 
 
-def _report_claimed(build, item: ad.Published, other_build, other: ad.Published) -> None:
+def _report_claimed(build, item: ledger.Published, other_build, other: ledger.Published) -> None:
     site = other_build.config.name
     if other.kind in ("page", "generated", "file"):
         what = _("the address of {address} in the site '{site}'").format(address=other.address, site=site)
@@ -68,23 +68,23 @@ def _report_claimed(build, item: ad.Published, other_build, other: ad.Published)
                                  path=item.address, what=what))
 
 
-def check_ledger(build, items: list[ad.Published]) -> None:
+def check_ledger(build, items: list[ledger.Published]) -> None:
     site = build.site
-    entries = ad.read_ledger(site.config.content_dir, build.problems) or []
-    host, have = ad.site_host(site), ad.answered(build, items)
-    lost = [entry for entry in entries if ad.key(entry.address, host) not in have]
+    entries = ledger.read_ledger(site.config.content_dir, build.problems) or []
+    host, have = ledger.site_host(site), ledger.answered(build, items)
+    lost = [entry for entry in entries if ledger.key(entry.address, host) not in have]
     if not lost:
         return
-    recorded = {ad.key(entry.address, host) for entry in entries}
+    recorded = {ledger.key(entry.address, host) for entry in entries}
     pages = [item for item in items if item.kind == "page"]
-    new_pages = [item for item in pages if ad.key(item.address, host) not in recorded]
+    new_pages = [item for item in pages if ledger.key(item.address, host) not in recorded]
     previous = _previous_hints(build, host)
     gone = []
     for entry in lost:
-        hint = previous.get(ad.key(entry.address, host)) or ad.Hint()
-        hint.title = hint.title or (entry.note if not ad.note_target(entry.note) else "")
-        hint.target = hint.target or ad.note_target(entry.note)
-        found = ad.moved_to(hint, new_pages, pages, host)
+        hint = previous.get(ledger.key(entry.address, host)) or ledger.Hint()
+        hint.title = hint.title or (entry.note if not ledger.note_target(entry.note) else "")
+        hint.target = hint.target or ledger.note_target(entry.note)
+        found = ledger.moved_to(hint, new_pages, pages, host)
         if found is None:
             gone.append(entry)
         else:
@@ -95,29 +95,30 @@ def check_ledger(build, items: list[ad.Published]) -> None:
 def _previous_hints(build, host: str) -> dict:
     """Hints from the previous build's record in the output folder, when there is one (not in a
     fresh checkout): it knows each page's text, so a page moved and renamed is found too."""
-    data = ad.read_record(build.options.out / build.config.name / ad.RECORD) or {}
+    data = ledger.read_record(build.options.out / build.config.name / ledger.RECORD) or {}
     hints = {}
     for address, info in data.get("addresses", {}).items():
         if isinstance(info, dict) and info.get("kind") in ("page", "alias"):
-            hints[ad.key(address, host)] = ad.Hint(title=str(info.get("title", "")), body=str(info.get("body", "")),
-                                                   target=ad.note_target(str(info.get("note", ""))))
+            hints[ledger.key(address, host)] = ledger.Hint(
+                title=str(info.get("title", "")), body=str(info.get("body", "")),
+                target=ledger.note_target(str(info.get("note", ""))))
     return hints
 
 
-def _where(entry: ad.Entry) -> str:
+def _where(entry: ledger.Entry) -> str:
     return _("{address} was published ({ledger}, line {line}) and would no longer answer").format(
-        address=entry.address, ledger=ad.LEDGER, line=entry.line)
+        address=entry.address, ledger=ledger.LEDGER, line=entry.line)
 
 
-def _report_moved(build, entry: ad.Entry, item: ad.Published, reason: str) -> None:
+def _report_moved(build, entry: ledger.Entry, item: ledger.Published, reason: str) -> None:
     page = build.site.by_source[item.source]
     aliases = [a for a in page.meta.get("aliases", []) if isinstance(a, str)]
     block = "aliases" in page.item_lines and any(line != page.line_of("aliases")
                                                  for line in page.item_lines["aliases"])
     if block:
-        fix = _("add the line '  - {item}' under aliases:").format(item=ad.yaml_item(entry.address))
+        fix = _("add the line '  - {item}' under aliases:").format(item=ledger.yaml_item(entry.address))
     else:
-        fix = _("write the line {line}").format(line=ad.flow_list("aliases", [*aliases, entry.address]))
+        fix = _("write the line {line}").format(line=ledger.flow_list("aliases", [*aliases, entry.address]))
     why = {"text": _("this page has its text now"),
            "title": _("this page has its title ('{title}') now").format(title=item.title),
            "led": _("it led to this page")}[reason]
@@ -126,7 +127,7 @@ def _report_moved(build, entry: ad.Entry, item: ad.Published, reason: str) -> No
                                               "leads here, {fix}").format(where=_where(entry), why=why, fix=fix))
 
 
-def _report_gone(build, gone: list[ad.Entry]) -> None:
+def _report_gone(build, gone: list[ledger.Entry]) -> None:
     """One error per lost address at site.yaml, each with the ``removed:`` line that keeps them
     all (an editor who fixes one by one copies the same line)."""
     config = build.config
@@ -136,9 +137,9 @@ def _report_gone(build, gone: list[ad.Entry]) -> None:
                                                    for line in config.item_lines["removed"])
     for entry in gone:
         if block:
-            fix = _("add the line '  - {item}' under removed:").format(item=ad.yaml_item(entry.address))
+            fix = _("add the line '  - {item}' under removed:").format(item=ledger.yaml_item(entry.address))
         else:
-            fix = _("write the line {line}").format(line=ad.flow_list("removed", [*removed, *paths]))
+            fix = _("write the line {line}").format(line=ledger.flow_list("removed", [*removed, *paths]))
         if not entry.address.startswith("/"):
             message = _("the address {where}: add it to the page that should answer it as an old address "
                         "that leads there (aliases: [{address}])")
@@ -149,8 +150,8 @@ def _report_gone(build, gone: list[ad.Entry]) -> None:
                         "page as an old address that leads there (aliases: [{address}]); if the page is gone "
                         "for good, make it a removed page (410): {fix}")
         build.problems.error(config.config_path, config.lines.get("removed", 1),
-                             message.format(where=_where(entry), fix=fix, address=ad.yaml_item(entry.address)))
+                             message.format(where=_where(entry), fix=fix, address=ledger.yaml_item(entry.address)))
 
 
-def _is_file(entry: ad.Entry) -> bool:
+def _is_file(entry: ledger.Entry) -> bool:
     return not entry.note and "." in entry.address.rsplit("/", 1)[-1]

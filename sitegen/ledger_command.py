@@ -13,7 +13,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from sitegen import addresses as ad
+from sitegen import ledger
 from sitegen import builder
 from sitegen.commands import parse_now
 from sitegen.config import find_sites
@@ -60,19 +60,19 @@ def run_update(args: argparse.Namespace) -> int:
 def update_site(build) -> str:
     """Write the site's ledger with what it publishes now; what was done, in a sentence."""
     site_dir, name = build.config.content_dir, build.config.name
-    path = ad.ledger_path(site_dir)
+    path = ledger.ledger_path(site_dir)
     shown = display_path(path, build.problems.root)
     unread = Problems()
-    entries = ad.read_ledger(site_dir, unread)
+    entries = ledger.read_ledger(site_dir, unread)
     if entries is None or unread.items:   # reported by the build already; rewriting would drop lines
         return _("{site}: {path} not updated: correct the lines above first").format(site=name, path=shown)
-    host = ad.site_host(build.site)
-    notes = ad.updated_notes(entries, ad.published(build), host)
-    text = ad.ledger_text(build.config.title, name, notes)
+    host = ledger.site_host(build.site)
+    notes = ledger.updated_notes(entries, ledger.published(build), host)
+    text = ledger.ledger_text(build.config.title, name, notes)
     before = path.read_text(encoding="utf-8") if path.is_file() else None
     if text == before:
         return _("{site}: {path} is up to date ({count} addresses)").format(site=name, path=shown, count=len(notes))
-    ad.write_ledger(site_dir, text)
+    ledger.write_ledger(site_dir, text)
     added = len(notes) - len(entries)
     if not added:   # titles beside the addresses changed, or the file's header
         return _("{site}: {path} brought up to date, no new addresses ({count} in all)").format(
