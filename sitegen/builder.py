@@ -16,7 +16,7 @@ from pathlib import Path
 from sitegen import cache as build_cache
 from sitegen import checks, clashes, data, images, mdlinks, navigation, output, parallel, sources, stamps, tree
 from sitegen.config import SiteConfig, find_sites, load_site_config
-from sitegen.features import FEATURES
+from sitegen.features import FEATURES, redirects
 from sitegen.features import ledger as published_addresses
 from sitegen.markdown import BodyRenderer, make_parser
 from sitegen.model import Site, site_now
@@ -318,6 +318,7 @@ def execute(options: BuildOptions) -> tuple[Problems, list[SiteBuild]]:
         if build is not None:
             builds.append(build)
     check_addresses(builds, problems)
+    redirects.check_old_hosts(builds, problems)
     published_addresses.check_across_sites(builds, problems)
     if options.check_only:
         for build in builds:

@@ -24,7 +24,8 @@ def run(build) -> None:
 def check_across_sites(builds: list, problems) -> None:
     """Sites on one host share its address space: an old address (alias) or removed path of
     one site must not be a page or file of another, nor an alias or removed path of another
-    (the server rules of both would claim it, and nginx refuses two equal locations)."""
+    (the server rules of both would claim it, and nginx refuses two equal locations). An alias
+    on an old host belongs to the one site that has that host (``redirects.check_old_hosts``)."""
     pages: dict = {}
     for build in builds:
         host = ledger.site_host(build.site)
@@ -35,7 +36,7 @@ def check_across_sites(builds: list, problems) -> None:
     for build in builds:
         host = ledger.site_host(build.site)
         for item in build.feature_data.get("addresses", []):
-            if item.kind not in ("alias", "removed"):
+            if item.kind not in ("alias", "removed") or ledger.key(item.address, host)[0]:
                 continue
             where = _on_host(item, host)
             other = pages.get(where) or claimed.get(where)

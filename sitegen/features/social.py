@@ -368,6 +368,10 @@ def render_embeds(build, page) -> str:
                                      url=url))
             return ""
         network, player = found
+        # The page's Content-Security-Policy lets in this player's frame, and no other (csp.py).
+        frames = page.extra.setdefault("frame_origins", [])
+        if player not in frames:
+            frames.append(player)
         rendered = build.renderer.render_template(
             "partials/social_embed.html", url=url, player=player, network=network,
             label=NETWORKS[network], caption=Markup(match.group(2).strip()))
