@@ -80,7 +80,7 @@ def test_deleted_page_made_a_removed_page_passes_and_answers_410(make_site, tmp_
     result = build(content, tmp_path / "out")
     assert result.status == 0, result.stderr
     assert 'location = "/demo/gammal/" { return 410; }' in \
-        (tmp_path / "out/demo/_server/nginx-redirects.conf").read_text(encoding="utf-8")
+        (tmp_path / "out/demo/_server/nginx-location.conf").read_text(encoding="utf-8")
 
 
 def test_block_style_removed_list_gets_one_line_to_add(make_site):
