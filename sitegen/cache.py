@@ -102,9 +102,10 @@ def body_salt(site: Site) -> str:
     """What every body render depends on besides its text: the parser code and the site's path."""
     import markdown_it
 
-    from sitegen import images, markdown
-    code = b"".join(Path(m.__file__).read_bytes() for m in (markdown, images))
-    return digest(code + f"{markdown_it.__version__}\0{site.config.path_prefix}\0{os.getcwd()}".encode())
+    from sitegen import images, markdown, shortcodes
+    code = b"".join(Path(m.__file__).read_bytes() for m in (markdown, images, shortcodes))
+    templates = shortcodes.markup_of(site).digest()   # bodies hold the shortcode and picture templates' HTML
+    return digest(code + f"{markdown_it.__version__}\0{site.config.path_prefix}\0{os.getcwd()}\0{templates}".encode())
 
 
 class _Recording:

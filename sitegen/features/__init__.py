@@ -7,6 +7,8 @@ the ``SiteBuild`` of one site. The builder calls them in this order, by phase:
 - ``files``: after rendering; add files (feeds, redirects, sitemap).
 - ``staged``: after the site is written to its staging folder (search index).
 """
+import importlib
+
 FEATURES = [
     "sitegen.features.notfound",
     "sitegen.features.accessibility",
@@ -22,3 +24,14 @@ FEATURES = [
     "sitegen.features.sitemap",
     "sitegen.features.redirects",   # last of the files: an alias must not take a generated file's place
 ]
+
+
+def feature_modules():
+    """The feature modules of this installation, in their order."""
+    for name in FEATURES:
+        try:
+            yield importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            # a feature not part of this installation
