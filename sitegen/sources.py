@@ -12,7 +12,7 @@ from sitegen.yamlload import MarkedDict
 from sitegen.messages import _
 
 # Folders under a site that hold no pages.
-NON_PAGE_DIRS = {"data"}
+NON_PAGE_DIRS = {"data", "_types"}   # _types: the site's page types (pagetypes.py)
 
 
 @dataclass
