@@ -15,7 +15,7 @@ from pathlib import Path
 from sitegen import cache as build_cache
 from sitegen import checks, clashes, data, images, navigation, output, parallel, shortcodes, sources, stamps, tree
 from sitegen.config import SiteConfig, find_sites, load_site_config
-from sitegen.features import feature_modules
+from sitegen.features import feature_modules, in_phase
 from sitegen.markdown import BodyRenderer, make_parser
 from sitegen.model import Site, site_now
 from sitegen.problems import Problems
@@ -82,7 +82,7 @@ class SiteBuild:
 
 
 def _features(phase: str):
-    return [module for module in feature_modules() if module.PHASE == phase]
+    return in_phase(phase)
 
 
 def _page_hooks():

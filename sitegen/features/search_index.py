@@ -37,6 +37,8 @@ from sitegen.messages import N_, _
 from sitegen.messages import _
 
 PHASE = "staged"
+PROVIDES = ("search index",)
+NEEDS = ("pages",)
 BUNDLE = "pagefind"
 OUTPUT_FOLDERS = {f"{BUNDLE}/": N_("the search index")}   # no editor page or file may go there
 PARTS_FILE = "sitegen-parts.json"

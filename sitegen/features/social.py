@@ -37,6 +37,7 @@ from sitegen.slugs import slugify
 from sitegen.messages import _
 
 PHASE = "pages"
+PROVIDES = ("files", "shortcodes")
 DEFAULT_LIMIT = 4
 TEXT_LENGTH = 280
 IMAGE_WIDTH = 640
