@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen import cache as build_cache
-from sitegen import checks, clashes, data, images, navigation, output, parallel, shortcodes, sources, stamps, tree
+from sitegen import checks, clashes, data, images, mdlinks, navigation, output, parallel, shortcodes, sources, stamps, tree
 from sitegen.config import SiteConfig, find_sites, load_site_config
 from sitegen.features import feature_modules, in_phase
 from sitegen.markdown import BodyRenderer, make_parser
@@ -135,6 +135,7 @@ def prepare_site(site_dir: Path, options: BuildOptions, problems: Problems,
     for feature in _features("files"):
         feature.run(build)
     clashes.report_replaced(build, placed)
+    check_later_links(build)
     return build
 
 
@@ -167,6 +168,15 @@ def render_bodies(build: SiteBuild) -> None:
         page.html = entry.html
         problems.items.extend(entry.problems)
         build.bodies[name] = entry
+
+
+def check_later_links(build: SiteBuild) -> None:
+    """Links to pages and files sitegen makes (kontakt/, nyheter/rss.xml), once they all exist."""
+    site = build.site
+    for page in site.pages:
+        entry = build.bodies.get(page.rel or f"url:{page.url}")
+        if entry is not None and entry.later:
+            mdlinks.report_missing(page, entry.later, site, build.files, build.problems)
 
 
 def plan_pages(build: SiteBuild) -> None:

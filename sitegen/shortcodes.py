@@ -123,8 +123,14 @@ def _preparers() -> dict:
     return found
 
 
-def render_tokens(md, tokens: list, env: dict) -> str:
-    """The HTML of a body's tokens, each shortcode (``container_box`` pair) through its template."""
+def render_tokens(md, tokens: list, env: dict, clean=None) -> str:
+    """The HTML of a body's tokens, each shortcode (``container_box`` pair) through its template.
+    ``clean`` (the allowlist) is applied to the editor's text, around and inside each shortcode,
+    never to what a shortcode's template writes."""
+    def editor_text(part: list) -> str:
+        html = md.renderer.render(part, md.options, env)
+        return clean(html) if clean is not None and html else html
+
     out, start, index = [], 0, 0
     while index < len(tokens):
         token = tokens[index]
@@ -132,11 +138,11 @@ def render_tokens(md, tokens: list, env: dict) -> str:
             index += 1
             continue
         end = _closing(tokens, index)
-        out.append(md.renderer.render(tokens[start:index], md.options, env))
-        body = render_tokens(md, tokens[index + 1:end], env)
+        out.append(editor_text(tokens[start:index]))
+        body = render_tokens(md, tokens[index + 1:end], env, clean)
         out.append(_render_one(token, body, env))
         index = start = end + 1
-    out.append(md.renderer.render(tokens[start:], md.options, env))
+    out.append(editor_text(tokens[start:]))
     return "".join(out)
 
 

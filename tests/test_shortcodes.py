@@ -121,3 +121,12 @@ def test_a_theme_replaces_the_picture_markup(tmp_path):
     assert result.status == 0, result.stderr
     html = (site / "index.html").read_text(encoding="utf-8")
     assert '<img class="egen" src="/demo/assets/img/' in html and 'alt="En röd yta" width="800">' in html
+
+
+def test_editor_html_inside_a_shortcode_is_cleaned_and_the_template_markup_is_kept(make_site):
+    html, problems = render(make_site({"index.md": page("Start", body=(
+        '::: video src="https://vimeo.com/123" title="Film"\n<p onclick="x()">Från konserten.</p>\n:::\n'))}), "")
+    assert "onclick" not in html and "Från konserten." in html
+    assert 'data-player="https://player.vimeo.com/video/123?dnt=1"' in html
+    assert '<script src="/demo/assets/js/embed.js" defer></script>' in html   # the theme's own script stays
+    assert any("onclick" in p for p in problems)

@@ -26,15 +26,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urljoin, urlsplit
 
-import nh3
 from PIL import Image, UnidentifiedImageError
 
-from sitegen import confine
+from sitegen import confine, sanitize
 from sitegen.messages import _
 from sitegen.schema import STOCKHOLM
 from sitegen.shortcodes import ShortcodeError
 from sitegen.slugs import slugify
-from sitegen.messages import _
 
 PHASE = "pages"
 PROVIDES = ("files", "shortcodes")
@@ -208,7 +206,7 @@ def media_name(url: str) -> str:
 
 def plain_text(raw_html: str) -> str:
     """The text of a post: every tag removed by nh3 (scripts with their content), whitespace tidied."""
-    cleaned = nh3.clean(raw_html.replace("<br", " <br").replace("</p>", "</p> "), tags=set())
+    cleaned = sanitize.text_only(raw_html.replace("<br", " <br").replace("</p>", "</p> "))
     text = " ".join(html.unescape(cleaned).split())
     if len(text) <= TEXT_LENGTH:
         return text

@@ -27,6 +27,8 @@ def register(subparsers) -> None:
     add_report(sub)
     add_export(sub)
     add_purge(sub)
+    from sitegen.feedback.desk import cli as desk_cli  # user accounts and the weekly summary
+    desk_cli.register(sub, add_db, add_content, open_db, fail, sites_or_problems)
 
 
 def add_db(parser: argparse.ArgumentParser, suppress: bool = False) -> None:
@@ -61,6 +63,11 @@ def add_serve(sub) -> None:
                    help=_("rate-limit window in seconds (default 60)"))
     p.add_argument("--forwarded-allow-ips", default=None,
                    help=_("proxies whose X-Forwarded-For is trusted (default: 127.0.0.1)"))
+    p.add_argument("--desk-config", type=Path, default=None, metavar="FILE",
+                   help=_("settings of the editorial desk at /desk (see docs/feedback.md)"))
+    p.add_argument("--no-desk", action="store_true", help=_("do not serve the editorial desk"))
+    p.add_argument("--build", type=Path, default=Path("build"),
+                   help=_("built sites, for the desk's suggested aliases (default: build/)"))
     p.set_defaults(func=run_serve)
 
 
@@ -187,14 +194,42 @@ def run_serve(args) -> int:
     service = Service(store=store, sites=index, limits=Limits(),
                       limiter=RateLimiter(args.rate_limit, args.rate_window),
                       retention_days=args.retention_days)
+    if not args.no_desk:
+        service.desk = open_desk(args, store, index)
+        if service.desk is None:
+            return 1
     print(_("feedback service on http://{host}:{port} ({store}; origins: {origins})").format(
         host=args.host, port=args.port, store=store.kind, origins=", ".join(index.origins)), file=sys.stderr, flush=True)
+    if service.desk is not None:
+        print(_("editorial desk on http://{host}:{port}/desk/").format(
+            host=args.host, port=args.port), file=sys.stderr, flush=True)
     options = {"forwarded_allow_ips": args.forwarded_allow_ips} if args.forwarded_allow_ips else {}
     # No access log: it would write every visitor's IP address to disk.
     uvicorn.run(create_app(service), host=args.host, port=args.port, access_log=False,
                 server_header=False, log_level="warning", **options)
     store.close()
     return 0
+
+
+def open_desk(args, store: Store, index: SiteIndex):
+    from sitegen.feedback.desk.cli import desk_config
+    from sitegen.feedback.desk.web import Desk
+
+    config = desk_config(args.desk_config)
+    if config is None:
+        return None
+    unknown = sorted(set(config.publish) - {s.name for s in index.sites})
+    if unknown:
+        fail(_("{config}: publish names a site that is not in {content}: {site}").format(
+            config=args.desk_config, content=args.content, site=unknown[0]))
+        return None
+    try:
+        desk = Desk(config, store, index, args.build)
+    except StoreError as exc:
+        fail(str(exc))
+        return None
+    desk.start_upkeep()
+    return desk
 
 
 def run_list(args) -> int:
