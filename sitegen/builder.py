@@ -15,7 +15,7 @@ from pathlib import Path
 from sitegen import cache as build_cache
 from sitegen import checks, clashes, data, images, mdlinks, navigation, output, parallel, shortcodes, sources, stamps, tree
 from sitegen.config import SiteConfig, find_sites, load_site_config
-from sitegen.features import feature_modules, in_phase
+from sitegen.features import feature_modules, in_phase, redirects
 from sitegen.markdown import BodyRenderer, make_parser
 from sitegen.model import Site, site_now
 from sitegen.problems import Problems
@@ -308,6 +308,7 @@ def execute(options: BuildOptions) -> tuple[Problems, list[SiteBuild]]:
         if build is not None:
             builds.append(build)
     check_addresses(builds, problems)
+    redirects.check_old_hosts(builds, problems)
     if options.check_only:
         for build in builds:
             render_pending(build, None)   # template errors are found by rendering

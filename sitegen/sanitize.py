@@ -37,8 +37,8 @@ ATTRIBUTES = {
     "a": {"href", "hreflang", "type"},
     "img": {"src", "alt", "width", "height", "loading", "decoding", "srcset", "sizes"},
     "source": {"srcset", "sizes", "type", "media", "width", "height"},
-    "td": {"colspan", "rowspan", "headers", "style"},
-    "th": {"colspan", "rowspan", "headers", "scope", "abbr", "style"},
+    "td": {"colspan", "rowspan", "headers"},
+    "th": {"colspan", "rowspan", "headers", "scope", "abbr"},
     "col": {"span"}, "colgroup": {"span"},
     "ol": {"start", "reversed", "type"}, "li": {"value"},
     "details": {"open"},
@@ -48,7 +48,6 @@ ATTRIBUTES = {
 }
 URL_ATTRIBUTES = frozenset({"href", "src", "cite", "srcset"})
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
-STYLE_PROPERTIES = frozenset({"text-align"})   # Markdown tables align columns with style="text-align:…"
 # Removed with everything inside them, not only the tags: scripts and styles, and the elements
 # whose content a browser reads as text (what was inside would be shown as markup).
 CONTENT_REMOVED = frozenset({"script", "style", "iframe", "noscript", "noembed", "noframes", "textarea", "title",
@@ -60,7 +59,7 @@ def clean(fragment: str) -> str:
     return nh3.clean(fragment, tags=set(TAGS), clean_content_tags=set(CONTENT_REMOVED),
                      attributes={"*": set(GENERIC), **{tag: set(names) for tag, names in ATTRIBUTES.items()}},
                      generic_attribute_prefixes=set(GENERIC_PREFIXES), url_schemes=set(URL_SCHEMES),
-                     filter_style_properties=set(STYLE_PROPERTIES), link_rel=None, strip_comments=True,
+                     link_rel=None, strip_comments=True,
                      attribute_filter=_keep_attribute)
 
 

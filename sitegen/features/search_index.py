@@ -37,7 +37,7 @@ from sitegen.messages import N_, _
 from sitegen.messages import _
 
 PHASE = "staged"
-PROVIDES = ("search index",)
+PROVIDES = ("search index", "staged files")
 NEEDS = ("pages",)
 BUNDLE = "pagefind"
 OUTPUT_FOLDERS = {f"{BUNDLE}/": N_("the search index")}   # no editor page or file may go there

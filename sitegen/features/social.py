@@ -224,6 +224,9 @@ def run(build) -> None:
     accounts = [load_account(build, entry) for entry in site.config.social]
     if accounts:
         site.root.extra["social_accounts"] = accounts
+    for page in site.pages:
+        if " data-player=" in page.html:
+            allow_players(page)
 
 
 def load_account(build, entry: dict) -> Account:
@@ -352,6 +355,21 @@ def embed_source(url: str) -> tuple[str, str] | None:
         # A Mastodon post (https://instance/@user/123): every instance serves its embed page.
         return "mastodon", f"https://{host}/{quote(segments[0], safe='@')}/{segments[1]}/embed"
     return None
+
+
+# The player of an embed or video as its template writes it; the allowlist removes data-
+# attributes from editors' HTML, so only a shortcode's template can put one in a page.
+PLAYER = re.compile(r'\sdata-player="([^"]+)"')
+
+
+def allow_players(page) -> None:
+    """The page's Content-Security-Policy lets in the frames of its players, and no other
+    (csp.py). Read from the body's HTML, so a body taken from the cache says it as well."""
+    frames = page.extra.setdefault("frame_origins", [])
+    for found in PLAYER.finditer(page.html):
+        player = html.unescape(found.group(1))
+        if player not in frames:
+            frames.append(player)
 
 
 def prepare_embed(text: str, args: dict) -> dict:

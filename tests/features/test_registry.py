@@ -47,7 +47,8 @@ def test_a_cycle_is_an_error_naming_the_features():
 
 def test_the_built_in_features_are_registered_and_ordered_as_before():
     assert names(features()) == ["accessibility", "blog", "calendar", "contact", "meals", "news", "notfound",
-                                 "search", "social", "feeds", "sitemap", "redirects", "search_index"]
+                                 "search", "social", "feeds", "sitemap", "redirects", "server_rules", "search_index",
+                                 "precompress"]
 
 
 def test_every_feature_module_is_registered_in_pyproject():
