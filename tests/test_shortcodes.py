@@ -130,3 +130,14 @@ def test_editor_html_inside_a_shortcode_is_cleaned_and_the_template_markup_is_ke
     assert 'data-player="https://player.vimeo.com/video/123?dnt=1"' in html
     assert '<script src="/demo/assets/js/embed.js" defer></script>' in html   # the theme's own script stays
     assert any("onclick" in p for p in problems)
+
+
+def test_a_changed_shortcode_template_renders_the_bodies_again(tmp_path):
+    result, site = _build_with_theme(tmp_path, {"shortcodes/info.html": "<div class=\"a\">{{ body }}</div>\n"},
+                                     "::: info\nText\n:::\n")
+    assert result.status == 0 and '<div class="a">' in (site / "index.html").read_text(encoding="utf-8")
+    (tmp_path / "themes/egen/templates/shortcodes/info.html").write_text("<div class=\"b\">{{ body }}</div>\n")
+    again = run_sitegen("build", "--content", str(tmp_path / "content"), "--out", str(tmp_path / "out"),
+                        "--now", NOW, "-q")   # with the build cache of the first build
+    assert again.status == 0, again.stderr
+    assert '<div class="b">' in (site / "index.html").read_text(encoding="utf-8")
