@@ -6,7 +6,6 @@ and each site is written to a staging folder that is swapped in when complete.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import shutil
 import sys
 import tempfile
@@ -14,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen import cache as build_cache
-from sitegen import checks, clashes, data, images, mdlinks, navigation, output, parallel, sources, stamps, tree
+from sitegen import checks, clashes, data, images, mdlinks, navigation, output, parallel, shortcodes, sources, stamps, tree
 from sitegen.config import SiteConfig, find_sites, load_site_config
-from sitegen.features import FEATURES, redirects
+from sitegen.features import feature_modules, in_phase, redirects
 from sitegen.features import ledger as published_addresses
 from sitegen.markdown import BodyRenderer, make_parser
 from sitegen.model import Site, site_now
@@ -83,24 +82,14 @@ class SiteBuild:
             self.next_change = moment
 
 
-def _feature_modules():
-    for name in FEATURES:
-        try:
-            yield importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            # a feature not part of this installation
-
-
 def _features(phase: str):
-    return [module for module in _feature_modules() if module.PHASE == phase]
+    return in_phase(phase)
 
 
 def _page_hooks():
     """``page_written(build, page, rel, html)`` of every feature that has one: called for each
     page as it is rendered (in the workers), so a feature can use the HTML while it is at hand."""
-    return [module.page_written for module in _feature_modules() if hasattr(module, "page_written")]
+    return [module.page_written for module in feature_modules() if hasattr(module, "page_written")]
 
 
 def prepare_site(site_dir: Path, options: BuildOptions, problems: Problems,
@@ -127,7 +116,9 @@ def prepare_site(site_dir: Path, options: BuildOptions, problems: Problems,
         return None
     if not options.cache:   # --no-cache: resized images too are made afresh, and kept nowhere
         site.image_cache = Path(tempfile.mkdtemp(prefix="sitegen-images-"))
-    build = SiteBuild(site, theme, Renderer(site, theme, problems), problems, options,
+    renderer = Renderer(site, theme, problems)
+    site.markup = shortcodes.ThemeMarkup(renderer.env)
+    build = SiteBuild(site, theme, renderer, problems, options,
                       progress=progress or Progress(False), cache=cached)
     build.changes_at(site.next_change)
     render_bodies(build)

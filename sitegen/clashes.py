@@ -7,9 +7,8 @@ the build is planned, so ``check`` reports it as ``build`` would.
 from __future__ import annotations
 
 import functools
-import importlib
 
-from sitegen.features import FEATURES
+from sitegen.features import feature_modules
 from sitegen.messages import _
 
 
@@ -18,13 +17,7 @@ def reserved_folders() -> dict[str, str]:
     """Folders a feature fills wholly (its ``OUTPUT_FOLDERS``: folder -> what it holds); no
     editor page, file or alias may go there, as the feature replaces the folder as a whole."""
     folders: dict[str, str] = {}
-    for name in FEATURES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue   # a feature not part of this installation
+    for module in feature_modules():
         folders.update(getattr(module, "OUTPUT_FOLDERS", {}))
     return folders
 

@@ -10,6 +10,7 @@ import importlib
 import sys
 
 from sitegen import messages
+from sitegen.features import FeatureError
 from sitegen.messages import _
 
 # Modules that each register one command (or a group of commands).
@@ -102,6 +103,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args) or 0)
+    except FeatureError as exc:   # an installation's features that cannot be ordered: say so, no traceback
+        print(_("sitegen: error: {message}").format(message=exc), file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print(_("interrupted"), file=sys.stderr)
         return 130

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from sitegen import confine, yamlload
+from sitegen import confine, pagetypes, yamlload
 from sitegen.problems import Problems, read_text
 from sitegen.schema import SITE_SCHEMA, validate
 from sitegen.messages import _
@@ -35,6 +35,7 @@ class SiteConfig:
     menu_depth: int = 2
     lines: dict = field(default_factory=dict)  # key -> line in site.yaml
     item_lines: dict = field(default_factory=dict)  # list key -> line of each item (removed:)
+    page_types: dict = field(default_factory=dict)  # name -> pagetypes.PageType, the site's own included
 
     def line_of_item(self, key: str, index: int) -> int:
         items = self.item_lines.get(key, [])
@@ -115,6 +116,7 @@ def load_site_config(content_dir: Path, problems: Problems) -> SiteConfig | None
         menu_depth=values.get("menu_depth", 2),
         lines=dict(data.lines),
         item_lines={k: list(v.lines) for k, v in data.items() if isinstance(v, yamlload.MarkedList)},
+        page_types=pagetypes.load(content_dir, problems),
     )
 
 

@@ -17,7 +17,6 @@ import re
 import tempfile
 import warnings
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path, PurePosixPath
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -195,27 +194,29 @@ def _size_of(path: Path, mtime_ns: int) -> tuple[int, int] | None:
         return None   # a file that cannot be read is reported by derived_files
 
 
-def _plain_size(site, target: str) -> str:
+def _plain_size(site, target: str) -> tuple[int, int] | None:
     path = site.config.content_dir / target
     try:
         size = _size_of(path, path.stat().st_mtime_ns)
     except OSError:
-        return ""
-    return f' width="{size[0]}" height="{size[1]}"' if size and all(size) else ""
+        return None
+    return size if size and all(size) else None
+
+
+def _picture(site, problems=None, **context) -> str:
+    """``partials/picture.html`` of the site's theme: a theme can change the markup of images."""
+    from sitegen import shortcodes
+    return shortcodes.markup_of(site).render(shortcodes.PICTURE, problems, **context)
 
 
 def picture_html(site, target: str, src: str, alt: str, classes: str = "", title: str = "",
-                 sizes: str = BODY_SIZES, lazy: bool = True) -> str:
+                 sizes: str = BODY_SIZES, lazy: bool = True, problems=None) -> str:
     """``<picture>`` for the site asset ``target``; a plain ``<img>`` when it cannot be resized."""
     renditions = _renditions(site, target)
-    common = [f'alt="{escape(alt)}"']
-    if classes:
-        common.append(f'class="{escape(classes)}"')
-    if title:
-        common.append(f'title="{escape(title)}"')
-    common += ['loading="lazy"' if lazy else 'fetchpriority="high"', 'decoding="async"']
+    image = {"src": src, "alt": alt, "classes": classes, "title": title, "lazy": lazy}
     if renditions is None:
-        return f'<img src="{escape(src)}"{_plain_size(site, target)} {" ".join(common)}>'
+        width, height = _plain_size(site, target) or ("", "")
+        return _picture(site, problems, image={**image, "width": width, "height": height})
     stem = PurePosixPath(site.assets.get(target, target)).stem
     prefix = site.config.path_prefix
 
@@ -224,15 +225,14 @@ def picture_html(site, target: str, src: str, alt: str, classes: str = "", title
 
     # Browsers without srcset get a middle size; width/height give the aspect ratio either way.
     middle = min(renditions.widths, key=lambda w: abs(w - 960))
-    fallback = prefix + renditions.name(stem, middle, renditions.original)
-    sources = "" if renditions.original == "webp" else (
-        f'<source type="image/webp" srcset="{srcset("webp")}" sizes="{sizes}">')
-    img = (f'<img src="{fallback}" srcset="{srcset(renditions.original)}" sizes="{sizes}" '
-           f'width="{middle}" height="{renditions.height_at(middle)}" {" ".join(common)}>')
-    return f"<picture>{sources}{img}</picture>"
+    image.update(src=prefix + renditions.name(stem, middle, renditions.original), srcset=srcset(renditions.original),
+                 sizes=sizes, width=middle, height=renditions.height_at(middle),
+                 webp="" if renditions.original == "webp" else srcset("webp"))
+    return _picture(site, problems, image=image)
 
 
-def image_html(site, src: str, alt: str, asset_paths: dict, classes: str = "", title: str = "") -> str:
+def image_html(site, src: str, alt: str, asset_paths: dict, classes: str = "", title: str = "",
+               problems=None) -> str:
     """HTML for one Markdown image; ``src`` is already a site URL when the image is local.
 
     ``asset_paths`` maps such URLs to the image's path in the site folder; other images
@@ -240,13 +240,9 @@ def image_html(site, src: str, alt: str, asset_paths: dict, classes: str = "", t
     """
     target = asset_paths.get(src)
     if target is None:
-        attrs = [f'src="{escape(src)}"', f'alt="{escape(alt)}"', 'loading="lazy"', 'decoding="async"']
-        if classes:
-            attrs.append(f'class="{escape(classes)}"')
-        if title:
-            attrs.append(f'title="{escape(title)}"')
-        return f"<img {' '.join(attrs)}>"
-    return picture_html(site, target, src, alt, classes, title)
+        return _picture(site, problems, external=True,
+                        image={"src": src, "alt": alt, "classes": classes, "title": title, "lazy": True})
+    return picture_html(site, target, src, alt, classes, title, problems=problems)
 
 
 def card_html(site, target: str, src: str, alt: str) -> str:

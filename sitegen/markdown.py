@@ -18,26 +18,22 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from sitegen import images, sanitize
+from sitegen import images, sanitize, shortcodes
 from sitegen.mdlinks import PageLinks, allow_spaces_in_destinations
 from sitegen.messages import _
 from sitegen.model import Page, Site
 from sitegen.problems import Problems
 from sitegen.slugs import slugify
 
-# Boxes editors may use: ::: faktaruta Rubrik … :::, and ::: embed URL … ::: (a marker that
-# features/social.py turns into a click-to-load embed). One container rule serves them all:
-# the parser tries each rule at every line, and one rule per name cost 7 % of parsing.
-BOXES = {"faktaruta": "aside", "info": "aside", "varning": "aside", "embed": "sitegen-embed"}
-
-
-def _box_name(info: str) -> str:
-    return info.strip().split(" ", 1)[0]
+# Boxes and the other shortcodes are templates of the theme (shortcodes.py): ::: faktaruta
+# Rubrik … :::, ::: embed URL … :::, ::: video src="…" … :::. One container rule serves them
+# all: the parser tries each rule at every line, and one rule per name cost 7 % of parsing.
+_box_name = shortcodes.name_of
 
 
 def _known_boxes() -> str:
-    names = list(BOXES)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    names = shortcodes.names()
+    return ", ".join(names[:-1]) + _(" and ") + names[-1]
 
 
 # A line of a paragraph that looks like a box marker: ':::' and perhaps a name. Known boxes
@@ -45,25 +41,6 @@ def _known_boxes() -> str:
 _BOX_LINE = re.compile(r"\s*:{3,}\s*(\S*)")
 # The line that closes a box (inside a quote it starts with '>').
 _BOX_CLOSE = re.compile(r"[\s>]*(:{3,})\s*$")
-
-
-def _render_box(self, tokens, idx, options, env):
-    token = tokens[idx]
-    open_boxes = env.setdefault("open_boxes", [])   # the closing token does not say which box it ends
-    if token.nesting != 1:
-        return f"</{open_boxes.pop()}>\n"
-    name = _box_name(token.info)
-    tag = BOXES[name]
-    open_boxes.append(tag)
-    rest = token.info.strip()[len(name):].strip()
-    if name == "embed":
-        return f'<{tag} data-url="{_escape(rest)}">'
-    label = f'<p class="{name}-title"><strong>{_escape(rest)}</strong></p>' if rest else ""
-    return f'<{tag} class="box {name}">\n{label}'
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 def make_parser() -> MarkdownIt:
@@ -77,8 +54,7 @@ def make_parser() -> MarkdownIt:
         .use(anchors_plugin, min_level=2, max_level=3, slug_func=slugify)
     )
     md.options["quotes"] = "””’’"  # Swedish quotation marks
-    md.use(container_plugin, name="box", validate=lambda params, *_: _box_name(params) in BOXES,
-           render=_render_box)
+    md.use(container_plugin, name="box", validate=lambda params, *_: shortcodes.known(_box_name(params)))
     md.add_render_rule("image", _render_image)
     allow_spaces_in_destinations(md)
     _note_nesting_limit(md)
@@ -117,7 +93,8 @@ def _render_image(self, tokens, idx, options, env):
     token = tokens[idx]
     alt = self.renderInlineAsText(token.children or [], options, env)
     return images.image_html(env["site"], token.attrGet("src") or "", alt, env.get("asset_paths", {}),
-                             classes=token.attrGet("class") or "", title=token.attrGet("title") or "")
+                             classes=token.attrGet("class") or "", title=token.attrGet("title") or "",
+                             problems=env.get("problems"))
 
 
 # The attributes Markdown itself gives links and images; markdown-it has checked their
@@ -150,8 +127,9 @@ class BodyRenderer:
         self.later = []
         if not page.body.strip():
             return ""
-        env = {"site": self.site, "asset_paths": {}}
+        env = {"site": self.site, "asset_paths": {}, "page": page, "problems": self.problems}
         body = page.body
+        shortcodes.activate(self.site)
         tokens = self.md.parse(body, env)
         links = PageLinks(self.site, self.problems, page, env)
         self.later = links.later
@@ -187,8 +165,8 @@ class BodyRenderer:
             if not any(start < line <= end for start, end in stray["unclosed"]):
                 self.problems.warning(page.source, page.body_line + line,
                                       _("':::' closes no box and is shown as text"))
-        html = self.md.renderer.render(tokens, self.md.options, env)
-        return sanitize.clean(html) if unsafe else html
+        # Editor text goes through the allowlist; a shortcode's template output is the theme's own.
+        return shortcodes.render_tokens(self.md, tokens, env, sanitize.clean if unsafe else None)
 
     def _inline(self, page: Page, block: Token, links: PageLinks) -> bool:
         """Links, images and raw HTML of one paragraph (or heading, table cell); True when it
@@ -270,9 +248,9 @@ class BodyRenderer:
                 continue
             line = start + offset
             name = match.group(1)
-            if name[:1].isalpha() and name not in BOXES:
+            if name[:1].isalpha() and not shortcodes.known(name):
                 stray["unknown"] += 1
-                close = difflib.get_close_matches(name.lower(), BOXES, n=1, cutoff=0.6)
+                close = difflib.get_close_matches(name.lower(), shortcodes.names(), n=1, cutoff=0.6)
                 hint = _(" (did you mean '{name}'?)").format(name=close[0]) if close else ""
                 self.problems.warning(page.source, page.body_line + line,
                                       _("unknown box '{name}'{hint}: the boxes are {known_boxes}; the text is "

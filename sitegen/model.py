@@ -138,6 +138,7 @@ class Site:
     next_change: dt.datetime | None = None         # when a scheduled page is published or a page expires
     clashes: list = field(default_factory=list)    # (editor's page, generated page) at one URL
     image_cache: Path | None = None                # resized images: None for .sitegen-cache/images
+    markup: object | None = None                   # the theme's shortcodes and picture (shortcodes.ThemeMarkup)
 
     def href(self, page_or_url) -> str:
         """Root-relative link, e.g. '/kulturskolan/om/'."""

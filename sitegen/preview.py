@@ -224,9 +224,9 @@ class Preview:
             page.body, page.body_line = source.body, source.body_line
             page.html = bodies.render(page)
             mdlinks.report_missing(page, bodies.later, build.site, build.files, problems)
-            if "<sitegen-embed" in page.html:   # what the social feature does to every body
+            if " data-player=" in page.html:   # the frames of its players: what the social feature does for every body
                 from sitegen.features import social
-                page.html = social.render_embeds(build, page)
+                social.allow_players(page)
             html = build.renderer.render_page(page)
             if html is None:
                 continue   # a template error: reported, shown as the overlay

@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 from sitegen.problems import Problems
 from sitegen.yamlload import InvalidDate, MarkedDict, MarkedList
 from sitegen.messages import N_, _
-from sitegen.messages import _
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -381,27 +380,31 @@ TYPE_FIELDS: dict[str, dict[str, Field]] = {
 }
 
 
-def front_matter_schema(page_type: str) -> dict[str, Field]:
-    return {**COMMON_FIELDS, **TYPE_FIELDS.get(page_type, {})}
+def front_matter_schema(page_type: str, type_fields: dict | None = None) -> dict[str, Field]:
+    """``type_fields``: type name -> its own fields (the built-in types, or a site's as well)."""
+    type_fields = TYPE_FIELDS if type_fields is None else type_fields
+    return {**COMMON_FIELDS, "type": Field("str", choices=tuple(type_fields)), **type_fields.get(page_type, {})}
 
 
-def all_front_matter_keys() -> dict[str, Field]:
+def all_front_matter_keys(type_fields: dict | None = None) -> dict[str, Field]:
     """Every key any type knows: what a section's ``cascade`` may set."""
-    merged = dict(COMMON_FIELDS)
-    for fields in TYPE_FIELDS.values():
+    type_fields = TYPE_FIELDS if type_fields is None else type_fields
+    merged = {**COMMON_FIELDS, "type": Field("str", choices=tuple(type_fields))}
+    for fields in type_fields.values():
         merged.update(fields)
     merged.pop("cascade")
     merged.pop("title")
     return merged
 
 
-def cascade_schema(cascade) -> dict[str, Field]:
+def cascade_schema(cascade, type_fields: dict | None = None) -> dict[str, Field]:
     """What a section's ``cascade`` may set: the keys of the type it sets, so a news
     ``category`` is checked as a page's own is; without a type, every key any type knows."""
+    type_fields = TYPE_FIELDS if type_fields is None else type_fields
     page_type = cascade.get("type") if isinstance(cascade, dict) else None
-    if page_type not in TYPE_FIELDS:
-        return all_front_matter_keys()
-    schema = front_matter_schema(page_type)
+    if page_type not in type_fields:
+        return all_front_matter_keys(type_fields)
+    schema = front_matter_schema(page_type, type_fields)
     schema.pop("cascade")
     schema.pop("title")
     return schema

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup  # jinja2's own; the type of HTML a template may insert as it is
 from babel.dates import format_date, format_datetime, format_time
 
 from sitegen import yamlload

@@ -7,14 +7,12 @@ from pathlib import Path, PurePosixPath
 from sitegen.config import SiteConfig
 from sitegen.model import Page, Site, as_datetime, first_after, sort_pages
 from sitegen.problems import Problems
-from sitegen.schema import PAGE_TYPES, STOCKHOLM, cascade_schema, front_matter_schema, validate
+from sitegen.pagetypes import BUILTIN
+from sitegen.schema import STOCKHOLM, cascade_schema, front_matter_schema, validate
 from sitegen.slugs import slugify, split_date_prefix
 from sitegen.sources import Asset, SourceFile
 from sitegen.yamlload import MarkedList
 from sitegen.messages import _
-
-REQUIRED_BY_TYPE = {"news": ("date",), "blog": ("date",), "event": ("start",)}
-
 
 def _folder_slugs(rel: PurePosixPath, path: Path, problems: Problems) -> tuple[str, ...] | None:
     slugs = []
@@ -45,13 +43,14 @@ def page_url(source: SourceFile, problems: Problems) -> tuple[str, str | None] |
     return "".join(f"{s}/" for s in folders) + slug + "/", date_text
 
 
-def _section_cascades(sources: list[SourceFile], problems: Problems) -> dict[PurePosixPath, dict]:
+def _section_cascades(sources: list[SourceFile], problems: Problems,
+                      type_fields: dict | None = None) -> dict[PurePosixPath, dict]:
     """Validated cascade map of every folder, inherited from the folders above it."""
     own: dict[PurePosixPath, dict] = {}
     for source in sources:
         if source.rel.stem == "index" and "cascade" in source.meta:
             cascade = source.meta["cascade"]
-            own[source.rel.parent] = validate(cascade, cascade_schema(cascade), source.path, problems, "cascade.")
+            own[source.rel.parent] = validate(cascade, cascade_schema(cascade, type_fields), source.path, problems, "cascade.")
     folders = {s.rel.parent for s in sources} | set(own)
     result: dict[PurePosixPath, dict] = {}
     for folder in sorted(folders, key=lambda f: len(f.parts)):
@@ -94,16 +93,18 @@ def _check_dates(source: SourceFile, meta: dict, file_date: str | None, problems
         problems.error(source.path, source.meta.line_of("expires"), _("'expires' must come after 'publish'"))
 
 
-def make_page(source: SourceFile, cascades: dict, problems: Problems) -> Page | None:
+def make_page(source: SourceFile, cascades: dict, problems: Problems, types: dict | None = None) -> Page | None:
+    """``types``: the page types of the site (``pagetypes.load``), the built-in ones by default."""
+    types = BUILTIN if types is None else types
     located = page_url(source, problems)
     defaults = _defaults_for(source, cascades)
     page_type = source.meta.get("type", defaults.get("type", "page"))
-    if page_type not in PAGE_TYPES:
+    if page_type not in types:
         problems.error(source.path, source.meta.line_of("type"),
                        _("'type' must be one of {value}, not '{page_type}'").format(
-                           value=', '.join(PAGE_TYPES), page_type=page_type))
+                           value=', '.join(types), page_type=page_type))
         return None
-    schema = front_matter_schema(page_type)
+    schema = front_matter_schema(page_type, {name: t.fields for name, t in types.items()})
     own = validate(source.meta, schema, source.path, problems)
     if "cascade" in own and source.rel.stem != "index":
         problems.error(source.path, source.meta.line_of("cascade"),
@@ -115,7 +116,7 @@ def make_page(source: SourceFile, cascades: dict, problems: Problems) -> Page | 
         return None
     url, file_date = located
     _check_dates(source, meta, file_date, problems)
-    for key in REQUIRED_BY_TYPE.get(page_type, ()):
+    for key in types[page_type].required:
         if key not in meta and key not in source.meta:   # a bad value is reported as such
             problems.error(source.path, source.meta.line, _("'{key}' is required for type '{page_type}'").format(
                                                               key=key, page_type=page_type))
@@ -196,14 +197,15 @@ def _link_tree(pages: list[Page], config: SiteConfig) -> Page:
 def build_site(config: SiteConfig, sources: list[SourceFile], assets: list[Asset], now: dt.datetime,
                drafts: bool, problems: Problems, broken: set[str] | None = None) -> Site:
     """``broken``: rel paths of pages that failed to load (``sources.read_sources``)."""
-    cascades = _section_cascades(sources, problems)
+    types = config.page_types or BUILTIN
+    cascades = _section_cascades(sources, problems, {name: t.fields for name, t in types.items()})
     broken = set(broken or ())
     pages: list[Page] = []
     seen: dict[str, Page] = {}
     hidden: set[str] = set()
     turns: list[dt.datetime | None] = []   # publish and expiry moments: the site changes then
     for source in sources:
-        page = make_page(source, cascades, problems)
+        page = make_page(source, cascades, problems, types)
         if page is None:
             broken.add(source.rel.as_posix())
             continue

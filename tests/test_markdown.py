@@ -77,7 +77,7 @@ def test_unknown_box_is_a_warning_at_its_line_naming_the_boxes(make_site):
         "index.md": page("Start", body="Före.\n\n::: warning Titel\nText\n:::\n\n::: info Rätt\nOk\n:::\n"),
     }), "")
     assert problems == ["demo/index.md:8: warning: unknown box 'warning' (did you mean 'varning'?): the boxes "
-                        "are faktaruta, info, varning and embed; the text is shown as it is written"]
+                        "are dragspel, embed, faktaruta, info, varning and video; the text is shown as it is written"]
     assert '<aside class="box info">' in html
 
 

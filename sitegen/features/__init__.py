@@ -1,27 +1,114 @@
 """Features that add pages or files to a site. One module per feature.
 
-Each module has ``PHASE`` and one entry point ``run(build)``, where ``build`` is
-the ``SiteBuild`` of one site. The builder calls them in this order, by phase:
+A feature is registered in one place: the entry point group ``sitegen.features`` (the
+built-in ones in pyproject.toml, so an installed package adds one the same way). Each module
+has ``PHASE``, one entry point ``run(build)``, and says what it needs and provides::
 
-- ``pages``: before rendering; add generated pages, attach data to pages.
-- ``files``: after rendering; add files (feeds, redirects, sitemap).
-- ``staged``: after the site is written to its staging folder (search index).
+    PHASE = "pages"                   # "pages": before rendering; "files": after; "staged": on the written folder
+    PROVIDES = ("pages", "links")     # what later features may rely on
+    NEEDS = ("pages",)                # run after every feature that provides these
+
+The order follows from these declarations, phase by phase; a need no feature provides (or
+only one of a later phase) and a cycle are errors when the features are loaded, before any
+site is read. Features that do not depend on each other run in the order of their names.
 """
-FEATURES = [
-    "sitegen.features.notfound",
-    "sitegen.features.accessibility",
-    "sitegen.features.news",
-    "sitegen.features.blog",
-    "sitegen.features.calendar",
-    "sitegen.features.meals",
-    "sitegen.features.contact",
-    "sitegen.features.social",
-    "sitegen.features.search",
-    "sitegen.features.search_index",
-    "sitegen.features.feeds",
-    "sitegen.features.sitemap",
-    "sitegen.features.redirects",   # last of the files: an alias must not take a generated file's place
-    "sitegen.features.server_rules",   # the redirects' rules, and the CSP of every page
-    "sitegen.features.ledger",         # after every file: what the site publishes, against its ledger
-    "sitegen.features.precompress",    # staged: .gz beside every text file
-]
+from __future__ import annotations
+
+import functools
+import importlib.metadata
+from dataclasses import dataclass
+from types import ModuleType
+
+from sitegen.messages import _
+
+GROUP = "sitegen.features"
+PHASES = ("pages", "files", "staged")
+
+
+class FeatureError(Exception):
+    """The features of this installation cannot be put in an order (a setup mistake, not content's)."""
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    module: ModuleType
+    phase: str
+    needs: tuple = ()
+    provides: tuple = ()
+
+
+def _load(entry) -> ModuleType | None:
+    try:
+        return entry.load()
+    except ModuleNotFoundError as exc:
+        if exc.name and entry.value.startswith(exc.name):
+            return None   # registered, but its module is not part of this installation
+        raise
+
+
+def _described(entry, module: ModuleType) -> Feature:
+    phase = getattr(module, "PHASE", None)
+    if phase not in PHASES or not callable(getattr(module, "run", None)):
+        raise FeatureError(_("feature '{name}' ({module}) needs PHASE (one of {phases}) and run(build)").format(
+            name=entry.name, module=entry.value, phases=", ".join(PHASES)))
+    return Feature(entry.name, module, phase, tuple(getattr(module, "NEEDS", ())),
+                   tuple(getattr(module, "PROVIDES", ())))
+
+
+def order(features: list[Feature]) -> list[Feature]:
+    """Phase by phase, each feature after the providers of what it needs (ties by name)."""
+    providers: dict[str, list[Feature]] = {}
+    for feature in features:
+        for name in feature.provides:
+            providers.setdefault(name, []).append(feature)
+    after: dict[str, set[str]] = {}
+    for feature in features:
+        after[feature.name] = set()
+        for need in feature.needs:
+            found = [p for p in providers.get(need, []) if p.name != feature.name]
+            if not found:
+                raise FeatureError(_("feature '{name}' needs '{need}', which no feature provides").format(
+                    name=feature.name, need=need))
+            for provider in found:
+                if PHASES.index(provider.phase) > PHASES.index(feature.phase):
+                    raise FeatureError(_("feature '{name}' (phase {phase}) needs '{need}', which '{provider}' "
+                                         "provides only later (phase {later})").format(
+                        name=feature.name, phase=feature.phase, need=need, provider=provider.name,
+                        later=provider.phase))
+                after[feature.name].add(provider.name)
+    by_name = {f.name: f for f in features}
+    ordered, done = [], set()
+    for phase in PHASES:
+        waiting = sorted(f.name for f in features if f.phase == phase)
+        while waiting:
+            ready = [n for n in waiting if after[n] <= done | {d for d in after[n] if by_name[d].phase != phase}]
+            if not ready:
+                raise FeatureError(_("features {names} need each other: no order can run them").format(
+                    names=", ".join(f"'{n}'" for n in waiting)))
+            ordered.append(by_name[ready[0]])
+            done.add(ready[0])
+            waiting.remove(ready[0])
+    return ordered
+
+
+@functools.cache
+def features() -> tuple[Feature, ...]:
+    """The features of this installation, in the order they run."""
+    found, seen = [], set()
+    for entry in sorted(importlib.metadata.entry_points(group=GROUP), key=lambda e: e.name):
+        if entry.name in seen:
+            continue   # the same package found twice on the path
+        seen.add(entry.name)
+        module = _load(entry)
+        if module is not None:
+            found.append(_described(entry, module))
+    return tuple(order(found))
+
+
+def feature_modules() -> list[ModuleType]:
+    return [feature.module for feature in features()]
+
+
+def in_phase(phase: str) -> list[ModuleType]:
+    return [feature.module for feature in features() if feature.phase == phase]

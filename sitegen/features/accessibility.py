@@ -5,6 +5,7 @@ from sitegen.model import Page
 from sitegen.messages import _
 
 PHASE = "pages"
+PROVIDES = ("pages", "links")
 URL = "tillganglighet/"
 # Who stands behind the site when site.yaml names no organisation: the municipality these
 # sites belong to, never the site's own title ("Kulturskolan står bakom" is not a legal body).

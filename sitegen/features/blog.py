@@ -14,6 +14,7 @@ from sitegen.model import Page, Site
 from sitegen.slugs import slugify, swedish_sort_key
 
 PHASE = "pages"
+PROVIDES = ("pages", "feeds")
 
 
 @dataclass

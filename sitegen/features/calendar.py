@@ -29,6 +29,7 @@ from sitegen.features.events import Event, Occurrence, read_events
 from sitegen.model import Page, Site, day_start, first_after, next_day_turn
 
 PHASE = "pages"
+PROVIDES = ("pages", "links", "feeds")
 DEFAULT_FOLDER = "kalender/"
 DEFAULT_HORIZON_DAYS = 365
 LOOKBACK_MONTHS = 12

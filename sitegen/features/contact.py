@@ -17,6 +17,7 @@ from sitegen.yamlload import MarkedList
 from sitegen.messages import _
 
 PHASE = "pages"
+PROVIDES = ("pages", "links")
 URL = "kontakt/"
 
 PERSON_FIELDS = {

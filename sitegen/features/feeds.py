@@ -12,6 +12,8 @@ from sitegen.features.newslib import FeedSpec, category_of
 from sitegen.model import Page, Site, as_datetime
 
 PHASE = "files"
+PROVIDES = ("files",)
+NEEDS = ("feeds",)
 # The newest items a feed holds. Feed readers fetch a feed again and again; the archive pages
 # list everything older. (A news archive of thousands of items would otherwise be megabytes.)
 FEED_ITEMS = 50

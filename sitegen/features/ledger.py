@@ -11,7 +11,9 @@ from __future__ import annotations
 from sitegen import ledger
 from sitegen.messages import _
 
-PHASE = "files"   # after the redirects: the files of the site are all known
+PHASE = "files"
+PROVIDES = ()
+NEEDS = ("files", "redirect rules", "server rules")   # last: every file of the site is known
 
 
 def run(build) -> None:

@@ -24,6 +24,7 @@ from sitegen.features.mealdata import MEALS, Day, Distributor, Meal, read_menus
 from sitegen.model import Page, Site, next_day_turn
 
 PHASE = "pages"
+PROVIDES = ("pages", "files")
 FOLDER = "matsedlar/"
 SUMMARY_COURSES = 2
 

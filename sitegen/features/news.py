@@ -23,6 +23,7 @@ from sitegen.slugs import slugify
 from sitegen.messages import _
 
 PHASE = "pages"
+PROVIDES = ("pages", "links", "feeds")
 
 
 @dataclass

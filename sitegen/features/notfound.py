@@ -7,6 +7,7 @@ from __future__ import annotations
 from sitegen.model import Page
 
 PHASE = "pages"
+PROVIDES = ("pages",)
 
 
 def run(build) -> None:

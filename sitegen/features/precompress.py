@@ -19,6 +19,8 @@ from sitegen.features.redirects import RULES_DIR
 from sitegen.webserver import COMPRESSED_SUFFIXES
 
 PHASE = "staged"
+PROVIDES = ()
+NEEDS = ("staged files",)   # last: a .gz beside every text file the others wrote
 MIN_SIZE = 256          # smaller files gain nothing worth a second file
 _SUFFIXES = tuple(f".{suffix}" for suffix in COMPRESSED_SUFFIXES)
 

@@ -19,6 +19,8 @@ from sitegen.clashes import reserved_folder
 from sitegen.messages import N_, _
 
 PHASE = "files"
+PROVIDES = ("redirect rules",)
+NEEDS = ("pages", "files")   # last of the files: an alias must not take a generated file's place
 RULES_DIR = "_server"
 OUTPUT_FOLDERS = {f"{RULES_DIR}/": N_("the web server rules")}   # translated where shown
 

@@ -14,6 +14,8 @@ from sitegen.model import Page, sort_pages
 from sitegen.slugs import swedish_sort_key
 
 PHASE = "pages"
+PROVIDES = ("pages", "links")
+NEEDS = ("pages",)   # its site map and index list every page the others add
 URL = "sok/"
 SITEMAP_URL = "webbplatskarta/"
 

@@ -36,6 +36,8 @@ from sitegen.features.search import filter_marks, searchable
 from sitegen.messages import N_, _
 
 PHASE = "staged"
+PROVIDES = ("search index", "staged files")
+NEEDS = ("pages",)
 BUNDLE = "pagefind"
 OUTPUT_FOLDERS = {f"{BUNDLE}/": N_("the search index")}   # no editor page or file may go there
 PARTS_FILE = "sitegen-parts.json"

@@ -13,6 +13,8 @@ from sitegen.messages import _
 from sitegen.webserver import Redirect, SiteRules, apache, nginx, security_headers
 
 PHASE = "files"
+PROVIDES = ("server rules",)
+NEEDS = ("redirect rules",)   # the redirects' rules go into the server's
 # The site's path goes into patterns and quoted arguments of both servers: keep it plain.
 _PLAIN_PATH = re.compile(r"^/(?:[A-Za-z0-9._~-]+/)*$")
 

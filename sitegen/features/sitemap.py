@@ -6,6 +6,8 @@ from xml.sax.saxutils import escape
 from sitegen.model import as_datetime
 
 PHASE = "files"
+PROVIDES = ("files",)
+NEEDS = ("pages",)
 
 
 def run(build) -> None:

@@ -9,9 +9,9 @@ and resized locally, links go out to the network.
 A feed that cannot be read, a hostile post or a missing image is a warning, in ``check``
 too (``strict=False``): the build goes on, with the cards it can make.
 
-Embeds: ``::: embed URL`` in Markdown becomes a placeholder (markdown.py writes a
-``<sitegen-embed>`` marker, this module renders it through the theme); the network's
-player is loaded only when the visitor clicks (embed.js).
+Embeds: the shortcodes ``::: embed URL`` and ``::: video src="…" title="…"`` (templates
+``shortcodes/embed.html`` and ``video.html``); this module finds the network's player for
+them (``SHORTCODES``), which is loaded only when the visitor clicks (embed.js).
 """
 from __future__ import annotations
 
@@ -26,15 +26,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urljoin, urlsplit
 
-from markupsafe import Markup
 from PIL import Image, UnidentifiedImageError
 
 from sitegen import confine, sanitize
 from sitegen.messages import _
 from sitegen.schema import STOCKHOLM
+from sitegen.shortcodes import ShortcodeError
 from sitegen.slugs import slugify
 
 PHASE = "pages"
+PROVIDES = ("files", "shortcodes")
 DEFAULT_LIMIT = 4
 TEXT_LENGTH = 280
 IMAGE_WIDTH = 640
@@ -43,7 +44,6 @@ MEDIA_DIR = "data/social/media"
 NETWORKS = {"instagram": "Instagram", "facebook": "Facebook", "youtube": "YouTube", "vimeo": "Vimeo",
             "linkedin": "LinkedIn", "x": "X", "twitter": "X", "mastodon": "Mastodon", "tiktok": "TikTok"}
 HOSTILE = re.compile(r"<\s*(script|iframe|object|embed|style)|\son\w+\s*=|javascript:", re.IGNORECASE)
-MARKER = re.compile(r'<sitegen-embed data-url="([^"]*)">(.*?)</sitegen-embed>\n?', re.DOTALL)
 
 
 class FeedError(Exception):
@@ -225,8 +225,8 @@ def run(build) -> None:
     if accounts:
         site.root.extra["social_accounts"] = accounts
     for page in site.pages:
-        if "<sitegen-embed" in page.html:
-            page.html = render_embeds(build, page)
+        if " data-player=" in page.html:
+            allow_players(page)
 
 
 def load_account(build, entry: dict) -> Account:
@@ -357,30 +357,45 @@ def embed_source(url: str) -> tuple[str, str] | None:
     return None
 
 
-def render_embeds(build, page) -> str:
-    def replace(match: re.Match) -> str:
-        url = html.unescape(match.group(1))
-        found = embed_source(url)
-        if found is None:
-            build.problems.error(page.source, _line_of(page, url),
-                                 _("cannot embed '{url}': give the https address of one post on Instagram, "
-                                   "Facebook, YouTube, Vimeo, X, TikTok or Mastodon").format(
-                                     url=url))
-            return ""
-        network, player = found
-        # The page's Content-Security-Policy lets in this player's frame, and no other (csp.py).
-        frames = page.extra.setdefault("frame_origins", [])
+# The player of an embed or video as its template writes it; the allowlist removes data-
+# attributes from editors' HTML, so only a shortcode's template can put one in a page.
+PLAYER = re.compile(r'\sdata-player="([^"]+)"')
+
+
+def allow_players(page) -> None:
+    """The page's Content-Security-Policy lets in the frames of its players, and no other
+    (csp.py). Read from the body's HTML, so a body taken from the cache says it as well."""
+    frames = page.extra.setdefault("frame_origins", [])
+    for found in PLAYER.finditer(page.html):
+        player = html.unescape(found.group(1))
         if player not in frames:
             frames.append(player)
-        rendered = build.renderer.render_template(
-            "partials/social_embed.html", url=url, player=player, network=network,
-            label=NETWORKS[network], caption=Markup(match.group(2).strip()))
-        return rendered or ""
-    return MARKER.sub(replace, page.html)
 
 
-def _line_of(page, needle: str) -> int:
-    for offset, line in enumerate(page.body.split("\n")):
-        if "embed" in line and needle in line:
-            return page.body_line + offset
-    return page.body_line
+def prepare_embed(text: str, args: dict) -> dict:
+    """``::: embed URL``: the player of one post, for ``shortcodes/embed.html``."""
+    url = text or args.get("url", "")
+    found = embed_source(url)
+    if found is None:
+        raise ShortcodeError(_("cannot embed '{url}': give the https address of one post on Instagram, "
+                               "Facebook, YouTube, Vimeo, X, TikTok or Mastodon").format(url=url))
+    network, player = found
+    return {"url": url, "player": player, "network": network, "label": NETWORKS[network]}
+
+
+def prepare_video(text: str, args: dict) -> dict:
+    """``::: video src="…" title="…"``: a film on YouTube or Vimeo, for ``shortcodes/video.html``."""
+    url = args.get("src", "")
+    if not url or not args.get("title", "").strip():
+        raise ShortcodeError(_("a video needs its address and a title that says what it shows: "
+                               "::: video src=\"https://www.youtube.com/watch?v=…\" title=\"…\""))
+    found = embed_source(url)
+    if found is None or found[0] not in ("youtube", "vimeo"):
+        raise ShortcodeError(_("cannot show the video '{url}': give the https address of a film on YouTube "
+                               "or Vimeo").format(url=url))
+    network, player = found
+    return {"url": url, "player": player, "network": network, "label": NETWORKS[network]}
+
+
+# Shortcodes whose template needs this feature's work (shortcodes.py).
+SHORTCODES = {"embed": prepare_embed, "video": prepare_video}

@@ -1,0 +1,123 @@
+"""Page types: the built-in ones and those a site declares in ``<site>/_types/NAME.yaml``.
+
+A page type is the front matter its pages may have (beside the keys every page has), the
+keys they must have, and its template ``NAME.html`` in the theme chain. A site's own type::
+
+    # content/stadsarkiv/_types/arkivbeskrivning.yaml
+    title: Arkivbeskrivning          # what the type is called (optional)
+    fields:
+      arkivbildare: {type: str, required: true}
+      tid: str
+      omfang: {type: int, minimum: 1}
+      status: {type: str, choices: [ordnat, oordnat]}
+
+Its pages say ``type: arkivbeskrivning`` (or a section's cascade does) and are checked as the
+built-in types are: an unknown key, a wrong value or a missing required key is an error at its
+line, in the same words. The template lives in the theme (templates are code: themes/ is the
+operators', the site folder the editors'; docs/security.md).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sitegen import confine, yamlload
+from sitegen.messages import _
+from sitegen.problems import Problems, read_text
+from sitegen.schema import COMMON_FIELDS, TYPE_FIELDS, Field, validate
+
+FOLDER = "_types"
+# Keys that every built-in type requires beyond the common ones (a cascade may give them).
+BUILTIN_REQUIRED = {"news": ("date",), "blog": ("date",), "event": ("start",)}
+# What a site's field may be: the kinds the built-in types use, but no nested mappings.
+KINDS = ("str", "int", "bool", "date", "datelist", "strlist", "url", "email", "phone")
+NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
+
+TYPE_FILE = {
+    "title": Field("str"),
+    "fields": Field("map", required=True, open=True),
+}
+FIELD_SPEC = {
+    "type": Field("str", choices=KINDS),
+    "required": Field("bool"),
+    "choices": Field("strlist"),
+    "minimum": Field("int"),
+}
+
+
+@dataclass(frozen=True)
+class PageType:
+    name: str
+    fields: dict = field(default_factory=dict)   # key -> schema.Field, beside COMMON_FIELDS
+    required: tuple = ()                         # keys a page of this type must have
+    title: str = ""
+
+
+BUILTIN: dict[str, PageType] = {
+    name: PageType(name, fields, BUILTIN_REQUIRED.get(name, ())) for name, fields in TYPE_FIELDS.items()
+}
+
+
+def load(site_dir: Path, problems: Problems) -> dict[str, PageType]:
+    """The built-in types and the site's own; each mistake in a type file at its line."""
+    types = dict(BUILTIN)
+    folder = site_dir / FOLDER
+    if not folder.is_dir() or confine.outside(folder, site_dir):   # a link out: reported by the content walk
+        return types
+    for path in sorted(folder.glob("*.yaml")):
+        page_type = _load_one(path, site_dir, problems)
+        if page_type is not None:
+            types[page_type.name] = page_type
+    return types
+
+
+def _load_one(path: Path, site_dir: Path, problems: Problems) -> PageType | None:
+    name = path.stem
+    if not NAME.match(name):
+        problems.error(path, 1, _("a page type's file name must be lower-case letters, digits, '-' or '_' "
+                                  "and start with a letter, like arkivbeskrivning.yaml"))
+        return None
+    if name in BUILTIN:
+        problems.error(path, 1, _("'{name}' is a built-in page type: give the file another name").format(name=name))
+        return None
+    if not confine.readable(path, site_dir, problems):
+        return None
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    try:
+        data = yamlload.load(text)
+    except yamlload.YamlError as exc:
+        problems.error(path, exc.line, exc.message)
+        return None
+    values = validate(data if data is not None else {}, TYPE_FILE, path, problems)
+    if "fields" not in values:
+        return None
+    fields, required = {}, []
+    declared = values["fields"]
+    for key, spec in declared.items():
+        line = declared.lines.get(key, 1) if isinstance(declared, yamlload.MarkedDict) else 1
+        found = _field(path, str(key), spec, line, problems)
+        if found is not None:
+            fields[str(key)], is_required = found
+            if is_required:
+                required.append(str(key))
+    return PageType(name, fields, tuple(required), values.get("title", ""))
+
+
+def _field(path: Path, key: str, spec, line: int, problems: Problems) -> tuple[Field, bool] | None:
+    """One declared key: ``key: kind`` or ``key: {type: kind, required: …, choices: …, minimum: …}``."""
+    if key in COMMON_FIELDS:
+        problems.error(path, line, _("'{key}' is a key every page has: give the field another name").format(key=key))
+        return None
+    if isinstance(spec, str):
+        spec = {"type": spec}
+        if spec["type"] not in KINDS:
+            problems.error(path, line, _("'fields.{key}' must be one of {options}, not '{value}'").format(
+                key=key, options=", ".join(KINDS), value=spec["type"]))
+            return None
+    checked = validate(spec, FIELD_SPEC, path, problems, f"fields.{key}.")
+    kind = checked.get("type", "str")
+    return Field(kind, choices=tuple(checked.get("choices", ())), minimum=checked.get("minimum")), bool(
+        checked.get("required"))

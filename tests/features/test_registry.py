@@ -1,0 +1,89 @@
+"""The features' one registry: entry points, order from NEEDS/PROVIDES, setup mistakes as errors."""
+import pathlib
+import re
+import tomllib
+import types
+
+import pytest
+
+from sitegen.features import Feature, FeatureError, features, order
+from testkit import NOW, REPO, page, run_sitegen
+
+
+def feature(name, phase="pages", needs=(), provides=()):
+    return Feature(name, types.ModuleType(name), phase, tuple(needs), tuple(provides))
+
+
+def names(found):
+    return [f.name for f in found]
+
+
+def test_a_feature_runs_after_what_it_needs_whatever_its_name():
+    found = order([feature("a", needs=["menu"]), feature("z", provides=["menu"]), feature("m")])
+    assert names(found) == ["m", "z", "a"]
+
+
+def test_phases_come_in_their_order_and_a_need_may_be_met_earlier():
+    found = order([feature("s", "staged", needs=["pages"]), feature("f", "files", needs=["pages"]),
+                   feature("p", provides=["pages"])])
+    assert names(found) == ["p", "f", "s"]
+
+
+def test_a_need_nobody_provides_is_an_error():
+    with pytest.raises(FeatureError, match="feature 'a' needs 'menu', which no feature provides"):
+        order([feature("a", needs=["menu"])])
+
+
+def test_a_need_provided_only_in_a_later_phase_is_an_error():
+    with pytest.raises(FeatureError, match=r"feature 'a' \(phase pages\) needs 'feeds', which 'b' provides "
+                                           r"only later \(phase files\)"):
+        order([feature("a", needs=["feeds"]), feature("b", "files", provides=["feeds"])])
+
+
+def test_a_cycle_is_an_error_naming_the_features():
+    with pytest.raises(FeatureError, match="features 'a', 'b' need each other"):
+        order([feature("a", needs=["x"], provides=["y"]), feature("b", needs=["y"], provides=["x"]), feature("c")])
+
+
+def test_the_built_in_features_are_registered_and_ordered_as_before():
+    assert names(features()) == ["accessibility", "blog", "calendar", "contact", "meals", "news", "notfound",
+                                 "search", "social", "feeds", "sitemap", "redirects", "server_rules", "ledger", "search_index",
+                                 "precompress"]
+
+
+def test_every_feature_module_is_registered_in_pyproject():
+    declared = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["entry-points"]["sitegen.features"]
+    modules = {p.stem for p in (REPO / "sitegen/features").glob("*.py")
+               if re.search(r'^PHASE = "(pages|files|staged)"', p.read_text(encoding="utf-8"), re.M)}
+    assert set(declared) == modules
+    assert all(value == f"sitegen.features.{name}" for name, value in declared.items())
+
+
+def _installed_package(folder: pathlib.Path, source: str) -> dict:
+    """A package installed beside sitegen: its module and the metadata that registers it."""
+    (folder / "halsning.py").write_text(source, encoding="utf-8")
+    info = folder / "halsning-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: halsning\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text("[sitegen.features]\nhalsning = halsning\n")
+    return {"PYTHONPATH": str(folder)}
+
+
+def test_an_installed_package_adds_a_feature(tmp_path, make_site):
+    env = _installed_package(tmp_path, 'PHASE = "files"\nNEEDS = ("pages",)\nPROVIDES = ("files",)\n\n'
+                                       'def run(build):\n    build.files["halsning.txt"] = "Hej!"\n')
+    content = make_site({"index.md": page("Start")})
+    result = run_sitegen("build", "--content", str(content), "--out", str(tmp_path / "out"), "--now", NOW, "-q",
+                         env=env)
+    assert result.status == 0, result.stderr
+    assert (tmp_path / "out/demo/halsning.txt").read_text() == "Hej!"
+
+
+def test_an_installed_feature_that_cannot_be_ordered_stops_the_run_with_a_clear_error(tmp_path, make_site):
+    env = _installed_package(tmp_path, 'PHASE = "pages"\nNEEDS = ("vader",)\n\ndef run(build):\n    pass\n')
+    content = make_site({"index.md": page("Start")})
+    result = run_sitegen("--lang", "en", "build", "--content", str(content), "--out", str(tmp_path / "out"),
+                         "--now", NOW, env=env)
+    assert result.status == 2
+    assert result.stderr.strip() == "sitegen: error: feature 'halsning' needs 'vader', which no feature provides"
+    assert not (tmp_path / "out").exists()
