@@ -11,7 +11,9 @@ same in both databases and in a database shell.
 """
 from __future__ import annotations
 
+import math
 import queue
+import shutil
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -54,7 +56,20 @@ CREATE TABLE IF NOT EXISTS missing (
     created TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS missing_path ON missing (site, path);
+CREATE TABLE IF NOT EXISTS post_keys (
+    key TEXT PRIMARY KEY,
+    created TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS health (
+    id INTEGER PRIMARY KEY,
+    checked TEXT NOT NULL
+);
 """
+# How long a call may wait for the database (a connection, a lock, a statement) before it
+# fails: a stalled database gives a quick "unavailable", not a post hanging for minutes.
+DEFAULT_TIMEOUT = 5.0
+# Less free space than this beside a SQLite store, and /health says it cannot take writes.
+MIN_FREE_BYTES = 16 * 1024 * 1024
 
 
 class StoreError(Exception):
@@ -84,7 +99,9 @@ class _SQLite:
     marker = "?"
     id_column = "INTEGER PRIMARY KEY AUTOINCREMENT"
 
-    def __init__(self, path: str, create: bool = True):
+    def __init__(self, path: str, create: bool = True, timeout: float = DEFAULT_TIMEOUT):
+        self.path = path
+        self.timeout = timeout
         if path != ":memory:":
             parent = Path(path).parent
             if not parent.is_dir():
@@ -96,18 +113,20 @@ class _SQLite:
         where = f"file:{quote(path)}?mode=rw" if not create and path != ":memory:" else path
         try:
             self.conn = sqlite3.connect(where, isolation_level=None, check_same_thread=False,
-                                        timeout=10, uri=where != path)
+                                        timeout=timeout, uri=where != path)
             self.conn.execute("PRAGMA journal_mode=WAL")
             # FULL: a post is acknowledged only after its commit reached the disk.
             self.conn.execute("PRAGMA synchronous=FULL")
-            self.conn.execute("PRAGMA busy_timeout=10000")
+            self.conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
         except sqlite3.Error as exc:
             raise StoreError(f"{path}: cannot open the database: {exc}") from exc
         self.lock = threading.Lock()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Cursor]:
-        with self.lock:
+        if not self.lock.acquire(timeout=self.timeout):
+            raise StoreError(f"the database is busy: no turn within {self.timeout:g} s")
+        try:
             cur = self.conn.cursor()
             try:
                 cur.execute("BEGIN IMMEDIATE")
@@ -119,6 +138,17 @@ class _SQLite:
                 raise
             finally:
                 cur.close()
+        finally:
+            self.lock.release()
+
+    def space_problem(self) -> str:
+        """A disk too full to take posts, or "" (a full disk fails only some writes)."""
+        if self.path == ":memory:":
+            return ""
+        free = shutil.disk_usage(Path(self.path).resolve().parent).free
+        if free < MIN_FREE_BYTES:
+            return f"only {free // 1024} KiB free on the disk of {self.path}"
+        return ""
 
     def execute_script(self, script: str) -> None:
         with self.lock:
@@ -138,27 +168,39 @@ class _Postgres:
     marker = "%s"
     id_column = "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
 
-    def __init__(self, url: str, size: int = 4):
+    def __init__(self, url: str, size: int = 4, timeout: float = DEFAULT_TIMEOUT):
         try:
             import psycopg
         except ImportError as exc:
             raise StoreError("PostgreSQL needs psycopg: pip install 'sitegen[postgres]'") from exc
         self.psycopg = psycopg
         self.url = url
+        self.timeout = timeout
         self.pool: queue.LifoQueue = queue.LifoQueue()
         self.slots = threading.BoundedSemaphore(size)
         self.pool.put(self._connect())  # fail now, not at the first post
 
     def _connect(self):
         try:
-            return self.psycopg.connect(self.url, autocommit=True, connect_timeout=10)
+            conn = self.psycopg.connect(
+                self.url, autocommit=True,
+                connect_timeout=max(2, math.ceil(self.timeout)),  # libpq's least is 2 s
+                # A vanished server or network: unacknowledged data fails the connection
+                # after the timeout, and idle pooled connections are probed.
+                tcp_user_timeout=int(self.timeout * 1000),
+                keepalives=1, keepalives_idle=30, keepalives_interval=10, keepalives_count=3)
+            # The server ends a statement (or a wait for a lock) that runs too long.
+            conn.execute(f"SET statement_timeout = {int(self.timeout * 1000)}")
+            return conn
         except self.psycopg.Error as exc:
             # libpq's messages run over lines; the operator reads one.
             raise StoreError("cannot connect to PostgreSQL: " + " ".join(str(exc).split())) from exc
 
     @contextmanager
     def transaction(self):
-        with self.slots:
+        if not self.slots.acquire(timeout=self.timeout):
+            raise StoreError(f"all connections to PostgreSQL are busy for {self.timeout:g} s")
+        try:
             try:
                 conn = self.pool.get_nowait()
             except queue.Empty:
@@ -173,6 +215,11 @@ class _Postgres:
                     self.pool.put(conn)
                 raise
             self.pool.put(conn)
+        finally:
+            self.slots.release()
+
+    def space_problem(self) -> str:
+        return ""  # the server's own disk: a full one fails the write probe
 
     def execute_script(self, script: str) -> None:
         with self.transaction() as cur:
@@ -191,12 +238,15 @@ class _Postgres:
 class Store:
     """Everything the service and the commands read and write."""
 
-    def __init__(self, target: str, create: bool = True):
+    def __init__(self, target: str, create: bool = True, timeout: float = DEFAULT_TIMEOUT):
         """``create=False`` (the editors' commands): the store must exist and hold the
-        tables, so a mistyped ``--db`` is an error, not a new empty store."""
+        tables, so a mistyped ``--db`` is an error, not a new empty store. ``timeout``:
+        seconds a call may wait for the database before it fails with StoreError."""
         self.target = target
         self.closed = False
-        self.db = _Postgres(target) if is_database_url(target) else _SQLite(target, create)
+        self.timeout = timeout
+        self.db = (_Postgres(target, timeout=timeout) if is_database_url(target)
+                   else _SQLite(target, create, timeout))
         if create:
             self._run_script(SCHEMA.format(id=self.db.id_column))
         elif not self._has_tables():
@@ -237,27 +287,36 @@ class Store:
 
     # --- writes -----------------------------------------------------------
 
+    # A ``key`` (the idempotency key a page's script sends) stores a post once: a retry
+    # with the same key stores nothing and returns None.
+
     def add_feedback(self, site: str, page: str, useful: bool, comment: str = "",
-                     now: datetime | None = None) -> int:
+                     now: datetime | None = None, key: str | None = None) -> int | None:
         return self._insert(
             "INSERT INTO feedback (site, page, useful, comment, created) VALUES (?, ?, ?, ?, ?)",
-            (site, page, int(useful), comment, timestamp(now)))
+            (site, page, int(useful), comment, timestamp(now)), key)
 
     def add_comment(self, site: str, page: str, name: str, text: str,
-                    now: datetime | None = None) -> int:
+                    now: datetime | None = None, key: str | None = None) -> int | None:
         return self._insert(
             "INSERT INTO comments (site, page, name, text, status, created)"
             " VALUES (?, ?, ?, ?, 'pending', ?)",
-            (site, page, name, text, timestamp(now)))
+            (site, page, name, text, timestamp(now)), key)
 
     def add_missing(self, site: str, path: str, referrer: str = "",
-                    now: datetime | None = None) -> int:
+                    now: datetime | None = None, key: str | None = None) -> int | None:
         return self._insert(
             "INSERT INTO missing (site, path, referrer, created) VALUES (?, ?, ?, ?)",
-            (site, path, referrer, timestamp(now)))
+            (site, path, referrer, timestamp(now)), key)
 
-    def _insert(self, sql: str, params: tuple) -> int:
+    def _insert(self, sql: str, params: tuple, key: str | None = None) -> int | None:
         with self._cursor() as cur:
+            if key is not None:
+                # In the same transaction as the row: both are stored, or neither.
+                cur.execute("INSERT INTO post_keys (key, created) VALUES (?, ?)"
+                            " ON CONFLICT (key) DO NOTHING RETURNING key", (key, timestamp()))
+                if cur.fetchone() is None:
+                    return None
             cur.execute(sql + " RETURNING id", params)
             return int(cur.fetchone()[0])
 
@@ -283,7 +342,20 @@ class Store:
                                  ("comments", " AND status <> 'approved'")):
                 cur.execute(f"DELETE FROM {table} WHERE created < ?{extra}", (cutoff,))
                 counts[table] = cur.rowcount
+            # Idempotency keys are needed only while a page may retry; not worth a count.
+            cur.execute("DELETE FROM post_keys WHERE created < ?", (cutoff,))
         return counts
+
+    def write_problem(self) -> str:
+        """Why the store cannot take a post now, or "" when it can: a committed write (a
+        read-only file or database, a full disk fail it) and the free space of a SQLite file."""
+        try:
+            with self._cursor() as cur:
+                cur.execute("INSERT INTO health (id, checked) VALUES (1, ?) ON CONFLICT (id)"
+                            " DO UPDATE SET checked = excluded.checked", (timestamp(),))
+        except StoreError as exc:
+            return str(exc)
+        return self.db.space_problem()
 
     # --- reads ------------------------------------------------------------
 
