@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import socket
 import sys
@@ -10,10 +11,14 @@ from pathlib import Path
 
 from sitegen.feedback.limits import Limits, RateLimiter
 from sitegen.feedback.sites import Site, SiteIndex, load_sites, normalise_origin
-from sitegen.feedback.store import STATUSES, NoStore, Store, StoreError, shown, utc_now
+from sitegen.feedback.store import (
+    DEFAULT_TIMEOUT, STATUSES, NoStore, Store, StoreError, shown, utc_now)
+from sitegen.messages import _
 from sitegen.problems import Problems
 
 DEFAULT_DB = "feedback.sqlite3"
+# With --workers, each worker process builds its own service from these settings.
+WORKER_SETTINGS = "SITEGEN_FEEDBACK_WORKER_SETTINGS"
 
 
 def register(subparsers) -> None:
@@ -59,7 +64,13 @@ def add_serve(sub) -> None:
     p.add_argument("--rate-window", type=float, default=60.0,
                    help="rate-limit window in seconds (default 60)")
     p.add_argument("--forwarded-allow-ips", default=None,
-                   help="proxies whose X-Forwarded-For is trusted (default: 127.0.0.1)")
+                   help="proxies whose X-Forwarded-For is trusted: addresses or networks, "
+                        "comma-separated (default: 127.0.0.1)")
+    p.add_argument("--workers", type=int, default=1,
+                   help="worker processes (default 1; each has its own rate-limit counts)")
+    p.add_argument("--db-timeout", type=float, default=DEFAULT_TIMEOUT,
+                   help="seconds to wait for the database before a post gets 503 "
+                        f"(default {DEFAULT_TIMEOUT:g})")
     p.set_defaults(func=run_serve)
 
 
@@ -122,11 +133,11 @@ def fail(message: str) -> int:
     return 1
 
 
-def open_db(target: str, create: bool = False) -> Store | None:
+def open_db(target: str, create: bool = False, timeout: float = DEFAULT_TIMEOUT) -> Store | None:
     """Only ``serve`` creates a store; the editors' commands need the one it uses, so a
     mistyped --db cannot export an empty list over the published comments."""
     try:
-        return Store(target, create=create)
+        return Store(target, create=create, timeout=timeout)
     except NoStore as exc:
         fail(f"{exc}; give the store 'sitegen feedback serve' uses with --db PATH-or-URL "
              "or SITEGEN_FEEDBACK_DB")
@@ -161,11 +172,14 @@ def cannot_listen(host: str, port: int) -> str:
 def run_serve(args) -> int:
     import uvicorn  # only the server needs it
 
-    from sitegen.feedback.app import Service, create_app
+    from sitegen.feedback.app import create_app
 
     if args.rate_limit < 0 or args.rate_window <= 0 or args.retention_days < 0:
         return fail("--rate-limit and --retention-days must be 0 or more, "
                     "--rate-window more than 0")
+    if args.workers < 1 or not 0 < args.db_timeout <= 600:
+        return fail(_("--workers must be 1 or more and --db-timeout between 0 and 600 "
+                      "seconds (more than 0)"))
     bad = [o for o in args.allow_origin if not o.startswith(("http://", "https://"))]
     if bad:
         return fail(f"--allow-origin needs an origin such as http://127.0.0.1:8000, not {bad[0]!r}")
@@ -175,21 +189,54 @@ def run_serve(args) -> int:
     problem = cannot_listen(args.host, args.port)
     if problem:
         return fail(f"cannot listen on {args.host}:{args.port}: {problem}")
-    store = open_db(args.db, create=True)
+    store = open_db(args.db, create=True, timeout=args.db_timeout)
     if store is None:
         return 1
-    index = SiteIndex(sites, [normalise_origin(o) for o in args.allow_origin])
-    service = Service(store=store, sites=index, limits=Limits(),
-                      limiter=RateLimiter(args.rate_limit, args.rate_window),
-                      retention_days=args.retention_days)
-    print(f"feedback service on http://{args.host}:{args.port} ({store.kind}; "
-          f"origins: {', '.join(index.origins)})", file=sys.stderr, flush=True)
+    service = make_service(args, sites, store)
+    workers = f", {args.workers} workers" if args.workers > 1 else ""
+    print(f"feedback service on http://{args.host}:{args.port} ({store.kind}{workers}; "
+          f"origins: {', '.join(service.sites.origins)})", file=sys.stderr, flush=True)
     options = {"forwarded_allow_ips": args.forwarded_allow_ips} if args.forwarded_allow_ips else {}
     # No access log: it would write every visitor's IP address to disk.
-    uvicorn.run(create_app(service), host=args.host, port=args.port, access_log=False,
-                server_header=False, log_level="warning", **options)
+    options.update(host=args.host, port=args.port, access_log=False, server_header=False,
+                   log_level="warning")
+    if args.workers == 1:
+        uvicorn.run(create_app(service), **options)
+        store.close()
+        return 0
+    # The store is created and checked above; each worker opens its own connection.
     store.close()
+    os.environ[WORKER_SETTINGS] = json.dumps(worker_settings(args))
+    uvicorn.run(f"{__name__}:worker_app", factory=True, workers=args.workers, **options)
     return 0
+
+
+def make_service(args, sites: list[Site], store: Store):
+    from sitegen.feedback.app import Service
+
+    index = SiteIndex(sites, [normalise_origin(o) for o in args.allow_origin])
+    return Service(store=store, sites=index, limits=Limits(),
+                   limiter=RateLimiter(args.rate_limit, args.rate_window),
+                   retention_days=args.retention_days)
+
+
+def worker_settings(args) -> dict:
+    return {"content": str(args.content), "db": args.db, "db_timeout": args.db_timeout,
+            "allow_origin": args.allow_origin, "rate_limit": args.rate_limit,
+            "rate_window": args.rate_window, "retention_days": args.retention_days}
+
+
+def worker_app():
+    """The app of one worker process (``--workers N``), from the settings ``serve`` checked."""
+    from sitegen.feedback.app import create_app
+
+    args = argparse.Namespace(**json.loads(os.environ[WORKER_SETTINGS]))
+    args.content = Path(args.content)
+    sites = sites_or_problems(args.content, [])
+    store = Store(args.db, create=False, timeout=args.db_timeout) if sites is not None else None
+    if store is None:
+        raise SystemExit(1)
+    return create_app(make_service(args, sites, store))
 
 
 def run_list(args) -> int:
