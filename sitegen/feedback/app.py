@@ -33,6 +33,7 @@ from sitegen.feedback.inputs import BadInput
 from sitegen.feedback.limits import ClientHasher, Limits, RateLimiter
 from sitegen.feedback.sites import SiteIndex, normalise_origin
 from sitegen.feedback.store import Store, StoreError, utc_now
+from sitegen.messages import _
 
 log = logging.getLogger("sitegen.feedback")
 
@@ -114,7 +115,8 @@ def create_app(service: Service) -> Starlette:
         except StoreError as exc:
             problem = str(exc)
         if problem:
-            log.error("health: the store cannot take posts: %s", " ".join(problem.split()))
+            log.error(_("health: the store cannot take posts: {problem}").format(
+                problem=" ".join(problem.split())))
         body = {"ok": not problem, "store": service.store.kind}
         if problem:
             body["error"] = "the store cannot take posts now"
@@ -168,7 +170,8 @@ async def in_store(service: Service, call, *args):
             return await anyio.to_thread.run_sync(functools.partial(call, *args),
                                                   abandon_on_cancel=True)
     except TimeoutError:
-        raise StoreError(f"no answer from the store within {service.store.timeout:g} s")
+        raise StoreError(_("no answer from the store within {seconds:g} s").format(
+            seconds=service.store.timeout))
 
 
 async def handle(service: Service, request: Request, kind: str) -> Response:
@@ -187,7 +190,9 @@ async def handle(service: Service, request: Request, kind: str) -> Response:
         await in_store(service, save, service.store, kind, item, key)
     except ClientDisconnect:
         # One line, not a traceback: visitors close tabs and lose their network.
-        log.warning("%s: the client went away before its post was read", request.url.path)
+        # The endpoint's own name, not the visitor's path: nothing of theirs in the log.
+        log.warning(_("/{endpoint}: the client went away before its post was read").format(
+            endpoint=kind))
         return Response(status_code=400)
     except RateLimited as exc:
         return await refusal(request, service, fields, 429, "rate_limited",

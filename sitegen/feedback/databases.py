@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import quote
 
+from sitegen.messages import _
+
 # How long a call may wait for the database (a connection, a lock, a statement) before it
 # fails: a stalled database gives a quick "unavailable", not a post hanging for minutes.
 DEFAULT_TIMEOUT = 5.0
@@ -66,7 +68,8 @@ class SQLite:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Cursor]:
         if not self.lock.acquire(timeout=self.timeout):
-            raise StoreError(f"the database is busy: no turn within {self.timeout:g} s")
+            raise StoreError(_("the database is busy: no turn within {seconds:g} s").format(
+                seconds=self.timeout))
         try:
             cur = self.conn.cursor()
             try:
@@ -88,7 +91,8 @@ class SQLite:
             return ""
         free = shutil.disk_usage(Path(self.path).resolve().parent).free
         if free < MIN_FREE_BYTES:
-            return f"only {free // 1024} KiB free on the disk of {self.path}"
+            return _("only {kib} KiB free on the disk of {path}").format(kib=free // 1024,
+                                                                       path=self.path)
         return ""
 
     def execute_script(self, script: str) -> None:
@@ -140,7 +144,8 @@ class Postgres:
     @contextmanager
     def transaction(self):
         if not self.slots.acquire(timeout=self.timeout):
-            raise StoreError(f"all connections to PostgreSQL are busy for {self.timeout:g} s")
+            raise StoreError(_("all connections to PostgreSQL are busy for {seconds:g} s").format(
+                seconds=self.timeout))
         try:
             try:
                 conn = self.pool.get_nowait()
