@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -29,7 +30,9 @@ KEY = "f00dfeedc0ffee00112233445566"
 def test_workers_serve_posts_from_their_own_processes(folder, db_target):
     served = Served(folder, db_target, "--workers", "2")
     try:
-        assert len(children(served.process.pid)) >= 2  # worker processes under the manager
+        workers = [pid for pid in children(served.process.pid)
+                   if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+        assert len(workers) == 2  # two worker processes under the manager
         answers = [served.post(comment=f"worker-{i}") for i in range(20)]
     finally:
         out = served.stop()
