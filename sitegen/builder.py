@@ -24,6 +24,7 @@ from sitegen.progress import Progress, for_terminal
 from sitegen.render import Renderer, site_view, template_for
 from sitegen.theme import TemplateError
 from sitegen.theme import Theme, load_theme, theme_dirs
+from sitegen.messages import _
 
 
 # Sites with at least this many files have their previous output removed in the background.
@@ -227,7 +228,7 @@ def render_pending(build: SiteBuild, stager: output.Stager | None) -> None:
             results = parallel.run(job, len(pages), advance)
         finally:
             renderer.problems = problems
-    for (rel, _), (written, ok, found) in zip(pages, results):
+    for (rel, _page), (written, ok, found) in zip(pages, results):
         problems.items.extend(found)
         if not ok:
             del build.files[rel]
@@ -272,7 +273,7 @@ def save_cache(build: SiteBuild) -> None:
     try:
         build.cache.save()
     except OSError as exc:   # a cache that cannot be written only makes the next build slower
-        print(f"note: the build cache could not be saved: {exc}", file=sys.stderr)
+        print(_("note: the build cache could not be saved: {reason}").format(reason=exc), file=sys.stderr)
 
 
 def run(options: BuildOptions) -> int:
@@ -280,6 +281,8 @@ def run(options: BuildOptions) -> int:
 
     A build whose inputs are all as the last build left them is not run again (``stamps``)."""
     options.now = site_now(options.now)
+    if not options.check_only:
+        output.remove_all_leftovers(options.out)   # of builds that were killed half-way
     inputs = stamps.take(options) if options.cache and not options.check_only else None
     done = stamps.replay(options, inputs) if inputs is not None else None
     if done is not None:
@@ -328,11 +331,12 @@ def check_addresses(builds: list[SiteBuild], problems: Problems) -> None:
     seen: dict[str, str] = {}
     for build in builds:
         config = build.config
-        host, _, path = config.base_url.split("://", 1)[-1].partition("/")
+        host, _sep, path = config.base_url.split("://", 1)[-1].partition("/")
         address = f"{host.lower()}/{path.rstrip('/')}"
         if address in seen:
             problems.error(config.config_path, config.lines.get("base_url", 1),
-                           f"base_url '{config.base_url}' is also the address of the site '{seen[address]}'")
+                           _("base_url '{base_url}' is also the address of the site '{value}'").format(
+                               base_url=config.base_url, value=seen[address]))
         else:
             seen[address] = config.name
 
@@ -342,7 +346,7 @@ def write_all(builds: list[SiteBuild], options: BuildOptions, problems: Problems
     written = [(build, write_site(build)) for build in builds]
     staged = [(build, staging) for build, staging in written if staging is not None]
     if problems.errors:   # a template failed while pages were written
-        for _, staging in staged:
+        for _build, staging in staged:
             output.discard(staging)
         staged = []
     for build, staging in staged:
@@ -350,7 +354,7 @@ def write_all(builds: list[SiteBuild], options: BuildOptions, problems: Problems
         for feature in _features("staged"):
             feature.run(build)
     if problems.errors:
-        for _, staging in staged:
+        for _build, staging in staged:
             output.discard(staging)
     else:
         for build, staging in staged:
@@ -370,13 +374,17 @@ def report(problems: Problems, options: BuildOptions, summaries: list[tuple[str,
         return
     errors, warnings = len(problems.errors), len(problems.warnings)
     if errors:
-        verb = "check" if options.check_only else "build"
-        print(f"{verb} failed: {errors} error(s), {warnings} warning(s); nothing was written"
-              if not options.check_only else f"check failed: {errors} error(s), {warnings} warning(s)",
-              file=sys.stderr)
+        if options.check_only:
+            summary = _("check failed: {errors} error(s), {warnings} warning(s)")
+        else:
+            summary = _("build failed: {errors} error(s), {warnings} warning(s); nothing was written")
+        print(summary.format(errors=errors, warnings=warnings), file=sys.stderr)
         return
     for name, pages in summaries:
-        where = "checked" if options.check_only else f"built into {options.out / name}"
-        print(f"{name}: {pages} pages {where}" + (" (nothing changed)" if unchanged else ""))
+        if options.check_only:
+            done = _("{site}: {pages} pages checked").format(site=name, pages=pages)
+        else:
+            done = _("{site}: {pages} pages built into {folder}").format(site=name, pages=pages, folder=options.out / name)
+        print(done + (_(" (nothing changed)") if unchanged else ""))
     if warnings:
-        print(f"{warnings} warning(s)", file=sys.stderr)
+        print(_("{warnings} warning(s)").format(warnings=warnings), file=sys.stderr)

@@ -9,6 +9,7 @@ import posixpath
 
 from sitegen.model import Site
 from sitegen.problems import Problems
+from sitegen.messages import _
 
 
 def check_pages(site: Site, problems: Problems) -> None:
@@ -17,13 +18,14 @@ def check_pages(site: Site, problems: Problems) -> None:
             continue
         if not page.ingress:
             problems.warning(page.source, page.line_of("title"),
-                             "'ingress' missing: add a short summary, it is shown first and used as "
-                             "the description in search engines and cards")
+                             _("'ingress' missing: add a short summary, it is shown first and used as "
+                               "the description in search engines and cards"))
         image = page.meta.get("image")
         if image:
             target = posixpath.normpath(posixpath.join(posixpath.dirname(page.rel), image))
             if target not in site.assets:
-                problems.error(page.source, page.line_of("image"), f"image '{image}' not found")
+                problems.error(page.source, page.line_of("image"), _("image '{image}' not found: check the file name and its folder").format(
+                                                                       image=image))
             if not page.meta.get("image_alt"):
                 problems.warning(page.source, page.line_of("image"),
-                                 "'image_alt' missing: describe the image for those who cannot see it")
+                                 _("'image_alt' missing: describe the image for those who cannot see it"))

@@ -10,6 +10,7 @@ import functools
 import importlib
 
 from sitegen.features import FEATURES
+from sitegen.messages import _
 
 
 @functools.cache   # asked for every page of a site; the features are what they are for the run
@@ -41,8 +42,9 @@ def report_pages(build) -> None:
     editor pages in a reserved folder."""
     site, problems = build.site, build.problems
     for page, made in site.clashes:
-        problems.error(page.source, 1, f"{site.href(page)} is a page sitegen makes itself ('{made.title}'), "
-                                       "which this file would replace; rename or move the file")
+        problems.error(page.source, 1, _("{url} is a page sitegen makes itself ('{title}'), which this file would "
+                                         "replace; rename or move the file").format(
+                                           url=site.href(page), title=made.title))
     site.clashes.clear()
     for page in site.pages:
         found = reserved_folder(page.file_path()) if page.source is not None else None
@@ -62,8 +64,8 @@ def place_assets(build) -> dict:
             problems.error(site_dir / rel, 1, _reserved_message(site, *found))
         elif url in files:
             taken = _describe(files[url], owners.get(url), site)
-            problems.error(site_dir / rel, 1, f"{site.href(url)} is also the address of {taken}; "
-                                              "rename or move the file")
+            problems.error(site_dir / rel, 1, _("{url} is also the address of {taken}; rename or move the file").format(
+                                                  url=site.href(url), taken=taken))
         else:
             files[url] = site_dir / rel
     placed = {page.file_path(): (page.source, files.get(page.file_path()))
@@ -79,16 +81,18 @@ def report_replaced(build, placed: dict) -> None:
     site = build.site
     for url, (source, value) in placed.items():
         if value is not None and build.files.get(url) is not value:
-            build.problems.error(source, 1, f"{site.href(url)} is a file sitegen makes itself; "
-                                            "rename or move this file")
+            build.problems.error(source, 1, _("{url} is a file sitegen makes itself; rename or move this file").format(
+                                                url=site.href(url)))
 
 
 def _describe(value, page, site) -> str:
     if page is not None:
-        return f"the page {page.rel}" if page.rel else f"a page sitegen makes ('{page.title}')"
-    return f"the file {value.relative_to(site.config.content_dir).as_posix()}" \
-        if hasattr(value, "relative_to") else "a file sitegen makes"
+        return _("the page {rel}").format(rel=page.rel) if page.rel else _("a page sitegen makes ('{title}')").format(
+                                                           title=page.title)
+    return _("the file {value}").format(value=value.relative_to(site.config.content_dir).as_posix()) \
+        if hasattr(value, "relative_to") else _("a file sitegen makes")
 
 
 def _reserved_message(site, folder: str, what: str) -> str:
-    return f"{site.href(folder)} is a folder sitegen fills itself ({what}); move this file out of it"
+    return _("{url} is a folder sitegen fills itself ({what}); move this file out of "
+             "it").format(url=site.href(folder), what=_(what))

@@ -9,6 +9,9 @@ import argparse
 import importlib
 import sys
 
+from sitegen import messages
+from sitegen.messages import _
+
 # Modules that each register one command (or a group of commands).
 COMMAND_MODULES = [
     "sitegen.commands",        # build, check, new
@@ -19,12 +22,62 @@ COMMAND_MODULES = [
 ]
 
 
+def argparse_text(message: str) -> str:
+    """argparse's own words (usage, its error messages) from our catalogue: argparse looks
+    its texts up through ``gettext``, which has no Swedish for them."""
+    texts = {
+        "usage: ": _("usage: "),
+        "positional arguments": _("positional arguments"),
+        "options": _("options"),
+        "show this help message and exit": _("show this help message and exit"),
+        "%(prog)s: error: %(message)s\n": _("%(prog)s: error: %(message)s\n"),
+        "argument %(argument_name)s: %(message)s": _("argument %(argument_name)s: %(message)s"),
+        "unrecognized arguments: %s": _("unrecognized arguments: %s"),
+        "the following arguments are required: %s": _("the following arguments are required: %s"),
+        "invalid choice: %(value)r (choose from %(choices)s)":
+            _("invalid choice: %(value)r (choose from %(choices)s)"),
+        "invalid %(type)s value: %(value)r": _("invalid %(type)s value: %(value)r"),
+        "expected one argument": _("expected one argument"),
+        "ambiguous option: %(option)s could match %(matches)s":
+            _("ambiguous option: %(option)s could match %(matches)s"),
+    }
+    return texts.get(message, message)
+
+
+argparse._ = argparse_text   # argparse calls its module-level ``_`` for every text it shows
+
+
+def add_lang_option(parser: argparse.ArgumentParser, default=None) -> None:
+    parser.add_argument("--lang", choices=messages.LANGUAGES, default=default,
+                        help=_("language of the messages: sv (default) or en; also SITEGEN_LANG=en"))
+
+
+def add_lang_everywhere(parser: argparse.ArgumentParser) -> None:
+    """``--lang`` on every command and sub-command too (``sitegen check --lang en``); SUPPRESS
+    keeps a sub-command from resetting a ``--lang`` given before it."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                add_lang_option(child, default=argparse.SUPPRESS)
+                add_lang_everywhere(child)
+
+
+def language_of(argv: list[str]) -> str | None:
+    """The ``--lang`` value wherever it stands, read before the parser (and its help texts)
+    is made, so that help and argparse's own errors are in that language too."""
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--lang")
+    known, _rest = early.parse_known_args(argv)
+    return known.lang if known.lang in messages.LANGUAGES else None
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sitegen",
-        description="Build the municipality's sub-sites from Markdown with front matter.",
+        description=_("Build the municipality's sub-sites from Markdown with front matter."),
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    add_lang_option(parser)
+    sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
     for name in COMMAND_MODULES:
         try:
             module = importlib.import_module(name)
@@ -33,10 +86,13 @@ def make_parser() -> argparse.ArgumentParser:
                 continue  # that command is not part of this installation
             raise
         module.register(sub)
+    add_lang_everywhere(parser)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    messages.set_language(language_of(argv))
     parser = make_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -45,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(_("interrupted"), file=sys.stderr)
         return 130
 
 

@@ -5,9 +5,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from sitegen import yamlload
+from sitegen import confine, yamlload
 from sitegen.problems import Problems, read_text
 from sitegen.schema import SITE_SCHEMA, validate
+from sitegen.messages import _
 
 DEFAULT_THEME = "orebro"
 
@@ -67,6 +68,8 @@ class SiteConfig:
 
 def load_site_config(content_dir: Path, problems: Problems) -> SiteConfig | None:
     path = content_dir / "site.yaml"
+    if not confine.readable(path, content_dir, problems):
+        return None
     text = read_text(path, problems)
     if text is None:
         return None
@@ -76,7 +79,7 @@ def load_site_config(content_dir: Path, problems: Problems) -> SiteConfig | None
         problems.error(path, exc.line, exc.message)
         return None
     if data is None:
-        problems.error(path, 1, "site.yaml is empty: 'title' and 'base_url' are required")
+        problems.error(path, 1, _("site.yaml is empty: 'title' and 'base_url' are required"))
         return None
     # Bad keys are reported and left out; the pages are still checked in the same run.
     values = validate(data, SITE_SCHEMA, path, problems)
@@ -84,7 +87,8 @@ def load_site_config(content_dir: Path, problems: Problems) -> SiteConfig | None
         parts = urlsplit(values["base_url"])
         if parts.scheme not in ("http", "https") or not parts.netloc:
             problems.error(path, data.line_of("base_url"),
-                           "'base_url' must be a full URL such as https://www.orebro.se/kulturskolan/")
+                           _("'base_url' must be a full URL such as "
+                             "https://www.orebro.se/kulturskolan/"))
             del values["base_url"]
     if "title" not in values or "base_url" not in values:
         return None
@@ -117,12 +121,14 @@ def load_site_config(content_dir: Path, problems: Problems) -> SiteConfig | None
 def find_sites(content_root: Path, names: list[str], problems: Problems) -> list[Path]:
     """Folders under ``content_root`` that hold a site.yaml (or the named ones)."""
     if not content_root.is_dir():
-        problems.error(content_root, 0, "content folder not found")
+        problems.error(content_root, 0, _("content folder not found: give the folder of the sites with --content"))
         return []
+    # A site folder may itself be a link (a site kept elsewhere): what it holds is its content,
+    # and nothing inside it may lead out of it (confine.py).
     found = sorted(p.parent for p in content_root.glob("*/site.yaml"))
     if not names:
         if not found:
-            problems.error(content_root, 0, "no sites found: a site is a folder with a site.yaml")
+            problems.error(content_root, 0, _("no sites found: a site is a folder with a site.yaml"))
         return found
     by_name = {p.name: p for p in found}
     chosen = []
@@ -131,5 +137,6 @@ def find_sites(content_root: Path, names: list[str], problems: Problems) -> list
             chosen.append(by_name[name])
         else:
             known = ", ".join(sorted(by_name)) or "none"
-            problems.error(content_root, 0, f"no site named '{name}' (sites: {known})")
+            problems.error(content_root, 0, _("no site named '{name}' (sites: {known})").format(
+                                                name=name, known=known))
     return chosen

@@ -15,8 +15,10 @@ import io
 import json
 from pathlib import Path
 
-from sitegen import yamlload
+from sitegen import confine, yamlload
+from sitegen.messages import _
 from sitegen.problems import Problems, read_text
+from sitegen.messages import _
 
 LOADERS = (".yaml", ".yml", ".json", ".csv")
 SKIPPED = ("social",)   # folders under data/ that a feature reads itself (social.CACHE_DIR)
@@ -27,10 +29,9 @@ def load_data(site_dir: Path, problems: Problems) -> dict:
     data: dict = {}
     if not root.is_dir():
         return data
-    for path in sorted(root.rglob("*")):
-        if not path.is_file() or path.suffix.lower() not in LOADERS:
-            continue
-        if path.relative_to(root).parts[0] in SKIPPED:
+    for parts, name, _rel in confine.walk(root, site_dir, problems):
+        path = Path(name)
+        if path.suffix.lower() not in LOADERS or parts[0] in SKIPPED:
             continue
         value = load_file(path, problems)
         if value is None:
@@ -55,11 +56,33 @@ def load_file(path: Path, problems: Problems):
             return None
     if suffix == ".json":
         try:
-            return json.loads(text.removeprefix("\ufeff"))   # a BOM, as some Windows programs write
+            value = json.loads(text.removeprefix("\ufeff"))   # a BOM, as some Windows programs write
         except json.JSONDecodeError as exc:
-            problems.error(path, exc.lineno, f"invalid JSON: {exc.msg}")
+            problems.error(path, exc.lineno, _("invalid JSON: {msg}").format(msg=exc.msg))
             return None
+        except RecursionError:
+            deep = True
+        else:
+            deep = too_deep(value)
+        if deep:
+            problems.error(path, 1, _("nested more than {limit} levels deep: write the data flatter").format(
+                limit=yamlload.MAX_DEPTH))
+            return None
+        return value
     return load_csv(path, text, problems)
+
+
+def too_deep(value) -> bool:
+    """Whether lists and mappings in ``value`` nest deeper than YAML's limit (``yamlload.MAX_DEPTH``):
+    what walks the data later (templates, the validator) would meet Python's recursion limit."""
+    stack = [(value, 1)]
+    while stack:
+        current, depth = stack.pop()
+        if isinstance(current, (list, dict)):
+            if depth > yamlload.MAX_DEPTH:
+                return True
+            stack.extend((child, depth + 1) for child in (current.values() if isinstance(current, dict) else current))
+    return False
 
 
 def load_csv(path: Path, text: str, problems: Problems) -> yamlload.MarkedList:
@@ -79,10 +102,11 @@ def load_csv(path: Path, text: str, problems: Problems) -> yamlload.MarkedList:
         except csv.Error as exc:
             reason = str(exc)
             if "EOF" in reason or "end of data" in reason:
-                reason = "a quote (\") is opened and never closed"
+                reason = _("a quote (\") is opened and never closed")
             elif "expected after" in reason:
-                reason = "a quoted cell must end at a comma or at the end of the line"
-            problems.error(path, start, f"invalid CSV: {reason}; the rows from here on are left out")
+                reason = _("a quoted cell must end at a comma or at the end of the line")
+            problems.error(path, start, _("invalid CSV: {reason}; the rows from here on are left out").format(
+                                            reason=reason))
             break
         if not cells:
             continue   # a blank line
@@ -91,13 +115,15 @@ def load_csv(path: Path, text: str, problems: Problems) -> yamlload.MarkedList:
             seen: set[str] = set()
             for name in header:
                 if name in seen:
-                    problems.error(path, start, f"column '{name}' is given twice in the header")
+                    problems.error(path, start, _("column '{name}' is given twice in the header").format(
+                                                    name=name))
                 seen.add(name)
             continue
         if len(cells) != len(header):
-            hint = ": quote a cell that holds a comma (\"a, b\")" if len(cells) > len(header) else ""
-            problems.error(path, start, f"this row has {len(cells)} field(s) but the header has "
-                                        f"{len(header)}{hint}; the row is left out")
+            hint = _(": quote a cell that holds a comma (\"a, b\")") if len(cells) > len(header) else ""
+            problems.error(path, start, _("this row has {count} field(s) but the header has {columns}{hint}; the "
+                                          "row is left out").format(
+                                            count=len(cells), columns=len(header), hint=hint))
             continue
         rows.append(dict(zip(header, cells)))
         rows.lines.append(start)

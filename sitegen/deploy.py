@@ -28,6 +28,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
+from sitegen.messages import _
 
 RELEASES = "releases"
 CURRENT = "current"
@@ -66,19 +67,19 @@ class CopyStats:
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "deploy",
-        help="publish a built site atomically",
-        description="Copy build/SITE into a new release folder at DEST and switch "
-        "DEST/current to it in one step.",
+        help=_("publish a built site atomically"),
+        description=_("Copy build/SITE into a new release folder at DEST and switch "
+                      "DEST/current to it in one step."),
     )
-    p.add_argument("site", metavar="SITE", help="site name (folder under --out)")
+    p.add_argument("site", metavar="SITE", help=_("site name (folder under --out)"))
     p.add_argument("--to", dest="dest", required=True, metavar="DEST",
-                   help="local folder or [user@]host:/path")
+                   help=_("local folder or [user@]host:/path"))
     p.add_argument("--out", default="build", metavar="DIR",
-                   help="where built sites are (default: build/)")
+                   help=_("where built sites are (default: build/)"))
     p.add_argument("--keep", type=_positive_int, default=5, metavar="N",
-                   help="releases to keep (default: 5)")
+                   help=_("releases to keep (default: 5)"))
     p.add_argument("--rollback", action="store_true",
-                   help="point current to the release before it")
+                   help=_("point current to the release before it"))
     p.set_defaults(func=run)
 
 
@@ -88,7 +89,8 @@ def _positive_int(text: str) -> int:
     except ValueError:
         value = 0
     if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number of releases >= 1, got {text!r}")
+        raise argparse.ArgumentTypeError(_("expected a number of releases >= 1, got {text!r}").format(
+                                             text=text))
     return value
 
 
@@ -100,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             message = deploy(Path(args.out) / args.site, target, args.keep, args.site)
     except DeployError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(_("error: {message}").format(message=exc), file=sys.stderr)
         return 1
     print(message)
     return 0
@@ -122,7 +124,8 @@ def deploy(src: Path, target: Target, keep: int, site: str = "") -> str:
     try:
         digest = tree_hash(src)
     except OSError as exc:
-        raise DeployError(f"cannot read {exc.filename}: {exc.strerror}") from None
+        raise DeployError(_("cannot read {filename}: {strerror}").format(
+                              filename=exc.filename, strerror=exc.strerror)) from None
     if target.host:
         from sitegen import deploy_remote
         return deploy_remote.deploy(src, target, keep, digest)
@@ -141,14 +144,17 @@ def rollback(target: Target) -> str:
             current, names = current_release(root), list_releases(root / RELEASES)
             previous = previous_release(names, current, str(target))
             switch_local(root, previous)
-    return f"rolled back {target}: current -> {RELEASES}/{previous} (was {current})"
+    return _("rolled back {target}: current -> {RELEASES}/{previous} (was {current})").format(
+               target=target, RELEASES=RELEASES, previous=previous, current=current)
 
 
 def check_build(src: Path, site: str) -> None:
     if not src.is_dir():
-        raise DeployError(f"{src} does not exist: build the site first (sitegen build {site})")
+        raise DeployError(_("{src} does not exist: build the site first (sitegen build {site})").format(
+                              src=src, site=site))
     if not any(src.iterdir()):
-        raise DeployError(f"{src} is empty: build the site first (sitegen build {site})")
+        raise DeployError(_("{src} is empty: build the site first (sitegen build {site})").format(
+                              src=src, site=site))
 
 
 def check_dest(target: Target) -> None:
@@ -161,9 +167,10 @@ def check_dest(target: Target) -> None:
         root = enclosing_deploy(Path(target.path))
     if root is not None:
         where = f"{target.host}:{root}" if target.host else root
-        raise DeployError(f"{target} is inside the deploy at {where} (in its {RELEASES}/ or {CURRENT}), "
-                          f"whose files are shared with the online release: deploy to a folder "
-                          f"outside {where}/{RELEASES} and {where}/{CURRENT}")
+        raise DeployError(_("{target} is inside the deploy at {where} (in its {RELEASES}/ or "
+                            "{CURRENT}), whose files are shared with the online release: deploy to a "
+                            "folder outside {where}/{RELEASES} and {where}/{CURRENT}").format(
+                              target=target, where=where, RELEASES=RELEASES, CURRENT=CURRENT))
 
 
 def enclosing_deploy(dest: Path) -> str | None:
@@ -181,10 +188,11 @@ def enclosing_deploy(dest: Path) -> str | None:
 
 def previous_release(names: list[str], current: str | None, where: str) -> str:
     if current is None:
-        raise DeployError(f"nothing to roll back to: no release is deployed at {where}")
+        raise DeployError(_("nothing to roll back to: no release is deployed at {where}").format(where=where))
     older = [n for n in names if n < current]
     if not older:
-        raise DeployError(f"nothing to roll back to: {current} is the oldest release at {where}")
+        raise DeployError(_("nothing to roll back to: {current} is the oldest release at {where}").format(
+                              current=current, where=where))
     return older[-1]
 
 
@@ -232,12 +240,13 @@ def _deploy_local(src: Path, root: Path, keep: int, digest: str) -> str:
     try:
         releases.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise DeployError(f"cannot write to {root}: {exc.strerror}") from None
+        raise DeployError(_("cannot write to {root}: {strerror}").format(root=root, strerror=exc.strerror)) from None
     with deploy_lock(root):
         remove_leftovers(releases)
         current = current_release(root)
         if same_content(current, digest):
-            return f"{src} is unchanged: {root}/{CURRENT} -> {RELEASES}/{current}"
+            return _("{src} is unchanged: {root}/{CURRENT} -> {RELEASES}/{current}").format(
+                       src=src, root=root, CURRENT=CURRENT, RELEASES=RELEASES, current=current)
         name = release_name(list_releases(releases), digest)
         staging = releases / (TMP_PREFIX + name)
         link_dest = releases / current if current else None
@@ -246,11 +255,12 @@ def _deploy_local(src: Path, root: Path, keep: int, digest: str) -> str:
             os.rename(staging, releases / name)
             switch_local(root, name)
         except OSError as exc:
-            raise DeployError(f"cannot write to {root}: {exc}") from None
+            raise DeployError(_("cannot write to {root}: {exc}").format(root=root, exc=exc)) from None
         for old in releases_to_remove(list_releases(releases), name, keep):
             shutil.rmtree(releases / old, ignore_errors=True)
-    detail = f" ({stats.copied} copied, {stats.linked} unchanged)" if stats else ""
-    return f"deployed {src} to {root}: {CURRENT} -> {RELEASES}/{name}{detail}"
+    detail = _(" ({copied} copied, {linked} unchanged)").format(copied=stats.copied, linked=stats.linked) if stats else ""
+    return _("deployed {src} to {root}: {CURRENT} -> {RELEASES}/{name}{detail}").format(
+               src=src, root=root, CURRENT=CURRENT, RELEASES=RELEASES, name=name, detail=detail)
 
 
 @contextmanager
@@ -259,12 +269,12 @@ def deploy_lock(root: Path) -> Iterator[None]:
     try:
         fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
-        raise DeployError(f"cannot write to {root}: {exc.strerror}") from None
+        raise DeployError(_("cannot write to {root}: {strerror}").format(root=root, strerror=exc.strerror)) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise DeployError(f"another deploy to {root} is running") from None
+            raise DeployError(_("another deploy to {root} is running").format(root=root)) from None
         yield
     finally:
         os.close(fd)
@@ -274,7 +284,8 @@ def current_release(root: Path) -> str | None:
     link = root / CURRENT
     if not link.is_symlink():
         if link.exists():
-            raise DeployError(f"{link} is not a symbolic link: move it away, then deploy again")
+            raise DeployError(_("{link} is not a symbolic link: move it away, then deploy again").format(
+                                  link=link))
         return None
     return os.path.basename(os.readlink(link).rstrip("/"))
 
@@ -361,9 +372,11 @@ def run_tool(cmd: list[str], where: str) -> str:
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True)
     except FileNotFoundError:
-        raise DeployError(f"{cmd[0]} is not installed; it is needed to deploy to {where}") from None
+        raise DeployError(_("{value} is not installed; it is needed to deploy to {where}").format(
+                              value=cmd[0], where=where)) from None
     if proc.returncode != 0:
         detail = (proc.stderr or proc.stdout).strip().splitlines()
-        reason = detail[-1] if detail else f"exit status {proc.returncode}"
-        raise DeployError(f"cannot write to {where}: {cmd[0]} failed: {reason}")
+        reason = detail[-1] if detail else _("exit status {returncode}").format(returncode=proc.returncode)
+        raise DeployError(_("cannot write to {where}: {value} failed: {reason}").format(
+                              where=where, value=cmd[0], reason=reason))
     return proc.stdout

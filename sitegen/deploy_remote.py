@@ -12,6 +12,7 @@ from typing import Iterator
 
 from sitegen.deploy import (CURRENT, LOCK_FILE, NAME_RE, RELEASES, RSYNC_OPTS, TMP_PREFIX, DeployError, Target,
                             run_tool, previous_release, release_name, releases_to_remove, same_content)
+from sitegen.messages import _
 
 
 def deploy(src: Path, target: Target, keep: int, digest: str) -> str:
@@ -47,7 +48,8 @@ def enclosing_deploy(target: Target) -> str | None:
 def _deploy_locked(src: Path, target: Target, keep: int, digest: str) -> str:
     current, names = remote_state(target)
     if same_content(current, digest):
-        return f"{src} is unchanged: {target}/{CURRENT} -> {RELEASES}/{current}"
+        return _("{src} is unchanged: {target}/{CURRENT} -> {RELEASES}/{current}").format(
+            src=src, target=target, CURRENT=CURRENT, RELEASES=RELEASES, current=current)
     name = release_name(names, digest)
     staging = f"{RELEASES}/{TMP_PREFIX}{name}"
     cmd = ["rsync", *RSYNC_OPTS]
@@ -60,7 +62,8 @@ def _deploy_locked(src: Path, target: Target, keep: int, digest: str) -> str:
     if old:
         script += f" && cd {RELEASES} && rm -rf -- " + " ".join(shlex.quote(n) for n in old)
     ssh(target, script)
-    return f"deployed {src} to {target}: {CURRENT} -> {RELEASES}/{name}"
+    return _("deployed {src} to {target}: {CURRENT} -> {RELEASES}/{name}").format(
+        src=src, target=target, CURRENT=CURRENT, RELEASES=RELEASES, name=name)
 
 
 @contextmanager
@@ -76,15 +79,17 @@ def remote_lock(target: Target) -> Iterator[None]:
         holder = subprocess.Popen(["ssh", target.host or "", script], stdin=subprocess.PIPE,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     except FileNotFoundError:
-        raise DeployError(f"ssh is not installed; it is needed to deploy to {target}") from None
+        raise DeployError(_("ssh is not installed; it is needed to deploy to {target}").format(target=target)) from None
     if holder.stdout.readline().strip() != "locked":
         holder.stdin.close()
         status, detail = holder.wait(), holder.stderr.read().strip().splitlines()
         if status == 1 and not detail:
-            raise DeployError(f"another deploy to {target} is running")
+            raise DeployError(_("another deploy to {target} is running").format(target=target))
         if status == 127:
-            raise DeployError(f"cannot lock {target}: the server has no flock (util-linux)")
-        raise DeployError(f"cannot write to {target}: ssh failed: {detail[-1] if detail else f'exit status {status}'}")
+            raise DeployError(_("cannot lock {target}: the server has no flock (util-linux)").format(
+                                  target=target))
+        raise DeployError(_("cannot write to {target}: ssh failed: {reason}").format(
+                              target=target, reason=detail[-1] if detail else _("exit status {status}").format(status=status)))
     try:
         yield
     finally:

@@ -10,17 +10,22 @@ The one module that imports livereload: it serves the reload script and tells th
 """
 from __future__ import annotations
 
+import argparse
+import errno
 import html
 import mimetypes
+import socket
 import sys
 from pathlib import Path
 
-from sitegen import builder, cache
+from sitegen import builder, cache, messages
 from sitegen.commands import parse_now
 from sitegen.config import find_sites, load_site_config
+from sitegen.messages import _
 from sitegen.preview import Preview
 from sitegen.preview_watch import FolderWatcher
 from sitegen.problems import Problems
+from sitegen.messages import _
 
 ERROR_STATUS = "500 Build failed"
 
@@ -28,13 +33,15 @@ ERROR_STATUS = "500 Build failed"
 def overlay(problems: list[str], prefix: str) -> bytes:
     """The page shown instead of the site while it does not build."""
     items = "\n".join(f"<li><code>{html.escape(p)}</code></li>" for p in problems)
+    title, heading = html.escape(_("Errors in the build")), html.escape(_("The page could not be built"))
+    advice = html.escape(_("Fix the problems below and save; the page then reloads."))
     return f"""<!DOCTYPE html>
-<html lang="sv"><head><meta charset="utf-8"><title>Fel i bygget</title>
+<html lang="{messages.language()}"><head><meta charset="utf-8"><title>{title}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>body{{font-family:system-ui,sans-serif;margin:2rem;background:#fff3f3;color:#1a1a1a}}
 h1{{color:#a00000}}li{{margin:.5rem 0}}code{{white-space:pre-wrap;font-size:1rem}}</style></head>
-<body><main><h1>Sidan kunde inte byggas</h1>
-<p>Rätta felen nedan och spara, så laddas sidan om. (<a href="{html.escape(prefix)}">{html.escape(prefix)}</a>)</p>
+<body><main><h1>{heading}</h1>
+<p>{advice} (<a href="{html.escape(prefix)}">{html.escape(prefix)}</a>)</p>
 <ul class="sitegen-problems">
 {items}
 </ul></main></body></html>
@@ -82,7 +89,42 @@ def _respond(start_response, status: str, body: bytes, headers: list):
     return [body]
 
 
+def port_problem(port: int) -> str:
+    """Why the preview cannot listen on 127.0.0.1:``port`` ("" when it can), asked before the
+    first build so a busy port is one line that says what to do, not a server's traceback."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # as the server itself does
+            probe.bind(("127.0.0.1", port))
+    except OSError as exc:
+        return cannot_listen(port, exc)
+    return ""
+
+
+def cannot_listen(port: int, exc: OSError) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return _("port {port} is already in use (is another preview running?): stop that program, or "
+                 "choose another port with --port {other}").format(port=port, other=port + 1 if port < 65535 else 8001)
+    return _("cannot listen on port {port} ({reason}): choose another port with --port 8001").format(
+        port=port, reason=exc.strerror or exc)
+
+
+def port_number(text: str) -> int:
+    """``--port``: a number from 1 to 65535."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(_("'{text}' is not a port number (1 to 65535), e.g. 8001").format(text=text))
+    return port
+
+
 def serve(args) -> int:
+    busy = port_problem(args.port)
+    if busy:
+        print(_("error: {message}").format(message=busy), file=sys.stderr)
+        return 1
     problems = Problems()
     chosen = find_sites(args.content, [args.site], problems)
     config = load_site_config(chosen[0], problems) if chosen else None
@@ -100,8 +142,13 @@ def serve(args) -> int:
         preview.rebuild()
         preview.start()
         url = f"http://127.0.0.1:{args.port}{config.path_prefix}"
-        print(f"preview of {config.name} at {url} (Ctrl+C stops)", flush=True)
+        print(_("preview of {site} at {url} (Ctrl+C stops)").format(site=config.name, url=url), flush=True)
         run_server(preview, args.port)
+    except OSError as exc:   # the port was taken between the check and the first build's end
+        if exc.errno not in (errno.EADDRINUSE, errno.EACCES):
+            raise
+        print(_("error: {message}").format(message=cannot_listen(args.port, exc)), file=sys.stderr)
+        return 1
     finally:
         watcher.stop()
         preview.stop()
@@ -140,10 +187,10 @@ def run_server(preview: Preview, port: int) -> None:
 
 
 def register(sub) -> None:
-    parser = sub.add_parser("serve", help="preview a site on 127.0.0.1 with live reload, drafts shown")
-    parser.add_argument("site", metavar="SITE", help="the site to preview (a folder under --content)")
-    parser.add_argument("--content", type=Path, default=Path("content"), help="folder of sites (default content/)")
-    parser.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
-    parser.add_argument("--now", type=parse_now, help="fix 'now' (ISO date-time) instead of the clock")
-    parser.add_argument("--themes", type=Path, action="append", default=[], help="extra themes folder")
+    parser = sub.add_parser("serve", help=_("preview a site on 127.0.0.1 with live reload, drafts shown"))
+    parser.add_argument("site", metavar=_("SITE"), help=_("the site to preview (a folder under --content)"))
+    parser.add_argument("--content", type=Path, default=Path("content"), help=_("folder of sites (default content/)"))
+    parser.add_argument("--port", type=port_number, default=8000, help=_("port on 127.0.0.1 (default 8000)"))
+    parser.add_argument("--now", type=parse_now, help=_("fix 'now' (ISO date-time) instead of the clock"))
+    parser.add_argument("--themes", type=Path, action="append", default=[], help=_("extra themes folder"))
     parser.set_defaults(func=serve)

@@ -21,6 +21,7 @@ from html import escape
 from pathlib import Path, PurePosixPath
 
 from PIL import Image, ImageOps, UnidentifiedImageError
+from sitegen.messages import _
 
 # Widths offered to the browser; an image is never enlarged past its own width.
 WIDTHS = (320, 640, 960, 1280, 1920)
@@ -49,10 +50,10 @@ class ImageTooLarge(ImageError):
 
 def _too_large(exc: Exception) -> str:
     found = re.search(r"\((\d+) pixels\)", str(exc))
-    size = f"{int(found.group(1)) / 1e6:.0f} million pixels" if found else "too many pixels"
+    size = _("{count:.0f} million pixels").format(count=int(found.group(1)) / 1e6) if found else _("too many pixels")
     limit = 2 * (Image.MAX_IMAGE_PIXELS or 0) / 1e6
-    return (f"the image has {size}, more than can be read safely ({limit:.0f} million at most): "
-            "save it smaller, e.g. 3000 pixels wide")
+    return _("the image has {size}, more than can be read safely ({limit:.0f} million at most): "
+             "save it smaller, e.g. 3000 pixels wide").format(size=size, limit=limit)
 
 
 @dataclass
@@ -124,7 +125,7 @@ def _process(source: Path, cache: Path, mtime_ns: int, size: int) -> Renditions:
     except Image.DecompressionBombError as exc:
         raise ImageTooLarge(_too_large(exc)) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise ImageError(f"cannot read the image: {exc}") from exc
+        raise ImageError(_("cannot read the image: {reason}").format(reason=exc)) from exc
     located = bool(image.getexif().get_ifd(GPS_IFD)) if hasattr(image, "getexif") else False
     if image.mode == "P":   # palette images (optimised PNGs) resize smoothly only as RGBA
         image = image.convert("RGBA")
@@ -268,13 +269,13 @@ def derived_files(site, problems) -> dict[str, Path]:
         except Animated:
             continue   # published as it is, like a GIF
         except (ImageError, OSError) as exc:
-            hint = "" if isinstance(exc, ImageTooLarge) else "; save it again as JPEG or PNG"
+            hint = "" if isinstance(exc, ImageTooLarge) else _("; save it again as JPEG or PNG")
             problems.error(site.config.content_dir / target, 0, f"{exc}{hint}")
             continue
         if renditions.located:
-            problems.warning(site.config.content_dir / target, 0, "the photo holds the place where it was taken "
-                             "(GPS in its EXIF data): the resized copies do not, but the file itself is published "
-                             "as it is; remove the location before publishing it", strict=False)
+            problems.warning(site.config.content_dir / target, 0, _("the photo holds the place where it was taken (GPS in its EXIF data): "
+                                                                    "the resized copies do not, but the file itself is published as it is; "
+                                                                    "remove the location before publishing it"), strict=False)
         stem = PurePosixPath(output).stem
         folder = cache / renditions.digest
         for width in renditions.widths:

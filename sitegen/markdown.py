@@ -26,6 +26,7 @@ from sitegen import images
 from sitegen.model import Page, Site
 from sitegen.problems import Problems
 from sitegen.slugs import slugify
+from sitegen.messages import _
 
 # Boxes editors may use: ::: faktaruta Rubrik … :::, and ::: embed URL … ::: (a marker that
 # features/social.py turns into a click-to-load embed). One container rule serves them all:
@@ -136,7 +137,7 @@ class BodyRenderer:
                 self._raw_images(page, block, block)
         for line in stray["closers"]:   # not one inside (or just after) a box reported as not closed
             if not any(start < line <= end for start, end in stray["unclosed"]):
-                self.problems.warning(page.source, page.body_line + line, "':::' closes no box and is shown as text")
+                self.problems.warning(page.source, page.body_line + line, _("':::' closes no box and is shown as text"))
         return self.md.renderer.render(tokens, self.md.options, env)
 
     def _check_box_text(self, page: Page, block: Token, stray: dict) -> None:
@@ -151,10 +152,11 @@ class BodyRenderer:
             if name[:1].isalpha() and name not in BOXES:
                 stray["unknown"] += 1
                 close = difflib.get_close_matches(name.lower(), BOXES, n=1, cutoff=0.6)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                hint = _(" (did you mean '{name}'?)").format(name=close[0]) if close else ""
                 self.problems.warning(page.source, page.body_line + line,
-                                      f"unknown box '{name}'{hint}: the boxes are {_known_boxes()}; "
-                                      "the text is shown as it is written")
+                                      _("unknown box '{name}'{hint}: the boxes are {known_boxes}; the text is "
+                                        "shown as it is written").format(
+                                          name=name, hint=hint, known_boxes=_known_boxes()))
             elif name:
                 continue   # ':::' and something else, e.g. ':::)'
             elif stray["unknown"]:
@@ -170,9 +172,9 @@ class BodyRenderer:
             return
         stray["unclosed"].append((start, end))
         self.problems.warning(page.source, page.body_line + start,
-                              f"box '{_box_name(opening.info)}' is not closed: end it with a line "
-                              f"'{opening.markup}'; until then it holds the rest of the "
-                              f"{'page' if end >= len(lines) - 1 else 'list item or quote'}")
+                              _("box '{box_name}' is not closed: end it with a line '{markup}'; until "
+                                "then it holds the rest of the {value}").format(
+                                  box_name=_box_name(opening.info), markup=opening.markup, value=_('page') if end >= len(lines) - 1 else _('list item or quote')))
 
     def _raw_images(self, page: Page, block: Token, token: Token) -> None:
         """<img> tags written as HTML: alt text required, a local src must exist (and is
@@ -197,14 +199,14 @@ class BodyRenderer:
             line = self._line(page, block, attrs.get("src") or tag.group(0)[:4])
             if attrs.get("alt") is None:
                 self.problems.warning(page.source, line,
-                                      "<img> without alt text: describe the image in alt=\"...\" "
-                                      "(alt=\"\" if it only decorates), or write it as ![text](...)")
+                                      _("<img> without alt text: describe the image in alt=\"...\" (alt=\"\" if it "
+                                        "only decorates), or write it as ![text](...)"))
             target = _local_target(page, src)
             if target is None or src_span is None:
                 continue
             output = self.site.assets.get(target)
             if output is None:
-                self.problems.error(page.source, line, f"image '{src}' not found")
+                self.problems.error(page.source, line, _("image '{src}' not found: check the file name and its folder").format(src=src))
                 continue
             start = tag.start() + src_span[0]
             pieces += [content[last:start], html.escape(self.site.href(output))]
@@ -241,7 +243,7 @@ class BodyRenderer:
                 return
             output = self.site.assets.get(target)
             if output is None:
-                self.problems.error(page.source, line, f"image '{src}' not found")
+                self.problems.error(page.source, line, _("image '{src}' not found: check the file name and its folder").format(src=src))
                 return
             token.attrSet("src", self.site.href(output))
             env["asset_paths"][self.site.href(output)] = target
@@ -252,8 +254,8 @@ class BodyRenderer:
         decorative = "decorative" in (token.attrGet("class") or "").split()
         if not (token.content or "").strip() and not decorative:
             self.problems.warning(page.source, line,
-                                  "image without alt text: describe it in ![text](...) "
-                                  "or mark it {.decorative}")
+                                  _("image without alt text: describe it in ![text](...) or mark it "
+                                    "{.decorative}"))
 
     def resolve_link(self, page: Page, href: str, line: int) -> str | None:
         """Page URL for a relative .md link (or asset); None leaves the link as written, "" leaves
@@ -275,17 +277,18 @@ class BodyRenderer:
             if target in self.site.broken or posixpath.join(target[:-3], "index.md") in self.site.broken:
                 return None   # the page exists but failed to load: its own error says why
             if target in self.site.hidden:
-                self.problems.warning(page.source, line, f"link to '{href}', which is a draft or not yet "
-                                                         "published; its text is shown without the link")
+                self.problems.warning(page.source, line, _("link to '{href}', which is a draft or not yet published; its text is "
+                                                           "shown without the link").format(
+                                                             href=href))
                 return ""
-            self.problems.error(page.source, line, f"link to missing page '{href}'")
+            self.problems.error(page.source, line, _("link to missing page '{href}': check the address, or remove the link").format(href=href))
             return None
         if target in self.site.assets:
             return self.site.href(self.site.assets[target]) + suffix
         index = posixpath.join(target, "index.md")
         if index in self.site.by_source:
             return self.site.href(self.site.by_source[index]) + suffix
-        self.problems.error(page.source, line, f"link to missing file '{href}'")
+        self.problems.error(page.source, line, _("link to missing file '{href}': check the file name, or remove the link").format(href=href))
         return None
 
     def _site_target(self, page: Page, href: str, line: int) -> str | None:
@@ -297,8 +300,9 @@ class BodyRenderer:
             return None
         prefix = self.site.config.path_prefix
         if not path.startswith(prefix):
-            self.problems.error(page.source, line, f"link to missing page '{href}': a link to a .md file "
-                                                   f"must point to a page of this site, under '{prefix}'")
+            self.problems.error(page.source, line, _("link to missing page '{href}': a link to a .md file must point to a "
+                                                     "page of this site, under '{prefix}'").format(
+                                                       href=href, prefix=prefix))
             return None
         return posixpath.normpath(path[len(prefix):])
 

@@ -12,6 +12,8 @@ import multiprocessing
 import os
 from typing import Callable
 
+from sitegen import messages
+
 MIN_PARALLEL = 300       # fewer jobs than this run in this process
 CHUNKS_PER_WORKER = 8    # small enough chunks that both cores finish together
 
@@ -20,9 +22,11 @@ CHUNKS_PER_WORKER = 8    # small enough chunks that both cores finish together
 _worker_job: Callable | None = None
 
 
-def _start(job: Callable) -> None:
+def _start(job: Callable, language: str) -> None:
+    """Set up a worker: its job, and the language of its messages (the parent's)."""
     global _worker_job
     _worker_job = job
+    messages.set_language(language)
 
 
 def _run_chunk(chunk: list[int]) -> list:
@@ -52,7 +56,8 @@ def run(job: Callable[[int], object], count: int, advance: Callable[[int], None]
     size = max(1, count // (n_workers * CHUNKS_PER_WORKER))
     chunks = [list(range(start, min(start + size, count))) for start in range(0, count, size)]
     results: list = [None] * count
-    with multiprocessing.get_context("fork").Pool(n_workers, initializer=_start, initargs=(job,)) as pool:
+    language = messages.language()
+    with multiprocessing.get_context("fork").Pool(n_workers, initializer=_start, initargs=(job, language)) as pool:
         for done in pool.imap_unordered(_run_chunk, chunks):
             for index, result in done:
                 results[index] = result

@@ -34,6 +34,7 @@ from sitegen.output import content_digest
 from sitegen.problems import Problem, Problems, display_path
 from sitegen.render import template_for
 from sitegen.sources import NON_PAGE_DIRS, SourceFile, split_front_matter
+from sitegen.messages import _
 
 STOP_WAIT = 120   # seconds a stopping preview waits for the round in progress (a large site's full build)
 
@@ -157,10 +158,11 @@ class Preview:
                     self._keep(builds[0])
         except Exception as exc:  # a preview must outlive a bug: show it instead of dying
             with self._lock:
-                self.errors = [Problem("sitegen", 0, f"internal error: {exc!r}")]
+                self.errors = [Problem("sitegen", 0, _("internal error: {reason!r}").format(reason=exc))]
         self.builds += 1
         took = time.perf_counter() - started
-        print(f"{'build failed' if self.errors else 'built'} in {took:.2f} s", file=sys.stderr, flush=True)
+        done = _("build failed in {seconds:.2f} s") if self.errors else _("built in {seconds:.2f} s")
+        print(done.format(seconds=took), file=sys.stderr, flush=True)
         return not self.errors
 
     def _keep(self, build: builder.SiteBuild) -> None:
@@ -199,7 +201,8 @@ class Preview:
                 problems = Problems(root=root)
                 shown = self._render(build, edits, problems)
             except Exception as exc:  # leave the save to the full rebuild, which reports what is wrong
-                print(f"note: the quick update failed ({exc!r}); rebuilding", file=sys.stderr, flush=True)
+                print(_("note: the quick update failed ({reason!r}); rebuilding").format(reason=exc),
+                      file=sys.stderr, flush=True)
                 return None
             for problem in problems.sorted():
                 print(problem.format(), file=sys.stderr)
@@ -207,7 +210,8 @@ class Preview:
             self.fast_updates += 1
         took = time.perf_counter() - started
         names = ", ".join(page.rel for page, _ in edits)
-        print(f"{'shown with errors' if self.errors else 'shown'}: {names} in {took * 1000:.0f} ms",
+        summary = _("shown with errors: {pages} in {ms:.0f} ms") if self.errors else _("shown: {pages} in {ms:.0f} ms")
+        print(summary.format(pages=names, ms=took * 1000),
               file=sys.stderr, flush=True)
         return shown
 
@@ -269,6 +273,8 @@ def known(build: builder.SiteBuild, rel: str) -> bool:
 def read_page(path: Path, rel: str) -> SourceFile | None:
     """The saved file split as the build splits it; None when that gives any problem."""
     problems = Problems()
+    if path.is_symlink():
+        return None   # the full build decides whether it may be read (confine.py)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 import watchfiles
+from sitegen.messages import _
 
 QUIET = 0.05    # seconds without a new change that end a burst
 LONGEST = 1.0   # seconds a burst is grouped at most
@@ -56,7 +57,7 @@ class FolderWatcher:
                 return
             except Exception as exc:   # e.g. the system's limit of watched folders: poll instead
                 if str(exc) != failed:
-                    print(f"note: watching for changes failed ({exc}); looking for changes by polling",
+                    print(_("note: watching for changes failed ({reason}); looking for changes by polling").format(reason=exc),
                           file=sys.stderr, flush=True)
                 if polling:
                     time.sleep(1)   # polling failed too (a folder went away): try again

@@ -9,6 +9,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sitegen.messages import _
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -19,7 +21,8 @@ class Problem:
 
     def format(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.severity}: {self.message}"
+        severity = _("error") if self.severity == "error" else _("warning")
+        return f"{where}: {severity}: {self.message}"
 
 
 def display_path(path: Path | str, root: Path | None = None) -> str:
@@ -28,11 +31,13 @@ def display_path(path: Path | str, root: Path | None = None) -> str:
     p = Path(path)
     if not p.is_absolute():
         return p.as_posix()
+    # The folder resolved, not the file: a symlink is reported where it is, not where it points.
+    real = p.parent.resolve() / p.name if p.name not in ("", "..") else p.resolve()
     for base in (Path.cwd(), root):
         if base is None:
             continue
         try:
-            return p.resolve().relative_to(base.resolve()).as_posix()
+            return real.relative_to(base.resolve()).as_posix()
         except (ValueError, OSError):
             continue
     return os.path.relpath(p)
@@ -84,7 +89,7 @@ def read_text(path: Path, problems: "Problems") -> str | None:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        problems.error(path, line, f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} on this line): "
-                                   "save it as UTF-8")
+        problems.error(path, line, _("the file is not UTF-8 text (byte 0x{byte:02x} on this line): "
+                                     "save it as UTF-8").format(byte=data[exc.start]))
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")

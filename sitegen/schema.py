@@ -14,28 +14,30 @@ from zoneinfo import ZoneInfo
 
 from sitegen.problems import Problems
 from sitegen.yamlload import InvalidDate, MarkedDict, MarkedList
+from sitegen.messages import N_, _
+from sitegen.messages import _
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
-KIND_NAMES = {
-    "str": "text",
-    "int": "a whole number",
-    "bool": "true or false",
-    "date": "a date (YYYY-MM-DD) or date and time",
-    "strlist": "a list of texts",
-    "datelist": "a date (YYYY-MM-DD), a date and time, or a list of them",
-    "map": "a mapping (key: value lines)",
-    "maplist": "a list of mappings",
-    "any": "anything",
-    "url": "a web address",
-    "email": "an e-mail address",
-    "phone": "a phone number",
+KIND_NAMES = {   # translated where used: _(KIND_NAMES[kind])
+    "str": N_("text"),
+    "int": N_("a whole number"),
+    "bool": N_("true or false"),
+    "date": N_("a date (YYYY-MM-DD) or date and time"),
+    "strlist": N_("a list of texts"),
+    "datelist": N_("a date (YYYY-MM-DD), a date and time, or a list of them"),
+    "map": N_("a mapping (key: value lines)"),
+    "maplist": N_("a list of mappings"),
+    "any": N_("anything"),
+    "url": N_("a web address"),
+    "email": N_("an e-mail address"),
+    "phone": N_("a phone number"),
 }
 
 EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[A-Za-z]{2,}$")
 PHONE = re.compile(r"^\+?[0-9][0-9 \-()]*$")
-EMAIL_HINT = "write it as namn@orebro.se"
-PHONE_HINT = "write it as 019-21 10 00 or +46 19 21 10 00"
+EMAIL_HINT = N_("write it as namn@orebro.se")             # translated where used
+PHONE_HINT = N_("write it as 019-21 10 00 or +46 19 21 10 00")
 WEB = ("http", "https")
 _LEFT_OUT = object()   # a value with an error (or blank where that counts as missing)
 
@@ -82,32 +84,37 @@ def is_url(text: str, schemes: tuple = WEB) -> bool:
 
 
 def _url_forms(schemes: tuple) -> str:
-    forms = ["a full web address (https://…)"]
+    forms = [_("a full web address (https://…)")]
     if "/" in schemes:
-        forms.append("a path starting with /")
+        forms.append(_("a path starting with /"))
     if "mailto" in schemes:
-        forms.append("an e-mail link (mailto:namn@orebro.se)")
+        forms.append(_("an e-mail link (mailto:namn@orebro.se)"))
     if "tel" in schemes:
-        forms.append("a phone link (tel:+4619211000)")
-    return ", ".join(forms[:-1]) + (" or " if len(forms) > 1 else "") + forms[-1]
+        forms.append(_("a phone link (tel:+4619211000)"))
+    if len(forms) == 1:
+        return forms[0]
+    return _("{some} or {last}").format(some=", ".join(forms[:-1]), last=forms[-1])
 
 
 def _format_problem(text: str, f: Field, name: str) -> str | None:
     """What is wrong with a text given for a "url", "email" or "phone" field, or None."""
     if f.kind == "url" and not is_url(text, f.schemes):
-        return f"'{name}' must be {_url_forms(f.schemes)}, not '{text}'"
+        return _("'{name}' must be {forms}, not '{text}'").format(name=name, forms=_url_forms(f.schemes), text=text)
     if f.kind == "email" and not is_email(text):
-        return f"'{name}': '{text}' is not an e-mail address ({EMAIL_HINT})"
+        return _("'{name}': '{text}' is not an e-mail address ({hint})").format(
+            name=name, text=text, hint=_(EMAIL_HINT))
     if f.kind == "phone" and not is_phone(text):
-        return f"'{name}': '{text}' is not a phone number ({PHONE_HINT})"
+        return _("'{name}': '{text}' is not a phone number ({hint})").format(
+            name=name, text=text, hint=_(PHONE_HINT))
     return None
 
 
 def bad_date_message(value: str) -> str:
     """For a date-shaped text that is no real date (``yamlload.InvalidDate``)."""
     if len(value.strip()) > 10:
-        return f"'{value}' is not a valid date and time (e.g. 2026-12-10 18:00 or 2026-12-10T18:00:00+01:00)"
-    return f"'{value}' is not a valid date (YYYY-MM-DD)"
+        return _("'{value}' is not a valid date and time (e.g. 2026-12-10 18:00 or "
+                 "2026-12-10T18:00:00+01:00)").format(value=value)
+    return _("'{value}' is not a valid date (YYYY-MM-DD)").format(value=value)
 
 
 def _to_date(value):
@@ -169,7 +176,10 @@ def validate(data, schema: dict[str, Field], path, problems: Problems, where: st
     result: dict = {}
     if not isinstance(data, dict):
         line = getattr(data, "line", 1)
-        problems.error(path, line, f"{where or 'this'} must be a mapping of keys to values")
+        if where:
+            problems.error(path, line, _("'{name}' must be a mapping of keys to values").format(name=where.rstrip(".")))
+        else:
+            problems.error(path, line, _("this must be a mapping of keys to values (key: value lines)"))
         return result
     lines = data.lines if isinstance(data, MarkedDict) else {}
     for key, value in data.items():
@@ -178,8 +188,9 @@ def validate(data, schema: dict[str, Field], path, problems: Problems, where: st
         f = schema.get(key)
         if f is None:
             hint = difflib.get_close_matches(str(key), list(schema), n=1)
-            suggestion = f" (did you mean '{where}{hint[0]}'?)" if hint else ""
-            problems.error(path, line, f"unknown key '{name}'{suggestion}")
+            suggestion = _(" (did you mean '{name}'?)").format(name=f"{where}{hint[0]}") if hint else ""
+            problems.error(path, line, _("unknown key '{name}'{suggestion}").format(
+                                           name=name, suggestion=suggestion))
             continue
         converted = _checked(value, f, name, line, path, problems)
         if converted is _LEFT_OUT:
@@ -194,8 +205,20 @@ def validate(data, schema: dict[str, Field], path, problems: Problems, where: st
         result[key] = converted
     for key, f in schema.items():
         if f.required and key not in data:
-            problems.error(path, getattr(data, "line", 1), f"'{where}{key}' is required")
+            problems.error(path, getattr(data, "line", 1), _required_message(where, key))
     return result
+
+
+def _wrong_kind_message(value, f: Field, name: str) -> str:
+    if value is None:   # "title:" with nothing after the colon
+        return _("'{name}' has no value: write it after the colon ({name}: …), or remove the line").format(name=name)
+    return _("'{name}' must be {kind}, not {value}").format(name=name, kind=_(KIND_NAMES[f.kind]), value=_describe(value))
+
+
+def _required_message(where: str, key: str) -> str:
+    if key == "title" and not where:   # the one every page has: name it as editors do (rubrik)
+        return _("'title' is required: give the page a title, e.g. title: Öppettider")
+    return _("'{where}{key}' is required: add a line '{key}: …'").format(where=where, key=key)
 
 
 def _checked(value, f: Field, name: str, line: int, path, problems: Problems):
@@ -206,14 +229,16 @@ def _checked(value, f: Field, name: str, line: int, path, problems: Problems):
         problems.error(path, line, bad_date_message(value))
         return _LEFT_OUT
     ok, converted = _convert(value, f)
-    message = None if ok else f"'{name}' must be {KIND_NAMES[f.kind]}, not {_describe(value)}"
+    message = None if ok else _wrong_kind_message(value, f, name)
     if ok and isinstance(converted, str):
         message = _format_problem(converted, f, name)
     if ok and not message and f.minimum is not None and converted < f.minimum:
-        message = f"'{name}' must be at least {f.minimum}, not {converted}"
+        message = _("'{name}' must be at least {minimum}, not {value}").format(
+            name=name, minimum=f.minimum, value=converted)
     if ok and not message and f.choices and converted not in f.choices:
         options = ", ".join(str(c) for c in f.choices)
-        message = f"'{name}' must be one of {options}, not '{converted}'"
+        message = _("'{name}' must be one of {options}, not '{value}'").format(
+            name=name, options=options, value=converted)
     if message:
         problems.error(path, line, message)
         return _LEFT_OUT
@@ -229,10 +254,12 @@ def _checked_dates(values: list, name: str, line: int, path, problems: Problems)
         item_line = values.line_of(index) if isinstance(values, MarkedList) else line
         date = None if isinstance(item, InvalidDate) else _to_date(item)
         if isinstance(item, InvalidDate):
-            problems.error(path, item_line, f"'{name}' item {index + 1}: {bad_date_message(item)}")
+            problems.error(path, item_line, _("'{name}' item {number}: {problem}").format(
+                                                name=name, number=index + 1, problem=bad_date_message(item)))
         elif date is None:
-            problems.error(path, item_line, f"'{name}' item {index + 1} must be a date (YYYY-MM-DD) "
-                                            f"or a date and time, not {_describe(item)}")
+            problems.error(path, item_line, _("'{name}' item {number} must be a date (YYYY-MM-DD) or a date and time, "
+                                              "not {value}").format(
+                                                name=name, number=index + 1, value=_describe(item)))
         ok = ok and date is not None
         converted.append(date)
     return converted if ok else _LEFT_OUT
@@ -240,15 +267,15 @@ def _checked_dates(values: list, name: str, line: int, path, problems: Problems)
 
 def _describe(value) -> str:
     if value is None:
-        return "empty"
+        return _("empty")
     if isinstance(value, (list, MarkedList)) and not value:
-        return "an empty list"
+        return _("an empty list")
     if isinstance(value, bool):
         return f"'{str(value).lower()}'"
     if isinstance(value, (dict, MarkedDict)):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(value, (list, MarkedList)):
-        return "a list"
+        return _("a list")
     return f"'{value}'"
 
 
@@ -275,6 +302,7 @@ SITE_SCHEMA: dict[str, Field] = {
         "url": Field("url", required=True),
         "feed": Field("str"),
         "feed_url": Field("url"),
+        "image_hosts": Field("strlist"),
         "limit": Field("int", minimum=1),
     }),
     "accessibility": Field("map", fields={
@@ -294,6 +322,7 @@ SITE_SCHEMA: dict[str, Field] = {
         "folder": Field("str"),
         "page_size": Field("int", minimum=1),
         "block_size": Field("int", minimum=0),
+        "disruption_days": Field("int", minimum=1),
     }),
     "calendar": Field("map", fields={
         "folder": Field("str"),

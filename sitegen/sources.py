@@ -1,15 +1,15 @@
 """Load stage: read a site's Markdown files and split off their front matter."""
 from __future__ import annotations
 
-import os
 import pickle
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from sitegen import yamlload
+from sitegen import confine, leftovers, yamlload
 from sitegen.problems import Problems, read_text
 from sitegen.yamlload import MarkedDict
+from sitegen.messages import _
 
 # Folders under a site that hold no pages.
 NON_PAGE_DIRS = {"data"}
@@ -55,8 +55,8 @@ def split_front_matter(text: str, path: Path, problems: Problems,
     text = text.lstrip("\ufeff")
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
-        problems.error(path, 1, "front matter missing: start the file with a line '---', "
-                                "then 'title: ...', then another '---'")
+        problems.error(path, 1, _("front matter missing: start the file with a line '---', then 'title: "
+                                  "...', then another '---'"))
         return None, text, 1
     for index in range(1, len(lines)):
         if lines[index].rstrip() in ("---", "..."):
@@ -71,28 +71,26 @@ def split_front_matter(text: str, path: Path, problems: Problems,
                 meta = MarkedDict()
                 meta.line = 1
             if not isinstance(meta, dict):
-                problems.error(path, 2, "front matter must be 'key: value' lines")
+                problems.error(path, 2, _("front matter must be 'key: value' lines"))
                 return None, body, index + 2
             return meta, body, index + 2
-    problems.error(path, 1, "front matter is not closed: add a line '---' after it")
+    problems.error(path, 1, _("front matter is not closed: add a line '---' after it"))
     return None, text, 1
 
 
-def _site_files(site_dir: Path) -> list[tuple[Path, PurePosixPath]]:
+def _site_files(site_dir: Path, problems: Problems) -> list[tuple[Path, PurePosixPath]]:
     """Every file of the site that may be a page or an asset, in path order: not site.yaml,
-    not data/, nothing hidden (a name starting with '.'). os.walk reads each folder once."""
-    top = str(site_dir)
+    not data/, nothing hidden (a name starting with '.'), no editor leftover, nothing a
+    symlink brings in from outside the site (``confine``)."""
     found = []
-    for folder, dirs, names in os.walk(top):
-        dirs[:] = [d for d in dirs if not d.startswith(".") and not (folder == top and d in NON_PAGE_DIRS)]
-        below = os.path.relpath(folder, top).replace(os.sep, "/")
-        for name in names:
-            if name.startswith(".") or (folder == top and name == "site.yaml"):
-                continue
-            rel = name if below == "." else f"{below}/{name}"
-            found.append((rel.split("/"), os.path.join(folder, name), rel))
-    found.sort(key=lambda item: item[0])   # by parts, as paths compare
-    return [(Path(path), PurePosixPath(unicodedata.normalize("NFC", rel))) for _, path, rel in found]
+    for parts, path, rel in confine.walk(site_dir, site_dir, problems):
+        if parts[0] in NON_PAGE_DIRS and len(parts) > 1 or rel == "site.yaml":
+            continue
+        if leftovers.is_leftover(parts[-1]):
+            leftovers.report(path, parts[-1], problems)
+            continue
+        found.append((Path(path), PurePosixPath(unicodedata.normalize("NFC", rel))))
+    return found
 
 
 def read_sources(site_dir: Path, problems: Problems, memo: FrontMatterMemo | None = None,
@@ -102,7 +100,7 @@ def read_sources(site_dir: Path, problems: Problems, memo: FrontMatterMemo | Non
     broken = set() if broken is None else broken
     sources: list[SourceFile] = []
     assets: list[Asset] = []
-    for path, rel in _site_files(site_dir):
+    for path, rel in _site_files(site_dir, problems):
         if path.suffix.lower() != ".md":
             assets.append(Asset(path, rel))
             continue

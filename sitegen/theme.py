@@ -11,6 +11,7 @@ from babel.dates import format_date, format_datetime, format_time
 
 from sitegen import yamlload
 from sitegen.problems import Problems
+from sitegen.messages import _
 
 def _package_themes() -> Path:
     """The shipped themes: inside an installed package (sitegen/themes, mapped there from
@@ -58,18 +59,21 @@ def load_theme(name: str, search: list[Path], language: str, problems: Problems,
         folder = next((d / current for d in search if (d / current / "templates").is_dir()
                        or (d / current / "theme.yaml").is_file()), None)
         if folder is None:
-            where = ", ".join(str(d) for d in search) or "no themes folder"
-            problems.error(config_path, config_line, f"theme '{current}' not found (looked in {where})")
+            where = ", ".join(str(d) for d in search) or _("no themes folder")
+            problems.error(config_path, config_line, _("theme '{current}' not found (looked in {where})").format(
+                                                         current=current, where=where))
             return None
         if folder in chain:
-            problems.error(folder / "theme.yaml", 1, f"theme '{current}' extends itself")
+            problems.error(folder / "theme.yaml", 1, _("theme '{current}' extends itself").format(
+                                                         current=current))
             return None
         chain.append(folder)
         settings = _read_yaml(folder / "theme.yaml", problems) or {}
         current = settings.get("extends", "")
     if not any((folder / "templates" / "page.html").is_file() for folder in chain):
-        problems.error(chain[0] / "theme.yaml", 1, f"theme '{name}' has no page templates: give it "
-                       "'extends: orebro' in its theme.yaml (or a templates/ folder with page.html)")
+        problems.error(chain[0] / "theme.yaml", 1, _("theme '{name}' has no page templates: give it 'extends: orebro' in its "
+                                                     "theme.yaml (or a templates/ folder with page.html)").format(
+                                                       name=name))
         return None
     theme = Theme(name=name, chain=chain)
     for folder in reversed(chain):
@@ -129,11 +133,12 @@ def _format_date(value, fmt: str, locale: str) -> str:
 def template_problem(exc: Exception, problems: Problems) -> None:
     """A broken template is reported at its file and line, like content errors."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        problems.error(exc.filename or exc.name or "template", exc.lineno, f"template error: {exc.message}")
+        problems.error(exc.filename or exc.name or "template", exc.lineno, _("template error: {message}").format(
+                                                                               message=exc.message))
     elif isinstance(exc, jinja2.TemplateNotFound):
-        problems.error("themes", 0, f"template '{exc.name}' not found in the theme")
+        problems.error("themes", 0, _("template '{name}' not found in the theme").format(name=exc.name))
     else:
-        problems.error("themes", 0, f"template error: {exc}")
+        problems.error("themes", 0, _("template error: {exc}").format(exc=exc))
 
 
 TemplateError = jinja2.TemplateError

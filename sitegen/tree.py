@@ -7,10 +7,11 @@ from pathlib import Path, PurePosixPath
 from sitegen.config import SiteConfig
 from sitegen.model import Page, Site, as_datetime, first_after, sort_pages
 from sitegen.problems import Problems
-from sitegen.schema import PAGE_TYPES, cascade_schema, front_matter_schema, validate
+from sitegen.schema import PAGE_TYPES, STOCKHOLM, cascade_schema, front_matter_schema, validate
 from sitegen.slugs import slugify, split_date_prefix
 from sitegen.sources import Asset, SourceFile
 from sitegen.yamlload import MarkedList
+from sitegen.messages import _
 
 REQUIRED_BY_TYPE = {"news": ("date",), "blog": ("date",), "event": ("start",)}
 
@@ -20,7 +21,8 @@ def _folder_slugs(rel: PurePosixPath, path: Path, problems: Problems) -> tuple[s
     for part in rel.parent.parts:
         slug = slugify(part)
         if not slug:
-            problems.error(path, 1, f"folder name '{part}' gives an empty URL segment: use letters or digits")
+            problems.error(path, 1, _("folder name '{part}' gives an empty URL segment: use letters or digits").format(
+                                        part=part))
             return None
         slugs.append(slug)
     return tuple(slugs)
@@ -37,8 +39,8 @@ def page_url(source: SourceFile, problems: Problems) -> tuple[str, str | None] |
     date_text, name = split_date_prefix(stem)
     slug = slugify(name)
     if not slug:
-        problems.error(source.path, 1, f"file name '{source.rel.name}' gives an empty URL segment: "
-                                       "use letters or digits")
+        problems.error(source.path, 1, _("file name '{name}' gives an empty URL segment: use letters or digits").format(
+                                           name=source.rel.name))
         return None
     return "".join(f"{s}/" for s in folders) + slug + "/", date_text
 
@@ -76,18 +78,20 @@ def _check_dates(source: SourceFile, meta: dict, file_date: str | None, problems
         try:
             named = dt.date.fromisoformat(file_date)
         except ValueError:
-            problems.error(source.path, 1, f"'{file_date}' in the file name is not a valid date")
+            problems.error(source.path, 1, _("'{file_date}' in the file name is not a valid date").format(
+                                               file_date=file_date))
             return
         given = meta.get("date")
         given_day = given.date() if isinstance(given, dt.datetime) else given
         if given is not None and given_day != named:
             problems.error(source.path, source.meta.line_of("date"),
-                           f"'date' {given_day} differs from the date {named} in the file name")
+                           _("'date' {given_day} differs from the date {named} in the file name").format(
+                               given_day=given_day, named=named))
         elif given is None:
             meta["date"] = named
     publish, expires = as_datetime(meta.get("publish")), as_datetime(meta.get("expires"))
     if publish and expires and expires <= publish:
-        problems.error(source.path, source.meta.line_of("expires"), "'expires' must come after 'publish'")
+        problems.error(source.path, source.meta.line_of("expires"), _("'expires' must come after 'publish'"))
 
 
 def make_page(source: SourceFile, cascades: dict, problems: Problems) -> Page | None:
@@ -96,13 +100,14 @@ def make_page(source: SourceFile, cascades: dict, problems: Problems) -> Page | 
     page_type = source.meta.get("type", defaults.get("type", "page"))
     if page_type not in PAGE_TYPES:
         problems.error(source.path, source.meta.line_of("type"),
-                       f"'type' must be one of {', '.join(PAGE_TYPES)}, not '{page_type}'")
+                       _("'type' must be one of {value}, not '{page_type}'").format(
+                           value=', '.join(PAGE_TYPES), page_type=page_type))
         return None
     schema = front_matter_schema(page_type)
     own = validate(source.meta, schema, source.path, problems)
     if "cascade" in own and source.rel.stem != "index":
         problems.error(source.path, source.meta.line_of("cascade"),
-                       "'cascade' belongs in a section's index.md")
+                       _("'cascade' belongs in a section's index.md"))
     meta = {k: v for k, v in defaults.items() if k in schema}
     meta.update(own)
     meta["type"] = page_type
@@ -112,7 +117,8 @@ def make_page(source: SourceFile, cascades: dict, problems: Problems) -> Page | 
     _check_dates(source, meta, file_date, problems)
     for key in REQUIRED_BY_TYPE.get(page_type, ()):
         if key not in meta and key not in source.meta:   # a bad value is reported as such
-            problems.error(source.path, source.meta.line, f"'{key}' is required for type '{page_type}'")
+            problems.error(source.path, source.meta.line, _("'{key}' is required for type '{page_type}'").format(
+                                                              key=key, page_type=page_type))
     return Page(url=url, meta=meta, source=source.path, rel=source.rel.as_posix(),
                 lines=dict(source.meta.lines), item_lines=_item_lines(source.meta), body=source.body, body_line=source.body_line,
                 is_section=source.rel.stem == "index")
@@ -122,11 +128,33 @@ def _item_lines(meta) -> dict:
     return {key: list(value.lines) for key, value in meta.items() if isinstance(value, MarkedList)}
 
 
+def publish_moment(page: Page) -> dt.datetime | None:
+    """When the page is published: ``publish``; for a news item without it, its ``date`` (a
+    news item dated in the future waits for its date, as a scheduled page does). A service
+    disruption is the exception: one dated ahead is a planned disruption, announced at once."""
+    publish = as_datetime(page.meta.get("publish"))
+    if publish is None and page.kind == "news" and page.meta.get("category") != "driftstorning":
+        return as_datetime(page.meta.get("date"))
+    return publish
+
+
 def _visible(page: Page, now: dt.datetime, drafts: bool) -> bool:
     if page.meta.get("draft") and not drafts:
         return False
-    publish = as_datetime(page.meta.get("publish"))
+    publish = publish_moment(page)
     return drafts or publish is None or publish <= now
+
+
+def _mark_for_preview(page: Page, now: dt.datetime) -> None:
+    """With drafts shown (``serve``, ``--drafts``) a draft or a page not yet published says so
+    on the page, so the editor does not take the preview for what visitors see."""
+    publish = publish_moment(page)
+    if page.meta.get("draft"):
+        page.extra["preview_status"] = {"kind": "draft"}
+    elif publish is not None and publish > now:
+        local = publish.astimezone(STOCKHOLM)
+        page.extra["preview_status"] = {"kind": "scheduled", "date": local,
+                                        "timed": (local.hour, local.minute) != (0, 0)}
 
 
 def _virtual_section(url: str, name: str) -> Page:
@@ -179,13 +207,16 @@ def build_site(config: SiteConfig, sources: list[SourceFile], assets: list[Asset
         if page is None:
             broken.add(source.rel.as_posix())
             continue
-        turns.append(as_datetime(page.meta.get("publish")))
+        turns.append(publish_moment(page))
         if not _visible(page, now, drafts):
             hidden.add(page.rel)
             continue
+        if drafts:
+            _mark_for_preview(page, now)
         if page.url in seen:
             other = seen[page.url]
-            problems.error(page.source, 1, f"same URL '{config.path_prefix}{page.url}' as {other.rel}")
+            problems.error(page.source, 1, _("same URL '{path_prefix}{url}' as {rel}: rename one of the files").format(
+                                               path_prefix=config.path_prefix, url=page.url, rel=other.rel))
             continue
         seen[page.url] = page
         expires = as_datetime(page.meta.get("expires"))
@@ -210,7 +241,8 @@ def _asset_urls(assets: list[Asset], problems: Problems) -> dict[str, str]:
         stem = slugify(asset.rel.stem)
         if folders is None or not stem:
             if stem == "":
-                problems.error(asset.path, 1, f"file name '{asset.rel.name}' gives an empty URL segment")
+                problems.error(asset.path, 1, _("file name '{name}' gives an empty URL segment").format(
+                                                  name=asset.rel.name))
             continue
         urls[asset.rel.as_posix()] = "".join(f"{s}/" for s in folders) + stem + asset.rel.suffix.lower()
     return urls

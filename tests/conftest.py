@@ -1,11 +1,18 @@
 """Shared fixtures: building sites into temporary folders."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from testkit import NOW, REPO, page, run_sitegen
+
+# Most tests pin the English message texts (the message ids); every run they start, in this
+# process or as `sitegen` in a subprocess, speaks English unless a test asks for Swedish
+# (SITEGEN_LANG=sv or --lang sv). tests/test_messages.py and the Swedish cases beside the
+# English ones pin the default language.
+os.environ["SITEGEN_LANG"] = "en"
 
 
 @pytest.fixture

@@ -32,9 +32,42 @@ EXPECTED = [
 ]
 
 
+# The same mistakes as Swedish editors see them (the default language).
+EXPECTED_SV = [
+    ("site.yaml", 3, "okänd inställning 'langauge' (menade du 'language'?)"),
+    ("site.yaml", 4, "'menu_depth' måste vara ett heltal, inte 'två'"),
+    ("index.md", 6, "länken går till en sida som inte finns: 'finns-inte.md'. Kontrollera adressen, "
+                    "eller ta bort länken"),
+    ("utan-front-matter.md", 1, "sidans inställningar saknas. Börja filen med en rad '---'"),
+    ("okand-nyckel.md", 4, "okänd inställning 'weigth' (menade du 'weight'?)"),
+    ("fel-typ.md", 4, "'weight' måste vara ett heltal, inte 'tre'"),
+    ("fel-typ.md", 5, "'draft' måste vara true eller false, inte 'kanske'"),
+    ("fel-typ.md", 6, "'tags' måste vara en lista med texter, inte inställningar med värden"),
+    ("utan-titel.md", 2, "rubriken saknas. Skriv en rubrik: title: …"),
+    ("trasig-yaml.md", 3, "felaktiga inställningar"),
+    ("2026-11-01-fel-datum.md", 5, "'date' 2026-11-02 är inte samma som datumet 2026-11-01 i filnamnet"),
+    ("nyhet-utan-datum.md", 2, "'date' behövs för sidtypen 'news'. Lägg till en rad 'date: …'"),
+    ("okand-typ.md", 4, "'type' måste vara en av page, news, blog, event, inte 'artikel'"),
+    ("bild.md", 4, "bilden 'saknas.jpg' finns inte. Kontrollera filnamnet och mappen"),
+    ("bild.md", 4, "'image_alt' saknas. Skriv en alternativtext"),
+    ("bild.md", 7, "bilden saknar alternativtext"),
+    ("bild.md", 9, "bilden 'finns-inte.png' finns inte"),
+    ("sektion/index.md", 5, "'expires' måste vara efter 'publish'"),
+    ("sektion/dubblett.md", 1, "samma adress '/trasig/sektion/dubblett/' som sektion/Dubblett.md. "
+                               "Byt namn på en av filerna"),
+    ("utan-ingress.md", 2, "ingressen saknas. Skriv en kort ingress: ingress: …"),
+]
+
+
 @pytest.fixture(scope="module")
 def check_run():
     return run_sitegen("check", "--content", "tests/broken", "--now", "2026-11-23T12:00")
+
+
+@pytest.fixture(scope="module")
+def check_run_sv():
+    return run_sitegen("check", "--content", "tests/broken", "--now", "2026-11-23T12:00",
+                       env={"SITEGEN_LANG": "sv"})
 
 
 def test_check_fails_with_status_1(check_run):
@@ -57,6 +90,19 @@ def test_problem_is_named_with_file_and_line(check_run, file, line, message):
     assert matching, f"no '{prefix}{message}' in:\n{check_run.stderr}"
 
 
+@pytest.mark.parametrize("file,line,message", EXPECTED_SV, ids=[f"{f}:{n}" for f, n, _ in EXPECTED_SV])
+def test_problem_is_named_in_swedish(check_run_sv, file, line, message):
+    prefix = f"{BROKEN}/{file}:{line}: fel: "
+    matching = [l for l in check_run_sv.stderr.splitlines() if l.startswith(prefix) and message in l]
+    assert matching, f"no '{prefix}{message}' in:\n{check_run_sv.stderr}"
+
+
+def test_swedish_check_reports_the_same_problems_with_the_same_status(check_run, check_run_sv):
+    assert check_run_sv.status == check_run.status == 1
+    assert len([l for l in check_run_sv.stderr.splitlines() if ": fel: " in l]) == len(EXPECTED_SV)
+    assert check_run_sv.stderr.rstrip().endswith("kontrollen hittade 20 fel och 1 varning(ar)")
+
+
 def test_check_writes_nothing(tmp_path):
     run_sitegen("check", "--content", "tests/broken", "--out", str(tmp_path / "out"))
     assert not (tmp_path / "out").exists()
@@ -69,12 +115,28 @@ def test_build_of_broken_site_writes_nothing(tmp_path):
     assert not (tmp_path / "out" / "trasig").exists()
 
 
+def test_build_of_broken_site_says_in_swedish_that_nothing_was_written(tmp_path):
+    result = run_sitegen("build", "--content", str(REPO / "tests/broken"), "--out", str(tmp_path / "out"),
+                         env={"SITEGEN_LANG": "sv"})
+    assert result.status == 1
+    assert "bygget misslyckades: 17 fel, 4 varning(ar); inget skrevs" in result.stderr
+
+
 def test_missing_ingress_is_only_a_warning_when_building(make_site, tmp_path):
     content = make_site({"index.md": "---\ntitle: Start\n---\nText.\n"})
     result = run_sitegen("build", "--content", str(content), "--out", str(tmp_path / "out"))
     assert result.status == 0, result.stderr
     assert "index.md:2: warning: 'ingress' missing" in result.stderr
     assert (tmp_path / "out" / "demo" / "index.html").is_file()
+
+
+def test_a_warning_reads_varning_in_swedish(make_site, tmp_path):
+    content = make_site({"index.md": "---\ntitle: Start\n---\nText.\n"})
+    result = run_sitegen("build", "--content", str(content), "--out", str(tmp_path / "out"),
+                         env={"SITEGEN_LANG": "sv"})
+    assert result.status == 0, result.stderr
+    assert "index.md:2: varning: ingressen saknas. Skriv en kort ingress: ingress: …" in result.stderr
+    assert "2 varning(ar)" in result.stderr
 
 
 def test_a_file_that_is_not_utf8_is_reported_at_the_line_of_the_bad_byte(make_site):

@@ -114,3 +114,46 @@ def test_a_broken_json_data_file_is_still_an_error_at_its_line(make_site, tmp_pa
     result = check(make_site, tmp_path, '{\n "a": 1,\n}\n', name="data/priser.json")
     assert result.status == 1
     assert "content/demo/data/priser.json:3: error: invalid JSON" in result.stderr
+
+
+# --- hostile YAML and JSON in data files: a problem at its line, in well under a second -----
+
+LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8))
+
+
+def _check_data(make_site, tmp_path, name: str, text: str):
+    make_site({"index.md": page("Start"), name: text})
+    return run_sitegen("check", "--content", "content", "--now", NOW, cwd=tmp_path)
+
+
+def test_a_billion_laughs_people_file_is_an_error_at_its_line(make_site, tmp_path):
+    result = _check_data(make_site, tmp_path, "data/people.yaml", LAUGHS)
+    assert "content/demo/data/people.yaml:3: error: the alias *b repeats a value that holds an alias" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_billion_laughs_meal_file_is_an_error_at_its_line(make_site, tmp_path):
+    result = _check_data(make_site, tmp_path, "data/meals/skolan.yaml", "name: Skolan\n" + LAUGHS)
+    assert "content/demo/data/meals/skolan.yaml:4: error: the alias *b repeats" in result.stderr
+
+
+def test_a_json_data_file_nested_too_deep_is_an_error_not_a_recursion_error(make_site, tmp_path):
+    result = _check_data(make_site, tmp_path, "data/lista.json", "[" * 100000 + "]" * 100000)
+    assert "content/demo/data/lista.json:1: error: nested more than 40 levels deep" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_nul_in_site_yaml_is_an_error_at_its_line(make_site, tmp_path):
+    make_site({"index.md": page("Start")}, site_yaml="title: Demo\nbase_url: https://www.example.se/demo/\n"
+                                                     "organization: Exempel\x00kommun\n")
+    result = run_sitegen("check", "--content", "content", "--now", NOW, cwd=tmp_path)
+    assert "content/demo/site.yaml:3: error: an invisible control character (NUL)" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_front_matter_nested_500_deep_is_an_error_at_its_line(make_site, tmp_path):
+    make_site({"index.md": page("Start", tags="[" * 500 + "]" * 500)})
+    result = run_sitegen("check", "--content", "content", "--now", NOW, cwd=tmp_path)
+    assert "content/demo/index.md:3: error: nested more than 40 levels deep" in result.stderr
+    assert "Traceback" not in result.stderr

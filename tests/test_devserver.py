@@ -102,7 +102,10 @@ def test_serves_under_the_site_path_with_drafts_and_live_reload(served):
     body = wait_for(base + "om/", "Första texten.")
     assert "livereload" in body
     assert 'action="https://feedback.example.se/feedback"' in body
-    assert fetch(base + "utkast/")[0] == 200
+    status, draft = fetch(base + "utkast/")
+    assert status == 200
+    assert '<p class="preview-status draft" role="note"><strong>Utkast</strong>' in draft
+    assert "preview-status" not in body
 
 
 def test_a_head_request_gets_the_headers_of_the_page(served):
@@ -290,3 +293,26 @@ def test_the_watcher_hands_on_a_burst_as_one_set(tmp_path):
     assert len(batches) == 1
     when, paths = batches[0]
     assert when > saved[-1] and {p.name for p in paths} == {f"f{i}.md" for i in range(5)}
+
+
+# --- a port that is taken ----------------------------------------------------------------
+
+def test_a_busy_port_is_one_line_that_suggests_another(make_site, tmp_path):
+    content = make_site({"index.md": page("Start")}, site_yaml=SITE_YAML)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "sitegen", "serve", "demo", "--content", str(content),
+                               "--port", str(port)], capture_output=True, text=True, timeout=WAIT)
+    assert done.returncode == 1
+    assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1
+    assert f"port {port} is already in use" in done.stderr and f"--port {port + 1}" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_port_out_of_range_is_refused_without_traceback(make_site, tmp_path):
+    content = make_site({"index.md": page("Start")}, site_yaml=SITE_YAML)
+    done = subprocess.run([sys.executable, "-m", "sitegen", "serve", "demo", "--content", str(content),
+                           "--port", "99999"], capture_output=True, text=True, timeout=WAIT)
+    assert done.returncode == 2 and "not a port number" in done.stderr and "Traceback" not in done.stderr

@@ -42,7 +42,7 @@ def test_missing_link_is_an_error_at_its_line(make_site):
     _, problems = render(make_site({
         "index.md": "---\ntitle: Start\ningress: x\n---\n\nFörsta stycket.\n\nAndra\nmed [länk](saknas.md).\n",
     }), "")
-    assert problems == ["demo/index.md:9: error: link to missing page 'saknas.md'"]
+    assert problems == ["demo/index.md:9: error: link to missing page 'saknas.md': check the address, or remove the link"]
 
 
 def test_external_links_stay_as_written(make_site):
@@ -112,7 +112,7 @@ def test_raw_img_without_alt_and_with_missing_src(make_site):
     assert problems == [
         'demo/index.md:6: warning: <img> without alt text: describe the image in alt="..." '
         '(alt="" if it only decorates), or write it as ![text](...)',
-        "demo/index.md:6: error: image 'foo.png' not found",
+        "demo/index.md:6: error: image 'foo.png' not found: check the file name and its folder",
         'demo/index.md:8: warning: <img> without alt text: describe the image in alt="..." '
         '(alt="" if it only decorates), or write it as ![text](...)',
     ]
@@ -139,7 +139,7 @@ def test_site_absolute_md_link_to_a_missing_page_is_an_error(make_site):
     html, problems = render(make_site({
         "index.md": page("Start", body="[x](/demo/saknas.md)\n\n[y](/annan/sida.md)"),
     }), "")
-    assert problems == ["demo/index.md:6: error: link to missing page '/demo/saknas.md'",
+    assert problems == ["demo/index.md:6: error: link to missing page '/demo/saknas.md': check the address, or remove the link",
                         "demo/index.md:8: error: link to missing page '/annan/sida.md': a link to a .md file "
                         "must point to a page of this site, under '/demo/'"]
 

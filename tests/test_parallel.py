@@ -45,3 +45,16 @@ def test_workers_write_every_page(make_site, tmp_path, monkeypatch):
     assert len(pages) > PAGES
     _, mismatch, errors = filecmp.cmpfiles(outs[0], outs[1], [str(p) for p in pages], shallow=False)
     assert mismatch == errors == []
+
+
+def test_workers_speak_the_language_of_the_run(make_site, tmp_path, monkeypatch):
+    """Problems found while rendering in forked workers are in the run's language."""
+    content = make_site(site_files())
+    monkeypatch.setenv("SITEGEN_WORKERS", "2")
+    monkeypatch.setenv("SITEGEN_LANG", "en")
+    args = ("check", "--content", str(content), "--now", NOW, "--no-cache")
+    swedish = run_sitegen(*args, "--lang", "sv")
+    english = run_sitegen(*args)
+    assert swedish.status == english.status == 1
+    assert swedish.stderr.count(": fel: länken går till en sida som inte finns") == 8, swedish.stderr
+    assert english.stderr.count(": error: link to missing page") == 8

@@ -111,3 +111,125 @@ def test_new_refuses_a_title_without_letters(tmp_path):
     content = _content_with_site(tmp_path)
     result = run_sitegen("new", "page", "!!!", "--site", "karlslund", "--content", str(content))
     assert result.status == 1 and result.stderr.startswith("error: ") and "Traceback" not in result.stderr
+
+
+# --- sections, blog posts, the site's folder name ---------------------------------------
+
+def test_new_section_makes_its_section_page_and_passes_check(tmp_path):
+    content = _content_with_site(tmp_path)
+    result = run_sitegen("new", "section", "Om oss", "--site", "karlslund", "--content", str(content))
+    assert result.status == 0, result.stderr
+    text = (content / "karlslund" / "om-oss" / "index.md").read_text(encoding="utf-8")
+    assert text.startswith("---\ntitle: Om oss\ningress: ")
+    check = run_sitegen("check", "--content", str(content))
+    assert check.status == 0, check.stderr
+
+
+def test_new_section_inside_a_section(tmp_path):
+    content = _content_with_site(tmp_path)
+    run_sitegen("new", "section", "Kurser", "--site", "karlslund", "--content", str(content))
+    result = run_sitegen("new", "section", "Musik", "--site", "karlslund", "--section", "kurser",
+                         "--content", str(content))
+    assert result.status == 0, result.stderr
+    assert (content / "karlslund" / "kurser" / "musik" / "index.md").is_file()
+
+
+def test_new_section_refuses_one_that_exists(tmp_path):
+    content = _content_with_site(tmp_path)
+    run_sitegen("new", "section", "Kurser", "--site", "karlslund", "--content", str(content))
+    again = run_sitegen("new", "section", "Kurser", "--site", "karlslund", "--content", str(content))
+    assert again.status == 1 and "already exists" in again.stderr
+
+
+def test_new_blog_post_is_dated_in_the_blog_folder(tmp_path):
+    content = _content_with_site(tmp_path)
+    result = run_sitegen("new", "blog", "Att öva hemma", "--site", "karlslund", "--author", "Anna Lind",
+                         "--content", str(content))
+    assert result.status == 0, result.stderr
+    [post] = (content / "karlslund" / "blogg").glob("*-att-ova-hemma.md")
+    text = post.read_text(encoding="utf-8")
+    assert "type: blog\n" in text and "author: Anna Lind\n" in text
+    assert post.name[:10] in text   # date: in the front matter is the date in the file name
+    check = run_sitegen("check", "--content", str(content))
+    assert check.status == 0, check.stderr
+
+
+def test_new_page_goes_into_the_section_named(tmp_path):
+    content = _content_with_site(tmp_path)
+    run_sitegen("new", "section", "Om oss", "--site", "karlslund", "--content", str(content))
+    result = run_sitegen("new", "page", "Lokaler", "--site", "karlslund", "--section", "om-oss",
+                         "--content", str(content))
+    assert result.status == 0, result.stderr
+    assert (content / "karlslund" / "om-oss" / "lokaler.md").is_file()
+    assert not (content / "karlslund" / "lokaler.md").exists()
+
+
+def test_new_page_finds_the_section_by_its_title(tmp_path):
+    content = _content_with_site(tmp_path)
+    run_sitegen("new", "section", "Om oss", "--site", "karlslund", "--content", str(content))
+    result = run_sitegen("new", "page", "Lokaler", "--site", "karlslund", "--section", "Om oss",
+                         "--content", str(content))
+    assert result.status == 0, result.stderr
+    assert (content / "karlslund" / "om-oss" / "lokaler.md").is_file()
+
+
+def test_new_page_in_a_section_that_does_not_exist_is_refused_with_the_sections(tmp_path):
+    content = _content_with_site(tmp_path)
+    run_sitegen("new", "section", "Om oss", "--site", "karlslund", "--content", str(content))
+    result = run_sitegen("new", "page", "Lokaler", "--site", "karlslund", "--section", "om-os",
+                         "--content", str(content))
+    assert result.status == 1
+    assert "no section 'om-os'" in result.stderr and "om-oss" in result.stderr
+    assert "sitegen new section" in result.stderr and "Traceback" not in result.stderr
+    assert not (content / "karlslund" / "om-os").exists()
+
+
+def test_new_news_goes_into_the_news_folder_site_yaml_names(tmp_path):
+    content = _content_with_site(tmp_path)
+    with (content / "karlslund" / "site.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("news:\n  folder: aktuellt\n")
+    assert run_sitegen("new", "news", "Ny kurs", "--site", "karlslund", "--content", str(content)).status == 0
+    assert any((content / "karlslund" / "aktuellt").glob("*-ny-kurs.md"))
+
+
+def test_new_site_takes_its_folder_name(tmp_path):
+    content = tmp_path / "content"
+    result = run_sitegen("new", "site", "Karlslunds herrgård", "--name", "karlslund", "--content", str(content))
+    assert result.status == 0, result.stderr
+    text = (content / "karlslund" / "site.yaml").read_text(encoding="utf-8")
+    assert "title: Karlslunds herrgård\n" in text
+    assert "base_url: https://www.orebro.se/karlslund/\n" in text
+    assert not (content / "karlslunds-herrgard").exists()
+
+
+def test_new_site_refuses_a_folder_name_that_is_not_an_address(tmp_path):
+    content = tmp_path / "content"
+    result = run_sitegen("new", "site", "Karlslund", "--name", "Karlslund Gård", "--content", str(content))
+    assert result.status == 1 and "--name karlslund-gard" in result.stderr
+    assert not content.exists() or not any(content.iterdir())
+
+
+def test_new_site_claims_no_assessment_and_posts_feedback_to_its_own_host(tmp_path):
+    content = _content_with_site(tmp_path)
+    text = (content / "karlslund" / "site.yaml").read_text(encoding="utf-8")
+    import yaml
+    config = yaml.safe_load(text)
+    assert "accessibility" not in config and "feedback" not in config
+    assert config["organization"] == "Örebro kommun"
+    out = tmp_path / "out"
+    result = run_sitegen("build", "--content", str(content), "--out", str(out), "--now", NOW, "-q")
+    assert result.status == 0, result.stderr
+    statement = (out / "karlslund" / "tillganglighet" / "index.html").read_text(encoding="utf-8")
+    assert "har ännu inte bedömts" in statement
+    assert "självskattning" not in statement and "Senaste bedömningen" not in statement
+    assert "Örebro kommun står bakom" in statement and "Karlslund står bakom" not in statement
+    start = (out / "karlslund" / "index.html").read_text(encoding="utf-8")
+    assert 'action="/karlslund/feedback"' in start
+
+
+def test_new_event_in_the_calendar_folder_named_makes_it(tmp_path):
+    content = _content_with_site(tmp_path)
+    result = run_sitegen("new", "event", "Julmarknad", "--site", "karlslund", "--section", "kalender",
+                         "--content", str(content))
+    assert result.status == 0, result.stderr
+    assert (content / "karlslund" / "kalender" / "julmarknad.md").is_file()

@@ -29,7 +29,7 @@ def test_wrong_type_names_key_and_value():
 
 def test_missing_required_key():
     _, problems = check("ingress: B\n")
-    assert problems == ["x.md:1: error: 'title' is required"]
+    assert problems == ["x.md:1: error: 'title' is required: give the page a title, e.g. title: Öppettider"]
 
 
 def test_naive_times_are_stockholm_time():

@@ -131,3 +131,57 @@ def test_an_invalid_required_value_is_not_also_missing(make_site):
 def test_an_impossible_news_date_is_not_also_missing(make_site):
     _, problems = model(make_site({"nyheter/a.md": page("A", type="news", date="2026-02-30")}))
     assert problems == ["demo/nyheter/a.md:4: error: '2026-02-30' is not a valid date (YYYY-MM-DD)"]
+
+
+# --- drafts and scheduled pages are marked where they are shown -----------------------------
+
+def preview_build(make_site, tmp_path, files, *, drafts=True, site_yaml=None):
+    from testkit import NOW as NOW_TEXT, run_sitegen
+    content = make_site(files, site_yaml=site_yaml)
+    out = tmp_path / "out"
+    args = ["build", "--content", str(content), "--out", str(out), "--now", NOW_TEXT, "-q"]
+    result = run_sitegen(*args, *(["--drafts"] if drafts else []))
+    assert result.status == 0, result.stderr
+    return out / "demo"
+
+
+def status_line(html: str) -> str:
+    import re
+    found = re.search(r'<p class="preview-status [a-z]+" role="note">(.*?)</p>', html)
+    return re.sub(r"<[^>]+>", "", found.group(1)) if found else ""
+
+
+def test_a_draft_is_marked_draft_in_the_preview(make_site, tmp_path):
+    site = preview_build(make_site, tmp_path, {"utkast.md": page("Utkast till sida", draft="true")})
+    html = (site / "utkast/index.html").read_text(encoding="utf-8")
+    assert status_line(html) == "Utkast – besökarna ser inte sidan än."
+    assert "<strong>Utkast</strong>" in html   # a word, not a colour alone
+
+
+def test_a_scheduled_page_says_when_it_is_published(make_site, tmp_path):
+    site = preview_build(make_site, tmp_path, {"snart.md": page("Snart", publish="2027-01-01")})
+    html = (site / "snart/index.html").read_text(encoding="utf-8")
+    assert status_line(html) == "Publiceras 1 januari 2027 – besökarna ser inte sidan än."
+
+
+def test_a_scheduled_time_is_shown_with_the_date(make_site, tmp_path):
+    site = preview_build(make_site, tmp_path, {"snart.md": page("Snart", publish="2027-01-01T08:30")})
+    assert status_line((site / "snart/index.html").read_text(encoding="utf-8")).startswith(
+        "Publiceras 1 januari 2027 kl. 08:30")
+
+
+def test_news_dated_ahead_is_marked_scheduled_in_the_preview(make_site, tmp_path):
+    site = preview_build(make_site, tmp_path, {"nyheter/2026-12-24-jul.md": page("Jul", type="news")})
+    assert status_line((site / "nyheter/jul/index.html").read_text(encoding="utf-8")).startswith(
+        "Publiceras 24 december 2026")
+
+
+def test_the_mark_is_in_the_sites_language(make_site, tmp_path):
+    site = preview_build(make_site, tmp_path, {"draft.md": page("Draft page", draft="true")},
+                         site_yaml="title: Demo\nbase_url: https://www.example.se/demo/\nlanguage: en\n")
+    assert status_line((site / "draft/index.html").read_text(encoding="utf-8")).startswith("Draft – visitors")
+
+
+def test_published_pages_carry_no_mark(make_site, tmp_path):
+    site = preview_build(make_site, tmp_path, {"nu.md": page("Nu", publish="2026-11-01")})
+    assert "preview-status" not in (site / "nu/index.html").read_text(encoding="utf-8")

@@ -31,6 +31,18 @@ def run_sitegen(*args: str, cwd: Path | None = None, env: dict | None = None) ->
     return Run(done.returncode, done.stdout, done.stderr)
 
 
+LOOPBACK_CLI = ("import sys; from sitegen import cli, netfetch; netfetch.ALLOW_LOOPBACK_FOR_TESTS = True; "
+                "sys.exit(cli.main(sys.argv[1:]))")
+
+
+def run_sitegen_reaching_loopback(*args: str, cwd: Path | None = None) -> Run:
+    """The command line with ``netfetch.ALLOW_LOOPBACK_FOR_TESTS`` set, for fetches from the tests'
+    own server on 127.0.0.1 (no site and no option can set it)."""
+    done = subprocess.run([sys.executable, "-c", LOOPBACK_CLI, *args], cwd=cwd or REPO,
+                          capture_output=True, text=True, timeout=600)
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
 def page(title: str, body: str = "Text.", **meta) -> str:
     """Front matter + body for a test page."""
     lines = [f"title: {title}"]

@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 from sitegen.model import Page
+from sitegen.messages import _
 
 PHASE = "pages"
 URL = "tillganglighet/"
+# Who stands behind the site when site.yaml names no organisation: the municipality these
+# sites belong to, never the site's own title ("Kulturskolan står bakom" is not a legal body).
+DEFAULT_ORGANIZATION = "Örebro kommun"
 
 
 def run(build) -> None:
@@ -17,7 +21,8 @@ def run(build) -> None:
         check_statement(build, statement)
     statement.setdefault("status", "partial" if site.config.accessibility else "unknown")   # unknown: not assessed
     page = Page(url=URL, meta={"title": strings.get("a11y_title", "Tillgänglighetsredogörelse"),
-                               "ingress": strings.get("a11y_ingress", "").format(site=site.config.title),
+                               "ingress": strings.get("a11y_ingress", "").format(
+                                   site=site.config.organization or DEFAULT_ORGANIZATION),
                                "menu": False},
                 template="accessibility.html")
     page.extra.update(statement=statement, hidden_from_cards=True)
@@ -34,15 +39,17 @@ def check_statement(build, statement: dict) -> None:
     not been assessed yet, which claims nothing.)"""
     config, problems = build.site.config, build.problems
     line = config.lines.get("accessibility", 1)
-    missing = [f"'{key}' ({what})" for key, what in (("status", "full, partial or none"),
-                                                        ("assessed", "the date of the latest assessment"))
+    missing = [f"'{key}' ({what})" for key, what in (("status", _("full, partial or none")),
+                                                        ("assessed", _("the date of the latest assessment")))
                if not statement.get(key)]
     if not (statement.get("contact_email") or statement.get("contact_phone")):
-        missing.append("'contact_email' or 'contact_phone' (or contact: in site.yaml)")
+        missing.append(_("'contact_email' or 'contact_phone' (or contact: in site.yaml)"))
     if missing:
-        problems.warning(config.config_path, line, "the accessibility statement needs " + ", ".join(missing)
-                         + " under 'accessibility:' in site.yaml", strict=False)
+        problems.warning(config.config_path, line, _("the accessibility statement needs {settings} under "
+                                                     "'accessibility:' in site.yaml").format(settings=", ".join(missing)),
+                         strict=False)
     if statement.get("status") in ("partial", "none") and not statement.get("shortcomings"):
-        problems.warning(config.config_path, line, f"'accessibility.status' is {statement['status']} but "
-                                                   "'accessibility.shortcomings' names nothing that is not accessible",
+        problems.warning(config.config_path, line, _("'accessibility.status' is {status} but 'accessibility.shortcomings' "
+                                                     "names nothing that is not accessible").format(
+                                                       status=statement['status']),
                          strict=False)

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from sitegen.problems import Problems
 from sitegen.schema import STOCKHOLM
+from sitegen.messages import _
 
 DATA_NAME = "comments"
 
@@ -78,7 +79,7 @@ def load(data: dict, content_dir: Path, problems: Problems) -> dict[str, list[Co
         return {}
     path = _data_file(content_dir)
     if not isinstance(raw, list):
-        problems.error(path, 1, "comments must be a list of {\"page\", \"name\", \"text\", \"date\"} entries")
+        problems.error(path, 1, _("comments must be a list of {\"page\", \"name\", \"text\", \"date\"} entries"))
         return {}
     lines = raw.lines if hasattr(raw, "lines") else _json_item_lines(path)
     by_page: dict[str, list[Comment]] = {}
@@ -95,15 +96,18 @@ def load(data: dict, content_dir: Path, problems: Problems) -> dict[str, list[Co
 
 def _comment(entry, path: Path, line: int, number: int, problems: Problems) -> Comment | None:
     if not isinstance(entry, dict):
-        problems.warning(path, line, f"comment {number} must be a mapping with page, name, text and date")
+        problems.warning(path, line, _("comment {number} must be a mapping with page, name, text and date").format(
+                                         number=number))
         return None
     for key in ("page", "name", "text"):
         if not isinstance(entry.get(key), str) or not entry[key].strip():
-            problems.warning(path, line, f"comment {number} has no '{key}'; it is not shown")
+            problems.warning(path, line, _("comment {number} has no '{key}'; it is not shown").format(
+                                             number=number, key=key))
             return None
     date = _parse_date(entry.get("date"))
     if date is False:
-        problems.warning(path, line, f"comment {number}: 'date' '{entry['date']}' is not a date "
-                                     "(YYYY-MM-DD or YYYY-MM-DDTHH:MM)")
+        problems.warning(path, line, _("comment {number}: 'date' '{date}' is not a date (YYYY-MM-DD or "
+                                       "YYYY-MM-DDTHH:MM)").format(
+                                         number=number, date=entry['date']))
         return None
     return Comment(entry["name"].strip(), entry["text"].strip(), date)

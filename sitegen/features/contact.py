@@ -14,6 +14,7 @@ from sitegen.model import Page
 from sitegen.schema import EMAIL_HINT, PHONE_HINT, Field, is_email, is_phone, validate
 from sitegen.slugs import swedish_sort_key
 from sitegen.yamlload import MarkedList
+from sitegen.messages import _
 
 PHASE = "pages"
 URL = "kontakt/"
@@ -41,6 +42,19 @@ class Person:
         return re.sub(r"[^0-9+]", "", self.phone)
 
     @property
+    def phone_digits(self) -> str:
+        """The number's digits in the national form (``+46 70-174 06 09`` → ``0701740609``), which
+        people.js compares with the digits of what the visitor types, however they are grouped."""
+        digits = re.sub(r"\D", "", self.phone)
+        international = self.phone.lstrip().startswith("+") or digits.startswith("00")
+        if not international:
+            return digits
+        code = digits if self.phone.lstrip().startswith("+") else digits[2:]
+        if code.startswith("46"):
+            return "0" + code[2:].removeprefix("0")   # "+46 (0)70" is 070
+        return "00" + code
+
+    @property
     def search_text(self) -> str:
         """What the filter matches against, lower case."""
         return " ".join([self.name, self.title, self.unit, self.phone, self.email]).lower()
@@ -54,8 +68,8 @@ def run(build) -> None:
     page = Page(url=URL, meta={"title": strings.get("contact_title", "Kontakt"), "ingress": ingress, "menu": False},
                 template="contact.html")
     if not people and not site.config.contact and site.page_at(URL) is None:
-        build.problems.warning(site.config.config_path, 1, "the contact page (kontakt/) has nothing to show: give "
-                               "'contact:' (email, phone, address) in site.yaml, data/people.yaml or kontakt.md",
+        build.problems.warning(site.config.config_path, 1, _("the contact page (kontakt/) has nothing to show: give 'contact:' "
+                                                             "(email, phone, address) in site.yaml, data/people.yaml or kontakt.md"),
                                strict=False)
     page.extra.update(people=people, hidden_from_cards=True)
     page = site.add_page(page, parent=site.root, editable=True)
@@ -78,7 +92,7 @@ def load_people(content_dir: Path, rows, problems) -> list[Person]:
     path = people_file(content_dir)
     if not isinstance(rows, list):
         problems.error(path, getattr(rows, "line", 1),
-                       "people must be a list: one '- name: …' entry per person")
+                       _("people must be a list: one '- name: …' entry per person"))
         return []
     people = []
     for index, row in enumerate(rows):
@@ -98,9 +112,10 @@ def _row_line(rows, index: int, path: Path) -> int:
 
 
 def _person(row, index: int, line: int, path: Path, problems) -> Person | None:
-    where = f"person {index + 1}: "
+    where = _("person {number}: ").format(number=index + 1)
     if not isinstance(row, dict):
-        problems.error(path, line, f"{where}must be a mapping with name, title, unit, phone, email")
+        problems.error(path, line, _("{where}must be a mapping with name, title, unit, phone, email").format(
+                                       where=where))
         return None
     if hasattr(row, "lines"):
         values = validate(row, PERSON_FIELDS, path, problems, where="")
@@ -111,15 +126,18 @@ def _person(row, index: int, line: int, path: Path, problems) -> Person | None:
     name = str(values.get("name", "")).strip()
     if not name:
         if "name" in values or not hasattr(row, "lines"):
-            problems.error(path, line_of("name"), f"{where}'name' is required and must not be empty")
+            problems.error(path, line_of("name"), _("{where}'name' is required and must not be empty").format(
+                                                      where=where))
         return None
     email = str(values.get("email", "")).strip()
     if email and not is_email(email):
-        problems.error(path, line_of("email"), f"{where}'{email}' is not an e-mail address ({EMAIL_HINT})")
+        problems.error(path, line_of("email"), _("{where}'{email}' is not an e-mail address ({hint})").format(
+                                                   where=where, email=email, hint=_(EMAIL_HINT)))
         ok = False
     phone = str(values.get("phone", "")).strip()
     if phone and not is_phone(phone):
-        problems.error(path, line_of("phone"), f"{where}'{phone}' is not a phone number ({PHONE_HINT})")
+        problems.error(path, line_of("phone"), _("{where}'{phone}' is not a phone number ({hint})").format(
+                                                   where=where, phone=phone, hint=_(PHONE_HINT)))
         ok = False
     if not ok or len(values) < sum(1 for k in row if k in PERSON_FIELDS):
         return None

@@ -25,6 +25,7 @@ from dateutil.rrule import rrulestr
 from sitegen.model import Page
 from sitegen.problems import Problems
 from sitegen.schema import STOCKHOLM
+from sitegen.messages import _
 
 MAX_OCCURRENCES = 2000   # kept per event on each side of now (an hourly rule fills no build)
 MAX_STEPS = 100_000      # rule moments looked at per event: a rule every minute since 2019 must not stall the build
@@ -140,13 +141,13 @@ def read_events(pages: list[Page], now: dt.datetime, window_start: dt.datetime, 
         event.occurrences, complete = expand(event, now, window_start, horizon_end)
         if not complete:
             problems.warning(page.source, page.line_of("rrule"),
-                             f"'rrule' repeats too often: only its first {MAX_STEPS} occurrences are "
-                             f"looked at, so later ones are missing from the calendar")
+                             _("'rrule' repeats too often: only its first {MAX_STEPS} occurrences are "
+                               "looked at, so later ones are missing from the calendar").format(
+                                 MAX_STEPS=MAX_STEPS))
         if event.occurrences:
             events.append(event)
         else:
-            problems.warning(page.source, page.line_of("exdate"), "'exdate' cancels every occurrence: "
-                                                                  "the event is left out of the calendar")
+            problems.warning(page.source, page.line_of("exdate"), _("'exdate' cancels every occurrence: the event is left out of the calendar"))
     return sorted(events, key=lambda e: (e.occurrences[0].sort_key() if e.occurrences else (horizon_end, ""),
                                          e.page.url))
 
@@ -186,7 +187,7 @@ def _exdates(page: Page, start, rule: str, all_day: bool, tz: ZoneInfo, problems
         return []
     if not rule:
         problems.error(page.source, page.line_of("exdate"),
-                       "'exdate' cancels occurrences of a recurring event: it needs an 'rrule'")
+                       _("'exdate' cancels occurrences of a recurring event: it needs an 'rrule'"))
         return None
     dtstart = _rule_start(start, all_day)
     recurrence = rrulestr(rule, dtstart=dtstart)
@@ -195,8 +196,9 @@ def _exdates(page: Page, start, rule: str, all_day: bool, tz: ZoneInfo, problems
         found = _starts_on(value, recurrence, start, all_day, tz)
         if not found:
             line = page.line_of_item("exdate", index) if isinstance(page.meta["exdate"], list) else page.line_of("exdate")
-            problems.warning(page.source, line, f"'exdate' {value.isoformat()} cancels nothing: "
-                                                f"the event does not occur then (see 'rrule')")
+            problems.warning(page.source, line, _("'exdate' {value} cancels nothing: the event does not occur then (see "
+                                                  "'rrule')").format(
+                                                    value=value.isoformat()))
         starts.extend(s for s in found if s not in starts)
     return sorted(starts, key=lambda s: _rule_start(s, all_day))
 
@@ -226,7 +228,8 @@ def _zone(page: Page, problems: Problems) -> ZoneInfo | None:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         problems.error(page.source, page.line_of("timezone"),
-                       f"unknown time zone '{name}': use a name such as Europe/Stockholm or Europe/London")
+                       _("unknown time zone '{name}': use a name such as Europe/Stockholm or "
+                         "Europe/London").format(name=name))
         return None
 
 
@@ -251,12 +254,13 @@ def _end(page: Page, start, tz: ZoneInfo, all_day: bool, problems: Problems):
         return None
     line = page.line_of("end")
     if not all_day and not isinstance(raw, dt.datetime):
-        problems.error(page.source, line, "'end' needs a time like 'start' (e.g. 2026-12-10 20:00), "
-                                          "or set 'all_day: true'")
+        problems.error(page.source, line, _("'end' needs a time like 'start' (e.g. 2026-12-10 20:00), or set "
+                                            "'all_day: true'"))
         return False
     end = _in_zone(raw, tz, all_day)
     if end < start:
-        problems.error(page.source, line, f"'end' ({end.isoformat()}) is before 'start' ({start.isoformat()})")
+        problems.error(page.source, line, _("'end' ({end}) is before 'start' ({start})").format(
+                                              end=end.isoformat(), start=start.isoformat()))
         return False
     return end
 
@@ -274,27 +278,27 @@ def check_rrule(text: str, start, all_day: bool, tz: ZoneInfo) -> str:
     for part in value.split(";"):
         key, sep, val = part.partition("=")
         if not sep or not key.strip() or not val.strip():
-            return f"!invalid 'rrule': '{part}' is not NAME=VALUE (e.g. FREQ=WEEKLY;COUNT=10)"
+            return "!" + _("invalid 'rrule': '{part}' is not NAME=VALUE (e.g. FREQ=WEEKLY;COUNT=10)").format(part=part)
         key, val = key.strip().upper(), val.strip().upper()
         if key == "UNTIL":
             val = _until(val, all_day, tz)
             if val is None:
-                return "!invalid 'rrule': UNTIL must be a date such as 20261231"
+                return "!" + _("invalid 'rrule': UNTIL must be a date such as 20261231")
         parts.append(f"{key}={val}")
     rule = ";".join(parts)
     names = [p.split("=", 1)[0] for p in parts]
     if "FREQ" not in names:
-        return "!invalid 'rrule': FREQ is missing (e.g. FREQ=WEEKLY)"
+        return "!" + _("invalid 'rrule': FREQ is missing (e.g. FREQ=WEEKLY)")
     twice = next((n for n in names if names.count(n) > 1), None)
     if twice:
-        return f"!invalid 'rrule': {twice} is given twice"
+        return "!" + _("invalid 'rrule': {name} is given twice").format(name=twice)
     if "UNTIL" in names and "COUNT" in names:
-        return ("!invalid 'rrule': UNTIL and COUNT cannot both be given (RFC 5545): "
-                "end the series with one of them")
+        return "!" + _("invalid 'rrule': UNTIL and COUNT cannot both be given (RFC 5545): "
+                       "end the series with one of them")
     try:
         rrulestr(rule, dtstart=_rule_start(start, all_day))
     except (ValueError, TypeError) as exc:
-        return f"!invalid 'rrule': {exc}"
+        return "!" + _("invalid 'rrule': {reason}").format(reason=exc)
     return rule
 
 

@@ -34,6 +34,7 @@ from sitegen.model import Site
 from sitegen.problems import Problems
 from sitegen.schema import Field, validate
 from sitegen.slugs import slugify
+from sitegen.messages import _
 
 # key (slugged) -> (name in the open data, order within the day)
 MEALS = {"frukost": ("Frukost", 1), "lunch": ("Lunch", 2), "mellanmal": ("Mellanmål", 3),
@@ -121,7 +122,8 @@ def read_menus(site: Site, problems: Problems) -> list[Distributor]:
             continue
         if menu.id in seen:
             problems.error(path, getattr(files[stem], "line", 1),
-                           f"same id '{menu.id}' as {seen[menu.id].name}: give one of them its own 'id'")
+                           _("same id '{id}' as {name}: give one of them its own 'id'").format(
+                               id=menu.id, name=seen[menu.id].name))
             continue
         seen[menu.id] = menu
         menus.append(menu)
@@ -135,7 +137,7 @@ def read_menu(stem: str, raw, path: Path, site: Site, problems: Problems) -> Dis
         return None
     menu_id = slugify(values.get("id", stem))
     if not menu_id:
-        problems.error(path, raw.line_of("id") if "id" in raw else 1, "the id gives an empty URL segment")
+        problems.error(path, raw.line_of("id") if "id" in raw else 1, _("the id gives an empty URL segment"))
         return None
     menu = Distributor(id=menu_id, name=values["name"], path=path,
                        organization=values.get("organization", site.config.organization),
@@ -149,7 +151,8 @@ def read_menu(stem: str, raw, path: Path, site: Site, problems: Problems) -> Dis
             continue
         line = raw_day.line_of("date")
         if day.date in seen:
-            problems.error(path, line, f"{day.date} is given twice (first at line {seen[day.date]})")
+            problems.error(path, line, _("{date} is given twice (first at line {value})").format(
+                                           date=day.date, value=seen[day.date]))
             continue
         seen[day.date] = line
         menu.days.append(day)
@@ -161,7 +164,8 @@ def _read_day(raw, values: dict, path: Path, problems: Problems) -> Day | None:
     if "date" not in values:
         return None
     if isinstance(values["date"], dt.datetime):
-        problems.error(path, raw.line_of("date"), f"'date' must be a day (YYYY-MM-DD), not '{raw['date']}'")
+        problems.error(path, raw.line_of("date"), _("'date' must be a day (YYYY-MM-DD), not '{date}'").format(
+                                                      date=raw['date']))
         return None
     day = Day(date=values["date"], note=values.get("note", ""))
     broken = False
@@ -172,9 +176,9 @@ def _read_day(raw, values: dict, path: Path, problems: Problems) -> Day | None:
         meal_key = slugify(key)
         if meal_key in spelled:
             # mellanmal/mellanmål, kvallsmat/kvällsmat: one meal, so one event and one UID per day.
-            problems.error(path, raw.line_of(key), f"'{key}' is the same meal as '{spelled[meal_key]}' "
-                                                   f"(line {raw.line_of(spelled[meal_key])}): give its dishes "
-                                                   "once, under one of the names")
+            problems.error(path, raw.line_of(key), _("'{key}' is the same meal as '{value}' (line {line_of}): give its dishes "
+                                                     "once, under one of the names").format(
+                                                       key=key, value=spelled[meal_key], line_of=raw.line_of(spelled[meal_key])))
             broken = True
             continue
         spelled[meal_key] = key
@@ -186,8 +190,9 @@ def _read_day(raw, values: dict, path: Path, problems: Problems) -> Day | None:
     if broken:
         return None
     if not day.meals and not day.note:
-        problems.error(path, raw.line_of("date"), f"{day.date} has no meals: add e.g. 'lunch:' with a list "
-                                                  "of dishes, or a 'note' saying why")
+        problems.error(path, raw.line_of("date"), _("{date} has no meals: add e.g. 'lunch:' with a list of dishes, or a "
+                                                    "'note' saying why").format(
+                                                      date=day.date))
         return None
     day.meals.sort(key=lambda m: m.order)
     return day
@@ -196,7 +201,7 @@ def _read_day(raw, values: dict, path: Path, problems: Problems) -> Day | None:
 def _read_courses(raw, line: int, path: Path, problems: Problems, key: str) -> list[Course] | None:
     items = [raw] if isinstance(raw, (str, dict)) else raw
     if not isinstance(items, list) or not items:
-        problems.error(path, line, f"'{key}' must be a list of dishes")
+        problems.error(path, line, _("'{key}' must be a list of dishes").format(key=key))
         return None
     courses = []
     for index, item in enumerate(items):
@@ -205,12 +210,14 @@ def _read_courses(raw, line: int, path: Path, problems: Problems, key: str) -> l
             courses.append(Course(name=item.strip(), order=index + 1))
             continue
         if not isinstance(item, dict):
-            problems.error(path, item_line, f"dish {index + 1} of '{key}' must be a text or a mapping with 'name'")
+            problems.error(path, item_line, _("dish {value} of '{key}' must be a text or a mapping with 'name'").format(
+                                                value=index + 1, key=key))
             return None
         values = validate(item, COURSE_SCHEMA, path, problems, f"{key}[{index + 1}].")
         co2 = values.get("co2")
         if co2 is not None and (isinstance(co2, bool) or not isinstance(co2, (int, float))):
-            problems.error(path, item.line_of("co2"), f"'co2' must be a number (kg CO2e per portion), not '{co2}'")
+            problems.error(path, item.line_of("co2"), _("'co2' must be a number (kg CO2e per portion), not '{co2}'").format(
+                                                          co2=co2))
             return None
         if "name" not in values:
             return None

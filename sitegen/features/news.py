@@ -8,15 +8,19 @@ paginated with ``sida/<n>/``. Expired items are in no list and no feed; their pa
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from sitegen.features import related
-from sitegen.features.newslib import (CATEGORIES, DEFAULT_BLOCK_SIZE, DEFAULT_FOLDER, DEFAULT_PAGE_SIZE,
+from sitegen.features.newslib import (CATEGORIES, DEFAULT_BLOCK_SIZE, DEFAULT_DISRUPTION_DAYS, DEFAULT_FOLDER,
+                                      DEFAULT_PAGE_SIZE,
                                       FeedSpec, category_of, feed_alternates, hide_from_navigation,
                                       json_ld, listed_of_kind, most_common_folder, newest_first, paginate,
                                       register_feed, tag_groups, text)
+from sitegen.messages import _
 from sitegen.model import Page, Site, as_datetime, first_after
 from sitegen.slugs import slugify
+from sitegen.messages import _
 
 PHASE = "pages"
 
@@ -68,7 +72,8 @@ def run(build) -> None:
     site, strings = build.site, build.theme.strings
     news = newest_first([p for p in site.pages if p.kind == "news" and p.date is not None])
     items = listed_of_kind(site, "news")
-    related.attach(site, news, {id(p) for p in items}, build.problems)
+    shown = [p for p in items if not _disruption_over(build, p)]
+    related.attach(site, news, {id(p) for p in shown}, build.problems)
     url = archive_url(site, news, build.problems)
     if url is None:
         return
@@ -79,7 +84,7 @@ def run(build) -> None:
                       site.config.news.get("page_size", DEFAULT_PAGE_SIZE), strings)
     _register_feeds(site, archive)
     _add_listings(site, archive)
-    _start_blocks(site, archive)
+    _start_blocks(site, archive, shown)
     tag_pages = set(tag_groups(items))
     for item in news:
         _item_data(site, archive, item, tag_pages)
@@ -94,7 +99,8 @@ def archive_url(site: Site, news: list[Page], problems) -> str | None:
         parts = [slugify(part) for part in folder.strip("/").split("/")]
         if not all(parts):
             problems.error(config.config_path, config.lines.get("news", 1),
-                           f"'news.folder' '{folder}' is not a folder name such as nyheter")
+                           _("'news.folder' '{folder}' is not a folder name such as nyheter").format(
+                               folder=folder))
             return None
         return "".join(f"{part}/" for part in parts)
     found = most_common_folder(news)
@@ -222,18 +228,41 @@ def _disruption_order(items: list[Page], site: Site) -> list[Page]:
     return current + planned
 
 
-def _start_blocks(site: Site, archive: Archive) -> None:
+def _disruption_over(build, item: Page) -> bool:
+    """Is this a service disruption without ``expires`` whose days on the start page and related
+    pages (``news.disruption_days``) have run out? While they have not, the editor is warned that
+    it has no end, and the build knows it changes when they run out."""
+    if category_of(item) != "driftstorning" or item.meta.get("expires") is not None:
+        return False
+    site = build.site
+    days = site.config.news.get("disruption_days", DEFAULT_DISRUPTION_DAYS)
+    ends = as_datetime(item.date) + dt.timedelta(days=days)
+    if ends <= site.now:
+        return True
+    build.changes_at(ends)
+    line = item.line_of("category") if "category" in item.lines else 1   # what makes it a disruption
+    build.problems.warning(item.source, line, _(
+        "this service disruption (driftstorning) has no 'expires': it leaves the start page and related pages "
+        "on {day}, {days} days after its date. Give the time it ends, e.g. expires: {example}").format(
+        day=ends.date().isoformat(), days=days,
+        example=(as_datetime(item.date) + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")), strict=False)
+    return False
+
+
+def _start_blocks(site: Site, archive: Archive, shown: list[Page]) -> None:
+    """The three blocks; ``shown``: the listed items that still belong on the start page."""
     strings = archive.strings
     size = site.config.news.get("block_size", DEFAULT_BLOCK_SIZE)
     blocks = []
     for category in CATEGORIES:
-        items = [p for p in archive.items if category_of(p) == category]
+        items = [p for p in shown if category_of(p) == category]
         if category == "driftstorning":
             items = _disruption_order(items, site)
         name = text(strings, f"news_category_{category}", category)
+        count = sum(1 for p in archive.items if category_of(p) == category)   # what the link leads to
         blocks.append(NewsBlock(
-            category, name, items[:size], site.href(archive.category_url(category)), len(items),
-            text(strings, "news_more", "Alla {name} ({count})", name=name.lower(), count=len(items)),
+            category, name, items[:size], site.href(archive.category_url(category)), count,
+            text(strings, "news_more", "Alla {name} ({count})", name=name.lower(), count=count),
             text(strings, f"news_none_{category}", "Inga {name} just nu.", name=name.lower())))
     site.root.extra["news_blocks"] = blocks
     site.root.extra["news_archive_href"] = site.href(archive.url)

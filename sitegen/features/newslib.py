@@ -19,6 +19,10 @@ DEFAULT_FOLDER = "nyheter"
 DEFAULT_PAGE_SIZE = 10
 DEFAULT_BLOCK_SIZE = 3
 DEFAULT_CATEGORY = "nyhet"
+# A service disruption without 'expires' leaves the start page and related pages this many
+# days after its date (site.yaml: news.disruption_days): a forgotten "Driftstörning" must not
+# stay on top of the start page for ever, and two weeks covers a long disruption.
+DEFAULT_DISRUPTION_DAYS = 14
 CATEGORIES = NEWS_CATEGORIES
 
 

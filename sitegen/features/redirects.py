@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from sitegen.clashes import reserved_folder
+from sitegen.messages import N_, _
 
 PHASE = "files"
 RULES_DIR = "_server"
-OUTPUT_FOLDERS = {f"{RULES_DIR}/": "the web server rules"}
+OUTPUT_FOLDERS = {f"{RULES_DIR}/": N_("the web server rules")}   # translated where shown
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,9 @@ def _query_error(text: str, what: str) -> str | None:
     query = urlsplit(text).query
     if not query:
         return None
-    return (f"{what} '{text}' has a query string ('?{query}'): the server rules match the path "
-            "only, so it cannot be redirected (each query would get the same answer)")
+    return (_("{what} '{text}' has a query string ('?{query}'): the server rules match "
+              "the path only, so it cannot be redirected (each query would get the "
+              "same answer)").format(what=what, text=text, query=query))
 
 
 class _Collector:
@@ -88,20 +90,26 @@ class _Collector:
 
     def alias_problem(self, page, alias: str, target, out: str | None) -> str | None:
         if target is None:
-            return f"alias '{alias}' must start with '/' or be a full http(s) URL of the old web"
-        if _query_error(alias, "alias"):
-            return _query_error(alias, "alias")
+            return _("alias '{alias}' must start with '/' or be a full http(s) URL of the old "
+                     "web").format(alias=alias)
+        if _query_error(alias, _("alias")):
+            return _query_error(alias, _("alias"))
         other = self.seen.get(target)
         if other is None and out in self.forwards and self.forwards[out][0] != page.rel:
             other = self.forwards[out]   # '/a' and '/a/' share one forwarding page: a.html or a/index.html
         if other is not None:
-            where = "listed twice" if other[0] == page.rel else f"also an alias of {other[0]}"
-            return f"alias '{alias}' is {where}" + (f" (as '{other[1]}')" if other[1] != alias else "")
+            if other[0] == page.rel:
+                problem = _("alias '{alias}' is listed twice").format(alias=alias)
+            else:
+                problem = _("alias '{alias}' is also an alias of {page}").format(alias=alias, page=other[0])
+            return problem + (_(" (as '{alias}')").format(alias=other[1]) if other[1] != alias else "")
         if not target[0] and self.is_live(target[1]):
-            return f"alias '{alias}' is the address of an existing page or file"
+            return _("alias '{alias}' is the address of an existing page or file").format(alias=alias)
         folder = reserved_folder(out) if out else None
         if folder is not None:
-            return f"alias '{alias}' is in {self.prefix}{folder[0]}, a folder sitegen fills itself ({folder[1]})"
+            return _("alias '{alias}' is in {prefix}{folder}, a folder sitegen fills itself "
+                     "({what})").format(
+                       alias=alias, prefix=self.prefix, folder=folder[0], what=_(folder[1]))
         return None
 
     def removed(self) -> list[str]:
@@ -112,16 +120,19 @@ class _Collector:
             path = unquote(urlsplit(text).path)
             message = None
             if not text.startswith("/"):
-                message = f"removed path '{text}' must start with '/' (a path on the site's host)"
-            elif _query_error(text, "removed path"):
-                message = _query_error(text, "removed path")
+                message = _("removed path '{text}' must start with '/' (a path on the site's host)").format(
+                              text=text)
+            elif _query_error(text, _("removed path")):
+                message = _query_error(text, _("removed path"))
             elif path in kept:
-                message = f"removed path '{text}' is listed twice"
+                message = _("removed path '{text}' is listed twice").format(text=text)
             elif ("", path) in self.seen:
-                message = (f"removed path '{text}' is also an alias of {self.seen['', path][0]}: "
-                           "it cannot answer both 301 and 410")
+                message = (_("removed path '{text}' is also an alias of {page}: it cannot answer "
+                             "both 301 and 410").format(
+                               text=text, page=self.seen['', path][0]))
             elif self.is_live(path):
-                message = f"removed path '{text}' is the address of an existing page or file, which would answer 410"
+                message = _("removed path '{text}' is the address of an existing page or file, which "
+                            "would answer 410").format(text=text)
             if message:
                 self.problems.error(config.config_path, line, message)
             else:

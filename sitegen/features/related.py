@@ -10,6 +10,7 @@ import posixpath
 from sitegen.markdown import _local_target  # the one rule for relative paths in content
 from sitegen.model import Page, Site
 from sitegen.problems import Problems
+from sitegen.messages import _
 
 
 def item_lines(page: Page, count: int) -> list[int]:
@@ -38,8 +39,9 @@ def resolve(site: Site, page: Page, problems: Problems) -> list[Page]:
     for item, line in zip(items, item_lines(page, len(items))):
         target = _local_target(page, item.strip())
         if target is None or not target.endswith(".md"):
-            problems.error(page.source, line, f"'related' item '{item}' must be a relative path to "
-                                              "a Markdown file, such as ../om-oss/lokaler.md")
+            problems.error(page.source, line, _("'related' item '{item}' must be a relative path to a Markdown file, "
+                                                "such as ../om-oss/lokaler.md").format(
+                                                  item=item))
             continue
         linked = site.by_source.get(target) or site.by_source.get(posixpath.join(target[:-3], "index.md"))
         if linked is not None:
@@ -47,9 +49,10 @@ def resolve(site: Site, page: Page, problems: Problems) -> list[Page]:
         elif target in site.broken:
             continue   # the page exists but failed to load: its own error says why
         elif target in site.hidden:
-            problems.warning(page.source, line, f"'related' page '{item}' is a draft or not yet published")
+            problems.warning(page.source, line, _("'related' page '{item}' is a draft or not yet published").format(
+                                                    item=item))
         else:
-            problems.error(page.source, line, f"'related' names a missing page '{item}'")
+            problems.error(page.source, line, _("'related' names a missing page '{item}'").format(item=item))
     return targets
 
 

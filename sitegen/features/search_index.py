@@ -33,10 +33,12 @@ from pathlib import Path
 
 from sitegen import pagefind_cli, parallel
 from sitegen.features.search import filter_marks, searchable
+from sitegen.messages import N_, _
+from sitegen.messages import _
 
 PHASE = "staged"
 BUNDLE = "pagefind"
-OUTPUT_FOLDERS = {f"{BUNDLE}/": "the search index"}   # no editor page or file may go there
+OUTPUT_FOLDERS = {f"{BUNDLE}/": N_("the search index")}   # no editor page or file may go there
 PARTS_FILE = "sitegen-parts.json"
 PART_SIZE = 400    # pages per index part (two run at once, about 90 MB each); SITEGEN_SEARCH_PART_SIZE overrides it
 INGRESS_TAG = '<p class="ingress">'
@@ -86,7 +88,8 @@ def run(build) -> None:
         _assemble(build, [p for p in parts if previous.get(p.folder) != p.key],
                   [p for p in parts if previous.get(p.folder) == p.key])
     except (pagefind_cli.PagefindFailed, OSError) as exc:  # a separate program; report, don't crash
-        build.problems.error(build.config.config_path, 0, f"the search index could not be built: {exc}")
+        build.problems.error(build.config.config_path, 0, _("the search index could not be built: {exc}").format(
+                                                              exc=exc))
         return
     bundle = build.staging / BUNDLE
     listing = {"parts": [f"{p.folder}/" for p in parts if p.folder and (bundle / p.folder).is_dir()],
@@ -241,7 +244,7 @@ def _assemble(build, todo: list[Part], reuse: list[Part]) -> None:
 
     with build.progress.step("Search index", sum(len(part.records) for part in todo)) as advance, \
             ThreadPoolExecutor(max_workers=parallel.workers()) as pool:
-        for part, _ in zip(todo, pool.map(index, todo)):   # re-raises the first failure
+        for part, _done in zip(todo, pool.map(index, todo)):   # re-raises the first failure
             advance(len(part.records))
     # The first part is the bundle folder itself; the others go inside it.
     first = next((scratch / f"out-{part.inputs}" for part in todo if part.number == 0), None)

@@ -30,8 +30,11 @@ import nh3
 from markupsafe import Markup
 from PIL import Image, UnidentifiedImageError
 
+from sitegen import confine
+from sitegen.messages import _
 from sitegen.schema import STOCKHOLM
 from sitegen.slugs import slugify
+from sitegen.messages import _
 
 PHASE = "pages"
 DEFAULT_LIMIT = 4
@@ -88,8 +91,8 @@ def parse_feed(data: bytes) -> list[FeedItem]:
     import feedparser   # here: most builds read no social feed, and it is slow to import
     parsed = feedparser.parse(data, sanitize_html=False)  # nh3 is the one sanitiser, and it warns
     if parsed.bozo and not parsed.entries or not parsed.get("version") and not parsed.entries:
-        reason = getattr(parsed.get("bozo_exception"), "getMessage", lambda: "")() or "no feed items"
-        raise FeedError(f"not an RSS, Atom or JSON feed ({reason})")
+        reason = getattr(parsed.get("bozo_exception"), "getMessage", lambda: "")() or _("no feed items")
+        raise FeedError(_("not an RSS, Atom or JSON feed ({reason})").format(reason=reason))
     items = [_xml_item(entry) for entry in parsed.entries]
     return _newest_first(items)
 
@@ -123,9 +126,9 @@ def _parse_json_feed(data: bytes) -> list[FeedItem]:
     try:
         feed = json.loads(data)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise FeedError(f"not valid JSON ({exc})") from None
+        raise FeedError(_("not valid JSON ({exc})").format(exc=exc)) from None
     if not isinstance(feed, dict) or not isinstance(feed.get("items"), list):
-        raise FeedError("a JSON Feed needs an 'items' list")
+        raise FeedError(_("a JSON Feed needs an 'items' list"))
     items = []
     for raw in feed["items"]:
         if not isinstance(raw, dict):
@@ -166,7 +169,7 @@ def _utc(date: dt.datetime | None) -> dt.datetime | None:
 
 def _max_pixels() -> str:
     limit = Image.MAX_IMAGE_PIXELS or 0
-    return f"{limit / 1e6:.0f} million" if limit else "Pillow's limit"
+    return _("{count:.0f} million").format(count=limit / 1e6) if limit else _("Pillow's limit")
 
 
 def _newest_first(items: list[FeedItem]) -> list[FeedItem]:
@@ -236,16 +239,20 @@ def load_account(build, entry: dict) -> Account:
     if path is None:
         return account
     where = (build.config.config_path, build.config.lines.get("social", 1))
+    if confine.outside(path, build.config.content_dir):
+        build.problems.error(*where, _("the feed of {name} is outside the site folder, and it is not read: "
+                                       "put the feed file in the site's data/ folder").format(name=account.name))
+        return account
     if not path.is_file():
-        hint = "run 'sitegen social fetch'" if entry.get("feed_url") and not entry.get("feed") else "check 'feed'"
-        build.problems.warning(*where, f"feed of {account.name} not found at "
-                                       f"{path.relative_to(build.config.content_dir).as_posix()}: {hint}; "
-                                       "the posts are left out", strict=False)
+        hint = _("run 'sitegen social fetch'") if entry.get("feed_url") and not entry.get("feed") else _("check 'feed'")
+        build.problems.warning(*where, _("feed of {name} not found at {path}: {hint}; the posts are left out").format(
+                                           name=account.name, path=path.relative_to(build.config.content_dir).as_posix(), hint=hint), strict=False)
         return account
     try:
         items = parse_feed(path.read_bytes())
     except FeedError as exc:
-        build.problems.warning(path, 1, f"{exc}; the posts of {account.name} are left out", strict=False)
+        build.problems.warning(path, 1, _("{exc}; the posts of {name} are left out").format(
+                                            exc=exc, name=account.name), strict=False)
         return account
     limit = entry.get("limit") or DEFAULT_LIMIT
     account.posts = [post for item in items[:limit]
@@ -256,8 +263,8 @@ def load_account(build, entry: dict) -> Account:
 def make_post(build, feed_path: Path, item: FeedItem, feed_url: str = "") -> Post | None:
     if HOSTILE.search(item.html):
         # A warning in check too, never an error: nh3 removes it, and an editor cannot fix someone else's post.
-        build.problems.warning(feed_path, 1, f"a post ({item.link or 'without link'}) has scripts or event "
-                                             "attributes; only its text is shown", strict=False)
+        build.problems.warning(feed_path, 1, _("a post ({value}) has scripts or event attributes; only its text is shown").format(
+                                                 value=item.link or _('without link')), strict=False)
     text = plain_text(item.html)
     link = safe_link(item.link)
     if not text and not link:
@@ -283,9 +290,16 @@ def copy_image(build, feed_path: Path, src: str) -> str:
     elif urlsplit(src).scheme:
         return ""
     else:
-        source = (feed_path.parent / src).resolve()
+        source = feed_path.parent / src
+    if confine.outside(source, content_dir):
+        # Whether the file exists is not said: the feed comes from outside.
+        build.problems.warning(feed_path, 1, _("image '{src}' of a post is outside the site folder, and it is "
+                                               "not read; the card is shown without it").format(src=src),
+                               strict=False)
+        return ""
     if not source.is_file():
-        build.problems.warning(feed_path, 1, f"image '{src}' of a post not found; the card is shown without it",
+        build.problems.warning(feed_path, 1, _("image '{src}' of a post not found; the card is shown without it").format(
+                                                 src=src),
                                strict=False)
         return ""
     try:
@@ -298,14 +312,15 @@ def copy_image(build, feed_path: Path, src: str) -> str:
                 out = io.BytesIO()
                 image.save(out, "JPEG", quality=80, optimize=True)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        build.problems.warning(feed_path, 1, f"image '{src}' of a post has too many pixels to read safely "
-                                             f"(more than {_max_pixels()}); "
-                                             "the card is shown without it", strict=False)
+        build.problems.warning(feed_path, 1, _("image '{src}' of a post has too many pixels to read safely (more than "
+                                               "{max_pixels}); the card is shown without it").format(
+                                                 src=src, max_pixels=_max_pixels()), strict=False)
         return ""
     except Exception as exc:   # noqa: BLE001 - a hostile or broken file may raise anything; never a traceback
         reason = str(exc) if isinstance(exc, (UnidentifiedImageError, OSError)) else exc.__class__.__name__
-        build.problems.warning(feed_path, 1, f"image '{src}' of a post cannot be read ({reason}); "
-                                             "the card is shown without it", strict=False)
+        build.problems.warning(feed_path, 1, _("image '{src}' of a post cannot be read ({reason}); the card is shown "
+                                               "without it").format(
+                                                 src=src, reason=reason), strict=False)
         return ""
     name = f"assets/social/{hashlib.sha1(out.getvalue()).hexdigest()[:16]}.jpg"
     build.files[name] = out.getvalue()
@@ -350,8 +365,9 @@ def render_embeds(build, page) -> str:
         found = embed_source(url)
         if found is None:
             build.problems.error(page.source, _line_of(page, url),
-                                 f"cannot embed '{url}': give the https address of one post on Instagram, "
-                                 "Facebook, YouTube, Vimeo, X, TikTok or Mastodon")
+                                 _("cannot embed '{url}': give the https address of one post on Instagram, "
+                                   "Facebook, YouTube, Vimeo, X, TikTok or Mastodon").format(
+                                     url=url))
             return ""
         network, player = found
         rendered = build.renderer.render_template(

@@ -4,22 +4,25 @@ Builds only read files, so they stay reproducible and work offline; this command
 the one step that goes online (run it by hand or on a schedule, then commit the cache).
 Each feed is saved only when it parses as RSS, Atom or JSON Feed, and atomically, so a
 timeout or a broken answer leaves the previous cache as it was (with a warning).
-The images of the newest posts are saved beside it under ``data/social/media/``.
+The images of the newest posts are saved beside it under ``data/social/media/``, fetched
+only from the feed's own host or the account's ``image_hosts`` in site.yaml. Every request
+goes to public addresses only and ends at ``--timeout`` whatever the server does (netfetch.py).
 """
 from __future__ import annotations
 
 import os
+import socket
 import sys
 import tempfile
-import urllib.error
-import urllib.request
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+from sitegen import netfetch
 from sitegen.config import find_sites, load_site_config
 from sitegen.features.social import (DEFAULT_LIMIT, MEDIA_DIR, FeedError, cache_path, is_json, media_name,
                                      parse_feed)
 from sitegen.problems import Problems
+from sitegen.messages import _
 
 PHASE = "none"   # a command, not a build feature
 USER_AGENT = "sitegen-social-fetch/1.0"
@@ -27,13 +30,14 @@ MAX_BYTES = 5 * 1024 * 1024
 
 
 def register(subparsers) -> None:
-    social = subparsers.add_parser("social", help="social media feeds")
+    social = subparsers.add_parser("social", help=_("social media feeds"))
     commands = social.add_subparsers(dest="social_command", metavar="COMMAND")
-    fetch = commands.add_parser("fetch", help="download the feeds named by feed_url in site.yaml into "
-                                              "content/<site>/data/social/")
+    fetch = commands.add_parser("fetch", help=_("download the feeds named by feed_url in site.yaml into "
+                                                "content/<site>/data/social/"))
     fetch.add_argument("sites", nargs="*", metavar="SITE")
     fetch.add_argument("--content", type=Path, default=Path("content"))
-    fetch.add_argument("--timeout", type=float, default=15.0, help="seconds per request (default 15)")
+    fetch.add_argument("--timeout", type=float, default=15.0,
+                       help=_("seconds for each request in all, redirects included (default 15)"))
     fetch.set_defaults(func=run_fetch)
     social.set_defaults(func=lambda args: social.print_help() or 2)
 
@@ -52,7 +56,7 @@ def run_fetch(args) -> int:
                 fetched += 1
     for problem in problems.sorted():
         print(problem.format(), file=sys.stderr)
-    print(f"{fetched} feed(s) fetched")
+    print(_("{count} feed(s) fetched").format(count=fetched))
     return 1 if problems.errors else 0
 
 
@@ -60,46 +64,53 @@ def fetch_account(site_dir: Path, entry: dict, timeout: float, problems: Problem
     """Fetch one account's feed and images; on any failure warn and keep the cached copy."""
     url = entry["feed_url"]
     if urlsplit(url).scheme not in ("http", "https"):
-        problems.error(*where, f"'feed_url' of {entry['name']} must be an http(s) address, not '{url}'")
+        problems.error(*where, _("'feed_url' of {name} must be an http(s) address, not '{url}'").format(
+                                   name=entry['name'], url=url))
         return False
     try:
         data = download(url, timeout)
         items = parse_feed(data)
-    except (OSError, urllib.error.URLError, ValueError) as exc:
-        problems.warning(*where, f"could not fetch the feed of {entry['name']} ({url}): {_reason(exc)}; "
-                                 "the cached feed is kept")
+    except (OSError, ValueError) as exc:
+        problems.warning(*where, _("could not fetch the feed of {name} ({url}): {exc}; the cached feed is "
+                                   "kept").format(name=entry['name'], url=url, exc=_reason(exc)))
         return False
     except FeedError as exc:
-        problems.warning(*where, f"the feed of {entry['name']} ({url}) is {exc}; the cached feed is kept")
+        problems.warning(*where, _("the feed of {name} ({url}) is {exc}; the cached feed is kept").format(
+                                     name=entry['name'], url=url, exc=exc))
         return False
     suffix = ".json" if is_json(data) else ".xml"
     target = site_dir / entry["feed"] if entry.get("feed") else cache_path(site_dir, entry, suffix)
     write_atomic(target, data)
+    hosts = image_hosts(url, entry)
     for item in items[:entry.get("limit") or DEFAULT_LIMIT]:
         if item.image:
-            fetch_image(site_dir, urljoin(url, item.image), timeout, problems, where)
+            fetch_image(site_dir, urljoin(url, item.image), timeout, problems, where, hosts)
     return True
 
 
-def fetch_image(site_dir: Path, url: str, timeout: float, problems: Problems, where) -> None:
+def image_hosts(feed_url: str, entry: dict) -> set[str]:
+    """Where a feed's images may come from: the feed's own host and the account's ``image_hosts``."""
+    return {(urlsplit(feed_url).hostname or "").lower(), *(str(h).lower() for h in entry.get("image_hosts", []))}
+
+
+def fetch_image(site_dir: Path, url: str, timeout: float, problems: Problems, where,
+                hosts: set[str] | None = None) -> None:
     if urlsplit(url).scheme not in ("http", "https"):
         return
     target = site_dir / MEDIA_DIR / media_name(url)
     if target.is_file():
         return  # a post's image does not change; keep what we have
     try:
-        write_atomic(target, download(url, timeout))
-    except (OSError, urllib.error.URLError, ValueError) as exc:
-        problems.warning(*where, f"could not fetch image {url}: {_reason(exc)}; the card is shown without it")
+        write_atomic(target, download(url, timeout, hosts))
+    except (OSError, ValueError) as exc:
+        problems.warning(*where, _("could not fetch image {url}: {exc}; the card is shown without it").format(
+                                     url=url, exc=_reason(exc)))
 
 
-def download(url: str, timeout: float) -> bytes:
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        data = response.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise ValueError(f"larger than {MAX_BYTES // (1024 * 1024)} MB")
-    return data
+def download(url: str, timeout: float, hosts: set[str] | None = None) -> bytes:
+    """The body at ``url`` within ``timeout`` seconds in all, from a public address (and one of
+    ``hosts`` when given)."""
+    return netfetch.get(url, timeout=timeout, max_bytes=MAX_BYTES, user_agent=USER_AGENT, hosts=hosts)
 
 
 def write_atomic(target: Path, data: bytes) -> None:
@@ -116,10 +127,6 @@ def write_atomic(target: Path, data: bytes) -> None:
 
 
 def _reason(exc: Exception) -> str:
-    if isinstance(exc, urllib.error.HTTPError):
-        return f"HTTP {exc.code}"
-    if isinstance(exc, urllib.error.URLError):
-        return str(exc.reason)
-    if isinstance(exc, TimeoutError):
-        return "timed out"
+    if isinstance(exc, (TimeoutError, socket.timeout)):
+        return _("timed out")
     return str(exc) or exc.__class__.__name__

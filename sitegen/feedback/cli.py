@@ -13,7 +13,7 @@ from sitegen.feedback.limits import Limits, RateLimiter
 from sitegen.feedback.sites import Site, SiteIndex, load_sites, normalise_origin
 from sitegen.feedback.store import (
     DEFAULT_TIMEOUT, STATUSES, NoStore, Store, StoreError, shown, utc_now)
-from sitegen.messages import _
+from sitegen.messages import _, language
 from sitegen.problems import Problems
 
 DEFAULT_DB = "feedback.sqlite3"
@@ -23,8 +23,8 @@ WORKER_SETTINGS = "SITEGEN_FEEDBACK_WORKER_SETTINGS"
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "feedback", help="receive feedback, comments and 404 reports; moderate and report",
-        description="The feedback service and the editors' tools around it.")
+        "feedback", help=_("receive feedback, comments and 404 reports; moderate and report"),
+        description=_("The feedback service and the editors' tools around it."))
     sub = parser.add_subparsers(dest="feedback_command", metavar="COMMAND", required=True)
     add_serve(sub)
     add_moderate(sub)
@@ -38,52 +38,54 @@ def add_db(parser: argparse.ArgumentParser, suppress: bool = False) -> None:
     default = argparse.SUPPRESS if suppress else os.environ.get("SITEGEN_FEEDBACK_DB", DEFAULT_DB)
     parser.add_argument(
         "--db", default=default,
-        help="SQLite file or postgresql:// URL (default: $SITEGEN_FEEDBACK_DB or "
-             f"{DEFAULT_DB})")
+        help=_("SQLite file or postgresql:// URL (default: $SITEGEN_FEEDBACK_DB or "
+               "{DEFAULT_DB})").format(DEFAULT_DB=DEFAULT_DB))
 
 
 def add_content(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--content", type=Path, default=Path("content"),
-                        help="folder of the sites (default: content/)")
+                        help=_("folder of the sites (default: content/)"))
 
 
 def add_serve(sub) -> None:
-    p = sub.add_parser("serve", help="run the receiver (ASGI, uvicorn)")
+    p = sub.add_parser("serve", help=_("run the receiver (ASGI, uvicorn)"))
     add_content(p)
     add_db(p)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8081)
     p.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
-                   help="an extra origin allowed to post, e.g. http://127.0.0.1:8000 "
-                        "for a local preview (repeatable)")
+                   help=_("an extra origin allowed to post, e.g. http://127.0.0.1:8000 for a local "
+                          "preview (repeatable)"))
     p.add_argument("--retention-days", type=int, default=365,
-                   help="delete feedback, 404 reports and unapproved comments older than "
-                        "this, daily (0 keeps everything; default 365)")
+                   help=_("delete feedback, 404 reports and unapproved comments older than this, "
+                          "daily (0 keeps everything; default 365)"))
     p.add_argument("--rate-limit", type=int, default=10,
-                   help="posts per client per window (0 switches it off; default 10)")
+                   help=_("posts per client per window (0 switches it off; default 10)"))
     p.add_argument("--rate-window", type=float, default=60.0,
-                   help="rate-limit window in seconds (default 60)")
+                   help=_("rate-limit window in seconds (default 60)"))
     p.add_argument("--forwarded-allow-ips", default=None,
-                   help="proxies whose X-Forwarded-For is trusted: addresses or networks, "
-                        "comma-separated (default: 127.0.0.1)")
+                   help=_("proxies whose X-Forwarded-For is trusted: addresses or networks, "
+                          "comma-separated (default: 127.0.0.1)"))
     p.add_argument("--workers", type=int, default=1,
-                   help="worker processes (default 1; each has its own rate-limit counts)")
+                   help=_("worker processes (default 1; each has its own rate-limit counts)"))
     p.add_argument("--db-timeout", type=float, default=DEFAULT_TIMEOUT,
-                   help="seconds to wait for the database before a post gets 503 "
-                        f"(default {DEFAULT_TIMEOUT:g})")
+                   help=_("seconds to wait for the database before a post gets 503 "
+                          "(default {seconds:g})").format(seconds=DEFAULT_TIMEOUT))
     p.set_defaults(func=run_serve)
 
 
 def add_moderate(sub) -> None:
-    p = sub.add_parser("moderate", help="list, approve or reject comments")
+    p = sub.add_parser("moderate", help=_("list, approve or reject comments"))
     add_db(p)
-    msub = p.add_subparsers(dest="moderate_command", metavar="ACTION", required=True)
-    lst = msub.add_parser("list", help="list comments (pending ones by default)")
-    lst.add_argument("--status", choices=STATUSES + ("all",), default="pending")
-    lst.add_argument("--site", default=None)
+    msub = p.add_subparsers(dest="moderate_command", metavar=_("ACTION"), required=True)
+    lst = msub.add_parser("list", help=_("list comments (pending ones by default)"))
+    lst.add_argument("--status", choices=STATUSES + ("all",), default="pending",
+                     help=_("which comments: pending (default), approved, rejected or all"))
+    lst.add_argument("--site", default=None, help=_("only this site"))
     lst.set_defaults(func=run_list)
-    for action, status in (("approve", "approved"), ("reject", "rejected")):
-        a = msub.add_parser(action, help=f"{action} comments by id")
+    for action, status, text in (("approve", "approved", _("approve comments by id")),
+                                 ("reject", "rejected", _("reject comments by id"))):
+        a = msub.add_parser(action, help=text)
         a.add_argument("ids", type=int, nargs="+", metavar="ID")
         a.set_defaults(func=run_set_status, status=status)
     for parser in msub.choices.values():
@@ -91,45 +93,45 @@ def add_moderate(sub) -> None:
 
 
 def add_report(sub) -> None:
-    p = sub.add_parser("report", help="usefulness per page, comments, missing pages")
+    p = sub.add_parser("report", help=_("usefulness per page, comments, missing pages"))
     add_content(p)
     add_db(p)
     p.add_argument("--build", type=Path, default=Path("build"),
-                   help="built sites; their sitemap.xml gives the pages for alias "
-                        "suggestions (default: build/)")
-    p.add_argument("--site", default=None, help="only this site")
+                   help=_("built sites; their sitemap.xml gives the pages for alias suggestions "
+                          "(default: build/)"))
+    p.add_argument("--site", default=None, help=_("only this site"))
     p.add_argument("--since-days", type=int, default=None,
-                   help="only answers from the last N days")
+                   help=_("only answers from the last N days"))
     p.add_argument("--format", choices=("table", "csv", "html"), default="table")
     p.add_argument("--output", "-o", type=Path, default=None,
-                   help="write to this file instead of standard output")
+                   help=_("write to this file instead of standard output"))
     p.set_defaults(func=run_report)
 
 
 def add_export(sub) -> None:
-    p = sub.add_parser("export", help="write approved comments to content/<site>/data/comments.json")
+    p = sub.add_parser("export", help=_("write approved comments to content/<site>/data/comments.json"))
     add_content(p)
     add_db(p)
-    p.add_argument("--site", action="append", default=[], help="only this site (repeatable)")
+    p.add_argument("--site", action="append", default=[], help=_("only this site (repeatable)"))
     p.add_argument("--force", action="store_true",
-                   help="replace comments.json even when that drops comments the store "
-                        "does not hold (added by hand, or a different store)")
+                   help=_("with --site: replace that site's comments.json even when that drops comments "
+                          "the store does not hold (added by hand, or a different store)"))
     p.set_defaults(func=run_export)
 
 
 def add_purge(sub) -> None:
-    p = sub.add_parser("purge", help="delete what is older than the retention")
+    p = sub.add_parser("purge", help=_("delete what is older than the retention"))
     add_db(p)
     p.add_argument("--days", type=int, required=True,
-                   help="delete feedback, 404 reports and unapproved comments older than "
-                        "this many days (1 or more)")
+                   help=_("delete feedback, 404 reports and unapproved comments older than this "
+                          "many days (1 or more)"))
     p.set_defaults(func=run_purge)
 
 
 # --- helpers -------------------------------------------------------------------
 
 def fail(message: str) -> int:
-    print("error: " + " ".join(message.split()), file=sys.stderr)  # one line
+    print(_("error: {message}").format(message=" ".join(message.split())), file=sys.stderr)  # one line
     return 1
 
 
@@ -139,8 +141,8 @@ def open_db(target: str, create: bool = False, timeout: float = DEFAULT_TIMEOUT)
     try:
         return Store(target, create=create, timeout=timeout)
     except NoStore as exc:
-        fail(f"{exc}; give the store 'sitegen feedback serve' uses with --db PATH-or-URL "
-             "or SITEGEN_FEEDBACK_DB")
+        fail(_("{exc}; give the store 'sitegen feedback serve' uses with --db "
+               "PATH-or-URL or SITEGEN_FEEDBACK_DB").format(exc=exc))
     except StoreError as exc:
         fail(str(exc))
     return None
@@ -175,27 +177,32 @@ def run_serve(args) -> int:
     from sitegen.feedback.app import create_app
 
     if args.rate_limit < 0 or args.rate_window <= 0 or args.retention_days < 0:
-        return fail("--rate-limit and --retention-days must be 0 or more, "
-                    "--rate-window more than 0")
+        return fail(_("--rate-limit and --retention-days must be 0 or more, --rate-window more "
+                      "than 0"))
     if args.workers < 1 or not 0 < args.db_timeout <= 600:
         return fail(_("--workers must be 1 or more and --db-timeout between 0 and 600 "
                       "seconds (more than 0)"))
     bad = [o for o in args.allow_origin if not o.startswith(("http://", "https://"))]
     if bad:
-        return fail(f"--allow-origin needs an origin such as http://127.0.0.1:8000, not {bad[0]!r}")
+        return fail(_("--allow-origin needs an origin such as http://127.0.0.1:8000, not "
+                      "{value!r}").format(value=bad[0]))
     sites = sites_or_problems(args.content, [])
     if sites is None:
         return 1
     problem = cannot_listen(args.host, args.port)
     if problem:
-        return fail(f"cannot listen on {args.host}:{args.port}: {problem}")
+        return fail(_("cannot listen on {host}:{port}: {problem}").format(
+                        host=args.host, port=args.port, problem=problem))
     store = open_db(args.db, create=True, timeout=args.db_timeout)
     if store is None:
         return 1
     service = make_service(args, sites, store)
-    workers = f", {args.workers} workers" if args.workers > 1 else ""
-    print(f"feedback service on http://{args.host}:{args.port} ({store.kind}{workers}; "
-          f"origins: {', '.join(service.sites.origins)})", file=sys.stderr, flush=True)
+    kind = store.kind
+    if args.workers > 1:
+        kind = _("{store}, {workers} workers").format(store=store.kind, workers=args.workers)
+    print(_("feedback service on http://{host}:{port} ({store}; origins: {origins})").format(
+        host=args.host, port=args.port, store=kind, origins=", ".join(service.sites.origins)),
+        file=sys.stderr, flush=True)
     options = {"forwarded_allow_ips": args.forwarded_allow_ips} if args.forwarded_allow_ips else {}
     # No access log: it would write every visitor's IP address to disk.
     options.update(host=args.host, port=args.port, access_log=False, server_header=False,
@@ -207,6 +214,7 @@ def run_serve(args) -> int:
     # The store is created and checked above; each worker opens its own connection.
     store.close()
     os.environ[WORKER_SETTINGS] = json.dumps(worker_settings(args))
+    os.environ["SITEGEN_LANG"] = language()  # workers speak the language of this run
     uvicorn.run(f"{__name__}:worker_app", factory=True, workers=args.workers, **options)
     return 0
 
@@ -251,7 +259,9 @@ def run_list(args) -> int:
     except StoreError as exc:
         return fail(str(exc))
     if not comments:
-        print(f"no {args.status} comments" if status else "no comments")
+        empty = {"pending": _("no pending comments"), "approved": _("no approved comments"),
+                 "rejected": _("no rejected comments")}
+        print(empty.get(args.status, _("no comments")))
     for c in comments:
         print(f"#{c.id}  {c.status}  {local_time(c.created)}  {printable(c.site)}:{printable(c.page)}")
         print(f"    {printable(c.name, 60)}: {printable(c.text, 400)}")
@@ -267,12 +277,13 @@ def run_set_status(args) -> int:
     except StoreError as exc:
         return fail(str(exc))
     for comment_id in changed:
-        print(f"#{comment_id} {args.status}")
+        done = _("#{id} approved") if args.status == "approved" else _("#{id} rejected")
+        print(done.format(id=comment_id))
     unknown = [i for i in args.ids if i not in changed]
     if unknown:
-        return fail("no comment with id " + ", ".join(f"#{i}" for i in unknown))
+        return fail(_("no comment with id {ids}").format(ids=", ".join(f"#{i}" for i in unknown)))
     if args.status == "approved":
-        print("run 'sitegen feedback export' and rebuild to publish them")
+        print(_("run 'sitegen feedback export' and rebuild to publish them"))
     return 0
 
 
@@ -281,7 +292,7 @@ def run_report(args) -> int:
     from sitegen.feedback.report_html import format_html
 
     if args.since_days is not None and args.since_days <= 0:
-        return fail("--since-days must be more than 0")
+        return fail(_("--since-days must be more than 0"))
     sites = sites_or_problems(args.content, [args.site] if args.site else [])
     if sites is None:
         return 1
@@ -303,12 +314,12 @@ def run_report(args) -> int:
         args.output.write_text(text, encoding="utf-8")
     except OSError as exc:
         return fail(f"{args.output}: {exc.strerror}")
-    print(f"wrote {args.output}", file=sys.stderr)
+    print(_("wrote {path}").format(path=args.output), file=sys.stderr)
     return 0
 
 
 def run_export(args) -> int:
-    from sitegen.feedback.export import comments_json, unknown_to_store, write_atomically
+    from sitegen.feedback.export import at_risk, comments_json, refusal, write_atomically
 
     sites = sites_or_problems(args.content, args.site)
     if sites is None:
@@ -316,36 +327,34 @@ def run_export(args) -> int:
     store = open_db(args.db)
     if store is None:
         return 1
-    planned = []  # every site is checked before any file is written
+    forced = args.force and bool(args.site)   # --force counts only for the sites it names
+    planned, risks = [], []  # every site is checked before any file is written
     for site in sites:
         try:
             held = store.comments(site=site.name)
         except StoreError as exc:
             return fail(str(exc))
         target = site.content_dir / "data" / "comments.json"
-        try:
-            unknown = 0 if args.force else unknown_to_store(target, held)
-        except ValueError as exc:
-            return fail(f"{target}: {exc}; fix it, or replace it with --force")
-        if unknown:
-            return fail(f"{target}: {unknown} published comment(s) there are not in the store "
-                        f"{shown(args.db)} and would be lost; check --db (or "
-                        "SITEGEN_FEEDBACK_DB), or replace the file anyway with --force")
+        risk = "" if forced else at_risk(target, held)
+        if risk:
+            risks.append((target, risk))
         planned.append((target, [c for c in held if c.status == "approved"]))
+    if risks:
+        return fail(refusal(risks, shown(args.db), args.force))
     for target, approved in planned:
         try:
             write_atomically(target, comments_json(approved))
         except OSError as exc:
             return fail(f"{target}: {exc.strerror}")
-        print(f"wrote {target} ({len(approved)} comments)")
+        print(_("wrote {path} ({count} comments)").format(path=target, count=len(approved)))
     return 0
 
 
 def run_purge(args) -> int:
     if args.days < 1:
         # 0 would delete today's feedback too, while --retention-days 0 keeps everything.
-        return fail("--days must be 1 or more (0 would delete everything, even today's; "
-                    "to keep everything, do not purge)")
+        return fail(_("--days must be 1 or more (0 would delete everything, even today's; to "
+                      "keep everything, do not purge)"))
     store = open_db(args.db)
     if store is None:
         return 1
@@ -353,5 +362,5 @@ def run_purge(args) -> int:
         counts = store.purge(utc_now() - timedelta(days=args.days))
     except StoreError as exc:
         return fail(str(exc))
-    print(", ".join(f"{table}: {n} deleted" for table, n in counts.items()))
+    print(", ".join(_("{table}: {count} deleted").format(table=table, count=n) for table, n in counts.items()))
     return 0

@@ -48,10 +48,12 @@ class SQLite:
         if path != ":memory:":
             parent = Path(path).parent
             if not parent.is_dir():
-                raise StoreError(f"{parent}: folder for the database does not exist")
+                raise StoreError(_("{parent}: folder for the database does not exist").format(
+                    parent=parent))
             if not create and not Path(path).is_file():
-                state = "is a folder" if Path(path).is_dir() else "does not exist"
-                raise NoStore(f"no feedback store at {path} ({Path(path).resolve()} {state})")
+                state = _("is a folder") if Path(path).is_dir() else _("does not exist")
+                raise NoStore(_("no feedback store at {path} ({full} {state})").format(
+                    path=path, full=Path(path).resolve(), state=state))
         # mode=rw: a store that vanishes between the check and the open is not recreated.
         where = f"file:{quote(path)}?mode=rw" if not create and path != ":memory:" else path
         try:
@@ -62,7 +64,8 @@ class SQLite:
             self.conn.execute("PRAGMA synchronous=FULL")
             self.conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
         except sqlite3.Error as exc:
-            raise StoreError(f"{path}: cannot open the database: {exc}") from exc
+            raise StoreError(_("{path}: cannot open the database: {exc}").format(
+                path=path, exc=exc)) from exc
         self.lock = threading.Lock()
 
     @contextmanager
@@ -117,7 +120,7 @@ class Postgres:
         try:
             import psycopg
         except ImportError as exc:
-            raise StoreError("PostgreSQL needs psycopg: pip install 'sitegen[postgres]'") from exc
+            raise StoreError(_("PostgreSQL needs psycopg: pip install 'sitegen[postgres]'")) from exc
         self.psycopg = psycopg
         self.url = url
         self.timeout = timeout
@@ -139,7 +142,8 @@ class Postgres:
             return conn
         except self.psycopg.Error as exc:
             # libpq's messages run over lines; the operator reads one.
-            raise StoreError("cannot connect to PostgreSQL: " + " ".join(str(exc).split())) from exc
+            raise StoreError(_("cannot connect to PostgreSQL: {reason}").format(
+                reason=" ".join(str(exc).split()))) from exc
 
     @contextmanager
     def transaction(self):

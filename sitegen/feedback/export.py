@@ -1,4 +1,10 @@
-"""Approved comments as ``content/<site>/data/comments.json``, read by the build."""
+"""Approved comments as ``content/<site>/data/comments.json``, read by the build.
+
+Export never drops a published comment the store does not hold without being told, site by
+site: ``--force`` replaces the files of the sites named with ``--site``, and an export of
+every site (no ``--site``) refuses, naming every file at risk, when any of them would lose a
+comment, with or without ``--force``.
+"""
 from __future__ import annotations
 
 import json
@@ -8,7 +14,9 @@ from datetime import datetime
 from pathlib import Path
 
 from sitegen.feedback.report import LOCAL
+from sitegen.messages import _
 from sitegen.feedback.store import Comment
+from sitegen.messages import _
 
 
 def comment_record(comment: Comment) -> dict[str, str]:
@@ -48,14 +56,37 @@ def unknown_to_store(path: Path, known: list[Comment]) -> int:
     except FileNotFoundError:
         return 0
     except (OSError, UnicodeDecodeError) as exc:
-        raise ValueError(f"cannot read it ({getattr(exc, 'strerror', None) or exc})") from exc
+        raise ValueError(_("cannot read it ({reason})").format(reason=getattr(exc, "strerror", None) or exc)) from exc
     try:
         existing = json.loads(text) if text.strip() else []
     except ValueError as exc:
-        raise ValueError("it is not valid JSON") from exc
+        raise ValueError(_("it is not valid JSON")) from exc
     if not isinstance(existing, list):
-        raise ValueError("it is not a JSON list")
+        raise ValueError(_("it is not a JSON list"))
     keys = {tuple(comment_record(c).values()) for c in known}
     return sum(1 for entry in existing
                if not isinstance(entry, dict) or tuple(
                    entry.get(k) for k in ("page", "name", "text", "date")) not in keys)
+
+
+def at_risk(path: Path, known: list[Comment]) -> str:
+    """What replacing ``path`` with the store's comments would lose ("" when nothing)."""
+    try:
+        unknown = unknown_to_store(path, known)
+    except ValueError as exc:
+        return _("{reason}, so it cannot be checked").format(reason=exc)
+    if unknown:
+        return _("{count} published comment(s) there are not in the store").format(count=unknown)
+    return ""
+
+
+def refusal(risks: list[tuple[Path, str]], db: str, force: bool) -> str:
+    """One line naming every file that would lose comments, and what to do about it."""
+    files = "; ".join(f"{path}: {why}" for path, why in risks)
+    if force:
+        return _("--force without --site would replace every site's comments.json, and these would lose "
+                 "comments: {files}. Check --db (or SITEGEN_FEEDBACK_DB) first, or replace one site's "
+                 "file with --site NAME --force").format(files=files)
+    return _("these files would lose comments: {files}. Check that --db (or SITEGEN_FEEDBACK_DB) is the "
+             "store 'sitegen feedback serve' uses, not {db}; fix a file that cannot be read; or replace "
+             "a site's file anyway with --site NAME --force").format(files=files, db=db)

@@ -18,6 +18,7 @@ from sitegen.feedback.databases import (  # noqa: F401  (StoreError, NoStore re-
     DEFAULT_TIMEOUT, NoStore, StoreError, Postgres, SQLite)
 from sitegen.feedback.records import (  # noqa: F401  (re-exported)
     Comment, MissingSummary, PageSummary, timestamp, utc_now)
+from sitegen.messages import _
 
 STATUSES = ("pending", "approved", "rejected")
 COLUMNS = {"site", "page", "useful", "comment", "name", "text", "status", "path", "referrer"}
@@ -87,7 +88,7 @@ class Store:
             self._run_script(SCHEMA.format(id=self.db.id_column))
         elif not self._has_tables():
             self.db.close()
-            raise NoStore(f"{shown(target)} holds no feedback store (no feedback tables)")
+            raise NoStore(_("{store} holds no feedback store (no feedback tables)").format(store=shown(target)))
 
     @property
     def kind(self) -> str:
@@ -97,7 +98,7 @@ class Store:
         try:
             self.db.execute_script(script)
         except self.db.errors() as exc:
-            raise StoreError(f"cannot create the tables: {exc}") from exc
+            raise StoreError(_("cannot create the tables: {exc}").format(exc=exc)) from exc
 
     def _has_tables(self) -> bool:
         try:
@@ -110,7 +111,7 @@ class Store:
     @contextmanager
     def _cursor(self):
         if self.closed:
-            raise StoreError("the store is closed")
+            raise StoreError(_("the store is closed"))
         try:
             with self.db.transaction() as cur:
                 yield _Cursor(cur, self.db.marker)

@@ -45,3 +45,23 @@ def test_no_axe_violations(kind, width, example_build, base, open_page):
               and not u.startswith(("data:", "blob:"))]
     assert others == [], f"{url} asked other origins: {others}"
 
+
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_preview_mark_of_a_draft_has_no_axe_violations(width, tmp_path, serve_dir, open_page):
+    from testkit import NOW, page, run_sitegen
+    if not AXE.is_file():
+        pytest.skip("axe-core is not installed: run `npm install` in the repository")
+    site = tmp_path / "content" / "demo"
+    site.mkdir(parents=True)
+    (site / "site.yaml").write_text("title: Demo\nbase_url: https://www.example.se/demo/\n", encoding="utf-8")
+    (site / "utkast.md").write_text(page("Utkast", draft="true"), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_sitegen("build", "--drafts", "--content", str(tmp_path / "content"), "--out", str(out),
+                         "--now", NOW, "-q")
+    assert result.status == 0, result.stderr
+    tab = open_page(width)
+    tab.goto(serve_dir(out) + "/demo/utkast/")
+    assert tab.locator(".preview-status").inner_text().startswith("Utkast")
+    assert _axe(tab) == []

@@ -113,3 +113,15 @@ def test_a_contact_page_with_nothing_to_show_is_a_warning(make_site, sitegen, tm
             "(email, phone, address) in site.yaml, data/people.yaml or kontakt.md") in result.stderr
     html = (tmp_path / "out/demo/kontakt/index.html").read_text(encoding="utf-8")
     assert "söka efter en person" not in html   # no promise of a person search that is not there
+
+
+def test_each_phone_number_is_given_to_the_filter_in_national_digits(make_site, tmp_path):
+    people = ("- name: Anna\n  phone: 070-174 06 09\n- name: Bo\n  phone: +46 (0)19 21 40 01\n"
+              "- name: Cia\n  phone: +45 12 34 56 78\n- name: Dan\n")
+    result, site = build(make_site, tmp_path, {"data/people.yaml": people})
+    assert result.status == 0, result.stderr
+    html = (site / "kontakt" / "index.html").read_text(encoding="utf-8")
+    assert 'data-phone="0701740609"' in html
+    assert 'data-phone="019214001"' in html
+    assert 'data-phone="004512345678"' in html
+    assert html.count("data-phone=") == 3   # Dan has no number

@@ -254,3 +254,85 @@ def test_bad_news_folder_in_site_yaml_is_an_error(make_site):
                    site_yaml=SITE_YAML.replace("news:\n", "news:\n  folder: '///'\n"))
     assert result.status == 1
     assert "content/demo/site.yaml:4: error: 'news.folder'" in result.stderr
+
+
+# --- a service disruption without an end; news dated ahead --------------------------------
+
+OPEN_ENDED = {
+    "om.md": page("Om oss"),
+    "nyheter/index.md": "---\ntitle: Aktuellt\ningress: Det senaste.\ncascade:\n  type: news\n---\n",
+    "nyheter/2026-11-20-avbrott.md": page("Avbrott utan slut", category="driftstorning",
+                                          related="[../om.md]"),
+}
+
+
+def build_with_output(make_site, tmp_path, files, now, site_yaml=SITE_YAML):
+    content = make_site(files, site_yaml=site_yaml)
+    out = tmp_path / f"out-{now[:10]}"
+    result = run_sitegen("build", "--content", str(content), "--out", str(out), "--now", now, cwd=tmp_path)
+    assert result.status == 0, result.stderr
+    return out / "demo", result
+
+
+def test_disruption_without_expires_is_shown_with_a_warning_while_it_lasts(make_site, tmp_path):
+    site, result = build_with_output(make_site, tmp_path, OPEN_ENDED, "2026-12-03T23:00:00+01:00")
+    assert titles((site / "index.html").read_text(encoding="utf-8"), "news-block-driftstorning") == \
+        ["Avbrott utan slut"]
+    assert "Avbrott utan slut" in main_of((site / "om/index.html").read_text(encoding="utf-8"))
+    assert ("content/demo/nyheter/2026-11-20-avbrott.md:3: warning: this service disruption (driftstorning) "
+            "has no 'expires': it leaves the start page and related pages on 2026-12-04, 14 days after its date"
+            in result.stderr)
+    assert "expires: 2026-11-21T00:00" in result.stderr
+
+
+def test_disruption_without_expires_leaves_start_and_related_pages_after_14_days(make_site, tmp_path):
+    site, result = build_with_output(make_site, tmp_path, OPEN_ENDED, "2026-12-04T00:00:00+01:00")
+    start = (site / "index.html").read_text(encoding="utf-8")
+    assert titles(start, "news-block-driftstorning") == []
+    assert "Avbrott utan slut" not in main_of((site / "om/index.html").read_text(encoding="utf-8"))
+    assert "Alla driftstörningar (1)" in start   # the archive still lists it: the link says so
+    assert "Avbrott utan slut" in (site / "nyheter/kategori/driftstorning/index.html").read_text(encoding="utf-8")
+    assert (site / "nyheter/avbrott/index.html").is_file()
+    assert "service disruption" not in result.stderr   # once off the start page, nothing to remind of
+
+
+def test_disruption_days_come_from_site_yaml(make_site, tmp_path):
+    site, result = build_with_output(make_site, tmp_path, OPEN_ENDED, "2026-11-23T00:00:00+01:00",
+                                     site_yaml=SITE_YAML + "  disruption_days: 3\n")
+    assert titles((site / "index.html").read_text(encoding="utf-8"), "news-block-driftstorning") == []
+    assert "service disruption" not in result.stderr
+
+
+def test_disruption_with_expires_gives_no_warning(make_site, tmp_path):
+    files = {**OPEN_ENDED, "nyheter/2026-11-20-avbrott.md": page("Avbrott", category="driftstorning",
+                                                                  expires="2026-11-25")}
+    _, result = build_with_output(make_site, tmp_path, files, NOW)
+    assert "service disruption" not in result.stderr
+
+
+def test_disruption_without_expires_is_a_warning_not_an_error_in_check(make_site):
+    result = check(make_site, OPEN_ENDED)
+    assert result.status == 0 and "warning: this service disruption" in result.stderr
+
+
+def test_disruption_days_zero_is_an_error_at_its_line(make_site):
+    result = check(make_site, OPEN_ENDED, site_yaml=SITE_YAML + "  disruption_days: 0\n")
+    assert result.status == 1 and "site.yaml:7: error:" in result.stderr and "disruption_days" in result.stderr
+
+
+def test_news_dated_ahead_is_not_published_before_its_date(make_site, tmp_path):
+    files = {**OPEN_ENDED, "nyheter/2026-12-24-julhalsning.md": page("Julhälsning")}
+    before = build(make_site, tmp_path, files, now="2026-12-23T23:00:00+01:00")
+    assert not (before / "nyheter/julhalsning").exists()
+    assert "Julhälsning" not in (before / "nyheter/index.html").read_text(encoding="utf-8")
+    assert "Julhälsning" not in (before / "nyheter/rss.xml").read_text(encoding="utf-8")
+    on_the_day = build(make_site, tmp_path, files, now="2026-12-24T00:00:00+01:00")
+    assert (on_the_day / "nyheter/julhalsning/index.html").is_file()
+    assert "Julhälsning" in (on_the_day / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_planned_disruption_is_announced_before_its_date(make_site, tmp_path):
+    files = {**OPEN_ENDED, "nyheter/2026-11-30-underhall.md": page("Underhåll", category="driftstorning",
+                                                                    expires="2026-12-01")}
+    site = build(make_site, tmp_path, files)
+    assert "Underhåll" in titles((site / "index.html").read_text(encoding="utf-8"), "news-block-driftstorning")

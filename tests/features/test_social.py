@@ -9,7 +9,7 @@ import time
 import pytest
 from PIL import Image
 
-from testkit import NOW, page, run_sitegen
+from testkit import NOW, page, run_sitegen, run_sitegen_reaching_loopback
 
 SITE_YAML = """\
 title: Demo
@@ -325,7 +325,8 @@ def feed_server():
 
 def fetch(make_site, tmp_path, url, files=None):
     content = make_site(files or {"index.md": page("Start")}, site_yaml=FETCH_YAML.format(url=url))
-    result = run_sitegen("social", "fetch", "--content", "content", "--timeout", "0.5", cwd=tmp_path)
+    result = run_sitegen_reaching_loopback("social", "fetch", "--content", "content", "--timeout", "0.5",
+                                           cwd=tmp_path)
     return result, content / "demo" / "data" / "social"
 
 

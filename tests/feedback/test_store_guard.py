@@ -166,10 +166,54 @@ def test_export_from_an_empty_store_keeps_published_comments(capsys, store, db_t
     assert not (content / "stadsarkiv" / "data" / "comments.json").exists()  # nothing written
 
 
-def test_export_force_replaces_anyway(capsys, store, db_target, content, published):
-    status, _, _ = run(capsys, "export", "--content", str(content), "--db", db_target, "--force")
+def test_export_force_replaces_the_named_site_anyway(capsys, store, db_target, content, published):
+    status, _, _ = run(capsys, "export", "--content", str(content), "--db", db_target, "--force",
+                       "--site", "kulturskolan")
     assert status == 0
     assert json.loads(published.read_text("utf-8")) == []
+
+
+def also_published(content, name="stadsarkiv"):
+    target = content / name / "data" / "comments.json"
+    target.parent.mkdir()
+    target.write_text(json.dumps(PUBLISHED), "utf-8")
+    return target
+
+
+def test_export_force_touches_only_the_site_named(capsys, store, db_target, content, published):
+    other = also_published(content)
+    status, out, _ = run(capsys, "export", "--content", str(content), "--db", db_target, "--force",
+                         "--site", "kulturskolan")
+    assert status == 0 and str(other) not in out
+    assert json.loads(published.read_text("utf-8")) == []
+    assert json.loads(other.read_text("utf-8")) == PUBLISHED
+    assert not (content / "wadkoping" / "data" / "comments.json").exists()
+
+
+def test_export_force_without_site_refuses_and_names_every_file_at_risk(capsys, store, db_target, content,
+                                                                        published):
+    other = also_published(content)
+    status, out, err = run(capsys, "export", "--content", str(content), "--db", db_target, "--force")
+    assert status == 1 and out == ""
+    one_line_error(err)
+    assert str(published) in err and str(other) in err and "--site NAME --force" in err
+    assert json.loads(published.read_text("utf-8")) == PUBLISHED
+    assert json.loads(other.read_text("utf-8")) == PUBLISHED
+    assert not (content / "wadkoping" / "data" / "comments.json").exists()   # nothing written
+
+
+def test_export_without_force_names_every_file_at_risk(capsys, store, db_target, content, published):
+    other = also_published(content)
+    other.write_text("[{", "utf-8")
+    status, _, err = run(capsys, "export", "--content", str(content), "--db", db_target)
+    assert status == 1
+    one_line_error(err)
+    assert f"{published}: 1 published comment(s)" in err and f"{other}: it is not valid JSON" in err
+
+
+def test_export_force_without_site_writes_when_no_file_would_lose_comments(capsys, store, db_target, content):
+    status, out, _ = run(capsys, "export", "--content", str(content), "--db", db_target, "--force")
+    assert status == 0 and out.count("wrote ") == 3
 
 
 def test_export_drops_a_comment_the_store_holds_as_rejected(capsys, store, db_target, content,
