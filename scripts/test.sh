@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install what the tests need (Debian's chromium, java, PostgreSQL and nginx, the npm packages,
+# Install what the tests need (Debian's chromium, java, PostgreSQL, nginx and Apache, the npm packages,
 # the Python test extras) and run the whole test suite. Arguments go to pytest.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -11,8 +11,9 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v rsync >/dev/null 2>&1 || missing+=(rsync)
-[ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
+[ -x /usr/sbin/apache2 ] || missing+=(apache2)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing Debian packages: ${missing[*]}"
   as_root apt-get update -qq || exit 1

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen import cache as build_cache
-from sitegen import checks, clashes, data, images, navigation, output, parallel, sources, stamps, tree
+from sitegen import checks, clashes, data, images, mdlinks, navigation, output, parallel, sources, stamps, tree
 from sitegen.config import SiteConfig, find_sites, load_site_config
-from sitegen.features import FEATURES
+from sitegen.features import FEATURES, redirects
 from sitegen.markdown import BodyRenderer, make_parser
 from sitegen.model import Site, site_now
 from sitegen.problems import Problems
@@ -144,6 +144,7 @@ def prepare_site(site_dir: Path, options: BuildOptions, problems: Problems,
     for feature in _features("files"):
         feature.run(build)
     clashes.report_replaced(build, placed)
+    check_later_links(build)
     return build
 
 
@@ -176,6 +177,15 @@ def render_bodies(build: SiteBuild) -> None:
         page.html = entry.html
         problems.items.extend(entry.problems)
         build.bodies[name] = entry
+
+
+def check_later_links(build: SiteBuild) -> None:
+    """Links to pages and files sitegen makes (kontakt/, nyheter/rss.xml), once they all exist."""
+    site = build.site
+    for page in site.pages:
+        entry = build.bodies.get(page.rel or f"url:{page.url}")
+        if entry is not None and entry.later:
+            mdlinks.report_missing(page, entry.later, site, build.files, build.problems)
 
 
 def plan_pages(build: SiteBuild) -> None:
@@ -307,6 +317,7 @@ def execute(options: BuildOptions) -> tuple[Problems, list[SiteBuild]]:
         if build is not None:
             builds.append(build)
     check_addresses(builds, problems)
+    redirects.check_old_hosts(builds, problems)
     if options.check_only:
         for build in builds:
             render_pending(build, None)   # template errors are found by rendering

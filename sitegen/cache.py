@@ -29,7 +29,7 @@ from pathlib import Path
 from sitegen.model import Page, Site
 from sitegen.problems import Problem
 
-FORMAT = 3   # bump when the layout of the cache or of a key changes
+FORMAT = 4   # bump when the layout of the cache or of a key changes
 FOLDER = ".sitegen-cache"
 _NOW_WORD = re.compile(rb"\bnow\b")
 _COMMENT = re.compile(rb"\{#.*?#\}", re.S)
@@ -50,6 +50,7 @@ class BodyEntry:
     html: str
     lookups: tuple        # ((kind, target, answer), ...) recorded while rendering
     problems: tuple       # Problem items the render reported
+    later: tuple = ()     # mdlinks.LaterLink: links to pages and files sitegen makes, checked each build
 
 
 @dataclasses.dataclass
@@ -102,8 +103,8 @@ def body_salt(site: Site) -> str:
     """What every body render depends on besides its text: the parser code and the site's path."""
     import markdown_it
 
-    from sitegen import images, markdown
-    code = b"".join(Path(m.__file__).read_bytes() for m in (markdown, images))
+    from sitegen import images, markdown, mdlinks, sanitize
+    code = b"".join(Path(m.__file__).read_bytes() for m in (markdown, mdlinks, sanitize, images))
     return digest(code + f"{markdown_it.__version__}\0{site.config.path_prefix}\0{os.getcwd()}".encode())
 
 
@@ -181,9 +182,10 @@ def render_body(renderer_cls, site: Site, page: Page, strict: bool, root: Path |
     from sitegen.problems import Problems
     recording = RecordingSite(site)
     problems = Problems(strict=strict, root=root)
-    html = renderer_cls(recording, problems, md).render(page)
+    renderer = renderer_cls(recording, problems, md)
+    html = renderer.render(page)
     lookups = tuple(dict.fromkeys(recording.log))  # keep order, drop repeats
-    return BodyEntry("", html, lookups, tuple(problems.items))
+    return BodyEntry("", html, lookups, tuple(problems.items), tuple(renderer.later))
 
 
 # --- page keys ------------------------------------------------------------------------------

@@ -1,18 +1,14 @@
 """Render stage, part one: Markdown bodies to HTML, with links and images resolved.
 
-Links are written as relative ``.md`` paths (or site-absolute ones, /site/a/b.md) and become
-page URLs; a link to a missing file is a Problem at the line that holds it, a link to a draft
-keeps its text without the link. Box markers that end up as text (an unknown name, a stray
-':::'), a box never closed and a raw ``<img>`` without alt or with a missing file are Problems too.
+Links and images are resolved in mdlinks.py; raw HTML goes through the allowlist of
+sanitize.py. Box markers that end up as text (an unknown name, a stray ':::') and a box never
+closed are Problems here, as are a level-1 heading in the text and lists or quotes nested
+deeper than the parser follows.
 """
 from __future__ import annotations
 
 import difflib
-import html
-import posixpath
 import re
-from pathlib import PurePosixPath
-from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -22,11 +18,12 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from sitegen import images
+from sitegen import images, sanitize
+from sitegen.mdlinks import PageLinks, allow_spaces_in_destinations
+from sitegen.messages import _
 from sitegen.model import Page, Site
 from sitegen.problems import Problems
 from sitegen.slugs import slugify
-from sitegen.messages import _
 
 # Boxes editors may use: ::: faktaruta Rubrik … :::, and ::: embed URL … ::: (a marker that
 # features/social.py turns into a click-to-load embed). One container rule serves them all:
@@ -48,10 +45,6 @@ def _known_boxes() -> str:
 _BOX_LINE = re.compile(r"\s*:{3,}\s*(\S*)")
 # The line that closes a box (inside a quote it starts with '>').
 _BOX_CLOSE = re.compile(r"[\s>]*(:{3,})\s*$")
-# Raw HTML images; comments are skipped.
-_IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
-_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_HTML_ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 
 
 def _render_box(self, tokens, idx, options, env):
@@ -87,7 +80,37 @@ def make_parser() -> MarkdownIt:
     md.use(container_plugin, name="box", validate=lambda params, *_: _box_name(params) in BOXES,
            render=_render_box)
     md.add_render_rule("image", _render_image)
+    allow_spaces_in_destinations(md)
+    _note_nesting_limit(md)
+    md.core.ruler.push("align_by_class", _align_by_class)
     return md
+
+
+def _align_by_class(state) -> None:
+    """A table column's alignment as a class (``align-right``): the Content-Security-Policy
+    lets no page carry inline styles, so ``style="text-align:right"`` would be ignored."""
+    for token in state.tokens:
+        if token.type in ("th_open", "td_open"):
+            style = token.attrs.pop("style", None)
+            if style and str(style).startswith("text-align:"):
+                token.attrJoin("class", "align-" + str(style).split(":", 1)[1])
+
+
+def _note_nesting_limit(md: MarkdownIt) -> None:
+    """Note in ``env["too_deep"]`` the first line the parser skips because lists or quotes are
+    nested deeper than ``maxNesting``: markdown-it drops the rest of that list item, quote or
+    box (with '- - - - … text' on one line, the rest of the page) without a word."""
+    tokenize = md.block.tokenize
+    limit = md.options.maxNesting
+
+    def guarded(state, start: int, end: int) -> None:
+        if state.level >= limit and "too_deep" not in state.env:
+            line = state.skipEmptyLines(start)
+            if line < end and state.sCount[line] >= state.blkIndent:
+                state.env["too_deep"] = line
+        tokenize(state, start, end)
+
+    md.block.tokenize = guarded   # nested lists, quotes and boxes call it through the instance
 
 
 def _render_image(self, tokens, idx, options, env):
@@ -97,48 +120,146 @@ def _render_image(self, tokens, idx, options, env):
                              classes=token.attrGet("class") or "", title=token.attrGet("title") or "")
 
 
+# The attributes Markdown itself gives links and images; markdown-it has checked their
+# addresses, and lets through only data: images, which the allowlist removes.
+_MARKDOWN_ATTRIBUTES = {"link_open": {"href", "title"}, "image": {"src", "alt", "title"}}
+
+
+def _plain(token: Token) -> bool:
+    """A link or image with nothing but Markdown's own attributes (most of them): nothing to check."""
+    own = _MARKDOWN_ATTRIBUTES.get(token.type)
+    if own is None or token.meta.get("insecure_attrs") or not own.issuperset(token.attrs):
+        return False
+    address = str(token.attrs.get("href") or token.attrs.get("src") or "")
+    return not address[:5].lower() == "data:"
+
+
 class BodyRenderer:
     """Renders page bodies of one site; give it a parser from ``make_parser`` to share one
-    (building a parser costs about as much as rendering a short page)."""
+    (building a parser costs about as much as rendering a short page). After ``render``,
+    ``later`` holds the page's links to pages sitegen makes itself, to check with
+    ``mdlinks.report_missing`` once the site is complete."""
 
     def __init__(self, site: Site, problems: Problems, md: MarkdownIt | None = None):
         self.site = site
         self.problems = problems
         self.md = md or make_parser()
+        self.later: list = []
 
     def render(self, page: Page) -> str:
+        self.later = []
         if not page.body.strip():
             return ""
         env = {"site": self.site, "asset_paths": {}}
         body = page.body
         tokens = self.md.parse(body, env)
-        # Per-page checks that cost nothing unless the text has a box marker or a raw <img>.
+        links = PageLinks(self.site, self.problems, page, env)
+        self.later = links.later
+        # Per-page checks that cost nothing unless the text has a box marker.
         boxes = ":::" in body
-        raw_images = "<" in body and _IMG_TAG.search(body) is not None
         lines = body.split("\n") if boxes else []
         stray = {"unknown": 0, "closers": [], "unclosed": []}
         open_boxes: list[Token] = []
-        for block in tokens:
+        unsafe = False   # whether the HTML holds anything the allowlist must look at
+        for position, block in enumerate(tokens):
             kind = block.type
+            if (block.attrs or block.meta) and self._attributes(page, block, self._line(page, block)):
+                unsafe = True   # {…} on a paragraph, a table's alignment
             if kind == "inline":
-                children = block.children
                 if boxes and ":::" in block.content:
                     self._check_box_text(page, block, stray)
-                if children:
-                    for i, token in enumerate(children):
-                        kind = token.type
-                        if kind == "link_open" or kind == "image" or (raw_images and kind == "html_inline"):
-                            self._resolve(page, block, children, i, env)
+                if block.children and self._inline(page, block, links):
+                    unsafe = True
+            elif kind == "heading_open" and block.tag == "h1":
+                self._level_one(page, block, tokens[position + 1] if position + 1 < len(tokens) else None)
             elif kind == "container_box_open":
                 open_boxes.append(block)
             elif kind == "container_box_close":
                 self._check_box_closed(page, open_boxes.pop(), block, lines, stray)
-            elif raw_images and kind == "html_block":
-                self._raw_images(page, block, block)
+            elif kind == "html_block":
+                unsafe = True
+                first = self._line(page, block)
+                links.raw_images(block, first)
+                self._raw_html(page, block.content, first)
+        if "too_deep" in env:
+            self._too_deep(page, env["too_deep"])
         for line in stray["closers"]:   # not one inside (or just after) a box reported as not closed
             if not any(start < line <= end for start, end in stray["unclosed"]):
-                self.problems.warning(page.source, page.body_line + line, _("':::' closes no box and is shown as text"))
-        return self.md.renderer.render(tokens, self.md.options, env)
+                self.problems.warning(page.source, page.body_line + line,
+                                      _("':::' closes no box and is shown as text"))
+        html = self.md.renderer.render(tokens, self.md.options, env)
+        return sanitize.clean(html) if unsafe else html
+
+    def _inline(self, page: Page, block: Token, links: PageLinks) -> bool:
+        """Links, images and raw HTML of one paragraph (or heading, table cell); True when it
+        holds something the allowlist must look at. Lines are counted by the line breaks
+        passed, so a long page costs no more per link than a short one."""
+        children = block.children
+        line = self._line(page, block)
+        unsafe = False
+        for index, token in enumerate(children):
+            kind = token.type
+            if kind == "softbreak" or kind == "hardbreak":
+                line += 1
+                continue
+            if kind == "link_open":
+                links.link(children, index, line)
+            elif kind == "image":
+                links.image(token, line)
+                if token.children:   # an alt text written over two lines
+                    line += sum(1 for child in token.children if child.type in ("softbreak", "hardbreak"))
+            elif kind == "html_inline":
+                unsafe = True
+                links.raw_images(token, line)
+                self._raw_html(page, token.content, line)
+                line += token.content.count("\n")
+            if (token.attrs or token.meta) and not _plain(token) and self._attributes(page, token, line):
+                unsafe = True
+        return unsafe
+
+    def _attributes(self, page: Page, token: Token, line: int) -> bool:
+        """Attributes Markdown gave a token (a data: image, {onclick=...} after a link): what the
+        allowlist removes is a warning here."""
+        flagged = False
+        for name, value in token.attrs.items():
+            why = sanitize.attribute_removal(token.tag, str(name), str(value))
+            if why is not None:
+                flagged = True
+                self._removed(page, line, why)
+        # What the {…} syntax took away itself (onclick=, a javascript: href) is said here too.
+        for name, value in (token.meta.get("insecure_attrs") or {}).items():
+            why = sanitize.attribute_removal(token.tag, str(name), str(value))
+            self._removed(page, line, why or _("attribute '{name}' on <{tag}> removed: it is not allowed "
+                                               "in a page").format(name=name, tag=token.tag))
+        return flagged
+
+    @staticmethod
+    def _line(page: Page, block: Token) -> int:
+        return page.body_line + (block.map or (0, 1))[0]
+
+    def _raw_html(self, page: Page, content: str, first_line: int) -> None:
+        found = sanitize.inspect(content)
+        for offset, why in found.removed:
+            self._removed(page, first_line + offset, why)
+        for offset in found.level_one:
+            self.problems.error(page.source, first_line + offset,
+                                _("<h1> in the text: the page title is the page's only level-1 heading; "
+                                  "use <h2> (or '## ' in Markdown) instead"))
+
+    def _removed(self, page: Page, line: int, why: str) -> None:
+        # A warning in check too: the page is published safely without it, and the editor sees why.
+        self.problems.warning(page.source, line, why, strict=False)
+
+    def _level_one(self, page: Page, heading: Token, inline: Token | None) -> None:
+        text = inline.content if inline is not None else ""
+        self.problems.error(page.source, self._line(page, heading),
+                            _("level-1 heading '{text}' in the text: the page title is the page's only "
+                              "level-1 heading; change it to '## {text}'").format(text=text))
+
+    def _too_deep(self, page: Page, line: int) -> None:
+        self.problems.error(page.source, page.body_line + line,
+                            _("lists or quotes nested too deep (a list in a list ten times over): what is "
+                              "inside them would not be shown; start the line with fewer '-', '*', '1.' or '>'"))
 
     def _check_box_text(self, page: Page, block: Token, stray: dict) -> None:
         """Box markers that ended up as text: an unknown box name, or a ':::' that closes nothing."""
@@ -174,146 +295,5 @@ class BodyRenderer:
         self.problems.warning(page.source, page.body_line + start,
                               _("box '{box_name}' is not closed: end it with a line '{markup}'; until "
                                 "then it holds the rest of the {value}").format(
-                                  box_name=_box_name(opening.info), markup=opening.markup, value=_('page') if end >= len(lines) - 1 else _('list item or quote')))
-
-    def _raw_images(self, page: Page, block: Token, token: Token) -> None:
-        """<img> tags written as HTML: alt text required, a local src must exist (and is
-        rewritten to the image's URL, as for Markdown images)."""
-        content = token.content
-        comments = [m.span() for m in _HTML_COMMENT.finditer(content)] if "<!--" in content else []
-        pieces, last = [], 0
-        for tag in _IMG_TAG.finditer(content):
-            if any(a <= tag.start() < b for a, b in comments):
-                continue
-            attrs = {}
-            src_span = None
-            for attr in _HTML_ATTR.finditer(tag.group(0), 4):
-                name = attr.group(1).lower()
-                value = next((v for v in attr.group(2, 3, 4) if v is not None), None)
-                if name not in attrs:
-                    attrs[name] = value
-                    if name == "src" and value is not None:
-                        group = next(g for g in (2, 3, 4) if attr.group(g) is not None)
-                        src_span = attr.span(group)
-            src = html.unescape(attrs.get("src") or "")
-            line = self._line(page, block, attrs.get("src") or tag.group(0)[:4])
-            if attrs.get("alt") is None:
-                self.problems.warning(page.source, line,
-                                      _("<img> without alt text: describe the image in alt=\"...\" (alt=\"\" if it "
-                                        "only decorates), or write it as ![text](...)"))
-            target = _local_target(page, src)
-            if target is None or src_span is None:
-                continue
-            output = self.site.assets.get(target)
-            if output is None:
-                self.problems.error(page.source, line, _("image '{src}' not found: check the file name and its folder").format(src=src))
-                continue
-            start = tag.start() + src_span[0]
-            pieces += [content[last:start], html.escape(self.site.href(output))]
-            last = tag.start() + src_span[1]
-        if pieces:
-            token.content = "".join(pieces) + content[last:]
-
-    def _line(self, page: Page, block: Token, needle: str) -> int:
-        start, end = block.map or (0, 1)
-        lines = page.body.split("\n")
-        for offset in range(start, min(end, len(lines))):
-            if needle in lines[offset]:
-                return page.body_line + offset
-        return page.body_line + start
-
-    def _resolve(self, page: Page, block: Token, children: list, index: int, env: dict) -> None:
-        token = children[index]
-        if token.type == "link_open":
-            href = token.attrGet("href") or ""
-            resolved = self.resolve_link(page, href, self._line(page, block, href))
-            if resolved == "":   # an unpublished page: the text stays, the link is left out
-                token.hidden = True
-                closing = next((t for t in children[index + 1:] if t.type == "link_close"), None)
-                if closing is not None:
-                    closing.hidden = True
-            elif resolved is not None:
-                token.attrSet("href", resolved)
-        elif token.type == "image":
-            src = token.attrGet("src") or ""
-            line = self._line(page, block, src)
-            self._check_alt(page, token, line)
-            target = _local_target(page, src)
-            if target is None:
-                return
-            output = self.site.assets.get(target)
-            if output is None:
-                self.problems.error(page.source, line, _("image '{src}' not found: check the file name and its folder").format(src=src))
-                return
-            token.attrSet("src", self.site.href(output))
-            env["asset_paths"][self.site.href(output)] = target
-        else:
-            self._raw_images(page, block, token)
-
-    def _check_alt(self, page: Page, token: Token, line: int) -> None:
-        decorative = "decorative" in (token.attrGet("class") or "").split()
-        if not (token.content or "").strip() and not decorative:
-            self.problems.warning(page.source, line,
-                                  _("image without alt text: describe it in ![text](...) or mark it "
-                                    "{.decorative}"))
-
-    def resolve_link(self, page: Page, href: str, line: int) -> str | None:
-        """Page URL for a relative .md link (or asset); None leaves the link as written, "" leaves
-        the link out (a draft or unpublished page: its text stays)."""
-        target = _local_target(page, href)
-        if target is None and href.startswith("/") and ".md" in href:
-            target = self._site_target(page, href, line)
-        if target is None:
-            return None
-        fragment = urlsplit(href).fragment
-        suffix = f"#{fragment}" if fragment else ""
-        if target.endswith(".md"):
-            linked = self.site.by_source.get(target)
-            if linked is None:
-                folder_index = self.site.by_source.get(posixpath.join(target[:-3], "index.md"))
-                linked = folder_index
-            if linked is not None:
-                return self.site.href(linked) + suffix
-            if target in self.site.broken or posixpath.join(target[:-3], "index.md") in self.site.broken:
-                return None   # the page exists but failed to load: its own error says why
-            if target in self.site.hidden:
-                self.problems.warning(page.source, line, _("link to '{href}', which is a draft or not yet published; its text is "
-                                                           "shown without the link").format(
-                                                             href=href))
-                return ""
-            self.problems.error(page.source, line, _("link to missing page '{href}': check the address, or remove the link").format(href=href))
-            return None
-        if target in self.site.assets:
-            return self.site.href(self.site.assets[target]) + suffix
-        index = posixpath.join(target, "index.md")
-        if index in self.site.by_source:
-            return self.site.href(self.site.by_source[index]) + suffix
-        self.problems.error(page.source, line, _("link to missing file '{href}': check the file name, or remove the link").format(href=href))
-        return None
-
-    def _site_target(self, page: Page, href: str, line: int) -> str | None:
-        """The content file a site-absolute link names (/kulturskolan/kurser/index.md): the path
-        is under the site's URL path, the file relative to the site folder."""
-        parts = urlsplit(href)
-        path = unquote(parts.path)
-        if parts.scheme or parts.netloc or not path.endswith(".md"):
-            return None
-        prefix = self.site.config.path_prefix
-        if not path.startswith(prefix):
-            self.problems.error(page.source, line, _("link to missing page '{href}': a link to a .md file must point to a "
-                                                     "page of this site, under '{prefix}'").format(
-                                                       href=href, prefix=prefix))
-            return None
-        return posixpath.normpath(path[len(prefix):])
-
-
-def _local_target(page: Page, href: str) -> str | None:
-    """The site-relative path a relative link points at, or None for URLs and anchors."""
-    if not href or href.startswith(("#", "/", "mailto:", "tel:")):
-        return None
-    parts = urlsplit(href)
-    if parts.scheme or parts.netloc:
-        return None
-    base = PurePosixPath(page.rel).parent.as_posix() if page.rel else ""
-    joined = posixpath.normpath(posixpath.join(base, unquote(parts.path)))
-    return "" if joined == "." else joined
+                                  box_name=_box_name(opening.info), markup=opening.markup,
+                                  value=_("page") if end >= len(lines) - 1 else _("list item or quote")))

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
-from sitegen import builder, tree
+from sitegen import builder, mdlinks, tree
 from sitegen.markdown import BodyRenderer, make_parser
 from sitegen.model import Page
 from sitegen.output import content_digest
@@ -168,7 +168,8 @@ class Preview:
     def _keep(self, build: builder.SiteBuild) -> None:
         """Keep what the fast path needs, and not what only the write needed: the kept build is
         alive while the next one is made, so on a large site every megabyte counts twice."""
-        build.files, build.pending, build.bodies, build.page_keys, build.cache = {}, {}, {}, {}, None
+        build.files = dict.fromkeys(build.files)   # only the names: a saved page's links are checked against them
+        build.pending, build.bodies, build.page_keys, build.cache = {}, {}, {}, None
         for page in build.site.pages:
             # A page shows its own text, and of other pages their titles, ingresses and dates:
             # the texts are half the model. (A template that showed another page's text would
@@ -222,6 +223,7 @@ class Preview:
         for page, source in edits:
             page.body, page.body_line = source.body, source.body_line
             page.html = bodies.render(page)
+            mdlinks.report_missing(page, bodies.later, build.site, build.files, problems)
             if "<sitegen-embed" in page.html:   # what the social feature does to every body
                 from sitegen.features import social
                 page.html = social.render_embeds(build, page)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sitegen import images, navigation
+from sitegen import csp, images, navigation
 from sitegen.model import Page, Site
 from sitegen.problems import Problems
 from sitegen.theme import Theme, TemplateError, make_environment, template_problem
@@ -93,6 +93,7 @@ class Renderer:
             "show_feedback": self.view.feedback_enabled and page.meta.get("feedback", True),
             "alternates": self.view.alternates + page.extra.get("alternates", []),
             "now": site.now,
+            "csp": csp.page_policy(site.config, page),
             **page.extra,
         }
 
@@ -107,6 +108,7 @@ class Renderer:
     def render_template(self, name: str, **context) -> str | None:
         """For features that render non-page files (e.g. redirect pages)."""
         try:
+            context.setdefault("csp", csp.policy(self.site.config))
             return self.env.get_template(name).render(site=self.view, **context)
         except TemplateError as exc:
             template_problem(exc, self.problems)

@@ -29,6 +29,15 @@ EXPECTED = [
     ("sektion/index.md", 5, "'expires' must come after 'publish'"),
     ("sektion/dubblett.md", 1, "same URL '/trasig/sektion/dubblett/' as sektion/Dubblett.md"),
     ("utan-ingress.md", 2, "'ingress' missing"),
+    ("rubriker.md", 6, "level-1 heading 'En rubrik på nivå 1' in the text: the page title is the page's only "
+                       "level-1 heading; change it to '## En rubrik på nivå 1'"),
+    ("rubriker.md", 8, "<img> without alt text"),
+    ("rubriker.md", 12, "link to missing page 'Vår historia.md'"),
+    ("rubriker.md", 12, "link to missing page 'kalender.md'"),   # a site without events has no calendar
+]
+
+WARNINGS = [
+    ("rubriker.md", 10, "<script> removed, with everything up to its </script>"),
 ]
 
 
@@ -56,6 +65,11 @@ EXPECTED_SV = [
     ("sektion/dubblett.md", 1, "samma adress '/trasig/sektion/dubblett/' som sektion/Dubblett.md. "
                                "Byt namn på en av filerna"),
     ("utan-ingress.md", 2, "ingressen saknas. Skriv en kort ingress: ingress: …"),
+    ("rubriker.md", 6, "rubriken 'En rubrik på nivå 1' i texten är på nivå 1, men det är bara sidans rubrik som "
+                       "får vara det. Gör den till en mellanrubrik: '## En rubrik på nivå 1'"),
+    ("rubriker.md", 8, "<img> saknar alternativtext"),
+    ("rubriker.md", 12, "länken går till en sida som inte finns: 'Vår historia.md'"),
+    ("rubriker.md", 12, "länken går till en sida som inte finns: 'kalender.md'"),
 ]
 
 
@@ -90,6 +104,13 @@ def test_problem_is_named_with_file_and_line(check_run, file, line, message):
     assert matching, f"no '{prefix}{message}' in:\n{check_run.stderr}"
 
 
+@pytest.mark.parametrize("file,line,message", WARNINGS, ids=[f"{f}:{n}" for f, n, _ in WARNINGS])
+def test_warning_is_named_with_file_and_line(check_run, file, line, message):
+    prefix = f"{BROKEN}/{file}:{line}: warning: "
+    matching = [l for l in check_run.stderr.splitlines() if l.startswith(prefix) and message in l]
+    assert matching, f"no '{prefix}{message}' in:\n{check_run.stderr}"
+
+
 @pytest.mark.parametrize("file,line,message", EXPECTED_SV, ids=[f"{f}:{n}" for f, n, _ in EXPECTED_SV])
 def test_problem_is_named_in_swedish(check_run_sv, file, line, message):
     prefix = f"{BROKEN}/{file}:{line}: fel: "
@@ -100,7 +121,7 @@ def test_problem_is_named_in_swedish(check_run_sv, file, line, message):
 def test_swedish_check_reports_the_same_problems_with_the_same_status(check_run, check_run_sv):
     assert check_run_sv.status == check_run.status == 1
     assert len([l for l in check_run_sv.stderr.splitlines() if ": fel: " in l]) == len(EXPECTED_SV)
-    assert check_run_sv.stderr.rstrip().endswith("kontrollen hittade 20 fel och 1 varning(ar)")
+    assert check_run_sv.stderr.rstrip().endswith("kontrollen hittade 24 fel och 2 varning(ar)")
 
 
 def test_check_writes_nothing(tmp_path):
@@ -119,7 +140,7 @@ def test_build_of_broken_site_says_in_swedish_that_nothing_was_written(tmp_path)
     result = run_sitegen("build", "--content", str(REPO / "tests/broken"), "--out", str(tmp_path / "out"),
                          env={"SITEGEN_LANG": "sv"})
     assert result.status == 1
-    assert "bygget misslyckades: 17 fel, 4 varning(ar); inget skrevs" in result.stderr
+    assert "bygget misslyckades: 22 fel, 4 varning(ar); inget skrevs" in result.stderr
 
 
 def test_missing_ingress_is_only_a_warning_when_building(make_site, tmp_path):

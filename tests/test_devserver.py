@@ -252,6 +252,14 @@ def test_a_link_to_a_missing_page_shows_the_overlay_before_the_full_rebuild(live
     assert live.preview.builds == 2 and live.preview.fast_updates == 2
 
 
+def test_a_link_to_a_made_page_is_shown_by_the_fast_path(live):
+    live.held.open.clear()
+    save(live.site / "om.md", page("Om oss", "Se [kontakt](kontakt.md) och [sök](/demo/sok/)."))
+    shown = live.shows("om/", "Se <a")
+    assert 'href="/demo/kontakt/"' in shown and 'href="/demo/sok/"' in shown
+    assert live.preview.fast_updates == 1 and not live.preview.errors
+
+
 def test_a_save_during_a_full_rebuild_is_shown_at_once(live):
     live.held.open.clear()
     save(live.site / "hitta.md", page("Hitta hit", "Ta bussen.", weight=1))   # front matter: a full build

@@ -46,7 +46,8 @@ MD_PIECES = ["[a](../../../private/passwd)", "![b](../../private/photo.png)", "!
              '<img src="../../../private/photo.png" alt="x">', "::: embed http://127.0.0.1/\n:::",
              "::: faktaruta X", ":::", "[x](sida.md)", "[y](privat.md)", "\x00", "<script>x</script>", "```",
              "{.decorative}", "## Rubrik", "# Titel", "\n", "|a|b|\n|-|-|\n", "[^1]", "<!--", "&#0;",
-             "![](bild.png)", "[z](../privat/sida.md)"]
+             "![](bild.png)", "[z](../privat/sida.md)", "- " * 12, '<a href="javascript:x()" onclick="x()">',
+             "<textarea>", "[k](../kontakt.md)", "[v](Vår historia.md)", "](/demo/sok/)", "<h1>", "> " * 22]
 
 
 # Free text without control characters: those come from the pieces, so that not every example

@@ -59,6 +59,9 @@ def test_the_wheel_holds_every_module_and_theme_file(installed):
     names = set(zipfile.ZipFile(installed["wheel"]).namelist())
     modules = {p.relative_to(REPO).as_posix() for p in (REPO / "sitegen").rglob("*.py")}
     assert modules - names == set(), "a subpackage is missing from pyproject.toml's packages"
+    data = {p.relative_to(REPO).as_posix() for p in (REPO / "sitegen").rglob("*")
+            if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts}
+    assert data - names == set(), "a data file is missing from pyproject.toml's package-data"
     themes = {"sitegen/" + p.relative_to(REPO).as_posix()
               for p in (REPO / "themes").rglob("*") if p.is_file()}
     assert themes - names == set()

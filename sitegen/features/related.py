@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import posixpath
 
-from sitegen.markdown import _local_target  # the one rule for relative paths in content
+from sitegen.mdlinks import local_target as _local_target  # the one rule for relative paths in content
 from sitegen.model import Page, Site
 from sitegen.problems import Problems
 from sitegen.messages import _

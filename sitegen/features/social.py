@@ -26,15 +26,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urljoin, urlsplit
 
-import nh3
 from markupsafe import Markup
 from PIL import Image, UnidentifiedImageError
 
-from sitegen import confine
+from sitegen import confine, sanitize
 from sitegen.messages import _
 from sitegen.schema import STOCKHOLM
 from sitegen.slugs import slugify
-from sitegen.messages import _
 
 PHASE = "pages"
 DEFAULT_LIMIT = 4
@@ -208,7 +206,7 @@ def media_name(url: str) -> str:
 
 def plain_text(raw_html: str) -> str:
     """The text of a post: every tag removed by nh3 (scripts with their content), whitespace tidied."""
-    cleaned = nh3.clean(raw_html.replace("<br", " <br").replace("</p>", "</p> "), tags=set())
+    cleaned = sanitize.text_only(raw_html.replace("<br", " <br").replace("</p>", "</p> "))
     text = " ".join(html.unescape(cleaned).split())
     if len(text) <= TEXT_LENGTH:
         return text
@@ -370,6 +368,10 @@ def render_embeds(build, page) -> str:
                                      url=url))
             return ""
         network, player = found
+        # The page's Content-Security-Policy lets in this player's frame, and no other (csp.py).
+        frames = page.extra.setdefault("frame_origins", [])
+        if player not in frames:
+            frames.append(player)
         rendered = build.renderer.render_template(
             "partials/social_embed.html", url=url, player=player, network=network,
             label=NETWORKS[network], caption=Markup(match.group(2).strip()))

@@ -95,6 +95,7 @@ class Service:
     hasher: ClientHasher = field(default_factory=ClientHasher)
     retention_days: int = 0  # 0: keep everything
     comment_pages: CommentPages = field(default_factory=CommentPages)
+    desk: object | None = None  # the editorial desk (sitegen.feedback.desk.web.Desk), at /desk
 
 
 def create_app(service: Service) -> Starlette:
@@ -128,6 +129,8 @@ def create_app(service: Service) -> Starlette:
         # default endpoint when site.yaml names none) without rewriting the path.
         routes.append(Route(f"/{name}", endpoint, methods=["POST"]))
         routes.append(Route(f"/{{prefix:path}}/{name}", endpoint, methods=["POST"]))
+    if service.desk is not None:
+        routes.append(service.desk.mount())
     middleware = [Middleware(
         CORSMiddleware, allow_origins=service.sites.origins, allow_methods=["POST"],
         allow_headers=["Content-Type", "Accept"], max_age=86400)]

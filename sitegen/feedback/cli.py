@@ -31,6 +31,8 @@ def register(subparsers) -> None:
     add_report(sub)
     add_export(sub)
     add_purge(sub)
+    from sitegen.feedback.desk import cli as desk_cli  # user accounts and the weekly summary
+    desk_cli.register(sub, add_db, add_content, open_db, fail, sites_or_problems)
 
 
 def add_db(parser: argparse.ArgumentParser, suppress: bool = False) -> None:
@@ -71,6 +73,11 @@ def add_serve(sub) -> None:
     p.add_argument("--db-timeout", type=float, default=DEFAULT_TIMEOUT,
                    help=_("seconds to wait for the database before a post gets 503 "
                           "(default {seconds:g})").format(seconds=DEFAULT_TIMEOUT))
+    p.add_argument("--desk-config", type=Path, default=None, metavar="FILE",
+                   help=_("settings of the editorial desk at /desk (see docs/feedback.md)"))
+    p.add_argument("--no-desk", action="store_true", help=_("do not serve the editorial desk"))
+    p.add_argument("--build", type=Path, default=Path("build"),
+                   help=_("built sites, for the desk's suggested aliases (default: build/)"))
     p.set_defaults(func=run_serve)
 
 
@@ -197,12 +204,17 @@ def run_serve(args) -> int:
     if store is None:
         return 1
     service = make_service(args, sites, store)
+    if service is None:
+        return 1
     kind = store.kind
     if args.workers > 1:
         kind = _("{store}, {workers} workers").format(store=store.kind, workers=args.workers)
     print(_("feedback service on http://{host}:{port} ({store}; origins: {origins})").format(
         host=args.host, port=args.port, store=kind, origins=", ".join(service.sites.origins)),
         file=sys.stderr, flush=True)
+    if service.desk is not None:
+        print(_("editorial desk on http://{host}:{port}/desk/").format(
+            host=args.host, port=args.port), file=sys.stderr, flush=True)
     options = {"forwarded_allow_ips": args.forwarded_allow_ips} if args.forwarded_allow_ips else {}
     # No access log: it would write every visitor's IP address to disk.
     options.update(host=args.host, port=args.port, access_log=False, server_header=False,
@@ -220,18 +232,26 @@ def run_serve(args) -> int:
 
 
 def make_service(args, sites: list[Site], store: Store):
+    """The service (with the editorial desk unless --no-desk), or None after an error."""
     from sitegen.feedback.app import Service
 
     index = SiteIndex(sites, [normalise_origin(o) for o in args.allow_origin])
-    return Service(store=store, sites=index, limits=Limits(),
-                   limiter=RateLimiter(args.rate_limit, args.rate_window),
-                   retention_days=args.retention_days)
+    service = Service(store=store, sites=index, limits=Limits(),
+                      limiter=RateLimiter(args.rate_limit, args.rate_window),
+                      retention_days=args.retention_days)
+    if not args.no_desk:
+        service.desk = open_desk(args, store, index)
+        if service.desk is None:
+            return None
+    return service
 
 
 def worker_settings(args) -> dict:
     return {"content": str(args.content), "db": args.db, "db_timeout": args.db_timeout,
             "allow_origin": args.allow_origin, "rate_limit": args.rate_limit,
-            "rate_window": args.rate_window, "retention_days": args.retention_days}
+            "rate_window": args.rate_window, "retention_days": args.retention_days,
+            "no_desk": args.no_desk, "build": str(args.build),
+            "desk_config": str(args.desk_config) if args.desk_config else None}
 
 
 def worker_app():
@@ -239,12 +259,35 @@ def worker_app():
     from sitegen.feedback.app import create_app
 
     args = argparse.Namespace(**json.loads(os.environ[WORKER_SETTINGS]))
-    args.content = Path(args.content)
+    args.content, args.build = Path(args.content), Path(args.build)
+    args.desk_config = Path(args.desk_config) if args.desk_config else None
     sites = sites_or_problems(args.content, [])
     store = Store(args.db, create=False, timeout=args.db_timeout) if sites is not None else None
-    if store is None:
+    service = make_service(args, sites, store) if store is not None else None
+    if service is None:
         raise SystemExit(1)
-    return create_app(make_service(args, sites, store))
+    return create_app(service)
+
+
+def open_desk(args, store: Store, index: SiteIndex):
+    from sitegen.feedback.desk.cli import desk_config
+    from sitegen.feedback.desk.web import Desk
+
+    config = desk_config(args.desk_config)
+    if config is None:
+        return None
+    unknown = sorted(set(config.publish) - {s.name for s in index.sites})
+    if unknown:
+        fail(_("{config}: publish names a site that is not in {content}: {site}").format(
+            config=args.desk_config, content=args.content, site=unknown[0]))
+        return None
+    try:
+        desk = Desk(config, store, index, args.build)
+    except StoreError as exc:
+        fail(str(exc))
+        return None
+    desk.start_upkeep()
+    return desk
 
 
 def run_list(args) -> int:

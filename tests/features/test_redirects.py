@@ -17,16 +17,18 @@ def test_alias_under_the_site_gets_a_forwarding_page(built):
 
 
 def test_server_rules_for_every_alias_and_removed_path(built):
-    nginx = read(built / "_server/nginx-redirects.conf")
+    nginx = read(built / "_server/nginx-location.conf")
     assert ('location = "/demo/gammal-historia.aspx" { return 301 "https://www.example.se/demo/om/historia/"; }'
             in nginx)
-    assert "server_name gamla.example.se;" in nginx and 'location = "/historia.html"' in nginx
     assert 'location = "/demo/borttagen.html" { return 410; }' in nginx
-    apache = read(built / "_server/apache-redirects.conf")
+    old_host = read(built / "_server/nginx-http.conf")
+    assert 'server_name "gamla.example.se";' in old_host and 'location = "/historia.html"' in old_host
+    apache = read(built / "_server/apache-directory.conf")
     assert (r'RedirectMatch permanent "^/demo/gammal-historia\\.aspx$" "https://www.example.se/demo/om/historia/"'
             in apache)
-    assert "%{HTTP_HOST} == 'gamla.example.se'" in apache
     assert r'RedirectMatch gone "^/demo/borttagen\\.html$"' in apache
+    old_vhost = read(built / "_server/apache-server.conf")
+    assert "<VirtualHost ${SITEGEN_OLD_HOSTS}>" in old_vhost and "ServerName gamla.example.se" in old_vhost
 
 
 def build(make_site, tmp_path, files: dict, site_yaml: str | None = None):
@@ -42,21 +44,20 @@ def check(make_site, files: dict, site_yaml: str | None = None):
 
 
 def test_paths_with_a_space_or_quote_are_quoted_in_both_server_rules(make_site, tmp_path):
-    result, site = build(make_site, tmp_path, {"a.md": page("A", aliases='["/demo/gam mal/", \'/demo/"x\\y\']')})
+    result, site = build(make_site, tmp_path, {"a.md": page("A", aliases='["/demo/gam mal/", \'/demo/"x;y\']')})
     assert result.status == 0, result.stderr
-    nginx = read(site / "_server/nginx-redirects.conf")
+    nginx = read(site / "_server/nginx-location.conf")
     assert 'location = "/demo/gam mal/" { return 301 "https://www.example.se/demo/a/"; }' in nginx
-    assert r'location = "/demo/\"x\\y" {' in nginx    # nginx reads \" and \\ in quotes
-    apache = read(site / "_server/apache-redirects.conf")
-    # Apache too reads \\ as \ and \" as " in quotes; the pattern is then ^/demo/"x\\y$.
+    assert r'location = "/demo/\"x;y" {' in nginx    # nginx reads \" in quotes
+    apache = read(site / "_server/apache-directory.conf")
     assert 'RedirectMatch permanent "^/demo/gam mal/$" "https://www.example.se/demo/a/"' in apache
-    assert r'RedirectMatch permanent "^/demo/\"x\\\\y$"' in apache
+    assert r'RedirectMatch permanent "^/demo/\"x;y$"' in apache
     assert (site / "gam mal/index.html").is_file()
 
 
 def test_apache_rules_match_the_exact_path_not_the_paths_below_it(make_site, tmp_path):
     result, site = build(make_site, tmp_path, {"a.md": page("A", aliases="[/demo/x/]")})
-    apache = read(site / "_server/apache-redirects.conf")
+    apache = read(site / "_server/apache-directory.conf")
     assert "Redirect " not in apache and 'RedirectMatch permanent "^/demo/x/$"' in apache
 
 
@@ -78,7 +79,7 @@ def test_alias_with_and_without_slash_on_two_pages_is_a_duplicate(make_site):
 def test_alias_with_and_without_slash_on_one_page_is_fine(make_site, tmp_path):
     result, site = build(make_site, tmp_path, {"a.md": page("A", aliases="[/demo/gammal, /demo/gammal/]")})
     assert result.status == 0, result.stderr
-    nginx = read(site / "_server/nginx-redirects.conf")
+    nginx = read(site / "_server/nginx-location.conf")
     assert 'location = "/demo/gammal" {' in nginx and 'location = "/demo/gammal/" {' in nginx
     assert (site / "gammal/index.html").is_file()
 

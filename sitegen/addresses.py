@@ -1,0 +1,68 @@
+"""Old addresses an editor writes (aliases, ``removed:``), checked before they reach a server
+rule or an output path.
+
+Editors are semi-trusted: a mistyped or crafted alias must not replace another site's file,
+write outside the output, or change what a web server does for other hosts. So a path is
+judged as the servers see it (percent-decoded) and a host as a DNS name (IDNA allowed,
+written in its ASCII form), and anything else is an error at the editor's line.
+
+This is the one module that imports ``idna``.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+
+import idna
+
+from sitegen.messages import _
+
+_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def path_problem(path: str, what: str, text: str) -> str | None:
+    """Why a %-decoded path cannot be a server rule or a forwarding page, or None when it can.
+
+    ``what`` names the kind (alias, removed path) and ``text`` is what the editor wrote."""
+    if _CONTROL.search(path):
+        return _("{what} '{text}' has a control character (a line break, tab or similar): "
+                 "write the path as it is in the address").format(what=what, text=text.encode("unicode_escape")
+                                                                 .decode("ascii"))
+    if "\\" in path:
+        return _("{what} '{text}' has a backslash: addresses use '/' between their parts").format(
+            what=what, text=text)
+    segments = path.split("/")[1:]
+    if any(segment in (".", "..") for segment in segments):
+        return _("{what} '{text}' has a '.' or '..' part (also when written %2e): "
+                 "write the path without it").format(what=what, text=text)
+    if "" in segments[:-1]:
+        return _("{what} '{text}' has an empty part ('//'): servers merge the slashes, "
+                 "so write it with one").format(what=what, text=text)
+    return None
+
+
+def host_name(netloc: str) -> str | None:
+    """The ASCII (IDNA) form of a host name as written in a URL, or None when it is not one.
+
+    No user, no port, no other characters: the host is written into server rules."""
+    if not netloc or any(c in netloc for c in "@:[]"):
+        return None
+    host = netloc.rstrip(".") if netloc.count(".") > 0 else netloc
+    try:
+        ascii_host = idna.encode(host, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError, ValueError):
+        return None
+    labels = ascii_host.split(".")
+    if len(ascii_host) > 253 or not all(_LABEL.match(label) for label in labels):
+        return None
+    return ascii_host
+
+
+def inside(rel: str) -> bool:
+    """Whether an output path (relative to a site's output folder) stays inside that folder,
+    as written and after normalising."""
+    if not rel or rel.startswith("/") or "\\" in rel or _CONTROL.search(rel):
+        return False
+    normal = posixpath.normpath(rel)
+    return normal == rel.rstrip("/") and normal != ".." and not normal.startswith("../") and normal != "."

@@ -1,0 +1,44 @@
+"""The .gz files beside the text files of a built site."""
+import gzip
+import os
+
+from testkit import NOW, page, run_sitegen
+
+SITE_YAML = "title: Demo\nbase_url: https://www.example.se/demo/\n"
+LONG = "Ett stycke text som upprepas. " * 40
+
+
+def write(content, files):
+    for rel, text in files.items():
+        (content / "demo" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (content / "demo" / rel).write_text(text, encoding="utf-8")
+
+
+def build(tmp_path, files):
+    write(tmp_path / "content", {"site.yaml": SITE_YAML, **files})
+    result = run_sitegen("build", "--content", str(tmp_path / "content"), "--out", str(tmp_path / "out"),
+                         "--now", NOW, "-q")
+    assert result.status == 0, result.stderr
+    return tmp_path / "out" / "demo"
+
+
+def test_text_files_get_a_gz_with_the_same_bytes(tmp_path):
+    site = build(tmp_path, {"index.md": page("Start", LONG), "a.md": page("A", LONG)})
+    for rel in ("index.html", "a/index.html", "assets/css/main.css", "assets/js/menu.js", "sitemap.xml"):
+        assert gzip.decompress((site / (rel + ".gz")).read_bytes()) == (site / rel).read_bytes(), rel
+
+
+def test_the_server_rules_and_tiny_files_get_none(tmp_path):
+    site = build(tmp_path, {"index.md": page("Start")})
+    assert not list((site / "_server").glob("*.gz"))
+    assert (site / "robots.txt").stat().st_size < 256 and not (site / "robots.txt.gz").exists()
+
+
+def test_a_rebuild_keeps_the_gz_of_an_unchanged_page_and_renews_a_changed_one(tmp_path):
+    site = build(tmp_path, {"index.md": page("Start", LONG), "a.md": page("A", LONG), "b.md": page("B", LONG)})
+    kept, changed = os.stat(site / "a/index.html.gz"), (site / "b/index.html.gz").read_bytes()
+    site = build(tmp_path, {"b.md": page("B", LONG + " Ny mening.")})
+    assert os.stat(site / "a/index.html.gz").st_ino == kept.st_ino
+    assert os.stat(site / "a/index.html.gz").st_mtime_ns == kept.st_mtime_ns
+    assert (site / "b/index.html.gz").read_bytes() != changed
+    assert b"Ny mening." in gzip.decompress((site / "b/index.html.gz").read_bytes())
