@@ -203,7 +203,7 @@ def run_serve(args) -> int:
     store = open_db(args.db, create=True, timeout=args.db_timeout)
     if store is None:
         return 1
-    service = make_service(args, sites, store)
+    service = make_service(args, sites, store, upkeep=args.workers == 1)
     if service is None:
         return 1
     kind = store.kind
@@ -231,8 +231,10 @@ def run_serve(args) -> int:
     return 0
 
 
-def make_service(args, sites: list[Site], store: Store):
-    """The service (with the editorial desk unless --no-desk), or None after an error."""
+def make_service(args, sites: list[Site], store: Store, upkeep: bool = True):
+    """The service (with the editorial desk unless --no-desk), or None after an error.
+    ``upkeep=False``: only checked, not served (the manager of --workers), so no
+    background work is started on a store that is closed next."""
     from sitegen.feedback.app import Service
 
     index = SiteIndex(sites, [normalise_origin(o) for o in args.allow_origin])
@@ -240,7 +242,7 @@ def make_service(args, sites: list[Site], store: Store):
                       limiter=RateLimiter(args.rate_limit, args.rate_window),
                       retention_days=args.retention_days)
     if not args.no_desk:
-        service.desk = open_desk(args, store, index)
+        service.desk = open_desk(args, store, index, upkeep)
         if service.desk is None:
             return None
     return service
@@ -269,7 +271,7 @@ def worker_app():
     return create_app(service)
 
 
-def open_desk(args, store: Store, index: SiteIndex):
+def open_desk(args, store: Store, index: SiteIndex, upkeep: bool = True):
     from sitegen.feedback.desk.cli import desk_config
     from sitegen.feedback.desk.web import Desk
 
@@ -286,7 +288,8 @@ def open_desk(args, store: Store, index: SiteIndex):
     except StoreError as exc:
         fail(str(exc))
         return None
-    desk.start_upkeep()
+    if upkeep:
+        desk.start_upkeep()
     return desk
 
 
