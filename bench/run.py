@@ -5,7 +5,8 @@
 
 Every run builds, in turn: sitegen cold (no output, no cache), sitegen again into the same
 output with nothing changed, again after touching every source file (same bytes, new mtimes:
-what a fresh checkout looks like), sitegen after one edited page, Hugo with its default outputs
+what a fresh checkout looks like), sitegen after one edited page, a visitor's first search on
+that site in Chromium (requests and kB, first_search.py), Hugo with its default outputs
 (feeds, sitemap, taxonomy pages), Hugo with those disabled (HTML only), Hugo default
 followed by Pagefind over its output (how a Hugo site gets the search every sitegen site
 has: compare that row with sitegen's cold build like for like), Eleventy (HTML only: it
@@ -46,6 +47,7 @@ ROWS = [
     ("touched", "sitegen, rebuild, every file touched"),
     ("edit", "sitegen, rebuild, one page edited"),
     ("serve", "sitegen serve, one page edited, save → served"),
+    ("search", "visitor's first search (Chromium): requests, kB"),
     ("hugo", "Hugo, default (feeds, taxonomies)"),
     ("html", "Hugo, HTML only (disableKinds)"),
     ("hugo_search", "Hugo default, then Pagefind"),
@@ -67,6 +69,8 @@ class Sample:
     cpu_seconds: float = 0.0  # user + system time of the tree: less sensitive to a busy machine
     files: int = 0            # HTML files in the output
     error: str = ""
+    requests: int = 0         # the first search: requests and kB it cost the visitor
+    kb: float = 0.0
 
 
 @dataclass
@@ -228,6 +232,14 @@ class Bench:
             return Sample(False, error="; ".join(result.errors) or "nothing served")
         return Sample(True, statistics.median(result.served))
 
+    def first_search(self) -> Sample:
+        """A visitor's first search on the site sitegen just built (bench/first_search.py)."""
+        import first_search  # next to this file
+        result = first_search.measure(self.root / "sitegen" / "build")
+        if result.error:
+            return Sample(False, error=result.error)
+        return Sample(True, requests=result.requests, kb=result.kb)
+
     def hugo_build(self, label: str, html_only: bool = False, search: bool = False) -> Sample:
         """A cold Hugo build; with ``search``, followed by Pagefind over its output (one command)."""
         if not self.hugo:
@@ -304,7 +316,8 @@ def run_size(n: int, args: argparse.Namespace, tools: dict, rows: dict[str, Row]
             steps += [("cold", bench.sitegen_cold), ("again", lambda: bench.sitegen("sitegen-again")),
                       ("touched", bench.sitegen_touched),
                       ("edit", lambda: bench.sitegen_edit_one(page, i)),
-                      ("serve", lambda: bench.sitegen_serve(page))]
+                      ("serve", lambda: bench.sitegen_serve(page)),
+                      ("search", bench.first_search)]
         if "hugo" in args.tools:
             steps += [("hugo", lambda: bench.hugo_build("hugo-default")),
                       ("html", lambda: bench.hugo_build("hugo-html", html_only=True)),
@@ -313,11 +326,13 @@ def run_size(n: int, args: argparse.Namespace, tools: dict, rows: dict[str, Row]
             steps += [("eleventy", lambda: bench.eleventy_build("eleventy")),
                       ("eleventy_search", lambda: bench.eleventy_build("eleventy-search", search=True))]
         for key, step in steps:
-            if key in ("again", "touched", "edit") and not rows["cold"].samples[-1].ok:
+            if key in ("again", "touched", "edit", "search") and not rows["cold"].samples[-1].ok:
                 continue  # a rebuild needs a first build
             sample = step()
             rows[key].samples.append(sample)
             status = f"{sample.seconds:6.2f} s {sample.peak_mb:7.0f} MB" if sample.ok else "FAILED"
+            if sample.ok and key == "search":
+                status = f"{sample.requests:4d} requests {sample.kb:6.0f} kB"
             print(f"  run {i + 1}: {rows[key].label:<36} {status}", flush=True)
 
 
@@ -338,6 +353,8 @@ def table(n: int, rows: list[Row]) -> str:
                      f"{row.median('max_rss_mb'):.0f}", f"{ok[-1].files:,}"]
             if row.key == "serve":   # a latency, not a build: no CPU, memory or files measured
                 cells[3:7] = ["", "", "", ""]
+            if row.key == "search":  # not a time: requests and kB (the same every run)
+                cells[1:7] = [f"{ok[-1].requests} requests", f"{ok[-1].kb:.0f} kB", "", "", "", ""]
             cells += [f"{seconds / h:.2f}" if h and row.key == "cold" else ""
                       for h in peer.values()]
             if len(ok) < len(row.samples):
@@ -368,6 +385,12 @@ def goals(n: int, rows: list[Row]) -> list[str]:
         p = serve.median("seconds") if serve else None
         if p is not None:
             out.append(f"edited page shown in the preview under 0.3 s: {'yes' if p < 0.3 else 'no'} ({p:.2f} s)")
+    search = by.get("search")
+    if search and search.ok():
+        import first_search  # next to this file
+        line = first_search.goal_line(n, first_search.Search(search.ok()[-1].requests, search.ok()[-1].kb))
+        if line is not None:
+            out.append(line)
     return out
 
 

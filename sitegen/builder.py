@@ -17,6 +17,7 @@ from sitegen import cache as build_cache
 from sitegen import checks, clashes, data, images, mdlinks, navigation, output, parallel, sources, stamps, tree
 from sitegen.config import SiteConfig, find_sites, load_site_config
 from sitegen.features import FEATURES, redirects
+from sitegen.features import ledger as published_addresses
 from sitegen.markdown import BodyRenderer, make_parser
 from sitegen.model import Site, site_now
 from sitegen.problems import Problems
@@ -318,6 +319,7 @@ def execute(options: BuildOptions) -> tuple[Problems, list[SiteBuild]]:
             builds.append(build)
     check_addresses(builds, problems)
     redirects.check_old_hosts(builds, problems)
+    published_addresses.check_across_sites(builds, problems)
     if options.check_only:
         for build in builds:
             render_pending(build, None)   # template errors are found by rendering

@@ -100,12 +100,15 @@ def body_key(page: Page, salt: str) -> str:
 
 
 def body_salt(site: Site) -> str:
-    """What every body render depends on besides its text: the parser code and the site's path."""
+    """What every body render depends on besides its text: the parser code, the site's path, and
+    the language and catalogue of the problems it reports (they are cached with the body)."""
     import markdown_it
 
-    from sitegen import images, markdown, mdlinks, sanitize
+    from sitegen import images, markdown, mdlinks, messages, sanitize
     code = b"".join(Path(m.__file__).read_bytes() for m in (markdown, mdlinks, sanitize, images))
-    return digest(code + f"{markdown_it.__version__}\0{site.config.path_prefix}\0{os.getcwd()}".encode())
+    code += messages.CATALOGUE.read_bytes()
+    return digest(code + f"{markdown_it.__version__}\0{site.config.path_prefix}\0{os.getcwd()}"
+                         f"\0{messages.language()}".encode())
 
 
 class _Recording:
@@ -365,6 +368,7 @@ def fingerprint(value, fps: Fingerprints | None, depth: int = 0) -> str:
 def replay(problems, items: tuple) -> None:
     """Problems a cached body reported are reported again: the editor still has to fix them."""
     for item in items:
-        problem = item if problems.strict is False or item.severity == "error" else \
-            Problem(item.path, item.line, item.message, "error")
-        problems.items.append(problem)
+        if item.check_error:   # cached by check or by build: the severity is this run's
+            item = Problem(item.path, item.line, item.message, "error" if problems.strict else "warning",
+                           check_error=True)
+        problems.items.append(item)

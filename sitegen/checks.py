@@ -1,7 +1,7 @@
 """Checks of content pages that are not about one front matter key alone.
 
-Missing ingress and missing alt text are warnings in ``build`` (the page is still
-useful) and errors in ``check`` (the editor asked for everything to be right).
+A missing ingress is a warning in ``build`` (the page is still useful) and an error in
+``check`` (SPEC); missing alt text is an error in both (README, "check and build").
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def check_pages(site: Site, problems: Problems) -> None:
         if not page.ingress:
             problems.warning(page.source, page.line_of("title"),
                              _("'ingress' missing: add a short summary, it is shown first and used as "
-                               "the description in search engines and cards"))
+                               "the description in search engines and cards"), strict=True)
         image = page.meta.get("image")
         if image:
             target = posixpath.normpath(posixpath.join(posixpath.dirname(page.rel), image))
@@ -27,5 +27,5 @@ def check_pages(site: Site, problems: Problems) -> None:
                 problems.error(page.source, page.line_of("image"), _("image '{image}' not found: check the file name and its folder").format(
                                                                        image=image))
             if not page.meta.get("image_alt"):
-                problems.warning(page.source, page.line_of("image"),
-                                 _("'image_alt' missing: describe the image for those who cannot see it"))
+                problems.error(page.source, page.line_of("image"),
+                               _("'image_alt' missing: describe the image for those who cannot see it"))

@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "sitegen.devserver",       # serve
     "sitegen.feedback.cli",    # feedback serve / moderate / report / export
     "sitegen.deploy",          # deploy
+    "sitegen.ledger_command",  # addresses update (adresser uppdatera)
     "sitegen.features.social_fetch",  # social fetch
 ]
 
@@ -57,7 +58,8 @@ def add_lang_everywhere(parser: argparse.ArgumentParser) -> None:
     keeps a sub-command from resetting a ``--lang`` given before it."""
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
-            for child in action.choices.values():
+            # once per parser: a command's aliases (adresser = addresses) share its parser
+            for child in {id(each): each for each in action.choices.values()}.values():
                 add_lang_option(child, default=argparse.SUPPRESS)
                 add_lang_everywhere(child)
 

@@ -30,6 +30,9 @@ from pathlib import Path
 from typing import Iterator
 from sitegen.messages import _
 
+from sitegen import deploy_checks
+from sitegen.ledger import RECORD
+
 RELEASES = "releases"
 CURRENT = "current"
 TMP_PREFIX = ".tmp-"
@@ -80,6 +83,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help=_("releases to keep (default: 5)"))
     p.add_argument("--rollback", action="store_true",
                    help=_("point current to the release before it"))
+    p.add_argument("--allow-drafts", "--med-utkast", dest="allow_drafts", action="store_true",
+                   help=_("publish a build made with --drafts (its drafts go online)"))
     p.set_defaults(func=run)
 
 
@@ -100,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
         if args.rollback:
             message = rollback(target)
         else:
-            message = deploy(Path(args.out) / args.site, target, args.keep, args.site)
+            message = deploy(Path(args.out) / args.site, target, args.keep, args.site, args.allow_drafts)
     except DeployError as exc:
         print(_("error: {message}").format(message=exc), file=sys.stderr)
         return 1
@@ -118,18 +123,31 @@ def parse_target(dest: str) -> Target:
 
 # --- deploy and rollback ------------------------------------------------------
 
-def deploy(src: Path, target: Target, keep: int, site: str = "") -> str:
-    check_build(src, site or src.name)
+def deploy(src: Path, target: Target, keep: int, site: str = "", allow_drafts: bool = False) -> str:
+    site = site or src.name
+    check_build(src, site)
+    try:
+        deploy_checks.check_drafts(src, allow_drafts)
+    except deploy_checks.Refused as exc:
+        raise DeployError(str(exc)) from None
     check_dest(target)
     try:
         digest = tree_hash(src)
     except OSError as exc:
         raise DeployError(_("cannot read {filename}: {strerror}").format(
                               filename=exc.filename, strerror=exc.strerror)) from None
+
+    def keeps_addresses(live_record: str | None) -> None:
+        """Called under the deploy's lock, with the online release's build record."""
+        try:
+            deploy_checks.check_addresses(src, live_record, f"{target}/{CURRENT}", site)
+        except deploy_checks.Refused as exc:
+            raise DeployError(str(exc)) from None
+
     if target.host:
         from sitegen import deploy_remote
-        return deploy_remote.deploy(src, target, keep, digest)
-    return _deploy_local(src, Path(target.path), keep, digest)
+        return deploy_remote.deploy(src, target, keep, digest, keeps_addresses)
+    return _deploy_local(src, Path(target.path), keep, digest, keeps_addresses)
 
 
 def rollback(target: Target) -> str:
@@ -235,7 +253,7 @@ def tree_hash(root: Path) -> str:
 
 # --- local target ---------------------------------------------------------------
 
-def _deploy_local(src: Path, root: Path, keep: int, digest: str) -> str:
+def _deploy_local(src: Path, root: Path, keep: int, digest: str, verify=lambda live_record: None) -> str:
     releases = root / RELEASES
     try:
         releases.mkdir(parents=True, exist_ok=True)
@@ -247,6 +265,7 @@ def _deploy_local(src: Path, root: Path, keep: int, digest: str) -> str:
         if same_content(current, digest):
             return _("{src} is unchanged: {root}/{CURRENT} -> {RELEASES}/{current}").format(
                        src=src, root=root, CURRENT=CURRENT, RELEASES=RELEASES, current=current)
+        verify(_read_live(root / CURRENT / RECORD) if current else None)
         name = release_name(list_releases(releases), digest)
         staging = releases / (TMP_PREFIX + name)
         link_dest = releases / current if current else None
@@ -261,6 +280,13 @@ def _deploy_local(src: Path, root: Path, keep: int, digest: str) -> str:
     detail = _(" ({copied} copied, {linked} unchanged)").format(copied=stats.copied, linked=stats.linked) if stats else ""
     return _("deployed {src} to {root}: {CURRENT} -> {RELEASES}/{name}{detail}").format(
                src=src, root=root, CURRENT=CURRENT, RELEASES=RELEASES, name=name, detail=detail)
+
+
+def _read_live(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):   # none there: a release from before build records
+        return None
 
 
 @contextmanager

@@ -10,14 +10,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from sitegen.ledger import RECORD
 from sitegen.deploy import (CURRENT, LOCK_FILE, NAME_RE, RELEASES, RSYNC_OPTS, TMP_PREFIX, DeployError, Target,
                             run_tool, previous_release, release_name, releases_to_remove, same_content)
 from sitegen.messages import _
 
 
-def deploy(src: Path, target: Target, keep: int, digest: str) -> str:
+def deploy(src: Path, target: Target, keep: int, digest: str, verify=lambda live_record: None) -> str:
     with remote_lock(target):
-        return _deploy_locked(src, target, keep, digest)
+        return _deploy_locked(src, target, keep, digest, verify)
 
 
 def rollback(target: Target) -> tuple[str | None, str]:
@@ -45,11 +46,12 @@ def enclosing_deploy(target: Target) -> str | None:
     return found or None
 
 
-def _deploy_locked(src: Path, target: Target, keep: int, digest: str) -> str:
+def _deploy_locked(src: Path, target: Target, keep: int, digest: str, verify) -> str:
     current, names = remote_state(target)
     if same_content(current, digest):
         return _("{src} is unchanged: {target}/{CURRENT} -> {RELEASES}/{current}").format(
             src=src, target=target, CURRENT=CURRENT, RELEASES=RELEASES, current=current)
+    verify(live_record(target) if current else None)
     name = release_name(names, digest)
     staging = f"{RELEASES}/{TMP_PREFIX}{name}"
     cmd = ["rsync", *RSYNC_OPTS]
@@ -108,6 +110,14 @@ def remote_state(target: Target) -> tuple[str | None, list[str]]:
     current = os.path.basename(current_line.partition("=")[2].strip().rstrip("/")) or None
     names = sorted(ln.strip() for ln in lines if NAME_RE.match(ln.strip()))
     return current, names
+
+
+def live_record(target: Target) -> str | None:
+    """The online release's build record, None when it has none."""
+    out = ssh(target, f"cd {shlex.quote(target.path)} && if [ -f {CURRENT}/{RECORD} ]; "
+                      f"then echo record; cat {CURRENT}/{RECORD}; fi")
+    head, _, text = out.partition("\n")
+    return text if head == "record" else None
 
 
 def switch_script(name: str) -> str:

@@ -33,7 +33,7 @@ from sitegen.model import Page
 from sitegen.output import content_digest
 from sitegen.problems import Problem, Problems, display_path
 from sitegen.render import template_for
-from sitegen.sources import NON_PAGE_DIRS, SourceFile, split_front_matter
+from sitegen.sources import NON_PAGE_DIRS, SITE_FILES, SourceFile, split_front_matter
 from sitegen.messages import _
 
 STOP_WAIT = 120   # seconds a stopping preview waits for the round in progress (a large site's full build)
@@ -268,7 +268,7 @@ def site_rel(path: Path, site_dir: Path) -> str | None:
 def known(build: builder.SiteBuild, rel: str) -> bool:
     """Did the last build read this file (other than as a page)?"""
     site, parts = build.site, PurePosixPath(rel).parts
-    return (not parts or rel in site.assets or rel in site.hidden or rel == "site.yaml"
+    return (not parts or rel in site.assets or rel in site.hidden or rel in SITE_FILES
             or parts[0] in NON_PAGE_DIRS)
 
 

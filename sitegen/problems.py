@@ -18,6 +18,9 @@ class Problem:
     line: int
     message: str
     severity: str = "error"  # "error" or "warning"
+    # A warning in build that check reports as an error: what an editor must complete before
+    # publishing (the ingress). Kept so a cached problem is replayed right in either.
+    check_error: bool = field(default=False, compare=False)
 
     def format(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
@@ -45,7 +48,8 @@ def display_path(path: Path | str, root: Path | None = None) -> str:
 
 @dataclass
 class Problems:
-    """Collector passed through a run; ``strict`` turns warnings into errors (``check``)."""
+    """Collector passed through a run; ``strict`` is ``check``'s, where the warnings given with
+    ``strict=True`` are errors (see ``warning``)."""
 
     items: list[Problem] = field(default_factory=list)
     strict: bool = False
@@ -54,11 +58,15 @@ class Problems:
     def error(self, path: Path | str, line: int | None, message: str) -> None:
         self.items.append(Problem(display_path(path, self.root), line or 0, message, "error"))
 
-    def warning(self, path: Path | str, line: int | None, message: str, *, strict: bool = True) -> None:
-        """``strict=False``: a warning in ``check`` too, for what the content cannot fix
-        (someone else's feed, a post's markup), so check and build report it alike."""
+    def warning(self, path: Path | str, line: int | None, message: str, *, strict: bool = False) -> None:
+        """A warning in check and build alike: the site is still right as it is (a link to a
+        page scheduled for later, an 'exdate' that cancels nothing, someone else's feed).
+
+        ``strict=True`` only for what an editor must complete before publishing (the
+        ingress): an error in ``check`` (SPEC), a warning in ``build`` so that an urgent build
+        still goes out. README, "check and build", states the rule."""
         severity = "error" if self.strict and strict else "warning"
-        self.items.append(Problem(display_path(path, self.root), line or 0, message, severity))
+        self.items.append(Problem(display_path(path, self.root), line or 0, message, severity, check_error=strict))
 
     def extend(self, other: "Problems") -> None:
         self.items.extend(other.items)

@@ -13,6 +13,10 @@ from sitegen.messages import _
 
 # Folders under a site that hold no pages.
 NON_PAGE_DIRS = {"data"}
+# The ledger of a site's published addresses (``ledger.py``): read, never published.
+LEDGER = "publicerade-adresser.txt"
+# Files at the top of a site that are read as settings, not published.
+SITE_FILES = {"site.yaml", LEDGER}
 
 
 @dataclass
@@ -79,12 +83,12 @@ def split_front_matter(text: str, path: Path, problems: Problems,
 
 
 def _site_files(site_dir: Path, problems: Problems) -> list[tuple[Path, PurePosixPath]]:
-    """Every file of the site that may be a page or an asset, in path order: not site.yaml,
-    not data/, nothing hidden (a name starting with '.'), no editor leftover, nothing a
+    """Every file of the site that may be a page or an asset, in path order: not site.yaml (nor
+    the list of published addresses), not data/, nothing hidden (a name starting with '.'), no editor leftover, nothing a
     symlink brings in from outside the site (``confine``)."""
     found = []
     for parts, path, rel in confine.walk(site_dir, site_dir, problems):
-        if parts[0] in NON_PAGE_DIRS and len(parts) > 1 or rel == "site.yaml":
+        if parts[0] in NON_PAGE_DIRS and len(parts) > 1 or rel in SITE_FILES:
             continue
         if leftovers.is_leftover(parts[-1]):
             leftovers.report(path, parts[-1], problems)

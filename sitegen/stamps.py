@@ -27,11 +27,11 @@ import pickle
 import sys
 from pathlib import Path
 
-from sitegen import parallel
+from sitegen import messages, parallel
 from sitegen.cache import cache_folder
 from sitegen.theme import theme_dirs
 
-FORMAT = 1
+FORMAT = 2
 SKIPPED_FOLDERS = {"__pycache__", ".git", ".sitegen-cache"}
 
 
@@ -122,7 +122,7 @@ def _options_of(options) -> tuple:
     return (str(options.content.resolve()), str(options.out.resolve()), sorted(options.sites),
             options.drafts, [str(t.resolve()) for t in options.themes], os.getcwd(),
             os.environ.get("SITEGEN_SEARCH_PART_SIZE", ""), os.environ.get("TZ", ""), parallel.workers(),
-            sys.version)
+            sys.version, messages.language(), messages.CATALOGUE.stat().st_mtime_ns)   # the problems' words
 
 
 def _outputs_digest(options, names: list[str]) -> str:

@@ -140,7 +140,7 @@ def test_build_of_broken_site_says_in_swedish_that_nothing_was_written(tmp_path)
     result = run_sitegen("build", "--content", str(REPO / "tests/broken"), "--out", str(tmp_path / "out"),
                          env={"SITEGEN_LANG": "sv"})
     assert result.status == 1
-    assert "bygget misslyckades: 22 fel, 4 varning(ar); inget skrevs" in result.stderr
+    assert "bygget misslyckades: 23 fel, 3 varning(ar); inget skrevs" in result.stderr
 
 
 def test_missing_ingress_is_only_a_warning_when_building(make_site, tmp_path):

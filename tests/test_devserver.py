@@ -131,6 +131,17 @@ def test_a_save_is_shown_and_a_broken_file_shows_the_overlay(served):
     wait_for(base + "om/", "Rättad text.")
 
 
+def test_a_renamed_page_shows_its_lost_address_until_the_list_lets_it_go(served):
+    content, base = served
+    wait_for(base + "om/", "Första texten.")
+    save(content / "demo" / "publicerade-adresser.txt", "/demo/\n/demo/om/  Om oss\n")
+    (content / "demo" / "om.md").rename(content / "demo" / "om-oss.md")
+    overlay = wait_for(base, "content/demo/om-oss.md:2: error: the address /demo/om/ was published")
+    assert "aliases: [/demo/om/]" in overlay
+    (content / "demo" / "publicerade-adresser.txt").unlink()   # the editor lets the address go
+    wait_for(base + "om-oss/", "Första texten.")
+
+
 def test_a_save_reloads_the_browser_once_the_page_is_served(served):
     """livereload's socket tells the browser to reload; by then the page has the new text."""
     from tornado.websocket import websocket_connect

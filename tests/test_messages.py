@@ -16,7 +16,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from sitegen import devserver, messages
-from testkit import REPO, run_sitegen
+from testkit import REPO, page, run_sitegen
 
 SOURCE = REPO / "sitegen"
 SWEDISH = {"SITEGEN_LANG": ""}   # no language chosen: the default
@@ -175,9 +175,10 @@ def test_deploy_speaks_swedish(tmp_path):
 
 
 def test_feedback_speaks_swedish(tmp_path):
-    result = run_sitegen("feedback", "moderate", "list", "--db", str(tmp_path / "saknas" / "f.db"), env=SWEDISH)
+    result = run_sitegen("feedback", "moderate", "list", "--db", str(tmp_path / "f.db"), env=SWEDISH)
     assert result.status == 1
-    assert "mappen för databasen finns inte" in result.stderr or "ingen databas för svar" in result.stderr
+    assert result.stderr.startswith(f"fel: ingen databas för svar i {tmp_path / 'f.db'} (")
+    assert "ange databasen som 'sitegen feedback serve' använder med --db" in result.stderr
 
 
 def test_the_preview_error_page_is_swedish(in_swedish):
@@ -191,3 +192,20 @@ def test_the_preview_error_page_is_english_on_request():
     page = devserver.overlay(["a.md:1: error: 'title' is required"], "/demo/").decode()
     assert '<html lang="en">' in page
     assert "<h1>The page could not be built</h1>" in page
+
+
+def test_cached_and_unchanged_builds_speak_the_language_of_this_run(make_site, tmp_path):
+    """The body cache and the unchanged-build stamp keep problems: never in another language."""
+    content = make_site({"index.md": page("Start", "Snart: [julmarknaden](jul.md)."),
+                         "jul.md": page("Julmarknad", publish="2026-12-01")})
+    args = ("build", "--content", str(content), "--out", str(tmp_path / "out"), "--now", "2026-11-23T12:00")
+    swedish = run_sitegen(*args, env=SWEDISH)
+    english = run_sitegen(*args, "--lang", "en", env=SWEDISH)
+    unchanged = run_sitegen(*args, "--lang", "en", env=SWEDISH)
+    assert "index.md:6: varning: länken går till 'jul.md', som är ett utkast" in swedish.stderr
+    assert "(inget ändrades)" not in swedish.stdout
+    for run in (english, unchanged):
+        assert run.status == 0
+        assert "index.md:6: warning: link to 'jul.md', which is a draft" in run.stderr
+        assert ": varning: " not in run.stderr
+    assert "(nothing changed)" in unchanged.stdout   # the stamp was replayed, in English

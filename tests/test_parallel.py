@@ -11,7 +11,8 @@ PAGES = 320   # above parallel.MIN_PARALLEL, so the workers are used
 def site_files():
     files = {"index.md": page("Start")}
     for i in range(PAGES):
-        files[f"del{i % 8}/sida-{i}.md"] = page(f"Sida {i}", f"Text {i}, se [sidan före](sida-{i - 8}.md).")
+        before = f"sida-{i - 8}.md" if i >= 8 else f"saknas-{i}.md"   # sida-0..7 link to missing pages
+        files[f"del{i % 8}/sida-{i}.md"] = page(f"Sida {i}", f"Text {i}, se [sidan före]({before}).")
     return files
 
 

@@ -22,5 +22,6 @@ FEATURES = [
     "sitegen.features.sitemap",
     "sitegen.features.redirects",   # last of the files: an alias must not take a generated file's place
     "sitegen.features.server_rules",   # the redirects' rules, and the CSP of every page
+    "sitegen.features.ledger",         # after every file: what the site publishes, against its ledger
     "sitegen.features.precompress",    # staged: .gz beside every text file
 ]

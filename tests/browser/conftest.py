@@ -56,8 +56,11 @@ def open_page(browser):
     """A new page at a given viewport width; ``page.requests`` lists every URL it asked for."""
     contexts = []
 
-    def open_(width: int = 1280, javascript: bool = True):
-        context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=javascript)
+    def open_(width: int = 1280, javascript: bool = True, enforce_csp: bool = False):
+        # Playwright's wait_for_function evaluates its text as script, which the pages'
+        # Content-Security-Policy forbids; test_csp_in_browser.py enforces the policy.
+        context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=javascript,
+                                      bypass_csp=not enforce_csp)
         contexts.append(context)
         # Nothing may leave the machine: requests to other hosts are recorded, then aborted.
         context.route(lambda url: not url.startswith(("http://127.0.0.1", "data:", "blob:")),

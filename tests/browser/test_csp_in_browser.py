@@ -20,7 +20,7 @@ document.addEventListener('securitypolicyviolation', function (e) {
 def open_with_csp(open_page):
     """A page that records CSP violations, from events and from the console."""
     def open_(url: str):
-        tab = open_page(375)   # a phone: the menu is behind its button
+        tab = open_page(375, enforce_csp=True)   # a phone: the menu is behind its button
         tab.add_init_script(LISTEN)
         tab.console_csp = []
         tab.on("console", lambda msg: "Content Security Policy" in msg.text and tab.console_csp.append(msg.text))

@@ -125,3 +125,12 @@ def test_each_phone_number_is_given_to_the_filter_in_national_digits(make_site, 
     assert 'data-phone="019214001"' in html
     assert 'data-phone="004512345678"' in html
     assert html.count("data-phone=") == 3   # Dan has no number
+
+
+def test_a_malformed_email_is_explained_in_swedish(make_site, tmp_path):
+    make_site({"index.md": "---\ntitle: Start\ningress: Start.\n---\n",
+               "data/people.yaml": PEOPLE + "- name: Bo Ek\n  email: bo.ek(at)orebro.se\n"})
+    result = run_sitegen("check", "--content", "content", "--now", NOW, cwd=tmp_path, env={"SITEGEN_LANG": "sv"})
+    assert result.status == 1
+    assert ("content/demo/data/people.yaml:10: fel: person 3: 'bo.ek(at)orebro.se' är ingen e-postadress "
+            "(skriv den som namn@orebro.se)") in result.stderr

@@ -94,8 +94,9 @@ def test_exdate_without_rrule(make_site):
 
 def test_exdate_on_a_day_without_an_occurrence(make_site):
     result = check(make_site, {"kalender/kor.md": page("Kör", **KOR, exdate="\n  - 2026-12-08\n  - 2026-12-09")})
-    assert ("content/demo/kalender/kor.md:9: error: 'exdate' 2026-12-09 cancels nothing: the event does "
-            "not occur then (see 'rrule')") in result.stderr   # an error in check, a warning in build
+    assert ("content/demo/kalender/kor.md:9: warning: 'exdate' 2026-12-09 cancels nothing: the event does "
+            "not occur then (see 'rrule')") in result.stderr   # a warning in check and build alike
+    assert result.status == 0, result.stderr
     assert "kor.md:8:" not in result.stderr
 
 
@@ -128,3 +129,14 @@ def test_exdate_item_that_is_an_impossible_date(make_site):
     assert ("content/demo/kalender/kor.md:9: error: 'exdate' item 2: '2026-12-32' is not a valid date "
             "(YYYY-MM-DD)") in result.stderr
     assert result.status == 1
+
+
+def test_exdate_problems_are_explained_in_swedish(make_site):
+    content = make_site({"kalender/a.md": page("En gång", type="event", start="2026-12-10 18:00", exdate="2026-12-10"),
+                         "kalender/kor.md": page("Kör", **KOR, exdate="2026-12-09")}, site_yaml=SITE_YAML)
+    result = run_sitegen("check", "--content", "content", "--now", NOW, cwd=content.parent,
+                         env={"SITEGEN_LANG": "sv"})
+    assert ("content/demo/kalender/a.md:5: fel: 'exdate' ställer in tillfällen av ett återkommande evenemang "
+            "och behöver en 'rrule'") in result.stderr
+    assert ("content/demo/kalender/kor.md:7: varning: 'exdate' 2026-12-09 ställer inte in något: evenemanget "
+            "äger inte rum då (se 'rrule')") in result.stderr

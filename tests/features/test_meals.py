@@ -305,3 +305,11 @@ def test_an_english_site_names_its_meals_in_english(make_site, tmp_path):
     html = (out / "demo/matsedlar/skolan/index.html").read_text(encoding="utf-8")
     assert "<strong>Breakfast</strong>" in html and "<strong>Afternoon snack</strong>" in html
     assert "Frukost" not in html and "Mellanmål" not in html
+
+
+def test_menu_problems_are_explained_in_swedish(make_site):
+    content = make_site({"data/meals/storskolan.yaml": STORSKOLAN.replace("2026-11-24", "2026-11-23")})
+    result = run_sitegen("check", "--content", "content", "--now", NOW, cwd=content.parent,
+                         env={"SITEGEN_LANG": "sv"})
+    assert ("storskolan.yaml:23: fel: 2026-11-23 står två gånger (första gången på rad 14). "
+            "Ta bort den ena") in result.stderr

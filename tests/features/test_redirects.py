@@ -152,3 +152,13 @@ def test_alias_error_names_the_line_of_the_list_item(make_site):
     content = make_site({"a.md": "---\ntitle: A\ningress: x\naliases:\n  - /demo/ok/\n  - fel\n---\n"})
     result = run_sitegen("check", "--content", str(content), "--now", NOW)
     assert "demo/a.md:6: error: alias 'fel' must start with '/'" in result.stderr
+
+
+def test_alias_problems_are_explained_in_swedish(make_site):
+    content = make_site({"a.md": page("A", aliases="[https://gamla.example.se/page.aspx?id=3]"),
+                         "b.md": page("B", aliases="[/demo/gammal]"), "c.md": page("C", aliases="[/demo/gammal/]")})
+    result = run_sitegen("check", "--content", str(content), "--now", NOW, env={"SITEGEN_LANG": "sv"})
+    assert ("demo/a.md:3: fel: den gamla adressen (alias) 'https://gamla.example.se/page.aspx?id=3' har en "
+            "frågedel ('?id=3')") in result.stderr
+    assert ("demo/c.md:3: fel: den gamla adressen '/demo/gammal/' (alias) leder redan till b.md. En gammal "
+            "adress kan bara leda till en sida (som '/demo/gammal')") in result.stderr

@@ -261,3 +261,51 @@ def test_the_search_page_carries_its_filter_choices(make_site, tmp_path):
     found = re.search(r'data-filters="([^"]*)"', page_html)
     choices = json.loads(html_lib.unescape(found.group(1)))
     assert choices == {"Typ": ["Nyhet", "Sida"], "Avsnitt": ["Nyheter", "Projekt"]}
+
+
+def test_a_build_without_memory_for_the_search_index_stops_and_says_so(make_site, tmp_path):
+    make_site(SITE)
+    result = run_sitegen("build", "--content", "content", "--out", "out", "--now", NOW, "-q", cwd=tmp_path,
+                         env={"SITEGEN_MEMORY_MB": "5"})
+    assert result.status != 0
+    assert "not enough memory to build the search index" in result.stderr
+    assert "SITEGEN_SEARCH_PART_SIZE" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out" / "demo").exists()   # nothing half-written went live
+
+
+def _parts_of(sizes):
+    from sitegen.features import search_index
+
+    return [search_index.Part(number, number, "", [None] * size) for number, size in enumerate(sizes)]
+
+
+def test_parts_run_side_by_side_only_as_far_as_memory_holds(monkeypatch):
+    from sitegen.features import search_index
+
+    monkeypatch.setenv("SITEGEN_WORKERS", "2")
+    parts = _parts_of([100, 100, 50])   # the largest needs about 10 + 0.2 * 100 = 30 MB
+    monkeypatch.setattr(search_index.memory, "available_mb", lambda: 70)
+    assert search_index.runs_at_once(parts) == 2
+    monkeypatch.setattr(search_index.memory, "available_mb", lambda: 45)
+    assert search_index.runs_at_once(parts) == 1
+
+
+def test_a_part_larger_than_the_memory_left_is_not_started(monkeypatch):
+    from sitegen.features import search_index
+
+    monkeypatch.setattr(search_index.memory, "available_mb", lambda: 25)
+    try:
+        search_index.runs_at_once(_parts_of([100]))
+    except search_index.NotEnoughMemory as short:
+        assert (short.pages, short.need, short.free) == (100, 30, 25)
+    else:
+        raise AssertionError("a part that does not fit was started")
+
+
+def test_the_memory_message_is_in_swedish_for_editors_and_operators(make_site, tmp_path):
+    make_site(SITE)
+    result = run_sitegen("build", "--content", "content", "--out", "out", "--now", NOW, "-q", cwd=tmp_path,
+                         env={"SITEGEN_MEMORY_MB": "5", "SITEGEN_LANG": "sv"})
+    assert result.status != 0
+    assert "inte tillräckligt med minne för att bygga sökindexet" in result.stderr

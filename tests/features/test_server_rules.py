@@ -10,6 +10,7 @@ def check(make_site, site_yaml: str):
 def test_one_file_per_place_in_each_servers_configuration(built):
     names = sorted(p.name for p in (built / "_server").iterdir())
     assert names == ["apache-directory.conf", "apache-server.conf", "apache-vhost.conf",
+                     "build.json",   # not a rule: what the build published, for sitegen deploy
                      "nginx-http.conf", "nginx-location.conf", "nginx-server.conf"]
     location = (built / "_server/nginx-location.conf").read_text()
     assert "server {" not in location and "server_name" not in location   # no http-level block in a location

@@ -31,7 +31,9 @@
   function load() {
     if (!pagefind) {
       pagefind = import(text("bundle") + "pagefind.js").then(function (module) {
-        return module.options({ baseUrl: "/" }).then(parts).then(function (names) {
+        // noWorker: Pagefind's web worker is another script (40 kB) and request before the
+        // first result; searching an index of this size on the page's own thread takes a few ms.
+        return module.options({ baseUrl: "/", noWorker: true }).then(parts).then(function (names) {
           return Promise.all(names.map(function (name) {
             return module.mergeIndex(text("bundle") + name, { baseUrl: "/" });
           }));

@@ -1,0 +1,81 @@
+"""``sitegen adresser uppdatera [SITE ...]`` (in English ``sitegen addresses update``): add the
+addresses each site publishes now to its ledger, ``content/<site>/publicerade-adresser.txt``.
+
+It adds and never drops a line (a line is dropped by hand, an editor's decision seen in the
+diff), and brings each line's note (the page's title, where an old address leads) up to date.
+The site is loaded as ``check`` does, without drafts, at the real time (or ``--now``); nothing
+is written but the ledger.
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+from sitegen import ledger
+from sitegen import builder
+from sitegen.commands import parse_now
+from sitegen.config import find_sites
+from sitegen.messages import _
+from sitegen.model import site_now
+from sitegen.problems import Problems, display_path
+
+
+def register(sub) -> None:
+    group = sub.add_parser("addresses", aliases=["adresser"],
+                           help="the list of published addresses (publicerade-adresser.txt)")
+    inner = group.add_subparsers(dest="addresses_command", metavar="COMMAND")
+    group.set_defaults(func=lambda args: group.print_help() or 2)
+    update = inner.add_parser("update", aliases=["uppdatera"],
+                              help="add the addresses the sites publish now to content/<site>/publicerade-adresser.txt")
+    update.add_argument("sites", nargs="*", metavar="SITE", help="sites (default: all)")
+    update.add_argument("--content", type=Path, default=Path("content"), help="folder of sites (default content/)")
+    update.add_argument("--themes", type=Path, action="append", default=[], help="extra themes folder")
+    update.add_argument("--now", type=parse_now, help="the time to publish at (default: now)")
+    update.set_defaults(func=run_update)
+
+
+def run_update(args: argparse.Namespace) -> int:
+    options = builder.BuildOptions(content=args.content, sites=args.sites, now=site_now(args.now),
+                                   themes=args.themes, check_only=True, quiet=True)
+    problems = Problems(root=options.content.resolve().parent)
+    messages = []
+    for site_dir in find_sites(options.content, options.sites, problems):
+        build = builder.prepare_site(site_dir, options, problems)
+        if build is None:
+            continue
+        try:
+            messages.append(update_site(build))
+        finally:
+            if build.site.image_cache is not None:
+                shutil.rmtree(build.site.image_cache, ignore_errors=True)
+    for problem in problems.sorted():
+        print(problem.format(), file=sys.stderr)
+    for message in messages:
+        print(message)
+    return 1 if problems.errors else 0
+
+
+def update_site(build) -> str:
+    """Write the site's ledger with what it publishes now; what was done, in a sentence."""
+    site_dir, name = build.config.content_dir, build.config.name
+    path = ledger.ledger_path(site_dir)
+    shown = display_path(path, build.problems.root)
+    unread = Problems()
+    entries = ledger.read_ledger(site_dir, unread)
+    if entries is None or unread.items:   # reported by the build already; rewriting would drop lines
+        return _("{site}: {path} not updated: correct the lines above first").format(site=name, path=shown)
+    host = ledger.site_host(build.site)
+    notes = ledger.updated_notes(entries, ledger.published(build), host)
+    text = ledger.ledger_text(build.config.title, name, notes)
+    before = path.read_text(encoding="utf-8") if path.is_file() else None
+    if text == before:
+        return _("{site}: {path} is up to date ({count} addresses)").format(site=name, path=shown, count=len(notes))
+    ledger.write_ledger(site_dir, text)
+    added = len(notes) - len(entries)
+    if not added:   # titles beside the addresses changed, or the file's header
+        return _("{site}: {path} brought up to date, no new addresses ({count} in all)").format(
+            site=name, path=shown, count=len(notes))
+    return _("{site}: {added} new addresses recorded in {path} ({count} in all)").format(
+        site=name, added=added, path=shown, count=len(notes))

@@ -1,0 +1,90 @@
+"""`sitegen adresser uppdatera` (`sitegen addresses update`): the ledger gets new addresses, keeps
+every line it had, and is the only file written."""
+from __future__ import annotations
+
+from testkit import NOW, page, run_sitegen
+
+SITE_YAML = "title: Demo\nbase_url: https://www.example.se/demo/\nremoved: [/demo/gammal.html]\n"
+
+
+def ledger_of(content) -> str:
+    return (content / "demo/publicerade-adresser.txt").read_text(encoding="utf-8")
+
+
+def update(content, *args: str):
+    return run_sitegen("adresser", "uppdatera", "--content", str(content), "--now", NOW, *args)
+
+
+def entries(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line and not line.startswith("#")]
+
+
+def test_first_update_records_pages_files_aliases_and_removed_paths(make_site):
+    content = make_site({"index.md": page("Start"), "om/personal.md": page("Personal", aliases="[/demo/folk.aspx]"),
+                         "om/karta.pdf": b"%PDF-1.4\n", "utkast.md": page("Utkast", draft="true"),
+                         "senare.md": page("Senare", publish="2027-01-01")}, site_yaml=SITE_YAML)
+    result = update(content)
+    assert result.status == 0, result.stderr
+    assert "demo: 5 new addresses recorded in" in result.stdout
+    text = ledger_of(content)
+    assert text.startswith("# Publicerade adresser för Demo.")   # Swedish whatever the run's language
+    assert "'sitegen adresser uppdatera demo'" in text
+    assert entries(text) == [
+        "/demo/                                    Start",
+        "/demo/folk.aspx                           → /demo/om/personal/",
+        "/demo/gammal.html                         (borttagen sida)",
+        "/demo/om/karta.pdf",
+        "/demo/om/personal/                        Personal",
+    ]
+
+
+def test_update_adds_new_addresses_and_keeps_lost_ones(make_site):
+    content = make_site({"index.md": page("Start"), "a.md": page("A")}, site_yaml=SITE_YAML)
+    assert update(content).status == 0
+    (content / "demo/a.md").unlink()
+    (content / "demo/b.md").write_text(page("B"), encoding="utf-8")
+    result = update(content)
+    assert result.status == 1   # the lost address is reported, as check does
+    assert "demo/site.yaml:3: error: the address /demo/a/ was published" in result.stderr
+    assert "demo: 1 new addresses recorded in" in result.stdout
+    lines = entries(ledger_of(content))
+    assert "/demo/a/                                  A" in lines and "/demo/b/                                  B" in lines
+
+
+def test_update_brings_titles_up_to_date_and_keeps_an_editors_spelling(make_site):
+    content = make_site({"index.md": page("Start"), "a.md": page("A")}, site_yaml=SITE_YAML)
+    (content / "demo/publicerade-adresser.txt").write_text("/demo/a\n", encoding="utf-8")
+    assert update(content).status == 0
+    assert "/demo/a                                   A" in entries(ledger_of(content))
+    (content / "demo/a.md").write_text(page("Ett nytt namn"), encoding="utf-8")
+    result = update(content)
+    assert result.status == 0 and "brought up to date, no new addresses (3 in all)" in result.stdout
+    lines = entries(ledger_of(content))
+    assert "/demo/a                                   Ett nytt namn" in lines and len(lines) == 3
+
+
+def test_update_with_nothing_new_says_so_and_leaves_the_file(make_site):
+    content = make_site({"index.md": page("Start")}, site_yaml=SITE_YAML)
+    assert update(content).status == 0
+    before = (content / "demo/publicerade-adresser.txt").stat()
+    result = run_sitegen("addresses", "update", "--content", str(content), "--now", NOW)
+    assert result.status == 0 and "demo: " in result.stdout and "is up to date (2 addresses)" in result.stdout
+    assert (content / "demo/publicerade-adresser.txt").stat().st_mtime_ns == before.st_mtime_ns
+
+
+def test_update_does_not_rewrite_a_ledger_with_a_line_it_cannot_read(make_site):
+    content = make_site({"index.md": page("Start")}, site_yaml=SITE_YAML)
+    (content / "demo/publicerade-adresser.txt").write_text("/demo/\nkurser/piano\n", encoding="utf-8")
+    result = update(content)
+    assert result.status == 1
+    assert "demo/publicerade-adresser.txt:2: error: 'kurser/piano' is not an address" in result.stderr
+    assert "not updated: correct the lines above first" in result.stdout
+    assert ledger_of(content) == "/demo/\nkurser/piano\n"
+
+
+def test_update_writes_nothing_but_the_ledger(make_site, tmp_path):
+    content = make_site({"index.md": page("Start")}, site_yaml=SITE_YAML)
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if ".sitegen-cache" not in p.parts)
+    assert update(content).status == 0
+    after = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if ".sitegen-cache" not in p.parts)
+    assert set(after) - set(before) == {content.relative_to(tmp_path) / "demo/publicerade-adresser.txt"}
