@@ -67,12 +67,13 @@ def make_site(root: Path) -> Path:
     return root / "content"
 
 
-def start_service(content: Path, db: str, port: int, log: Path) -> subprocess.Popen:
+def start_service(content: Path, db: str, port: int, log: Path,
+                  workers: int = 1) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     cmd = [sys.executable, "-m", "sitegen", "feedback", "serve", "--content", str(content),
            "--db", db, "--host", HOST, "--port", str(port),
            # The limiter stays on (its cost is part of the figures) but cannot trigger.
-           "--rate-limit", "10000000", "--retention-days", "0"]
+           "--rate-limit", "10000000", "--retention-days", "0", "--workers", str(workers)]
     with open(log, "ab") as out:
         return subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
 
@@ -136,7 +137,8 @@ class Connection:
 
 async def send_posts(port: int, posts: int, concurrency: int, run_id: str,
                      on_ack: Callable[[LoadResult], None] | None = None) -> LoadResult:
-    """Post ``posts`` feedback answers; odd ones as a plain form (303), even ones as fetch (JSON)."""
+    """Post ``posts`` feedback answers; odd ones as a plain form (303), even ones as fetch
+    (JSON) with an idempotency key, as the theme's script sends them."""
     result = LoadResult()
     queue: asyncio.Queue[int] = asyncio.Queue()
     for i in range(posts):
@@ -152,8 +154,11 @@ async def send_posts(port: int, posts: int, concurrency: int, run_id: str,
                 return
             marker = f"{run_id}-{i:06d}"
             headers = {"Accept": "application/json"} if i % 2 == 0 else {}
-            body = urlencode({"page": PAGE, "useful": "ja" if i % 3 else "nej",
-                              "comment": marker, "website": ""}).encode()
+            fields = {"page": PAGE, "useful": "ja" if i % 3 else "nej", "comment": marker,
+                      "website": ""}
+            if i % 2 == 0:
+                fields["idempotency_key"] = uuid.uuid4().hex
+            body = urlencode(fields).encode()
             started = time.perf_counter()
             result.sent += 1
             try:
@@ -216,18 +221,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--posts", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=1, help="worker processes of the service")
     parser.add_argument("--db", default=None,
                         help="SQLite file or postgresql:// URL (default: a temporary SQLite file)")
     args = parser.parse_args(argv)
-    if not 1 <= args.posts <= MAX_POSTS or not 1 <= args.concurrency <= MAX_CONCURRENCY:
-        print(f"error: --posts must be 1..{MAX_POSTS}, --concurrency 1..{MAX_CONCURRENCY}",
-              file=sys.stderr)
+    if (not 1 <= args.posts <= MAX_POSTS or not 1 <= args.concurrency <= MAX_CONCURRENCY
+            or not 1 <= args.workers <= 16):
+        print(f"error: --posts must be 1..{MAX_POSTS}, --concurrency 1..{MAX_CONCURRENCY}, "
+              "--workers 1..16", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory(prefix="feedback-load-") as tmp:
         root = Path(tmp)
         db = args.db or str(root / "feedback.sqlite3")
         port = free_port()
-        service = start_service(make_site(root), db, port, root / "service.log")
+        service = start_service(make_site(root), db, port, root / "service.log", args.workers)
         try:
             wait_healthy(port, service)
             run_id = "load-" + uuid.uuid4().hex[:12]
@@ -239,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             stop(service)
         kind = "postgresql" if db.startswith("postgres") else "sqlite (WAL, synchronous=FULL)"
+        kind += f", {args.workers} worker(s)"
         ok = report(result, stored_markers(db, run_id), args.posts, args.concurrency, kind)
     return 0 if ok else 1
 

@@ -14,7 +14,14 @@ from sitegen import yamlload
 from sitegen.problems import Problems
 from sitegen.messages import _
 
-PACKAGE_THEMES = Path(__file__).resolve().parent.parent / "themes"
+def _package_themes() -> Path:
+    """The shipped themes: inside an installed package (sitegen/themes, mapped there from
+    the top-level themes/ folder at build time), or that folder itself in a checkout."""
+    installed = Path(__file__).resolve().parent / "themes"
+    return installed if installed.is_dir() else Path(__file__).resolve().parent.parent / "themes"
+
+
+PACKAGE_THEMES = _package_themes()
 
 
 @dataclass

@@ -8,6 +8,7 @@ response.
 from __future__ import annotations
 
 import asyncio
+import functools
 import html
 import logging
 from contextlib import asynccontextmanager
@@ -15,13 +16,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+import anyio
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
@@ -31,6 +33,7 @@ from sitegen.feedback.inputs import BadInput
 from sitegen.feedback.limits import ClientHasher, Limits, RateLimiter
 from sitegen.feedback.sites import SiteIndex, normalise_origin
 from sitegen.feedback.store import Store, StoreError, utc_now
+from sitegen.messages import _
 
 log = logging.getLogger("sitegen.feedback")
 
@@ -106,9 +109,19 @@ def create_app(service: Service) -> Starlette:
         return await handle(service, request, "missing")
 
     async def health(request: Request) -> Response:
-        alive = await run_in_threadpool(service.store.ping)
-        body = {"ok": alive, "store": service.store.kind}
-        return secured(JSONResponse(body, status_code=200 if alive else 503))
+        # Monitoring needs to know whether a post would be stored, not only whether the
+        # database answers: a read-only store or a full disk is "not healthy" too.
+        try:
+            problem = await in_store(service, service.store.write_problem)
+        except StoreError as exc:
+            problem = str(exc)
+        if problem:
+            log.error(_("health: the store cannot take posts: {problem}").format(
+                problem=" ".join(problem.split())))
+        body = {"ok": not problem, "store": service.store.kind}
+        if problem:
+            body["error"] = "the store cannot take posts now"
+        return secured(JSONResponse(body, status_code=503 if problem else 200))
 
     routes = [Route("/health", health, methods=["GET", "HEAD"])]
     for name, endpoint in (("feedback", feedback), ("comments", comments), ("missing", missing)):
@@ -150,6 +163,20 @@ async def purge_daily(service: Service) -> None:
         await asyncio.sleep(86400)
 
 
+async def in_store(service: Service, call, *args):
+    """A store call in a worker thread, given up after the store's timeout: a database
+    that stops answering mid-statement (frozen, or a lost network) then gives a 503 at
+    once. The abandoned thread finishes or fails on its own; a post it still stores is
+    not stored again when the page retries it with its idempotency key."""
+    try:
+        with anyio.fail_after(service.store.timeout):
+            return await anyio.to_thread.run_sync(functools.partial(call, *args),
+                                                  abandon_on_cancel=True)
+    except TimeoutError:
+        raise StoreError(_("no answer from the store within {seconds:g} s").format(
+            seconds=service.store.timeout))
+
+
 async def handle(service: Service, request: Request, kind: str) -> Response:
     fields = None  # kept for the back link of a refusal
     try:
@@ -160,9 +187,16 @@ async def handle(service: Service, request: Request, kind: str) -> Response:
             raise RateLimited(wait)
         fields = await read_fields(request, service.limits)
         item = validate(kind, fields, service, sent_from(request))
+        key = inputs.idempotency_key(fields)
         if kind == "comments":
             await check_open(service, item)
-        await run_in_threadpool(save, service.store, kind, item)
+        await in_store(service, save, service.store, kind, item, key)
+    except ClientDisconnect:
+        # One line, not a traceback: visitors close tabs and lose their network.
+        # The endpoint's own name, not the visitor's path: nothing of theirs in the log.
+        log.warning(_("/{endpoint}: the client went away before its post was read").format(
+            endpoint=kind))
+        return Response(status_code=400)
     except RateLimited as exc:
         return await refusal(request, service, fields, 429, "rate_limited",
                              "too many posts; try again later",
@@ -246,12 +280,12 @@ def validate(kind: str, fields: dict, service: Service, origin: str | None):
     return check(fields, service.sites, service.limits, origin)
 
 
-def save(store: Store, kind: str, item) -> int:
+def save(store: Store, kind: str, item, key: str | None = None) -> int | None:
     if kind == "feedback":
-        return store.add_feedback(item.site.name, item.page, item.useful, item.comment)
+        return store.add_feedback(item.site.name, item.page, item.useful, item.comment, key=key)
     if kind == "comments":
-        return store.add_comment(item.site.name, item.page, item.name, item.text)
-    return store.add_missing(item.site.name, item.path, item.referrer)
+        return store.add_comment(item.site.name, item.page, item.name, item.text, key=key)
+    return store.add_missing(item.site.name, item.path, item.referrer, key=key)
 
 
 # --- responses ----------------------------------------------------------------
@@ -301,7 +335,7 @@ async def refusal(request: Request, service: Service, fields: dict | None, statu
 async def fields_if_readable(request: Request, limits: Limits) -> dict:
     try:
         return await read_fields(request, limits)
-    except (BadInput, RuntimeError):  # RuntimeError: the body was already (partly) read
+    except (BadInput, RuntimeError, ClientDisconnect):  # RuntimeError: the body was already read
         return {}
 
 

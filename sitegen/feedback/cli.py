@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import socket
 import sys
@@ -10,11 +11,14 @@ from pathlib import Path
 
 from sitegen.feedback.limits import Limits, RateLimiter
 from sitegen.feedback.sites import Site, SiteIndex, load_sites, normalise_origin
-from sitegen.feedback.store import STATUSES, NoStore, Store, StoreError, shown, utc_now
+from sitegen.feedback.store import (
+    DEFAULT_TIMEOUT, STATUSES, NoStore, Store, StoreError, shown, utc_now)
+from sitegen.messages import _, language
 from sitegen.problems import Problems
-from sitegen.messages import _
 
 DEFAULT_DB = "feedback.sqlite3"
+# With --workers, each worker process builds its own service from these settings.
+WORKER_SETTINGS = "SITEGEN_FEEDBACK_WORKER_SETTINGS"
 
 
 def register(subparsers) -> None:
@@ -62,7 +66,13 @@ def add_serve(sub) -> None:
     p.add_argument("--rate-window", type=float, default=60.0,
                    help=_("rate-limit window in seconds (default 60)"))
     p.add_argument("--forwarded-allow-ips", default=None,
-                   help=_("proxies whose X-Forwarded-For is trusted (default: 127.0.0.1)"))
+                   help=_("proxies whose X-Forwarded-For is trusted: addresses or networks, "
+                          "comma-separated (default: 127.0.0.1)"))
+    p.add_argument("--workers", type=int, default=1,
+                   help=_("worker processes (default 1; each has its own rate-limit counts)"))
+    p.add_argument("--db-timeout", type=float, default=DEFAULT_TIMEOUT,
+                   help=_("seconds to wait for the database before a post gets 503 "
+                          "(default {seconds:g})").format(seconds=DEFAULT_TIMEOUT))
     p.add_argument("--desk-config", type=Path, default=None, metavar="FILE",
                    help=_("settings of the editorial desk at /desk (see docs/feedback.md)"))
     p.add_argument("--no-desk", action="store_true", help=_("do not serve the editorial desk"))
@@ -132,11 +142,11 @@ def fail(message: str) -> int:
     return 1
 
 
-def open_db(target: str, create: bool = False) -> Store | None:
+def open_db(target: str, create: bool = False, timeout: float = DEFAULT_TIMEOUT) -> Store | None:
     """Only ``serve`` creates a store; the editors' commands need the one it uses, so a
     mistyped --db cannot export an empty list over the published comments."""
     try:
-        return Store(target, create=create)
+        return Store(target, create=create, timeout=timeout)
     except NoStore as exc:
         fail(_("{exc}; give the store 'sitegen feedback serve' uses with --db "
                "PATH-or-URL or SITEGEN_FEEDBACK_DB").format(exc=exc))
@@ -171,11 +181,14 @@ def cannot_listen(host: str, port: int) -> str:
 def run_serve(args) -> int:
     import uvicorn  # only the server needs it
 
-    from sitegen.feedback.app import Service, create_app
+    from sitegen.feedback.app import create_app
 
     if args.rate_limit < 0 or args.rate_window <= 0 or args.retention_days < 0:
         return fail(_("--rate-limit and --retention-days must be 0 or more, --rate-window more "
                       "than 0"))
+    if args.workers < 1 or not 0 < args.db_timeout <= 600:
+        return fail(_("--workers must be 1 or more and --db-timeout between 0 and 600 "
+                      "seconds (more than 0)"))
     bad = [o for o in args.allow_origin if not o.startswith(("http://", "https://"))]
     if bad:
         return fail(_("--allow-origin needs an origin such as http://127.0.0.1:8000, not "
@@ -187,31 +200,78 @@ def run_serve(args) -> int:
     if problem:
         return fail(_("cannot listen on {host}:{port}: {problem}").format(
                         host=args.host, port=args.port, problem=problem))
-    store = open_db(args.db, create=True)
+    store = open_db(args.db, create=True, timeout=args.db_timeout)
     if store is None:
         return 1
-    index = SiteIndex(sites, [normalise_origin(o) for o in args.allow_origin])
-    service = Service(store=store, sites=index, limits=Limits(),
-                      limiter=RateLimiter(args.rate_limit, args.rate_window),
-                      retention_days=args.retention_days)
-    if not args.no_desk:
-        service.desk = open_desk(args, store, index)
-        if service.desk is None:
-            return 1
+    service = make_service(args, sites, store, upkeep=args.workers == 1)
+    if service is None:
+        return 1
+    kind = store.kind
+    if args.workers > 1:
+        kind = _("{store}, {workers} workers").format(store=store.kind, workers=args.workers)
     print(_("feedback service on http://{host}:{port} ({store}; origins: {origins})").format(
-        host=args.host, port=args.port, store=store.kind, origins=", ".join(index.origins)), file=sys.stderr, flush=True)
+        host=args.host, port=args.port, store=kind, origins=", ".join(service.sites.origins)),
+        file=sys.stderr, flush=True)
     if service.desk is not None:
         print(_("editorial desk on http://{host}:{port}/desk/").format(
             host=args.host, port=args.port), file=sys.stderr, flush=True)
     options = {"forwarded_allow_ips": args.forwarded_allow_ips} if args.forwarded_allow_ips else {}
     # No access log: it would write every visitor's IP address to disk.
-    uvicorn.run(create_app(service), host=args.host, port=args.port, access_log=False,
-                server_header=False, log_level="warning", **options)
+    options.update(host=args.host, port=args.port, access_log=False, server_header=False,
+                   log_level="warning")
+    if args.workers == 1:
+        uvicorn.run(create_app(service), **options)
+        store.close()
+        return 0
+    # The store is created and checked above; each worker opens its own connection.
     store.close()
+    os.environ[WORKER_SETTINGS] = json.dumps(worker_settings(args))
+    os.environ["SITEGEN_LANG"] = language()  # workers speak the language of this run
+    uvicorn.run(f"{__name__}:worker_app", factory=True, workers=args.workers, **options)
     return 0
 
 
-def open_desk(args, store: Store, index: SiteIndex):
+def make_service(args, sites: list[Site], store: Store, upkeep: bool = True):
+    """The service (with the editorial desk unless --no-desk), or None after an error.
+    ``upkeep=False``: only checked, not served (the manager of --workers), so no
+    background work is started on a store that is closed next."""
+    from sitegen.feedback.app import Service
+
+    index = SiteIndex(sites, [normalise_origin(o) for o in args.allow_origin])
+    service = Service(store=store, sites=index, limits=Limits(),
+                      limiter=RateLimiter(args.rate_limit, args.rate_window),
+                      retention_days=args.retention_days)
+    if not args.no_desk:
+        service.desk = open_desk(args, store, index, upkeep)
+        if service.desk is None:
+            return None
+    return service
+
+
+def worker_settings(args) -> dict:
+    return {"content": str(args.content), "db": args.db, "db_timeout": args.db_timeout,
+            "allow_origin": args.allow_origin, "rate_limit": args.rate_limit,
+            "rate_window": args.rate_window, "retention_days": args.retention_days,
+            "no_desk": args.no_desk, "build": str(args.build),
+            "desk_config": str(args.desk_config) if args.desk_config else None}
+
+
+def worker_app():
+    """The app of one worker process (``--workers N``), from the settings ``serve`` checked."""
+    from sitegen.feedback.app import create_app
+
+    args = argparse.Namespace(**json.loads(os.environ[WORKER_SETTINGS]))
+    args.content, args.build = Path(args.content), Path(args.build)
+    args.desk_config = Path(args.desk_config) if args.desk_config else None
+    sites = sites_or_problems(args.content, [])
+    store = Store(args.db, create=False, timeout=args.db_timeout) if sites is not None else None
+    service = make_service(args, sites, store) if store is not None else None
+    if service is None:
+        raise SystemExit(1)
+    return create_app(service)
+
+
+def open_desk(args, store: Store, index: SiteIndex, upkeep: bool = True):
     from sitegen.feedback.desk.cli import desk_config
     from sitegen.feedback.desk.web import Desk
 
@@ -228,7 +288,8 @@ def open_desk(args, store: Store, index: SiteIndex):
     except StoreError as exc:
         fail(str(exc))
         return None
-    desk.start_upkeep()
+    if upkeep:
+        desk.start_upkeep()
     return desk
 
 

@@ -17,6 +17,9 @@ from sitegen.feedback.sites import Site, SiteIndex
 
 HONEYPOT = "website"
 BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+# The page's script sends one random key per answer, so a retry is stored once.
+IDEMPOTENCY_KEY = "idempotency_key"
+KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 class BadInput(Exception):
@@ -109,7 +112,8 @@ def parse_json(body: bytes, limits: Limits) -> dict[str, object]:
 
 def safe_name(key: str) -> str:
     """A field name fit to quote in a message: known names only."""
-    known = {"page", "useful", "comment", "name", "text", "path", "referrer", HONEYPOT}
+    known = {"page", "useful", "comment", "name", "text", "path", "referrer", HONEYPOT,
+             IDEMPOTENCY_KEY}
     return key if key in known else "?"
 
 
@@ -156,6 +160,17 @@ def page_field(fields: dict, sites: SiteIndex, key: str, limit: int,
     if found is None:
         raise BadInput(422, "unknown_page", f"the '{key}' is not a page of a site served here")
     return found
+
+
+def idempotency_key(fields: dict) -> str | None:
+    """The post's idempotency key, or None when the form sent none (no JavaScript)."""
+    if IDEMPOTENCY_KEY not in fields:
+        return None
+    value = fields[IDEMPOTENCY_KEY]
+    if not isinstance(value, str) or not KEY_PATTERN.fullmatch(value):
+        raise BadInput(400, "bad_key", f"the field '{IDEMPOTENCY_KEY}' must be 16 to 64 "
+                       "letters, digits, '-' or '_'")
+    return value
 
 
 def check_feedback(fields: dict, sites: SiteIndex, limits: Limits,

@@ -1,9 +1,8 @@
 """The one data-access layer of the feedback service.
 
 The same SQL runs on the embedded default (a SQLite file in WAL mode) and on
-PostgreSQL; only connecting, the id column and the parameter marker differ.
-This is the only module that imports a database driver, and psycopg is
-imported lazily so SQLite works without it.
+PostgreSQL; only connecting, the id column and the parameter marker differ
+(those live in ``databases``, the one module that imports a database driver).
 
 Times are stored as ISO 8601 text in UTC with a fixed width
 (``2026-11-23T09:00:00.000000+00:00``): it sorts as time sorts and reads the
@@ -11,15 +10,12 @@ same in both databases and in a database shell.
 """
 from __future__ import annotations
 
-import queue
-import sqlite3
-import threading
 from contextlib import contextmanager
 from datetime import datetime
-from pathlib import Path
-from typing import Iterator
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
+from sitegen.feedback.databases import (  # noqa: F401  (StoreError, NoStore re-exported)
+    DEFAULT_TIMEOUT, NoStore, StoreError, Postgres, SQLite)
 from sitegen.feedback.records import (  # noqa: F401  (re-exported)
     Comment, MissingSummary, PageSummary, timestamp, utc_now)
 from sitegen.messages import _
@@ -55,17 +51,15 @@ CREATE TABLE IF NOT EXISTS missing (
     created TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS missing_path ON missing (site, path);
+CREATE TABLE IF NOT EXISTS post_keys (
+    key TEXT PRIMARY KEY,
+    created TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS health (
+    id INTEGER PRIMARY KEY,
+    checked TEXT NOT NULL
+);
 """
-
-
-class StoreError(Exception):
-    """The database cannot be opened or used; the message is for the operator."""
-
-
-class NoStore(StoreError):
-    """There is no feedback store where the editors' commands were pointed."""
-
-
 def is_database_url(target: str) -> bool:
     return target.startswith(("postgresql://", "postgres://"))
 
@@ -78,127 +72,18 @@ def shown(target: str) -> str:
     return urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")))
 
 
-class _SQLite:
-    """One connection behind a lock: writes are serialised anyway, and fsync dominates."""
-
-    name = "sqlite"
-    marker = "?"
-    id_column = "INTEGER PRIMARY KEY AUTOINCREMENT"
-
-    def __init__(self, path: str, create: bool = True):
-        if path != ":memory:":
-            parent = Path(path).parent
-            if not parent.is_dir():
-                raise StoreError(_("{parent}: folder for the database does not exist").format(parent=parent))
-            if not create and not Path(path).is_file():
-                state = _("is a folder") if Path(path).is_dir() else _("does not exist")
-                raise NoStore(_("no feedback store at {path} ({full} {state})").format(
-                    path=path, full=Path(path).resolve(), state=state))
-        # mode=rw: a store that vanishes between the check and the open is not recreated.
-        where = f"file:{quote(path)}?mode=rw" if not create and path != ":memory:" else path
-        try:
-            self.conn = sqlite3.connect(where, isolation_level=None, check_same_thread=False,
-                                        timeout=10, uri=where != path)
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            # FULL: a post is acknowledged only after its commit reached the disk.
-            self.conn.execute("PRAGMA synchronous=FULL")
-            self.conn.execute("PRAGMA busy_timeout=10000")
-        except sqlite3.Error as exc:
-            raise StoreError(_("{path}: cannot open the database: {exc}").format(path=path, exc=exc)) from exc
-        self.lock = threading.Lock()
-
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Cursor]:
-        with self.lock:
-            cur = self.conn.cursor()
-            try:
-                cur.execute("BEGIN IMMEDIATE")
-                yield cur
-                cur.execute("COMMIT")
-            except BaseException:
-                if self.conn.in_transaction:
-                    cur.execute("ROLLBACK")
-                raise
-            finally:
-                cur.close()
-
-    def execute_script(self, script: str) -> None:
-        with self.lock:
-            self.conn.executescript(script)
-
-    def errors(self) -> tuple[type[Exception], ...]:
-        return (sqlite3.Error,)
-
-    def close(self) -> None:
-        self.conn.close()
-
-
-class _Postgres:
-    """A small pool: a broken connection is dropped, not put back."""
-
-    name = "postgresql"
-    marker = "%s"
-    id_column = "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
-
-    def __init__(self, url: str, size: int = 4):
-        try:
-            import psycopg
-        except ImportError as exc:
-            raise StoreError(_("PostgreSQL needs psycopg: pip install 'sitegen[postgres]'")) from exc
-        self.psycopg = psycopg
-        self.url = url
-        self.pool: queue.LifoQueue = queue.LifoQueue()
-        self.slots = threading.BoundedSemaphore(size)
-        self.pool.put(self._connect())  # fail now, not at the first post
-
-    def _connect(self):
-        try:
-            return self.psycopg.connect(self.url, autocommit=True, connect_timeout=10)
-        except self.psycopg.Error as exc:
-            # libpq's messages run over lines; the operator reads one.
-            raise StoreError(_("cannot connect to PostgreSQL: {reason}").format(reason=" ".join(str(exc).split()))) from exc
-
-    @contextmanager
-    def transaction(self):
-        with self.slots:
-            try:
-                conn = self.pool.get_nowait()
-            except queue.Empty:
-                conn = self._connect()
-            try:
-                with conn.transaction(), conn.cursor() as cur:
-                    yield cur
-            except BaseException:
-                if conn.closed or conn.broken:
-                    conn.close()
-                else:
-                    self.pool.put(conn)
-                raise
-            self.pool.put(conn)
-
-    def execute_script(self, script: str) -> None:
-        with self.transaction() as cur:
-            for statement in script.split(";"):
-                if statement.strip():
-                    cur.execute(statement)
-
-    def errors(self) -> tuple[type[Exception], ...]:
-        return (self.psycopg.Error,)
-
-    def close(self) -> None:
-        while not self.pool.empty():
-            self.pool.get_nowait().close()
-
-
 class Store:
     """Everything the service and the commands read and write."""
 
-    def __init__(self, target: str, create: bool = True):
+    def __init__(self, target: str, create: bool = True, timeout: float = DEFAULT_TIMEOUT):
         """``create=False`` (the editors' commands): the store must exist and hold the
-        tables, so a mistyped ``--db`` is an error, not a new empty store."""
+        tables, so a mistyped ``--db`` is an error, not a new empty store. ``timeout``:
+        seconds a call may wait for the database before it fails with StoreError."""
         self.target = target
         self.closed = False
-        self.db = _Postgres(target) if is_database_url(target) else _SQLite(target, create)
+        self.timeout = timeout
+        self.db = (Postgres(target, timeout=timeout) if is_database_url(target)
+                   else SQLite(target, create, timeout))
         if create:
             self._run_script(SCHEMA.format(id=self.db.id_column))
         elif not self._has_tables():
@@ -239,27 +124,36 @@ class Store:
 
     # --- writes -----------------------------------------------------------
 
+    # A ``key`` (the idempotency key a page's script sends) stores a post once: a retry
+    # with the same key stores nothing and returns None.
+
     def add_feedback(self, site: str, page: str, useful: bool, comment: str = "",
-                     now: datetime | None = None) -> int:
+                     now: datetime | None = None, key: str | None = None) -> int | None:
         return self._insert(
             "INSERT INTO feedback (site, page, useful, comment, created) VALUES (?, ?, ?, ?, ?)",
-            (site, page, int(useful), comment, timestamp(now)))
+            (site, page, int(useful), comment, timestamp(now)), key)
 
     def add_comment(self, site: str, page: str, name: str, text: str,
-                    now: datetime | None = None) -> int:
+                    now: datetime | None = None, key: str | None = None) -> int | None:
         return self._insert(
             "INSERT INTO comments (site, page, name, text, status, created)"
             " VALUES (?, ?, ?, ?, 'pending', ?)",
-            (site, page, name, text, timestamp(now)))
+            (site, page, name, text, timestamp(now)), key)
 
     def add_missing(self, site: str, path: str, referrer: str = "",
-                    now: datetime | None = None) -> int:
+                    now: datetime | None = None, key: str | None = None) -> int | None:
         return self._insert(
             "INSERT INTO missing (site, path, referrer, created) VALUES (?, ?, ?, ?)",
-            (site, path, referrer, timestamp(now)))
+            (site, path, referrer, timestamp(now)), key)
 
-    def _insert(self, sql: str, params: tuple) -> int:
+    def _insert(self, sql: str, params: tuple, key: str | None = None) -> int | None:
         with self._cursor() as cur:
+            if key is not None:
+                # In the same transaction as the row: both are stored, or neither.
+                cur.execute("INSERT INTO post_keys (key, created) VALUES (?, ?)"
+                            " ON CONFLICT (key) DO NOTHING RETURNING key", (key, timestamp()))
+                if cur.fetchone() is None:
+                    return None
             cur.execute(sql + " RETURNING id", params)
             return int(cur.fetchone()[0])
 
@@ -285,7 +179,20 @@ class Store:
                                  ("comments", " AND status <> 'approved'")):
                 cur.execute(f"DELETE FROM {table} WHERE created < ?{extra}", (cutoff,))
                 counts[table] = cur.rowcount
+            # Idempotency keys are needed only while a page may retry; not worth a count.
+            cur.execute("DELETE FROM post_keys WHERE created < ?", (cutoff,))
         return counts
+
+    def write_problem(self) -> str:
+        """Why the store cannot take a post now, or "" when it can: a committed write (a
+        read-only file or database, a full disk fail it) and the free space of a SQLite file."""
+        try:
+            with self._cursor() as cur:
+                cur.execute("INSERT INTO health (id, checked) VALUES (1, ?) ON CONFLICT (id)"
+                            " DO UPDATE SET checked = excluded.checked", (timestamp(),))
+        except StoreError as exc:
+            return str(exc)
+        return self.db.space_problem()
 
     # --- reads ------------------------------------------------------------
 

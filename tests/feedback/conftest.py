@@ -9,13 +9,18 @@ from __future__ import annotations
 import glob
 import itertools
 import os
+import pwd
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
+import time
 import warnings
 from pathlib import Path
 
+import httpx
 import pytest
 
 from sitegen.feedback.app import Service, create_app
@@ -181,3 +186,77 @@ def client_for():
 def new_client(service):
     """Another visitor (another address), for tests that post more than the limit allows."""
     return lambda address: make_client(service, address)
+
+
+# --- the service as a process ------------------------------------------------------
+
+REPO = Path(__file__).resolve().parents[2]
+SERVED_PAGE = "https://www.orebro.se/kulturskolan/om/"
+# Generous: tests assert that an answer comes (a 503, say), not how fast.
+CLIENT_TIMEOUT = 30
+
+
+class Served:
+    """``sitegen feedback serve`` in a subprocess, its output in a log file."""
+
+    def __init__(self, folder: Path, db: str, *extra: str, user: str | None = None):
+        self.port = free_port()
+        self.log = folder / "service.log"
+        self.url = f"http://127.0.0.1:{self.port}"
+        cmd = [sys.executable, "-m", "sitegen", "feedback", "serve",
+               "--content", str(folder / "content"), "--db", db, "--port", str(self.port),
+               "--rate-limit", "0", "--retention-days", "0", *extra]
+        if user:  # as root, only another user meets file permissions
+            who = pwd.getpwnam(user)
+            cmd = ["setpriv", f"--reuid={who.pw_uid}", f"--regid={who.pw_gid}", "--clear-groups",
+                   *cmd]
+        env = dict(os.environ, PYTHONPATH=str(REPO))
+        with open(self.log, "ab") as out:
+            self.process = subprocess.Popen(cmd, cwd=folder, env=env, stdout=out,
+                                            stderr=subprocess.STDOUT)
+        self.wait_answering()
+
+    def wait_answering(self) -> None:
+        for _ in range(600):
+            if self.process.poll() is not None:
+                raise AssertionError(f"serve exited {self.process.returncode}:\n{self.output()}")
+            try:
+                httpx.get(self.url + "/health", timeout=CLIENT_TIMEOUT)
+                return
+            except httpx.TransportError:
+                time.sleep(0.05)
+        raise AssertionError("serve did not answer:\n" + self.output())
+
+    def post(self, **fields) -> httpx.Response:
+        data = {"page": SERVED_PAGE, "useful": "ja", **fields}
+        return httpx.post(self.url + "/feedback", data=data, headers={"Accept": "application/json"},
+                          timeout=CLIENT_TIMEOUT)
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self) -> str:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.output()
+
+
+@pytest.fixture
+def folder():
+    """A folder with the sites that other users may enter too (pytest's own temporary
+    folders are root's alone, and some tests run the service as another user)."""
+    path = Path(tempfile.mkdtemp(prefix="sitegen-serve-"))
+    path.chmod(0o777)
+    make_content(path / "content")
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def children(pid: int) -> list[int]:
+    text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    return [int(p) for p in text.split()]

@@ -136,6 +136,32 @@ def test_nej_without_javascript_comes_back_to_the_thanks_anchor(world, browser):
     context.close()
 
 
+def test_an_answer_sent_again_after_a_lost_reply_is_stored_once(world, browser):
+    """The service stores the fetch post but its reply is lost (a 503 from a proxy in
+    between): the script sends the form again, with the same idempotency key."""
+    page = browser.new_page()
+    sent = []
+
+    def lose_the_first_reply(route):
+        sent.append(route.request.post_data or "")
+        if len(sent) == 1:
+            route.fetch()              # reaches the service and is stored
+            route.fulfill(status=503, body="")
+        else:
+            route.continue_()          # the plain form post that follows
+
+    page.route("**/feedback", lose_the_first_reply)
+    page.goto(world["site"] + "/e2e/om/")
+    page.locator("form.feedback input[name=useful][value=ja]").check()
+    page.locator("form.feedback button[type=submit]").click()
+    page.wait_for_url("**/e2e/om/#tack")
+    assert len(sent) == 2 and "idempotency_key=" in sent[0]
+    assert sent[0] == sent[1]
+    store = Store(world["db"])
+    assert store.count("feedback", page="/e2e/om/", useful=1) == 1
+    store.close()
+
+
 def test_missing_page_is_reported(world, browser):
     page = browser.new_page()
     page.goto(world["site"] + "/e2e/gitarrkurs/")

@@ -113,6 +113,14 @@ def test_health(client, store):
     assert r.json() == {"ok": True, "store": store.kind}
 
 
+def test_health_writes_to_the_store(client, store):
+    """Monitoring asks for a write, not only a read: /health commits to its own row."""
+    client.get("/health")
+    with store._cursor() as cur:
+        cur.execute("SELECT COUNT(*) FROM health", ())
+        assert cur.fetchone()[0] == 1
+
+
 def test_health_reports_a_broken_store(client, store):
     store.close()
     r = client.get("/health")
@@ -175,3 +183,54 @@ def test_endpoints_answer_under_a_site_prefix_a_proxy_forwards(client, store):
     r = client.post("/kulturskolan/missing", data={"path": "/kulturskolan/x/"})
     assert r.status_code == 204
     assert store.count("feedback") == store.count("missing") == 1
+
+
+# --- idempotency keys: what feedback.js sends, so a retried answer is stored once ------
+
+KEY = "3f2a9c0d7e6b41a8b5c4d3e2f1a0b9c8"
+
+
+def test_a_retried_post_with_the_same_key_is_stored_once(client, store):
+    fields = {"page": PAGE, "useful": "nej", "comment": "Saknar tider.", "idempotency_key": KEY}
+    first = client.post("/feedback", data=fields, headers=JSON)
+    again = client.post("/feedback", data=fields)  # the script's fallback: the plain form post
+    assert first.json() == {"ok": True}
+    assert again.status_code == 303 and again.headers["location"] == PAGE + "#tack"
+    assert store.count("feedback") == 1
+
+
+def test_posts_with_different_keys_are_two_answers(client, store):
+    for key in (KEY, KEY[::-1]):
+        client.post("/feedback", data={"page": PAGE, "useful": "ja", "idempotency_key": key})
+    assert store.count("feedback") == 2
+
+
+def test_posts_without_a_key_are_each_stored(client, store):
+    """The form without JavaScript sends no key: two posts are two answers."""
+    for _ in range(2):
+        assert client.post("/feedback", data={"page": PAGE, "useful": "ja"}).status_code == 303
+    assert store.count("feedback") == 2
+
+
+def test_a_key_stores_a_comment_once(client, store):
+    fields = {"page": "https://www.orebro.se/kulturskolan/blogg/var-konsert/", "name": "Anna",
+              "text": "Fin konsert!", "idempotency_key": KEY}
+    for _ in range(2):
+        assert client.post("/comments", data=fields, headers=JSON).status_code == 200
+    assert store.count("comments") == 1
+
+
+def test_a_malformed_key_is_refused(client, store):
+    r = client.post("/feedback", data={"page": PAGE, "useful": "ja", "idempotency_key": "a b"},
+                    headers=JSON)
+    assert r.status_code == 400 and r.json()["code"] == "bad_key"
+    assert store.count("feedback") == 0
+
+
+def test_a_refused_post_does_not_use_up_its_key(client, store):
+    bad = client.post("/feedback", data={"page": PAGE, "useful": "kanske",
+                                         "idempotency_key": KEY}, headers=JSON)
+    good = client.post("/feedback", data={"page": PAGE, "useful": "ja", "idempotency_key": KEY},
+                       headers=JSON)
+    assert bad.status_code == 422 and good.json() == {"ok": True}
+    assert store.count("feedback") == 1

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from sitegen.feedback.limits import ClientHasher, RateLimiter
-from sitegen.feedback.store import Store, StoreError
+from sitegen.feedback.store import Store, StoreError, utc_now
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 
@@ -135,3 +135,12 @@ def test_no_client_address_reaches_the_database(tmp_path, sites, client_for):
     raw = b"".join(p.read_bytes() for p in tmp_path.glob("f.sqlite3*"))
     assert b"198.51.100.77" not in raw
     assert b"/kulturskolan/" in raw
+
+
+def test_a_key_stores_once_until_the_purge_forgets_it(store):
+    key = "0123456789abcdef0123"
+    assert store.add_feedback("kulturskolan", "/kulturskolan/", True, key=key, now=T0) is not None
+    assert store.add_feedback("kulturskolan", "/kulturskolan/", True, key=key, now=T0) is None
+    assert store.count("feedback") == 1
+    store.purge(utc_now() + timedelta(days=1))
+    assert store.add_feedback("kulturskolan", "/kulturskolan/", True, key=key) is not None
