@@ -125,7 +125,7 @@ def test_categories_and_tags_differing_in_case_or_accents_share_one_feed(make_si
     assert "Kategori: konsert" in icalendar.Calendar.from_ical(konsert.read_bytes())["X-WR-CALNAME"]
     kor = vevents(site / "kalender/tagg/kor.ics")
     assert sorted(str(e["SUMMARY"]) for e in kor) == ["A", "B", "C"]
-    assert [f.name for f in (site / "kalender/kategori").iterdir()] == ["konsert.ics"]
+    assert [f.name for f in (site / "kalender/kategori").iterdir() if f.suffix != ".gz"] == ["konsert.ics"]
     assert main_of(read(site, "kalender")).count('href="/demo/kalender/tagg/kor.ics"') == 1
 
 
