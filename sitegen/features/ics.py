@@ -9,6 +9,7 @@ content gives the same SEQUENCE and a subscriber's calendar updates in place.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,8 +69,8 @@ def to_ical(calendar: IcsCalendar, previous: dict[str, tuple[int, bytes]] | None
     cal.add("PRODID", calendar.prodid)
     cal.add("CALSCALE", "GREGORIAN")
     cal.add("METHOD", "PUBLISH")
-    cal.add("X-WR-CALNAME", calendar.name)
-    cal.add("X-WR-CALDESC", calendar.description)
+    cal.add("X-WR-CALNAME", one_line(calendar.name))
+    cal.add("X-WR-CALDESC", one_line(calendar.description))
     cal.add("X-WR-TIMEZONE", calendar.timezone)
     cal.add("REFRESH-INTERVAL", dt.timedelta(hours=6), parameters={"VALUE": "DURATION"})
     cal.add("X-PUBLISHED-TTL", REFRESH)
@@ -85,6 +86,22 @@ def to_ical(calendar: IcsCalendar, previous: dict[str, tuple[int, bytes]] | None
     return cal.to_ical()
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")   # all but tab and line feed
+_LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+
+
+def one_line(text: str) -> str:
+    """A value for a one-line property: a line break or control character in an editor's or a
+    feed's text (a title, a tag) becomes a space, so it can start no property of its own."""
+    return _LINE_BREAKS.sub(" ", str(text))
+
+
+def text(value: str) -> str:
+    """A TEXT value: its line feeds are escaped by the library (a menu's courses, one per line);
+    any other control character (a lone carriage return) becomes a space."""
+    return _CONTROL.sub(" ", str(value).replace("\r\n", "\n"))
+
+
 def _vevent(item: IcsItem, stamp: dt.datetime, previous: dict):
     import icalendar
     event = icalendar.Event()
@@ -97,15 +114,15 @@ def _vevent(item: IcsItem, stamp: dt.datetime, previous: dict):
         event.add("RRULE", icalendar.vRecur.from_ical(item.rrule))
     if item.exdates:
         event.add("EXDATE", item.exdates)
-    event.add("SUMMARY", item.summary)
+    event.add("SUMMARY", text(item.summary))
     if item.description:
-        event.add("DESCRIPTION", item.description)
+        event.add("DESCRIPTION", text(item.description))
     if item.location:
-        event.add("LOCATION", item.location)
+        event.add("LOCATION", text(item.location))
     if item.url:
-        event.add("URL", item.url)
+        event.add("URL", one_line(item.url))
     if item.categories:
-        event.add("CATEGORIES", item.categories)
+        event.add("CATEGORIES", [one_line(c) for c in item.categories])
     if item.last_modified:
         event.add("LAST-MODIFIED", item.last_modified.astimezone(dt.timezone.utc))
     if item.transparent:
