@@ -10,12 +10,33 @@ import posixpath
 from sitegen.model import Site
 from sitegen.problems import Problems
 from sitegen.messages import _
+from sitegen.scaffold import PLACEHOLDER
+
+
+def report_placeholders(page, problems: Problems) -> None:
+    """A warning at each text 'sitegen new' wrote for the editor to replace, while it is there:
+    a warning, not an error, as the page is right otherwise (README, "check and build")."""
+    if _is_placeholder(page.meta.get("ingress")):
+        problems.warning(page.source, page.line_of("ingress"), _(
+            "the ingress is still the example text from sitegen new. Write your own ingress"))
+    if _is_placeholder(page.meta.get("location")):
+        problems.warning(page.source, page.line_of("location"), _(
+            "'location' is still the example text from sitegen new. Write where the event takes place"))
+    for index, line in enumerate(page.body.split("\n")):
+        if _is_placeholder(line):
+            problems.warning(page.source, page.body_line + index, _(
+                "the text is still the example text from sitegen new. Write the page's own text"))
+
+
+def _is_placeholder(text) -> bool:
+    return isinstance(text, str) and text.lstrip().startswith(PLACEHOLDER)
 
 
 def check_pages(site: Site, problems: Problems) -> None:
     for page in site.pages:
         if page.generated:
             continue
+        report_placeholders(page, problems)
         if not page.ingress:
             problems.warning(page.source, page.line_of("title"),
                              _("'ingress' missing: add a short summary, it is shown first and used as "

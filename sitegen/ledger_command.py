@@ -42,10 +42,14 @@ def run_update(args: argparse.Namespace) -> int:
     problems = Problems(root=options.content.resolve().parent)
     messages = []
     for site_dir in find_sites(options.content, options.sites, problems):
+        errors_before = len(problems.errors)
         build = builder.prepare_site(site_dir, options, problems)
         if build is None:
             continue
         try:
+            if len(problems.errors) > errors_before:   # a page that did not build would be recorded
+                messages.append(refused(build))
+                continue
             messages.append(update_site(build))
         finally:
             if build.site.image_cache is not None:
@@ -55,6 +59,14 @@ def run_update(args: argparse.Namespace) -> int:
     for message in messages:
         print(message)
     return 1 if problems.errors else 0
+
+
+def refused(build) -> str:
+    """A site with errors is not recorded: its addresses are not yet what the editor means to
+    publish (a page that failed to load has none, a date that does not exist gives none)."""
+    shown = display_path(ledger.ledger_path(build.config.content_dir), build.problems.root)
+    return _("{site}: {path} not updated: the site has errors. Correct the errors first, then run "
+             "sitegen addresses update again").format(site=build.config.name, path=shown)
 
 
 def update_site(build) -> str:

@@ -40,17 +40,24 @@ organization: Örebro kommun
 #   contact_email: namn@orebro.se
 """
 
+# Every text an editor must replace starts with PLACEHOLDER, so that check and build can point
+# at it while it is still there (checks.report_placeholders) and a reader sees what it is.
+PLACEHOLDER = "EXEMPELTEXT"
+INGRESS = PLACEHOLDER + " – skriv en kort sammanfattning{of}, en eller två meningar."
+BODY = PLACEHOLDER + " – skriv {whose} text här.\n"
 TEMPLATES = {
-    "start": "---\ntitle: {title}\ningress: Skriv en kort sammanfattning av webbplatsen här.\n---\n\nVälkommen!\n",
-    "section": ("---\ntitle: {title}\ningress: Skriv en kort sammanfattning av avsnittet, en eller två meningar.\n"
-                "---\n\nText.\n"),
-    "page": "---\ntitle: {title}\ningress: Skriv en kort sammanfattning, en eller två meningar.\n---\n\nText.\n",
-    "news": ("---\ntitle: {title}\ningress: Skriv en kort sammanfattning.\ntype: news\ncategory: nyhet\n"
-             "date: {today}\n---\n\nText.\n"),
-    "blog": ("---\ntitle: {title}\ningress: Skriv en kort sammanfattning.\ntype: blog\n{author}"
-             "date: {today}\n---\n\nText.\n"),
-    "event": ("---\ntitle: {title}\ningress: Skriv en kort sammanfattning.\ntype: event\n"
-              "start: {today}T18:00\nend: {today}T20:00\nlocation: Plats\n---\n\nText.\n"),
+    "start": ("---\ntitle: {title}\ningress: " + INGRESS.format(of=" av webbplatsen") + "\n---\n\n"
+              + BODY.format(whose="startsidans")),
+    "section": ("---\ntitle: {title}\ningress: " + INGRESS.format(of=" av avsnittet") + "\n---\n\n"
+                + BODY.format(whose="avsnittets")),
+    "page": "---\ntitle: {title}\ningress: " + INGRESS.format(of="") + "\n---\n\n" + BODY.format(whose="sidans"),
+    "news": ("---\ntitle: {title}\ningress: " + INGRESS.format(of=" av nyheten") + "\ntype: news\ncategory: nyhet\n"
+             "date: {today}\n---\n\n" + BODY.format(whose="nyhetens")),
+    "blog": ("---\ntitle: {title}\ningress: " + INGRESS.format(of=" av inlägget") + "\ntype: blog\n{author}"
+             "date: {today}\n---\n\n" + BODY.format(whose="inläggets")),
+    "event": ("---\ntitle: {title}\ningress: " + INGRESS.format(of=" av evenemanget") + "\ntype: event\n"
+              "start: {today}T18:00\nend: {today}T20:00\nlocation: " + PLACEHOLDER + " – skriv platsen\n---\n\n"
+              + BODY.format(whose="evenemangets")),
 }
 DATED = ("news", "blog")   # the file name starts with the date, as the archives expect
 

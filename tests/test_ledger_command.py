@@ -41,14 +41,52 @@ def test_first_update_records_pages_files_aliases_and_removed_paths(make_site):
 def test_update_adds_new_addresses_and_keeps_lost_ones(make_site):
     content = make_site({"index.md": page("Start"), "a.md": page("A")}, site_yaml=SITE_YAML)
     assert update(content).status == 0
+    (content / "demo/a.md").rename(content / "demo/b.md")
+    (content / "demo/b.md").write_text(page("B", aliases="[/demo/a/]"), encoding="utf-8")
+    result = update(content)
+    assert result.status == 0, result.stderr
+    assert "demo: 1 new addresses recorded in" in result.stdout
+    lines = entries(ledger_of(content))
+    assert "/demo/a/                                  → /demo/b/" in lines
+    assert "/demo/b/                                  B" in lines
+
+
+def test_update_refuses_a_site_with_a_lost_address_and_writes_nothing(make_site):
+    content = make_site({"index.md": page("Start"), "a.md": page("A")}, site_yaml=SITE_YAML)
+    assert update(content).status == 0
+    before = ledger_of(content)
     (content / "demo/a.md").unlink()
     (content / "demo/b.md").write_text(page("B"), encoding="utf-8")
     result = update(content)
     assert result.status == 1   # the lost address is reported, as check does
     assert "demo/site.yaml:3: error: the address /demo/a/ was published" in result.stderr
-    assert "demo: 1 new addresses recorded in" in result.stdout
-    lines = entries(ledger_of(content))
-    assert "/demo/a/                                  A" in lines and "/demo/b/                                  B" in lines
+    assert "demo: content/demo/publicerade-adresser.txt not updated: the site has errors." in result.stdout
+    assert ledger_of(content) == before
+
+
+def test_update_refuses_a_site_with_a_page_that_did_not_load(make_site):
+    """A page with a date that does not exist never builds: it must not be recorded, nor
+    anything else of its site, until the editor has corrected it."""
+    content = make_site({"index.md": page("Start"), "a.md": page("A", date="2026-02-30")}, site_yaml=SITE_YAML)
+    result = run_sitegen("adresser", "uppdatera", "--content", str(content), "--now", NOW, env={"SITEGEN_LANG": ""})
+    assert result.status == 1
+    assert "demo/a.md:" in result.stderr
+    assert "Rätta felen först, kör sedan sitegen adresser uppdatera igen" in result.stdout
+    assert "nya adresser skrivna" not in result.stdout
+    assert not (content / "demo/publicerade-adresser.txt").exists()
+
+
+def test_update_refuses_only_the_site_with_errors(make_site):
+    content = make_site({"index.md": page("Start"), "a.md": page("A", date="2026-02-30")}, site_yaml=SITE_YAML)
+    (content / "andra").mkdir()
+    (content / "andra/site.yaml").write_text("title: Andra\nbase_url: https://www.example.se/andra/\n",
+                                             encoding="utf-8")
+    (content / "andra/index.md").write_text(page("Start"), encoding="utf-8")
+    result = update(content)
+    assert result.status == 1
+    assert "andra: 1 new addresses recorded in" in result.stdout
+    assert "demo: content/demo/publicerade-adresser.txt not updated: the site has errors." in result.stdout
+    assert not (content / "demo/publicerade-adresser.txt").exists()
 
 
 def test_update_brings_titles_up_to_date_and_keeps_an_editors_spelling(make_site):
@@ -78,7 +116,7 @@ def test_update_does_not_rewrite_a_ledger_with_a_line_it_cannot_read(make_site):
     result = update(content)
     assert result.status == 1
     assert "demo/publicerade-adresser.txt:2: error: 'kurser/piano' is not an address" in result.stderr
-    assert "not updated: correct the lines above first" in result.stdout
+    assert "not updated: the site has errors" in result.stdout
     assert ledger_of(content) == "/demo/\nkurser/piano\n"
 
 

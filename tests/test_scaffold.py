@@ -233,3 +233,30 @@ def test_new_event_in_the_calendar_folder_named_makes_it(tmp_path):
                          "--content", str(content))
     assert result.status == 0, result.stderr
     assert (content / "karlslund" / "kalender" / "julmarknad.md").is_file()
+
+
+def test_example_texts_of_a_new_event_are_warnings_at_their_lines_in_check_and_build(tmp_path):
+    content = _content_with_site(tmp_path)
+    assert run_sitegen("new", "event", "Julmarknad", "--site", "karlslund", "--content", str(content)).status == 0
+    event = "content/karlslund/kalender/julmarknad.md"
+    for command in (["check"], ["build", "--out", str(tmp_path / "out")]):
+        result = run_sitegen(*command, "--content", str(content), env={"SITEGEN_LANG": ""})
+        assert result.status == 0, result.stderr   # the page is right otherwise: it may go out
+        for line, message in ((3, "ingressen är fortfarande exempeltexten från sitegen new. Skriv en egen ingress"),
+                              (7, "platsen (location) är fortfarande exempeltexten från sitegen new"),
+                              (10, "texten är fortfarande exempeltexten från sitegen new. Skriv sidans egen text")):
+            assert f"{event}:{line}: varning: {message}" in result.stderr, result.stderr
+        assert "content/karlslund/index.md:3: varning: ingressen är fortfarande" in result.stderr
+
+
+def test_example_texts_replaced_give_no_warning(tmp_path):
+    content = _content_with_site(tmp_path)
+    assert run_sitegen("new", "page", "Om gården", "--site", "karlslund", "--content", str(content)).status == 0
+    for name, ingress in (("index.md", "Gården vid Karlslund."), ("om-garden.md", "Om gården och djuren.")):
+        path = content / "karlslund" / name
+        text = path.read_text(encoding="utf-8").split("\n")
+        text[2] = f"ingress: {ingress}"
+        path.write_text("\n".join(text[:5]) + "\nHär bor hästarna.\n", encoding="utf-8")
+    result = run_sitegen("check", "--content", str(content))
+    assert result.status == 0, result.stderr
+    assert "example text" not in result.stderr, result.stderr

@@ -121,7 +121,7 @@ def _report_moved(build, entry: ledger.Entry, item: ledger.Published, reason: st
     if block:
         fix = _("add the line '  - {item}' under aliases:").format(item=ledger.yaml_item(entry.address))
     else:
-        fix = _("write the line {line}").format(line=ledger.flow_list("aliases", [*aliases, entry.address]))
+        fix = _flow_fix("aliases", page.lines, [*aliases, entry.address])
     why = {"text": _("this page has its text now"),
            "title": _("this page has its title ('{title}') now").format(title=item.title),
            "led": _("it led to this page")}[reason]
@@ -142,7 +142,7 @@ def _report_gone(build, gone: list[ledger.Entry]) -> None:
         if block:
             fix = _("add the line '  - {item}' under removed:").format(item=ledger.yaml_item(entry.address))
         else:
-            fix = _("write the line {line}").format(line=ledger.flow_list("removed", [*removed, *paths]))
+            fix = _flow_fix("removed", config.lines, [*removed, *paths])
         if not entry.address.startswith("/"):
             message = _("the address {where}: add it to the page that should answer it as an old address "
                         "that leads there (aliases: [{address}])")
@@ -154,6 +154,16 @@ def _report_gone(build, gone: list[ledger.Entry]) -> None:
                         "for good, make it a removed page (410): {fix}")
         build.problems.error(config.config_path, config.lines.get("removed", 1),
                              message.format(where=_where(entry), fix=fix, address=ledger.yaml_item(entry.address)))
+
+
+def _flow_fix(key: str, lines: dict, items: list[str]) -> str:
+    """The line that keeps every item; when the key is already written, that line is to be
+    replaced (a second line with the same key is itself an error)."""
+    line = ledger.flow_list(key, items)
+    if key in lines:
+        return _("replace line {number} ({key}: …) with the line {line} (the whole list), or add the "
+                 "missing addresses to the list on that line").format(number=lines[key], key=key, line=line)
+    return _("write the line {line}").format(line=line)
 
 
 def _is_file(entry: ledger.Entry) -> bool:

@@ -27,8 +27,8 @@ def line_of(content: Path, address: str) -> int:
     return next(number for number, line in enumerate(lines, 1) if line.split(" ")[0] == address)
 
 
-def check(content: Path, *args: str):
-    return run_sitegen("check", "--content", str(content), "--now", NOW, *args)
+def check(content: Path, *args: str, env: dict | None = None):
+    return run_sitegen("check", "--content", str(content), "--now", NOW, *args, env=env)
 
 
 def build(content: Path, out: Path, *args: str):
@@ -83,6 +83,21 @@ def test_deleted_page_made_a_removed_page_passes_and_answers_410(make_site, tmp_
         (tmp_path / "out/demo/_server/nginx-location.conf").read_text(encoding="utf-8")
 
 
+def test_second_deleted_page_gets_the_removed_line_to_replace(make_site):
+    """With removed: already written, a second removed: line would be an error of its own."""
+    content = published(make_site, {"index.md": page("Start"), "a.md": page("A"), "b.md": page("B")})
+    (content / "demo/a.md").unlink()
+    (content / "demo/site.yaml").write_text(SITE_YAML + "removed: [/demo/a/]\n", encoding="utf-8")
+    assert check(content).status == 0
+    (content / "demo/b.md").unlink()
+    result = check(content, env={"SITEGEN_LANG": ""})
+    assert result.status == 1
+    assert ("demo/site.yaml:4: fel: " in result.stderr and "byt ut rad 4 (removed: …) mot raden "
+            "removed: [/demo/a/, /demo/b/] (hela listan), eller lägg till adresserna som saknas i listan "
+            "på den raden" in result.stderr), result.stderr
+    assert "skriv raden removed:" not in result.stderr
+
+
 def test_block_style_removed_list_gets_one_line_to_add(make_site):
     site_yaml = SITE_YAML + "removed:\n  - /demo/x.html\n"
     content = published(make_site, {"index.md": page("Start"), "b.md": page("B")}, site_yaml)
@@ -131,7 +146,8 @@ def test_page_with_aliases_gets_the_whole_aliases_line(make_site):
     (site / "b.md").write_text(page("A", "Samma text.", aliases="[/demo/gammal.aspx]"), encoding="utf-8")
     result = check(content)
     assert "demo/b.md:3: error: the address /demo/a/ was published" in result.stderr, result.stderr
-    assert "write the line aliases: [/demo/gammal.aspx, /demo/a/]" in result.stderr
+    assert ("replace line 3 (aliases: …) with the line aliases: [/demo/gammal.aspx, /demo/a/] (the whole list), "
+            "or add the missing addresses to the list on that line" in result.stderr), result.stderr
 
 
 def test_deleted_alias_line_is_an_error_at_the_page_it_led_to(make_site):
