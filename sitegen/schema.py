@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sitegen.problems import Problems
 from sitegen.yamlload import InvalidDate, MarkedDict, MarkedList
 from sitegen.messages import N_, _
+from sitegen.slugs import slugify
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -234,6 +235,8 @@ def _checked(value, f: Field, name: str, line: int, path, problems: Problems):
     if ok and not message and f.minimum is not None and converted < f.minimum:
         message = _("'{name}' must be at least {minimum}, not {value}").format(
             name=name, minimum=f.minimum, value=converted)
+    if ok and not message and f.choices:
+        converted = _as_choice(converted, f.choices)
     if ok and not message and f.choices and converted not in f.choices:
         options = ", ".join(str(c) for c in f.choices)
         message = _("'{name}' must be one of {options}, not '{value}'").format(
@@ -244,6 +247,15 @@ def _checked(value, f: Field, name: str, line: int, path, problems: Problems):
     if f.blank_is_missing and not converted.strip():
         return _LEFT_OUT
     return converted
+
+
+def _as_choice(value, choices: tuple):
+    """The choice ``value`` names: a text whose slug is a choice counts as that choice, so
+    editors may write the word as they spell it ("Driftstörning" for driftstorning)."""
+    if value in choices or not isinstance(value, str):
+        return value
+    slug = slugify(value)
+    return slug if slug in choices else value
 
 
 def _checked_dates(values: list, name: str, line: int, path, problems: Problems):

@@ -179,3 +179,31 @@ def test_menu_depth_3_is_an_error():
 def test_ingress_of_only_spaces_is_left_out_as_if_missing():
     values, problems = check('title: A\ningress: "   "\n')
     assert problems == [] and "ingress" not in values
+
+
+# --- a choice written as editors spell it counts as that choice ----------------------------
+
+def test_a_category_written_with_its_swedish_letters_is_the_category():
+    values, problems = check("title: A\ntype: news\ndate: 2026-11-01\ncategory: driftstörning\n",
+                             front_matter_schema("news"))
+    assert problems == []
+    assert values["category"] == "driftstorning"
+
+
+def test_a_category_with_a_capital_letter_is_the_category():
+    values, problems = check("title: A\ntype: news\ndate: 2026-11-01\ncategory: Driftstörning\n",
+                             front_matter_schema("news"))
+    assert problems == []
+    assert values["category"] == "driftstorning"
+
+
+def test_a_choice_of_any_setting_may_be_written_in_capitals():
+    values, problems = check("title: A\nbase_url: https://x.se/\nlanguage: SV\n",
+                             SITE_SCHEMA | {"title": COMMON_FIELDS["title"]})
+    assert problems == []
+    assert values["language"] == "sv"
+
+
+def test_a_word_that_is_no_category_is_still_refused():
+    _, problems = check("title: A\ntype: news\ndate: 2026-11-01\ncategory: störning\n", front_matter_schema("news"))
+    assert problems == ["x.md:4: error: 'category' must be one of driftstorning, servicenyhet, nyhet, not 'störning'"]
