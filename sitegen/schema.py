@@ -6,12 +6,12 @@ and reports every unknown key, missing key and wrong type at its own line.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from sitegen import keynames
 from sitegen.problems import Problems
 from sitegen.yamlload import InvalidDate, MarkedDict, MarkedList
 from sitegen.messages import N_, _
@@ -187,8 +187,8 @@ def validate(data, schema: dict[str, Field], path, problems: Problems, where: st
         name = f"{where}{key}"
         f = schema.get(key)
         if f is None:
-            hint = difflib.get_close_matches(str(key), list(schema), n=1)
-            suggestion = _(" (did you mean '{name}'?)").format(name=f"{where}{hint[0]}") if hint else ""
+            hint = keynames.meant(str(key), schema)
+            suggestion = _(" (did you mean '{name}'?)").format(name=f"{where}{hint}") if hint else ""
             problems.error(path, line, _("unknown key '{name}'{suggestion}").format(
                                            name=name, suggestion=suggestion))
             continue

@@ -207,3 +207,28 @@ def test_a_choice_of_any_setting_may_be_written_in_capitals():
 def test_a_word_that_is_no_category_is_still_refused():
     _, problems = check("title: A\ntype: news\ndate: 2026-11-01\ncategory: störning\n", front_matter_schema("news"))
     assert problems == ["x.md:4: error: 'category' must be one of driftstorning, servicenyhet, nyhet, not 'störning'"]
+
+
+# --- the Swedish word for a setting suggests the setting -----------------------------------
+
+def test_the_swedish_word_for_title_suggests_title():
+    _, problems = check("title: A\nrubrik: Boende\n")
+    assert problems == ["x.md:2: error: unknown key 'rubrik' (did you mean 'title'?)"]
+
+
+def test_the_swedish_word_for_a_setting_suggests_it_in_swedish(monkeypatch):
+    from sitegen import messages
+    monkeypatch.setattr(messages, "_language", "sv")
+    _, problems = check("title: A\ntaggar: [skola]\n")
+    assert problems == ["x.md:2: fel: okänd inställning 'taggar' (menade du 'tags'?)"]
+
+
+def test_the_swedish_word_for_an_events_setting_is_suggested_on_an_event():
+    _, problems = check("title: A\ntype: event\nplats: Konserthuset\nSlut: 2026-12-09\n", front_matter_schema("event"))
+    assert problems == ["x.md:3: error: unknown key 'plats' (did you mean 'location'?)",
+                        "x.md:4: error: unknown key 'Slut' (did you mean 'end'?)"]
+
+
+def test_the_swedish_word_for_an_events_setting_is_not_suggested_on_a_page():
+    _, problems = check("title: A\nplats: Konserthuset\n")
+    assert problems == ["x.md:2: error: unknown key 'plats'"]
