@@ -136,8 +136,23 @@ def prepare_site(site_dir: Path, options: BuildOptions, problems: Problems,
     for feature in _features("files"):
         feature.run(build)
     clashes.report_replaced(build, placed)
+    refuse_outside_output(build)
     check_later_links(build)
     return build
+
+
+def refuse_outside_output(build: SiteBuild) -> None:
+    """Every file the build would write lies inside the site's output folder: a path that
+    slipped past the checks of what editors write is an error, and is never written."""
+    for rel in [*build.files, *build.pending]:
+        try:
+            output.inside_output(rel)
+        except output.OutsideOutput:
+            build.problems.error(build.config.config_path, 1, _(
+                "the build would write '{path}', outside the site's folder, and writes nothing: check the "
+                "folders and addresses in site.yaml and the pages' settings").format(path=rel))
+            build.files.pop(rel, None)
+            build.pending.pop(rel, None)
 
 
 def render_bodies(build: SiteBuild) -> None:

@@ -9,6 +9,7 @@ from sitegen import confine, pagetypes, yamlload
 from sitegen.problems import Problems, read_text
 from sitegen.schema import SITE_SCHEMA, validate
 from sitegen.messages import _
+from sitegen.slugs import slugify
 
 DEFAULT_THEME = "orebro"
 
@@ -91,6 +92,8 @@ def load_site_config(content_dir: Path, problems: Problems) -> SiteConfig | None
                            _("'base_url' must be a full URL such as "
                              "https://www.orebro.se/kulturskolan/"))
             del values["base_url"]
+    for key in ("news", "calendar"):
+        _check_folder(values, data, key, path, problems)
     if "title" not in values or "base_url" not in values:
         return None
     base_url = values["base_url"] if values["base_url"].endswith("/") else values["base_url"] + "/"
@@ -118,6 +121,22 @@ def load_site_config(content_dir: Path, problems: Problems) -> SiteConfig | None
         item_lines={k: list(v.lines) for k, v in data.items() if isinstance(v, yamlload.MarkedList)},
         page_types=pagetypes.load(content_dir, problems),
     )
+
+
+def _check_folder(values: dict, data, key: str, path: Path, problems: Problems) -> None:
+    """``news.folder`` / ``calendar.folder`` name a folder of the site: each part a URL segment
+    (``aktuellt``, ``om-oss/kalender``), never ``..`` or a path that leaves the site's output."""
+    settings = values.get(key)
+    folder = settings.get("folder") if isinstance(settings, dict) else None
+    if folder is None:
+        return
+    parts = str(folder).strip("/").split("/")
+    if not all(part and slugify(part) == part for part in parts):
+        problems.error(path, data.line_of(key),
+                       _("'{key}.folder' '{folder}' is not a folder name such as {example}: use lower-case "
+                         "letters a-z, digits and '-', with '/' between folders").format(
+                           key=key, folder=folder, example="nyheter" if key == "news" else "kalender"))
+        values[key] = {k: v for k, v in settings.items() if k != "folder"}
 
 
 def find_sites(content_root: Path, names: list[str], problems: Problems) -> list[Path]:

@@ -108,7 +108,7 @@ class Stager:
 
     def put(self, rel: str, content) -> Written | None:
         """Write or link one file; None for an ``Unchanged`` one the previous output lost."""
-        target = self.folder / rel
+        target = self.folder / inside_output(rel)
         if target.parent not in self._dirs:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._dirs.add(target.parent)
@@ -151,6 +151,22 @@ class Stager:
     def close(self) -> Path:
         self.folder.chmod(0o755)
         return self.folder
+
+
+class OutsideOutput(ValueError):
+    """A file the build would write outside its site's output: a path that slipped past the
+    checks of what editors write (aliases, folders in site.yaml). Never written."""
+
+
+def inside_output(rel: str) -> str:
+    """``rel`` when it names a file inside the site's folder: relative, no ``..`` or empty
+    part, no backslash or control character; else ``OutsideOutput``."""
+    text = str(rel)
+    parts = text.split("/")
+    if (not text or text.startswith("/") or "\\" in text or any(part in ("", ".", "..") for part in parts)
+            or any(ord(c) < 32 or ord(c) == 127 for c in text)):
+        raise OutsideOutput(text)
+    return text
 
 
 def stage(files: dict, out_root: Path, name: str, previous: dict | None = None) -> Path:

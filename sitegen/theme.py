@@ -3,6 +3,7 @@ its UI strings (i18n) and its static files. The one module that imports jinja2."
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,11 +53,21 @@ def theme_dirs(extra: list[Path], content_root: Path) -> list[Path]:
     return unique
 
 
+THEME_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+
+
 def load_theme(name: str, search: list[Path], language: str, problems: Problems, config_path: Path,
                config_line: int) -> Theme | None:
     chain: list[Path] = []
     current = name
     while current:
+        if not THEME_NAME.fullmatch(str(current)):
+            # A name is a folder in a themes folder, never a path: a theme's templates run as
+            # code at build time, and content (site.yaml, a page's folder) is not trusted as code.
+            where = (chain[-1] / "theme.yaml", 1) if chain else (config_path, config_line)
+            problems.error(*where, _("theme '{current}' is not a theme's name: write the name of a folder in "
+                                     "themes/ (letters a-z, digits, '-' and '_'), e.g. orebro").format(current=current))
+            return None
         folder = next((d / current for d in search if (d / current / "templates").is_dir()
                        or (d / current / "theme.yaml").is_file()), None)
         if folder is None:
