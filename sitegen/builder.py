@@ -394,10 +394,10 @@ def report(problems: Problems, options: BuildOptions, summaries: list[tuple[str,
     errors, warnings = len(problems.errors), len(problems.warnings)
     if errors:
         if options.check_only:
-            summary = _("check failed: {errors} error(s), {warnings} warning(s)")
+            summary = _("check failed: {errors}, {warnings}")
         else:
-            summary = _("build failed: {errors} error(s), {warnings} warning(s); nothing was written")
-        print(summary.format(errors=errors, warnings=warnings), file=sys.stderr)
+            summary = _("build failed: {errors}, {warnings}; nothing was written")
+        print(summary.format(errors=counted_errors(errors), warnings=counted_warnings(warnings)), file=sys.stderr)
         return
     for name, pages in summaries:
         if options.check_only:
@@ -406,4 +406,13 @@ def report(problems: Problems, options: BuildOptions, summaries: list[tuple[str,
             done = _("{site}: {pages} pages built into {folder}").format(site=name, pages=pages, folder=options.out / name)
         print(done + (_(" (nothing changed)") if unchanged else ""))
     if warnings:
-        print(_("{warnings} warning(s)").format(warnings=warnings), file=sys.stderr)
+        print(counted_warnings(warnings), file=sys.stderr)
+
+
+def counted_errors(count: int) -> str:
+    """The count with its noun (1 error, 2 errors): a message per form, as both languages have two."""
+    return (_("{count} error") if count == 1 else _("{count} errors")).format(count=count)
+
+
+def counted_warnings(count: int) -> str:
+    return (_("{count} warning") if count == 1 else _("{count} warnings")).format(count=count)

@@ -17,23 +17,34 @@ from sitegen import ledger
 from sitegen import builder
 from sitegen.commands import parse_now
 from sitegen.config import find_sites
-from sitegen.messages import _
+from sitegen.messages import _, language
 from sitegen.model import site_now
 from sitegen.problems import Problems, display_path
 
 
 def register(sub) -> None:
-    group = sub.add_parser("addresses", aliases=["adresser"],
-                           help="the list of published addresses (publicerade-adresser.txt)")
-    inner = group.add_subparsers(dest="addresses_command", metavar="COMMAND")
+    # Named in the language of this run first, so that usage and the list of commands say
+    # what the editor typed ("sitegen adresser"); the other name works as well.
+    name, aliases = _names("addresses", "adresser")
+    group = sub.add_parser(name, aliases=aliases,
+                           help=_("the list of published addresses (publicerade-adresser.txt)"))
+    inner = group.add_subparsers(dest="addresses_command", metavar=_("COMMAND"))
     group.set_defaults(func=lambda args: group.print_help() or 2)
-    update = inner.add_parser("update", aliases=["uppdatera"],
-                              help="add the addresses the sites publish now to content/<site>/publicerade-adresser.txt")
-    update.add_argument("sites", nargs="*", metavar="SITE", help="sites (default: all)")
-    update.add_argument("--content", type=Path, default=Path("content"), help="folder of sites (default content/)")
-    update.add_argument("--themes", type=Path, action="append", default=[], help="extra themes folder")
-    update.add_argument("--now", type=parse_now, help="the time to publish at (default: now)")
+    name, aliases = _names("update", "uppdatera")
+    update = inner.add_parser(name, aliases=aliases,
+                              help=_("add the addresses the sites publish now to "
+                                     "content/<site>/publicerade-adresser.txt"))
+    update.add_argument("sites", nargs="*", metavar=_("SITE"), help=_("sites (default: all)"))
+    update.add_argument("--content", type=Path, default=Path("content"),
+                        help=_("folder of sites (default content/)"))
+    update.add_argument("--themes", type=Path, action="append", default=[], help=_("extra themes folder"))
+    update.add_argument("--now", type=parse_now, help=_("the time to publish at (default: now)"))
     update.set_defaults(func=run_update)
+
+
+def _names(english: str, swedish: str) -> tuple[str, list[str]]:
+    """``(name, aliases)`` for ``add_parser``: the name in the language of this run first."""
+    return (english, [swedish]) if language() == "en" else (swedish, [english])
 
 
 def run_update(args: argparse.Namespace) -> int:

@@ -6,15 +6,16 @@ and reports every unknown key, missing key and wrong type at its own line.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from sitegen import keynames
 from sitegen.problems import Problems
 from sitegen.yamlload import InvalidDate, MarkedDict, MarkedList
 from sitegen.messages import N_, _
+from sitegen.slugs import slugify
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -186,8 +187,8 @@ def validate(data, schema: dict[str, Field], path, problems: Problems, where: st
         name = f"{where}{key}"
         f = schema.get(key)
         if f is None:
-            hint = difflib.get_close_matches(str(key), list(schema), n=1)
-            suggestion = _(" (did you mean '{name}'?)").format(name=f"{where}{hint[0]}") if hint else ""
+            hint = keynames.meant(str(key), schema)
+            suggestion = _(" (did you mean '{name}'?)").format(name=f"{where}{hint}") if hint else ""
             problems.error(path, line, _("unknown key '{name}'{suggestion}").format(
                                            name=name, suggestion=suggestion))
             continue
@@ -234,6 +235,8 @@ def _checked(value, f: Field, name: str, line: int, path, problems: Problems):
     if ok and not message and f.minimum is not None and converted < f.minimum:
         message = _("'{name}' must be at least {minimum}, not {value}").format(
             name=name, minimum=f.minimum, value=converted)
+    if ok and not message and f.choices:
+        converted = _as_choice(converted, f.choices)
     if ok and not message and f.choices and converted not in f.choices:
         options = ", ".join(str(c) for c in f.choices)
         message = _("'{name}' must be one of {options}, not '{value}'").format(
@@ -244,6 +247,15 @@ def _checked(value, f: Field, name: str, line: int, path, problems: Problems):
     if f.blank_is_missing and not converted.strip():
         return _LEFT_OUT
     return converted
+
+
+def _as_choice(value, choices: tuple):
+    """The choice ``value`` names: a text whose slug is a choice counts as that choice, so
+    editors may write the word as they spell it ("Driftstörning" for driftstorning)."""
+    if value in choices or not isinstance(value, str):
+        return value
+    slug = slugify(value)
+    return slug if slug in choices else value
 
 
 def _checked_dates(values: list, name: str, line: int, path, problems: Problems):

@@ -18,7 +18,8 @@ def explain(problem: str, context: str, problem_line: int | None, context_line: 
             text: str) -> tuple[int, str] | None:
     """(0-based line in ``text``, message) for a slip we recognise, else None."""
     lines = text.split("\n")
-    for check in (_tab, _colon_in_value, _unclosed_quote, _text_after_quote, _missing_colon):
+    for check in (_tab, _indented_key, _unclosed_flow, _list_item_as_value, _colon_in_value, _unclosed_quote,
+                  _text_after_quote, _missing_colon):
         found = check(problem, context, problem_line, context_line, lines)
         if found is not None:
             return found
@@ -36,10 +37,42 @@ def _quoted(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def _above(lines: list[str], index: int) -> str:
+    """The nearest line above ``index`` that holds something."""
+    return next((lines[i] for i in range(index - 1, -1, -1) if lines[i].strip()), "")
+
+
+def _under_a_value(lines: list[str], index: int) -> str | None:
+    """The key on line ``index`` when the setting above it already has its value on its own
+    line, so nothing can be indented beneath it: the editor meant a setting of its own."""
+    text = _line(lines, index)
+    found = KEY.match(text.lstrip(" \t"))
+    above = KEY.match(_above(lines, index))
+    if not found or found["dash"] or text[:1] not in " \t" or not above or not above["value"]:
+        return None
+    return found["key"]
+
+
 def _tab(problem, context, problem_line, context_line, lines):
     if "'\\t'" not in problem:
         return None
+    key = _under_a_value(lines, problem_line) if _line(lines, problem_line)[:1] == "\t" else None
+    if key is not None:
+        return problem_line, _("a tab is at the start of this line: remove it, so that {key}: is first on "
+                               "the line").format(key=key)
     return problem_line, _("a tab indents this line: use spaces to indent settings (two per level)")
+
+
+def _indented_key(problem, context, problem_line, context_line, lines):
+    """``ingress: ...`` indented below a setting that has its value: the parser sees a colon
+    inside that value, but the line only needs to start at the left edge."""
+    if not problem.startswith("mapping values are not allowed") or problem_line is None:
+        return None
+    key = _under_a_value(lines, problem_line)
+    if key is None:
+        return None
+    return problem_line, _("'{key}' is indented, but the setting above it already has a value: remove the "
+                           "spaces at the start of the line, so that {key}: is first on the line").format(key=key)
 
 
 def _colon_in_value(problem, context, problem_line, context_line, lines):
@@ -54,6 +87,35 @@ def _colon_in_value(problem, context, problem_line, context_line, lines):
         return problem_line, _("the title contains a colon: put quotes around the value: {fixed}").format(fixed=fixed)
     return problem_line, _("the value of '{key}' contains a colon: put quotes around the value: {fixed}").format(
         key=key, fixed=fixed)
+
+
+CLOSERS = {"[": "]", "{": "}"}
+
+
+def _unclosed_flow(problem, context, problem_line, context_line, lines):
+    """``tags: [skola, musik`` without its ``]``: the parser notices at the end of the text."""
+    if not context.startswith("while parsing a flow") or context_line is None:
+        return None
+    text = _line(lines, context_line).rstrip()
+    opener = next((c for c in text if c in CLOSERS), None)
+    if opener is None or CLOSERS[opener] in text:
+        return None
+    return context_line, _("the list that starts with {opener} is never closed: add {closer} at the end of "
+                           "the line: {fixed}").format(opener=opener, closer=CLOSERS[opener],
+                                                       fixed=text.strip() + CLOSERS[opener])
+
+
+def _list_item_as_value(problem, context, problem_line, context_line, lines):
+    """``ingress: - punkt ett``: a list item where a value is expected."""
+    if not problem.startswith("sequence entries are not allowed") or problem_line is None:
+        return None
+    found = KEY.match(_line(lines, problem_line))
+    if not found or not (found["value"] or "").startswith("-"):
+        return None
+    key, value = found["key"], found["value"].rstrip()
+    return problem_line, _("the value of '{key}' starts with '- ', which makes a list item: put quotes around "
+                           "the value ({fixed}), or write each list item on its own line below {key}:").format(
+        key=key, fixed=f"{key}: {_quoted(value)}")
 
 
 def _unclosed_quote(problem, context, problem_line, context_line, lines):

@@ -11,7 +11,7 @@ import re
 import yaml
 
 from sitegen import yamladvice
-from sitegen.messages import _
+from sitegen.messages import _, language
 
 
 class MarkedDict(dict):
@@ -207,7 +207,15 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, line_offset: int) -> Yam
         mark = exc.context_mark
     line = (mark.line + 1 + line_offset) if mark else line_offset + 1
     problem = (exc.problem or exc.context or "").replace("'<stream end>'", "the end")
-    return YamlError(line, _("invalid YAML: {problem}").format(problem=problem))
+    return YamlError(line, _unreadable(problem))
+
+
+def _unreadable(problem: str) -> str:
+    """A slip ``yamladvice`` does not know. The parser's own words are English and name the
+    format, so only the English message shows them."""
+    if language() == "en":
+        return _("invalid YAML: {problem}").format(problem=problem)
+    return _("the settings cannot be read from this line: check its colons, quotes and indentation")
 
 
 def _advice(exc: yaml.MarkedYAMLError, text: str, line_offset: int) -> YamlError | None:
@@ -243,6 +251,6 @@ def load(text: str, line_offset: int = 0):
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, text, line_offset) from None
     except yaml.YAMLError as exc:
-        raise YamlError(line_offset + 1, _("invalid YAML: {problem}").format(problem=exc)) from None
+        raise YamlError(line_offset + 1, _unreadable(str(exc))) from None
     finally:
         loader.dispose()

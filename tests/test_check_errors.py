@@ -18,7 +18,7 @@ EXPECTED = [
     ("fel-typ.md", 5, "'draft' must be true or false, not 'kanske'"),
     ("fel-typ.md", 6, "'tags' must be a list of texts, not a mapping"),
     ("utan-titel.md", 2, "'title' is required"),
-    ("trasig-yaml.md", 3, "invalid YAML"),
+    ("trasig-yaml.md", 3, "the list that starts with [ is never closed"),
     ("2026-11-01-fel-datum.md", 5, "'date' 2026-11-02 differs from the date 2026-11-01 in the file name"),
     ("nyhet-utan-datum.md", 2, "'date' is required for type 'news'"),
     ("okand-typ.md", 4, "'type' must be one of page, news, blog, event, not 'artikel'"),
@@ -53,7 +53,7 @@ EXPECTED_SV = [
     ("fel-typ.md", 5, "'draft' måste vara true eller false, inte 'kanske'"),
     ("fel-typ.md", 6, "'tags' måste vara en lista med texter, inte inställningar med värden"),
     ("utan-titel.md", 2, "rubriken saknas. Skriv en rubrik: title: …"),
-    ("trasig-yaml.md", 3, "felaktiga inställningar"),
+    ("trasig-yaml.md", 3, "listan som börjar med [ avslutas aldrig"),
     ("2026-11-01-fel-datum.md", 5, "'date' 2026-11-02 är inte samma som datumet 2026-11-01 i filnamnet"),
     ("nyhet-utan-datum.md", 2, "'date' behövs för sidtypen 'news'. Lägg till en rad 'date: …'"),
     ("okand-typ.md", 4, "'type' måste vara en av page, news, blog, event, inte 'artikel'"),
@@ -121,7 +121,7 @@ def test_problem_is_named_in_swedish(check_run_sv, file, line, message):
 def test_swedish_check_reports_the_same_problems_with_the_same_status(check_run, check_run_sv):
     assert check_run_sv.status == check_run.status == 1
     assert len([l for l in check_run_sv.stderr.splitlines() if ": fel: " in l]) == len(EXPECTED_SV)
-    assert check_run_sv.stderr.rstrip().endswith("kontrollen hittade 24 fel och 2 varning(ar)")
+    assert check_run_sv.stderr.rstrip().endswith("kontrollen hittade 24 fel och 2 varningar")
 
 
 def test_check_writes_nothing(tmp_path):
@@ -140,7 +140,7 @@ def test_build_of_broken_site_says_in_swedish_that_nothing_was_written(tmp_path)
     result = run_sitegen("build", "--content", str(REPO / "tests/broken"), "--out", str(tmp_path / "out"),
                          env={"SITEGEN_LANG": "sv"})
     assert result.status == 1
-    assert "bygget misslyckades: 23 fel, 3 varning(ar); inget skrevs" in result.stderr
+    assert "bygget misslyckades: 23 fel, 3 varningar; inget skrevs" in result.stderr
 
 
 def test_missing_ingress_is_only_a_warning_when_building(make_site, tmp_path):
@@ -157,7 +157,7 @@ def test_a_warning_reads_varning_in_swedish(make_site, tmp_path):
                          env={"SITEGEN_LANG": "sv"})
     assert result.status == 0, result.stderr
     assert "index.md:2: varning: ingressen saknas. Skriv en kort ingress: ingress: …" in result.stderr
-    assert "2 varning(ar)" in result.stderr
+    assert "2 varningar" in result.stderr
 
 
 def test_a_file_that_is_not_utf8_is_reported_at_the_line_of_the_bad_byte(make_site):
@@ -168,3 +168,36 @@ def test_a_file_that_is_not_utf8_is_reported_at_the_line_of_the_bad_byte(make_si
     assert result.status == 1
     assert "demo/index.md:7: error: the file is not UTF-8 text (byte 0xe4 on this line): save it as UTF-8" \
         in result.stderr
+
+
+@pytest.mark.parametrize("env,summary", [
+    ({"SITEGEN_LANG": "sv"}, "kontrollen hittade 1 fel och 1 varning"),
+    ({"SITEGEN_LANG": "en"}, "check failed: 1 error, 1 warning"),
+])
+def test_the_summary_says_one_warning_in_the_singular(make_site, env, summary):
+    # the one warning: the contact page has nothing to show
+    content = make_site({"index.md": "---\ntitle: Start\ningress: Välkommen.\n---\nText.\n",
+                         "om.md": "---\ntitle: Om\ningress: Om oss.\nweight: tre\n---\nText.\n"})
+    result = run_sitegen("check", "--content", str(content), env=env)
+    assert result.stderr.rstrip().endswith(summary), result.stderr
+
+
+@pytest.mark.parametrize("env,summary", [
+    ({"SITEGEN_LANG": "sv"}, "\n1 varning\n"),
+    ({"SITEGEN_LANG": "en"}, "\n1 warning\n"),
+])
+def test_a_build_with_one_warning_says_so_in_the_singular(make_site, tmp_path, env, summary):
+    content = make_site({"index.md": "---\ntitle: Start\ningress: Välkommen.\n---\nText.\n"})
+    result = run_sitegen("build", "--content", str(content), "--out", str(tmp_path / "out"), env=env)
+    assert result.status == 0, result.stderr
+    assert summary in "\n" + result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("env,summary", [
+    ({"SITEGEN_LANG": "sv"}, "2 varningar"),
+    ({"SITEGEN_LANG": "en"}, "2 warnings"),
+])
+def test_a_build_with_two_warnings_says_so_in_the_plural(make_site, tmp_path, env, summary):
+    content = make_site({"index.md": "---\ntitle: Start\n---\nText.\n"})
+    result = run_sitegen("build", "--content", str(content), "--out", str(tmp_path / "out"), env=env)
+    assert summary in result.stderr, result.stderr

@@ -126,3 +126,24 @@ def test_update_writes_nothing_but_the_ledger(make_site, tmp_path):
     assert update(content).status == 0
     after = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if ".sitegen-cache" not in p.parts)
     assert set(after) - set(before) == {content.relative_to(tmp_path) / "demo/publicerade-adresser.txt"}
+
+
+def test_the_help_of_adresser_is_in_swedish_and_names_the_command_as_typed():
+    result = run_sitegen("adresser", "--help", env={"SITEGEN_LANG": ""})
+    assert result.status == 0
+    assert result.stdout.startswith("användning: sitegen adresser ")
+    assert "uppdatera (update)" in result.stdout
+    assert "lägg till de adresser som webbplatserna publicerar nu" in result.stdout
+
+
+def test_the_help_of_adresser_uppdatera_is_in_swedish():
+    result = run_sitegen("adresser", "uppdatera", "--help", env={"SITEGEN_LANG": ""})
+    assert result.stdout.startswith("användning: sitegen adresser uppdatera ")
+    assert "webbplatser (standard: alla)" in result.stdout
+    assert "tidpunkten att publicera vid (standard: nu)" in result.stdout
+
+
+def test_the_help_of_addresses_is_in_english_on_request():
+    result = run_sitegen("adresser", "--help", "--lang", "en")
+    assert result.stdout.startswith("usage: sitegen addresses ")
+    assert "add the addresses the sites publish now" in result.stdout

@@ -101,7 +101,7 @@ def test_swedish_is_the_default():
     assert result.status == 1
     assert MISSING_TITLE + "fel: rubriken saknas. Skriv en rubrik: title: …" in result.stderr
     assert "tests/broken/trasig/site.yaml:1: varning: kontaktsidan (kontakt/) har inget att visa" in result.stderr
-    assert "kontrollen hittade 24 fel och 2 varning(ar)" in result.stderr
+    assert "kontrollen hittade 24 fel och 2 varningar" in result.stderr
     assert ": error: " not in result.stderr
 
 

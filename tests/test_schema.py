@@ -179,3 +179,56 @@ def test_menu_depth_3_is_an_error():
 def test_ingress_of_only_spaces_is_left_out_as_if_missing():
     values, problems = check('title: A\ningress: "   "\n')
     assert problems == [] and "ingress" not in values
+
+
+# --- a choice written as editors spell it counts as that choice ----------------------------
+
+def test_a_category_written_with_its_swedish_letters_is_the_category():
+    values, problems = check("title: A\ntype: news\ndate: 2026-11-01\ncategory: driftstörning\n",
+                             front_matter_schema("news"))
+    assert problems == []
+    assert values["category"] == "driftstorning"
+
+
+def test_a_category_with_a_capital_letter_is_the_category():
+    values, problems = check("title: A\ntype: news\ndate: 2026-11-01\ncategory: Driftstörning\n",
+                             front_matter_schema("news"))
+    assert problems == []
+    assert values["category"] == "driftstorning"
+
+
+def test_a_choice_of_any_setting_may_be_written_in_capitals():
+    values, problems = check("title: A\nbase_url: https://x.se/\nlanguage: SV\n",
+                             SITE_SCHEMA | {"title": COMMON_FIELDS["title"]})
+    assert problems == []
+    assert values["language"] == "sv"
+
+
+def test_a_word_that_is_no_category_is_still_refused():
+    _, problems = check("title: A\ntype: news\ndate: 2026-11-01\ncategory: störning\n", front_matter_schema("news"))
+    assert problems == ["x.md:4: error: 'category' must be one of driftstorning, servicenyhet, nyhet, not 'störning'"]
+
+
+# --- the Swedish word for a setting suggests the setting -----------------------------------
+
+def test_the_swedish_word_for_title_suggests_title():
+    _, problems = check("title: A\nrubrik: Boende\n")
+    assert problems == ["x.md:2: error: unknown key 'rubrik' (did you mean 'title'?)"]
+
+
+def test_the_swedish_word_for_a_setting_suggests_it_in_swedish(monkeypatch):
+    from sitegen import messages
+    monkeypatch.setattr(messages, "_language", "sv")
+    _, problems = check("title: A\ntaggar: [skola]\n")
+    assert problems == ["x.md:2: fel: okänd inställning 'taggar' (menade du 'tags'?)"]
+
+
+def test_the_swedish_word_for_an_events_setting_is_suggested_on_an_event():
+    _, problems = check("title: A\ntype: event\nplats: Konserthuset\nSlut: 2026-12-09\n", front_matter_schema("event"))
+    assert problems == ["x.md:3: error: unknown key 'plats' (did you mean 'location'?)",
+                        "x.md:4: error: unknown key 'Slut' (did you mean 'end'?)"]
+
+
+def test_the_swedish_word_for_an_events_setting_is_not_suggested_on_a_page():
+    _, problems = check("title: A\nplats: Konserthuset\n")
+    assert problems == ["x.md:2: error: unknown key 'plats'"]

@@ -96,6 +96,62 @@ def test_text_after_the_closing_quote(make_site, language, text):
     expect(found, 2, language, text)
 
 
-def test_other_syntax_errors_keep_the_parsers_words(make_site):
-    found = check_page(make_site, "title: Om\ntags: [skola, musik\n", "en")
-    expect(found, 3, "en", "invalid YAML: expected ',' or ']'")
+def test_other_syntax_errors_keep_the_parsers_words_in_english(make_site):
+    found = check_page(make_site, "title: Om\ntags: [skola, musik]]\nweight: 2\n", "en")
+    expect(found, 3, "en", "invalid YAML: expected <block end>")
+
+
+@pytest.mark.parametrize("language,text", [
+    ("sv", "det står en tabb i början av raden. Ta bort tabben så att ingress: står först på raden"),
+    ("en", "a tab is at the start of this line: remove it, so that ingress: is first on the line"),
+])
+def test_a_tab_before_a_setting_of_its_own(make_site, language, text):
+    found = check_page(make_site, "title: Om\n\tingress: Vi kör ut mat.\n", language)
+    expect(found, 3, language, text)
+
+
+@pytest.mark.parametrize("language,text", [
+    ("sv", "raden 'ingress' är indragen, men inställningen ovanför har redan ett värde. Ta bort mellanslagen "
+           "i början av raden så att ingress: står först på raden"),
+    ("en", "'ingress' is indented, but the setting above it already has a value: remove the spaces at the "
+           "start of the line, so that ingress: is first on the line"),
+])
+def test_a_setting_indented_below_a_value(make_site, language, text):
+    found = check_page(make_site, "title: Om\n  ingress: Vi kör ut mat.\n", language)
+    expect(found, 3, language, text)
+    assert "kolon" not in found and "colon" not in found
+
+
+@pytest.mark.parametrize("language,text", [
+    ("sv", "listan som börjar med [ avslutas aldrig. Lägg till ] i slutet av raden: tags: [hemtjänst, stöd]"),
+    ("en", "the list that starts with [ is never closed: add ] at the end of the line: tags: [hemtjänst, stöd]"),
+])
+def test_an_unclosed_list(make_site, language, text):
+    found = check_page(make_site, "title: Om\ntags: [hemtjänst, stöd\n", language)
+    expect(found, 3, language, text)
+
+
+@pytest.mark.parametrize("language,text", [
+    ("sv", "listan som börjar med { avslutas aldrig. Lägg till } i slutet av raden: image: {src: a.jpg}"),
+    ("en", "the list that starts with { is never closed: add } at the end of the line: image: {src: a.jpg}"),
+])
+def test_an_unclosed_braced_list(make_site, language, text):
+    found = check_page(make_site, "title: Om\nimage: {src: a.jpg\n", language)
+    expect(found, 3, language, text)
+
+
+@pytest.mark.parametrize("language,text", [
+    ("sv", "värdet för 'ingress' börjar med '- ', vilket gör det till en listpunkt. Sätt citattecken runt "
+           "värdet (ingress: \"- punkt ett\"), eller skriv varje listpunkt på en egen rad under ingress:"),
+    ("en", "the value of 'ingress' starts with '- ', which makes a list item: put quotes around the value "
+           "(ingress: \"- punkt ett\"), or write each list item on its own line below ingress:"),
+])
+def test_a_list_item_where_a_value_belongs(make_site, language, text):
+    found = check_page(make_site, "title: Om\ningress: - punkt ett\n", language)
+    expect(found, 3, language, text)
+
+
+def test_other_syntax_errors_in_swedish_name_neither_yaml_nor_the_parsers_words(make_site):
+    found = check_page(make_site, "title: Om\ntags: [skola, musik]]\nweight: 2\n", "sv")
+    expect(found, 3, "sv", "sidans inställningar går inte att läsa från den här raden")
+    assert "YAML" not in found and "expected" not in found, found

@@ -260,9 +260,17 @@ def _end(page: Page, start, tz: ZoneInfo, all_day: bool, problems: Problems):
     end = _in_zone(raw, tz, all_day)
     if end < start:
         problems.error(page.source, line, _("'end' ({end}) is before 'start' ({start})").format(
-                                              end=end.isoformat(), start=start.isoformat()))
+                                              end=as_written(end), start=as_written(start)))
         return False
     return end
+
+
+def as_written(value) -> str:
+    """A date or time as an editor writes it in the page's settings: 2026-12-09 20:00 (in the
+    event's own time zone, which is how both were given)."""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return value.isoformat()
 
 
 def check_rrule(text: str, start, all_day: bool, tz: ZoneInfo) -> str:

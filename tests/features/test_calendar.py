@@ -50,9 +50,9 @@ def build(make_site, tmp_path: Path, files: dict, out_name: str = "out") -> Path
     return out / "demo"
 
 
-def check(make_site, files: dict):
+def check(make_site, files: dict, env: dict | None = None):
     content = make_site(files, site_yaml=SITE_YAML)
-    return run_sitegen("check", "--content", "content", "--now", NOW, cwd=content.parent)
+    return run_sitegen("check", "--content", "content", "--now", NOW, cwd=content.parent, env=env)
 
 
 def main_of(html: str) -> str:
@@ -245,9 +245,17 @@ def test_event_without_start(make_site):
 def test_end_before_start(make_site):
     result = check(make_site, {"kalender/a.md": event("Bakvänd", start="2026-12-10 18:00",
                                                       end="2026-12-10 17:00")})
-    assert ("content/demo/kalender/a.md:5: error: 'end' (2026-12-10T17:00:00+01:00) is before 'start' "
-            "(2026-12-10T18:00:00+01:00)") in result.stderr
+    assert ("content/demo/kalender/a.md:5: error: 'end' (2026-12-10 17:00) is before 'start' "
+            "(2026-12-10 18:00)") in result.stderr
     assert result.status == 1
+
+
+def test_end_before_start_in_swedish_shows_the_times_as_written(make_site):
+    result = check(make_site, {"kalender/a.md": event("Bakvänd", start="2026-12-10 20:00",
+                                                      end="2026-12-09 20:00")}, env={"SITEGEN_LANG": "sv"})
+    assert "content/demo/kalender/a.md:5: fel: " in result.stderr
+    assert "(2026-12-09 20:00)" in result.stderr and "(2026-12-10 20:00)" in result.stderr
+    assert "T20:00" not in result.stderr and "+01:00" not in result.stderr
 
 
 def test_invalid_rrule(make_site):
