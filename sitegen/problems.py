@@ -6,6 +6,7 @@ fixes everything in one go instead of one error per build.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +26,16 @@ class Problem:
     def format(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         severity = _("error") if self.severity == "error" else _("warning")
-        return f"{where}: {severity}: {self.message}"
+        return visible(f"{where}: {severity}: {self.message}")
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """One line with every control character shown as an escape (``\\x1b``): a message quotes
+    what editors and feeds wrote, and an escape sequence in it must not reach the terminal."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def display_path(path: Path | str, root: Path | None = None) -> str:

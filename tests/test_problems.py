@@ -94,3 +94,10 @@ def test_a_cached_problem_takes_the_severity_of_the_run_that_replays_it():
     replay(in_build, cached)
     assert [p.severity for p in in_check.items] == ["error", "warning"]
     assert [p.severity for p in in_build.items] == ["warning", "warning"]
+
+
+def test_a_control_character_in_a_message_is_shown_not_sent_to_the_terminal():
+    from sitegen.problems import Problem
+    line = Problem("content/demo/publicerade-adresser.txt", 4, "'/demo/\x1b]0;pwned\x07\x1b[2J' \u202egpj").format()
+    assert "\x1b" not in line and "\x07" not in line and "\u202e" not in line
+    assert line.endswith("'/demo/\\x1b]0;pwned\\x07\\x1b[2J' \\u202egpj")
