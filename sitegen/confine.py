@@ -34,7 +34,7 @@ def walk(top: Path, root: Path, problems: Problems) -> list[tuple[list[str], str
         kept = []
         for name in dirs:
             path = os.path.join(folder, name)
-            if name.startswith("."):
+            if name.startswith(".") or not _utf8_name(path, problems):
                 continue
             if os.path.islink(path):
                 _linked_folder(path, root, problems)
@@ -43,12 +43,25 @@ def walk(top: Path, root: Path, problems: Problems) -> list[tuple[list[str], str
         dirs[:] = kept
         for name in names:
             path = os.path.join(folder, name)
-            if name.startswith(".") or not readable(path, root, problems):
+            if name.startswith(".") or not _utf8_name(path, problems) or not readable(path, root, problems):
                 continue
             rel = name if below == "." else f"{below}/{name}"
             found.append((rel.split("/"), path, rel))
     found.sort(key=lambda item: item[0])   # by parts, as paths compare
     return found
+
+
+def _utf8_name(path: str, problems: Problems) -> bool:
+    """Whether the name is text: a name with bytes that are not UTF-8 (from an old archive or
+    another system) has no address, and is reported with those bytes shown as escapes."""
+    try:
+        path.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        shown = os.fsencode(path).decode("utf-8", "backslashreplace")
+        problems.error(shown, 0, _("the name of this file or folder is not UTF-8 text, and it is not read: "
+                                   "rename it (letters, digits and '-')"))
+        return False
 
 
 def readable(path: Path | str, root: Path | str, problems: Problems) -> bool:

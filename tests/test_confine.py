@@ -10,7 +10,7 @@ import pytest
 
 from sitegen import builder
 from sitegen.builder import BuildOptions
-from testkit import page
+from testkit import page, run_sitegen
 
 NOW = dt.datetime(2026, 11, 23, 12, tzinfo=dt.timezone.utc)
 SECRET = "hemligt-lösenord-123"
@@ -182,3 +182,15 @@ def test_a_post_image_climbing_out_with_dots_is_refused(make_site, tmp_path, sec
     _social_site(make_site, "data/social/demo.xml", "../../../../private/photo.png")
     problems, _ = build(tmp_path)
     assert any("of a post is outside the site folder" in line for line in lines(problems))
+
+
+def test_a_file_name_that_is_not_utf8_is_an_error_not_a_traceback(tmp_path):
+    content = tmp_path / "content"
+    site = content / "demo"
+    (site / "om-oss").mkdir(parents=True)
+    (site / "site.yaml").write_text("title: Demo\nbase_url: https://www.example.se/demo/\n", encoding="utf-8")
+    (site / "index.md").write_text("---\ntitle: Start\ningress: Start.\n---\n\nText.\n", encoding="utf-8")
+    (site / "om-oss").joinpath(os.fsdecode(b"e\xff\xfe.md")).write_text("---\ntitle: X\n---\n", encoding="utf-8")
+    result = run_sitegen("build", "--content", str(content), "--out", str(tmp_path / "out"), "--lang", "en")
+    assert result.status == 1 and "Traceback" not in result.stderr
+    assert "om-oss/e\\xff\\xfe.md: error: the name of this file or folder is not UTF-8 text" in result.stderr
