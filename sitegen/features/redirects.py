@@ -16,7 +16,9 @@ from urllib.parse import unquote, urlsplit
 
 from sitegen import addresses
 from sitegen.clashes import reserved_folder
+from sitegen.config import find_sites, load_site_config
 from sitegen.messages import N_, _
+from sitegen.problems import Problems
 
 PHASE = "files"
 PROVIDES = ("redirect rules",)
@@ -95,6 +97,20 @@ class _Collector:
         self.seen: dict[tuple[str, str], tuple[str, str]] = {}   # (host, path) -> (page rel, alias)
         self.forwards: dict[str, tuple[str, str]] = {}           # forwarding file -> (page rel, alias)
         self.rules: list[Rule] = []
+        self.others = _other_sites(build, self.host)
+
+    def elsewhere(self, path: str) -> str | None:
+        """Why a path on the site's host is not this site's to redirect or remove: the host's
+        start page, or the address space of another site of the content folder (also when
+        only this site is built, as a deploy does)."""
+        if path == "/" and self.prefix != "/":
+            return _("'/' is the start page of the whole host, not this site's: give a path under {prefix} or an "
+                     "old address of this site").format(prefix=self.prefix)
+        for name, prefix in self.others:
+            if path == prefix.rstrip("/") or path.startswith(prefix):
+                return _("'{path}' is in the site {site} ({prefix}): an old address there belongs in that "
+                         "site's pages or its site.yaml").format(path=path, site=name, prefix=prefix)
+        return None
 
     def is_live(self, path: str) -> bool:
         """Whether a path on the site's host is one of its pages or files (generated ones too)."""
@@ -132,6 +148,8 @@ class _Collector:
             return text + (_(" (as '{alias}')").format(alias=other[1]) if other[1] != alias else "")
         if not target[0] and self.is_live(target[1]):
             return _("alias '{alias}' is the address of an existing page or file").format(alias=alias)
+        if not target[0] and self.elsewhere(target[1]):
+            return self.elsewhere(target[1])
         folder = reserved_folder(out) if out else None
         if folder is not None:
             return _("alias '{alias}' is in {prefix}{folder}, a folder sitegen fills itself "
@@ -159,6 +177,8 @@ class _Collector:
             return problem
         if path in kept:
             return _("removed path '{text}' is listed twice").format(text=text)
+        if self.elsewhere(path):
+            return self.elsewhere(path)
         if ("", path) in self.seen:
             return _("removed path '{text}' is also an alias of {page}: it cannot answer both 301 and 410").format(
                 text=text, page=self.seen["", path][0])
@@ -166,6 +186,22 @@ class _Collector:
             return _("removed path '{text}' is the address of an existing page or file, "
                      "which would answer 410").format(text=text)
         return None
+
+
+def _other_sites(build, host: str) -> list[tuple[str, str]]:
+    """(name, path prefix) of the other sites in the content folder on the same host; a site at
+    the host's root ('/') is left out, as every path would be in it."""
+    found = []
+    quiet = Problems()   # the other sites' own mistakes are theirs to report
+    for folder in find_sites(build.options.content, [], quiet):
+        if folder.resolve() == build.site.config.content_dir.resolve():
+            continue
+        config = load_site_config(folder, quiet)
+        if config is None or config.path_prefix == "/":
+            continue
+        if (addresses.host_name(urlsplit(config.base_url).hostname or "") or "") == host:
+            found.append((config.name, config.path_prefix))
+    return found
 
 
 def collect(build) -> Redirects:
