@@ -6,7 +6,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from sitegen import confine, pagetypes, yamlload
-from sitegen.problems import Problems, read_text
+from sitegen.problems import Problems
 from sitegen.schema import SITE_SCHEMA, validate
 from sitegen.messages import _
 from sitegen.slugs import slugify
@@ -70,15 +70,8 @@ class SiteConfig:
 
 def load_site_config(content_dir: Path, problems: Problems) -> SiteConfig | None:
     path = content_dir / "site.yaml"
-    if not confine.readable(path, content_dir, problems):
-        return None
-    text = read_text(path, problems)
-    if text is None:
-        return None
-    try:
-        data = yamlload.load(text)
-    except yamlload.YamlError as exc:
-        problems.error(path, exc.line, exc.message)
+    data = confine.read_yaml(path, content_dir, problems)
+    if data is confine.FAILED:
         return None
     if data is None:
         problems.error(path, 1, _("site.yaml is empty: 'title' and 'base_url' are required"))

@@ -14,7 +14,8 @@ import stat
 from pathlib import Path
 
 from sitegen.messages import _
-from sitegen.problems import Problems
+from sitegen import yamlload
+from sitegen.problems import Problems, read_text
 
 
 def outside(path: Path | str, root: Path | str) -> bool:
@@ -94,3 +95,21 @@ def _linked_folder(path: str, root: Path, problems: Problems) -> None:
         problems.warning(path, 1, _("this is a link to another folder of the site, and it is not read "
                                     "(its pages would get a second address): move the files here or "
                                     "link to the pages"))
+
+
+FAILED = object()   # what read_yaml gives for a file it could not read (an empty file gives None)
+
+
+def read_yaml(path: Path, root: Path, problems: Problems):
+    """The YAML of a settings file inside ``root`` (site.yaml, a page type), or ``FAILED`` with
+    the reason reported at its line: outside the site, not UTF-8, or not YAML."""
+    if not readable(path, root, problems):
+        return FAILED
+    text = read_text(path, problems)
+    if text is None:
+        return FAILED
+    try:
+        return yamlload.load(text)
+    except yamlload.YamlError as exc:
+        problems.error(path, exc.line, exc.message)
+        return FAILED

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from sitegen import confine, yamlload
 from sitegen.messages import _
-from sitegen.problems import Problems, read_text
+from sitegen.problems import Problems
 from sitegen.schema import COMMON_FIELDS, TYPE_FIELDS, Field, validate
 
 FOLDER = "_types"
@@ -81,15 +81,8 @@ def _load_one(path: Path, site_dir: Path, problems: Problems) -> PageType | None
     if name in BUILTIN:
         problems.error(path, 1, _("'{name}' is a built-in page type: give the file another name").format(name=name))
         return None
-    if not confine.readable(path, site_dir, problems):
-        return None
-    text = read_text(path, problems)
-    if text is None:
-        return None
-    try:
-        data = yamlload.load(text)
-    except yamlload.YamlError as exc:
-        problems.error(path, exc.line, exc.message)
+    data = confine.read_yaml(path, site_dir, problems)
+    if data is confine.FAILED:
         return None
     values = validate(data if data is not None else {}, TYPE_FILE, path, problems)
     if "fields" not in values:
