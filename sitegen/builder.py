@@ -64,6 +64,7 @@ class SiteBuild:
     # and the preview can tell what a rebuild touched).
     changed: set | None = None
     fresh_bodies: int = 0    # bodies rendered by this build (not taken from the cache)
+    refreshed: bool = False  # the staging folder began as the live output's files (output.Stager)
     # A folder beside the output for this build's intermediate files (removed at the end),
     # and what features work out once and use again in a later phase or in the workers.
     scratch: Path | None = None
@@ -267,8 +268,9 @@ def write_site(build: SiteBuild) -> Path | None:
             and all(feature.intact(build) for feature in _features("staged"))):
         build.changed = set()
         return None
-    stager = output.Stager(build.options.out, build.config.name, build.cache.manifest)
+    stager = output.Stager(build.options.out, build.config.name, build.cache.manifest, keeps(build))
     build.staging = stager.folder   # known at once, so a build stopped half-way removes it (execute)
+    build.refreshed = stager.refreshed
     build.scratch = Path(tempfile.mkdtemp(prefix=output.work_prefix(build.config.name, "scratch"),
                                           dir=build.options.out))
     render_pending(build, stager)
@@ -280,6 +282,14 @@ def write_site(build: SiteBuild) -> Path | None:
     build.cache.manifest = stager.manifest
     build.changed = stager.changed | (set(stager.previous) - set(stager.manifest))   # written or gone
     return stager.close()
+
+
+def keeps(build: SiteBuild):
+    """Which files of the live output a staging folder made from the spare tree may keep: the
+    files this build writes and those a staged feature keeps up to date itself (``keeps``)."""
+    files = build.files
+    owners = [feature.keeps for feature in _features("staged") if hasattr(feature, "keeps")]
+    return lambda rel: rel in files or any(owner(build, rel) for owner in owners)
 
 
 def save_cache(build: SiteBuild) -> None:
@@ -378,7 +388,7 @@ def write_all(builds: list[SiteBuild], options: BuildOptions, problems: Problems
     else:
         for build, staging in staged:
             output.swap(staging, options.out / build.config.name,
-                        background=len(build.files) >= BACKGROUND_REMOVAL)
+                        background=len(build.files) >= BACKGROUND_REMOVAL, spare=options.cache)
             save_cache(build)
         for build, staging in written:
             if staging is None and build.fresh_bodies:

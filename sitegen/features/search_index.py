@@ -86,6 +86,7 @@ def inputs_folder(slot: int) -> str:
 def run(build) -> None:
     parts = plan(build)
     if parts is None:
+        _remove(build.staging / BUNDLE)   # the staging folder may start as a copy of the live output
         return  # nothing an editor wrote to search in (Pagefind refuses an empty site)
     previous = _previous_keys(build.options.out / build.config.name / BUNDLE)
     todo = [p for p in parts if previous.get(p.folder) != p.key]
@@ -106,13 +107,30 @@ def run(build) -> None:
     listing = {"parts": [f"{p.folder}/" for p in parts if p.folder and (bundle / p.folder).is_dir()],
                "keys": {p.folder: p.key for p in parts}}
     text, live = json.dumps(listing, indent=0), build.options.out / build.config.name / BUNDLE / PARTS_FILE
+    target = bundle / PARTS_FILE
     try:
         if live.read_text(encoding="utf-8") == text:
-            os.link(live, bundle / PARTS_FILE)   # unchanged: keep the live file, as the pages do
+            if not (target.exists() and os.path.samefile(live, target)):
+                _remove(target)
+                os.link(live, target)   # unchanged: keep the live file, as the pages do
             return
     except OSError:
         pass
-    (bundle / PARTS_FILE).write_text(text, encoding="utf-8")
+    for name in (PARTS_FILE, f"{PARTS_FILE}.gz"):   # maybe links to the live files: never written through
+        _remove(bundle / name)
+    target.write_text(text, encoding="utf-8")
+
+
+def keeps(build, rel: str) -> bool:
+    """The index in the live output is this feature's to keep up to date (``_assemble``)."""
+    return rel.startswith(f"{BUNDLE}/")
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
 
 
 def intact(build) -> bool:
@@ -280,22 +298,43 @@ def _assemble(build, todo: list[Part], reuse: list[Part], at_once: int) -> None:
             ThreadPoolExecutor(max_workers=at_once) as pool:
         for part, _done in zip(todo, pool.map(index, todo)):   # re-raises the first failure
             advance(len(part.records))
-    # The first part is the bundle folder itself; the others go inside it.
+    # The first part is the bundle folder itself; the others go inside it. The staging folder
+    # may hold the live bundle already (output.Stager): reused parts stay, the others are replaced.
     first = next((scratch / f"out-{part.inputs}" for part in todo if part.number == 0), None)
+    kept = {part.folder for part in reuse}
+    if bundle.is_dir():
+        for entry in list(bundle.iterdir()):
+            if entry.name.startswith("part-") and entry.name in kept:
+                continue   # a part kept as it is
+            if entry.name.startswith("part-") or any(part.number == 0 for part in todo):
+                _remove(entry)
     if any(part.number == 0 for part in reuse):
-        shutil.copytree(live, bundle, copy_function=os.link,
+        shutil.copytree(live, bundle, copy_function=_link_new, dirs_exist_ok=True,
                         ignore=lambda where, names: [n for n in names if Path(where) == live
                                                      and (n.startswith("part-") or n == PARTS_FILE)])
     elif first is not None and first.is_dir():
-        first.rename(bundle)
+        if bundle.is_dir():
+            for entry in first.iterdir():
+                entry.rename(bundle / entry.name)
+        else:
+            first.rename(bundle)
     else:
-        bundle.mkdir()
+        bundle.mkdir(exist_ok=True)
     for part in todo:
         if part.number and (scratch / f"out-{part.inputs}").is_dir():
             (scratch / f"out-{part.inputs}").rename(bundle / part.folder)
     for part in reuse:
-        if part.number:
+        if part.number and not (bundle / part.folder).is_dir():
             shutil.copytree(live / part.folder, bundle / part.folder, copy_function=os.link)
+
+
+def _link_new(source: str, target: str) -> None:
+    """Link a live file into the staging folder unless it is there already (the same file)."""
+    if os.path.lexists(target):
+        if os.path.samefile(source, target):
+            return
+        os.unlink(target)
+    os.link(source, target)
 
 
 def _complete_records(staging: Path, part: list[Record], folder: Path) -> int:
