@@ -106,9 +106,11 @@ def prepare_site(site_dir: Path, options: BuildOptions, problems: Problems,
         return None
     cached = build_cache.load_site_cache(options.content, config.name, options.out, options.cache)
     memo = sources.FrontMatterMemo(cached.front_matter)
+    known = sources.KnownSources(cached.sources)
     broken: set[str] = set()   # pages that failed to load: links to them are not "missing"
-    found, assets = sources.read_sources(site_dir, problems, memo, broken)
+    found, assets = sources.read_sources(site_dir, problems, memo, broken, known)
     cached.front_matter = memo.used
+    cached.sources, cached.sources_changed = known.used, known.changed
     site = tree.build_site(config, found, assets, options.now, options.drafts, problems, broken)
     site.data = data.load_data(site_dir, problems)
     theme = load_theme(config.theme, theme_dirs(options.themes, options.content), config.language,

@@ -62,6 +62,14 @@ class SiteCache:
     page_keys: dict = dataclasses.field(default_factory=dict)  # output file -> page key
     manifest: dict = dataclasses.field(default_factory=dict)   # output file -> output.Written
     front_matter: dict = dataclasses.field(default_factory=dict)  # YAML text -> parsed, pickled
+    # Markdown file -> sources.KnownSource (its stat, front matter text and body), in a file of
+    # its own that is written only when a source changed (``sources_path``).
+    sources: dict = dataclasses.field(default_factory=dict)
+    sources_changed: bool = False
+
+    @property
+    def sources_path(self) -> Path:
+        return self.path.with_suffix(".sources")
 
     def save(self) -> None:
         """Written to a temporary file and renamed, so a killed build never leaves half a cache."""
@@ -69,11 +77,26 @@ class SiteCache:
         ignore = self.path.parent / ".gitignore"
         if not ignore.exists():
             ignore.write_text("*\n", encoding="utf-8")
-        tmp = self.path.with_suffix(f".tmp{os.getpid()}")
-        with open(tmp, "wb") as f:
-            pickle.dump((FORMAT, self.bodies, self.page_keys, self.manifest, self.front_matter), f,
-                        pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.path)
+        _dump(self.path, (FORMAT, self.bodies, self.page_keys, self.manifest, self.front_matter))
+        if self.sources_changed or not self.sources_path.is_file():
+            _dump(self.sources_path, (FORMAT, self.sources))
+
+
+def _dump(path: Path, value) -> None:
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    with open(tmp, "wb") as f:
+        pickle.dump(value, f, pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+
+
+def _load(path: Path):
+    """The cache file's parts after its format number; None when missing, damaged or foreign."""
+    try:
+        with open(path, "rb") as f:
+            version, *parts = pickle.load(f)
+    except Exception:  # a damaged or foreign cache is only a slower build
+        return None
+    return parts if version == FORMAT else None
 
 
 def load_site_cache(content_root: Path, site_name: str, out_dir: Path, enabled: bool) -> SiteCache:
@@ -82,13 +105,11 @@ def load_site_cache(content_root: Path, site_name: str, out_dir: Path, enabled: 
     cache = SiteCache(cache_folder(content_root) / f"{site_name}-{where}.pickle")
     if not enabled or not cache.path.is_file():
         return cache
-    try:
-        with open(cache.path, "rb") as f:
-            version, *parts = pickle.load(f)
-    except Exception:  # a damaged or foreign cache is only a slower build
-        return cache
-    if version == FORMAT:
+    parts = _load(cache.path)
+    if parts is not None:
         cache.bodies, cache.page_keys, cache.manifest, cache.front_matter = parts
+        sources = _load(cache.sources_path)
+        cache.sources = sources[0] if sources is not None else {}
     return cache
 
 
