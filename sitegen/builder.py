@@ -110,7 +110,7 @@ def prepare_site(site_dir: Path, options: BuildOptions, problems: Problems,
     broken: set[str] = set()   # pages that failed to load: links to them are not "missing"
     found, assets = sources.read_sources(site_dir, problems, memo, broken, known)
     cached.front_matter = memo.used
-    cached.sources, cached.sources_changed = known.used, known.changed
+    cached.sources = known.used
     site = tree.build_site(config, found, assets, options.now, options.drafts, problems, broken)
     site.data = data.load_data(site_dir, problems)
     theme = load_theme(config.theme, theme_dirs(options.themes, options.content), config.language,

@@ -24,12 +24,13 @@ import io
 import os
 import pickle
 import re
+import zlib
 from pathlib import Path
 
 from sitegen.model import Page, Site
 from sitegen.problems import Problem
 
-FORMAT = 4   # bump when the layout of the cache or of a key changes
+FORMAT = 5   # bump when the layout of the cache or of a key changes
 FOLDER = ".sitegen-cache"
 _NOW_WORD = re.compile(rb"\bnow\b")
 _COMMENT = re.compile(rb"\{#.*?#\}", re.S)
@@ -62,14 +63,13 @@ class SiteCache:
     page_keys: dict = dataclasses.field(default_factory=dict)  # output file -> page key
     manifest: dict = dataclasses.field(default_factory=dict)   # output file -> output.Written
     front_matter: dict = dataclasses.field(default_factory=dict)  # YAML text -> parsed, pickled
-    # Markdown file -> sources.KnownSource (its stat, front matter text and body), in a file of
-    # its own that is written only when a source changed (``sources_path``).
+    # Markdown file -> sources.KnownSource (its stat, front matter text and body).
     sources: dict = dataclasses.field(default_factory=dict)
-    sources_changed: bool = False
+    # Bodies and sources as loaded, one dict per shard file: a shard is written only when it changed.
+    loaded: dict = dataclasses.field(default_factory=dict)
 
-    @property
-    def sources_path(self) -> Path:
-        return self.path.with_suffix(".sources")
+    def shard_path(self, kind: str, number: int) -> Path:
+        return self.path.with_suffix(f".{kind}-{number}")
 
     def save(self) -> None:
         """Written to a temporary file and renamed, so a killed build never leaves half a cache."""
@@ -77,9 +77,40 @@ class SiteCache:
         ignore = self.path.parent / ".gitignore"
         if not ignore.exists():
             ignore.write_text("*\n", encoding="utf-8")
-        _dump(self.path, (FORMAT, self.bodies, self.page_keys, self.manifest, self.front_matter))
-        if self.sources_changed or not self.sources_path.is_file():
-            _dump(self.sources_path, (FORMAT, self.sources))
+        for kind in SHARDED:
+            loaded = self.loaded.get(kind, [])
+            for number, shard in enumerate(shards(getattr(self, kind))):
+                before = loaded[number] if number < len(loaded) else None
+                if before is None or not _same_entries(shard, before):
+                    _dump(self.shard_path(kind, number), (FORMAT, shard))
+        _dump(self.path, (FORMAT, self.page_keys, self.manifest, self.front_matter))
+
+    def load_shards(self) -> None:
+        for kind in SHARDED:
+            self.loaded[kind] = []
+            for number in range(SHARDS):
+                shard = _load(self.shard_path(kind, number))
+                self.loaded[kind].append(shard[0] if shard is not None else None)
+                getattr(self, kind).update(shard[0] if shard is not None else {})
+
+
+# The bodies' HTML and the sources' text are most of the cache (70 and 50 MB for 10,000 pages):
+# each is kept in this many files by a hash of the page's path, so a build that changes a few
+# pages writes a few files, not all.
+SHARDS = 16
+SHARDED = ("bodies", "sources")
+
+
+def shards(entries: dict) -> list[dict]:
+    found: list[dict] = [{} for _ in range(SHARDS)]
+    for name, entry in entries.items():
+        found[zlib.crc32(name.encode("utf-8", "surrogatepass")) % SHARDS][name] = entry
+    return found
+
+
+def _same_entries(shard: dict, before: dict) -> bool:
+    """The same names with the very entries loaded (a body taken from the cache is that object)."""
+    return shard.keys() == before.keys() and all(entry is before[name] for name, entry in shard.items())
 
 
 def _dump(path: Path, value) -> None:
@@ -107,9 +138,8 @@ def load_site_cache(content_root: Path, site_name: str, out_dir: Path, enabled: 
         return cache
     parts = _load(cache.path)
     if parts is not None:
-        cache.bodies, cache.page_keys, cache.manifest, cache.front_matter = parts
-        sources = _load(cache.sources_path)
-        cache.sources = sources[0] if sources is not None else {}
+        cache.page_keys, cache.manifest, cache.front_matter = parts
+        cache.load_shards()
     return cache
 
 

@@ -100,10 +100,6 @@ class KnownSources:
         if stat is not None and time.time_ns() - stat[2] > SETTLED_NS:
             self.used[rel] = KnownSource(stat, yaml_text, body, body_line)
 
-    @property
-    def changed(self) -> bool:
-        return self.used != self.previous
-
 
 def split_front_matter(text: str, path: Path, problems: Problems,
                        memo: FrontMatterMemo | None = None,
