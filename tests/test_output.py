@@ -284,22 +284,27 @@ def test_an_edit_is_staged_in_the_spare_tree_and_the_output_is_as_a_clean_build(
     assert _files(out / "demo") == _clean(content, tmp_path)
 
 
-def test_a_file_of_the_live_output_is_never_written_through_its_link_in_the_spare_tree(make_site, tmp_path):
+def test_a_file_of_the_live_output_is_never_written_through_its_link_in_the_staging_folder(
+        make_site, tmp_path, monkeypatch):
     import os
 
-    content = make_site({"index.md": page("Start"), "om.md": page("Om", "Första. " * 40)})
+    monkeypatch.setenv("SITEGEN_SEARCH_PART_SIZE", "1")   # parts enough for a listing with a .gz
+    content = make_site({"index.md": page("Start"), "om.md": page("Om", "Första. " * 40),
+                         **{f"sida-{n}.md": page(f"Sida {n}", "Text. " * 40) for n in range(8)}})
     out = tmp_path / "out"
     _build(content, out)
-    (content / "demo/om.md").write_text(page("Om", "Andra. " * 40), encoding="utf-8")
-    _build(content, out)
-    held = tmp_path / "held.html"     # the live page and its .gz, as a visitor's server has them open
-    os.link(out / "demo/om/index.html", held)
-    os.link(out / "demo/om/index.html.gz", tmp_path / "held.html.gz")
-    before = held.read_bytes(), (tmp_path / "held.html.gz").read_bytes()
-    (content / "demo/om.md").write_text(page("Om", "Tredje. " * 40), encoding="utf-8")
-    _build(content, out)
-    assert "Tredje." in (out / "demo/om/index.html").read_text(encoding="utf-8")
-    assert (held.read_bytes(), (tmp_path / "held.html.gz").read_bytes()) == before
+    live = ["om/index.html", "om/index.html.gz", "pagefind/sitegen-parts.json", "pagefind/sitegen-parts.json.gz"]
+    for number, text in enumerate(["Andra. ", "Tredje. "]):   # from an empty folder, then from the spare
+        held = {}
+        for rel in live:   # as a visitor's server has them open
+            os.link(out / "demo" / rel, tmp_path / f"held-{number}-{rel.replace('/', '-')}")
+            held[rel] = (tmp_path / f"held-{number}-{rel.replace('/', '-')}").read_bytes()
+        (content / "demo/om.md").write_text(page("Om", text * 40), encoding="utf-8")
+        _build(content, out)
+        assert text in (out / "demo/om/index.html").read_text(encoding="utf-8")
+        assert (out / "demo/pagefind/sitegen-parts.json").read_bytes() != held["pagefind/sitegen-parts.json"]
+        for rel in live:
+            assert (tmp_path / f"held-{number}-{rel.replace('/', '-')}").read_bytes() == held[rel], rel
 
 
 def test_a_page_that_becomes_a_folder_and_a_stray_file_are_put_right_in_the_spare_tree(make_site, tmp_path):
