@@ -219,11 +219,19 @@ def safe_link(url: str) -> str:
 
 # --- the feature -----------------------------------------------------------
 
+@dataclass(frozen=True)
+class SocialAccounts:
+    """What the start page's template gets as ``social``: the accounts and their latest posts."""
+
+    accounts: tuple
+
+
+
 def run(build) -> None:
     site = build.site
     accounts = [load_account(build, entry) for entry in site.config.social]
     if accounts:
-        site.root.extra["social_accounts"] = accounts
+        site.root.contribute("social", SocialAccounts(tuple(accounts)))
     for page in site.pages:
         if " data-player=" in page.html:
             allow_players(page)
@@ -365,7 +373,7 @@ PLAYER = re.compile(r'\sdata-player="([^"]+)"')
 def allow_players(page) -> None:
     """The page's Content-Security-Policy lets in the frames of its players, and no other
     (csp.py). Read from the body's HTML, so a body taken from the cache says it as well."""
-    frames = page.extra.setdefault("frame_origins", [])
+    frames = page.frame_origins
     for found in PLAYER.finditer(page.html):
         player = html.unescape(found.group(1))
         if player not in frames:
