@@ -136,10 +136,10 @@ class Page:
         A core variable's name or anything else than a frozen dataclass is refused."""
         if feature in CORE_VARIABLES or not feature.isidentifier():
             raise FeatureError(_("feature '{name}' cannot give templates a variable of that name: "
-                                      "it is a core variable or not a name").format(name=feature))
+                                 "it is a core variable or not a name").format(name=feature))
         if not is_contribution(data):
-            raise FeatureError(_("feature '{name}' gave the page {url!r} a {kind}: a feature gives its "
-                                      "templates a frozen dataclass (@dataclass(frozen=True))").format(
+            raise FeatureError(_("feature '{name}' gave the page '{url}' a {kind}: a feature gives its "
+                                 "templates a frozen dataclass (@dataclass(frozen=True))").format(
                 name=feature, url=self.url or "/", kind=type(data).__name__))
         self.contributions[feature] = data
 

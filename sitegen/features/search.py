@@ -70,7 +70,7 @@ def run(build) -> None:
 
 def searchable(page) -> bool:
     """Pages an editor wrote, and generated pages of text a visitor may look for (contact, the
-    accessibility statement, school menus: their feature sets ``searchable``); not pages a
+    accessibility statement, school menus: their feature sets ``in_search``); not pages a
     feature fills with lists of other pages (archives, calendars, tag pages)."""
     if page.in_search is not None:
         return page.in_search
