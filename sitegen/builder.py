@@ -53,7 +53,7 @@ class SiteBuild:
     renderer: Renderer
     problems: Problems
     options: BuildOptions
-    files: dict = field(default_factory=dict)    # output path -> str | bytes | Path (copied)
+    files: dict[str, output.FileContent] = field(default_factory=dict)    # output path -> what goes there
     staging: Path | None = None
     cache: build_cache.SiteCache | None = None
     progress: Progress = field(default_factory=lambda: Progress(False))
@@ -215,7 +215,7 @@ def plan_pages(build: SiteBuild) -> None:
             build.files[rel] = output.Unchanged(entry.digest)
         else:
             build.pending[rel] = page
-            build.files[rel] = page   # a placeholder: the key says an HTML file goes there
+            build.files[rel] = output.ToRender()   # the key says an HTML file goes there
 
 
 def render_pending(build: SiteBuild, stager: output.Stager | None) -> None:
