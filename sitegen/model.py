@@ -187,15 +187,15 @@ def sort_pages(pages: list[Page]) -> list[Page]:
 
 @dataclass
 class WellKnownLinks:
-    """Site-relative URLs of the pages the theme links from header and footer ("" when the
-    site has none); each is set by the feature that makes the page."""
+    """Site-relative URLs of the pages the theme links from header and footer (None when the
+    site has none; "" is the start page); each is set by the feature that makes the page."""
 
-    contact: str = ""
-    search: str = ""
-    sitemap: str = ""
-    accessibility: str = ""
-    news: str = ""
-    calendar: str = ""
+    contact: str | None = None
+    search: str | None = None
+    sitemap: str | None = None
+    accessibility: str | None = None
+    news: str | None = None
+    calendar: str | None = None
 
 
 @dataclass

@@ -1,10 +1,10 @@
 """Render stage, part two: pages through the theme's Jinja2 templates.
 
-A page's template gets one immutable context: the core variables (``CORE_VARIABLES``, made
-here) and, each under its feature's name, what features contributed to the page
-(``Page.contribute``: ``news.items``, ``calendar.months``). A contribution never replaces a
-core variable: ``Page.contribute`` refuses those names, and so does the start-up for a
-feature that has one (features/__init__.py).
+A page's template gets one immutable context: the core variables (made here, each named in
+``features.CORE_VARIABLES``) and, each under its feature's name, what features contributed
+to the page (``Page.contribute``: ``news.listing``, ``calendar.months``). A contribution never
+replaces a core variable: ``Page.contribute`` refuses those names, and so does the start-up
+for a feature that has one (features/__init__.py).
 """
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ class SiteView:
     missing_endpoint: str
     feedback_enabled: bool
     alternates: list[Alternate] = field(default_factory=list)   # feeds linked from every page
-    links: WellKnownLinks = field(default_factory=WellKnownLinks)   # root-relative; "" for none
+    links: WellKnownLinks = field(default_factory=WellKnownLinks)   # root-relative; "" when the site has none
     data: dict = field(default_factory=dict)         # the site's data/ files by name (SPEC: for templates)
 
     def href(self, url: str) -> str:
@@ -57,7 +57,7 @@ def site_view(site: Site) -> SiteView:
         feedback_endpoint=endpoint, comments_endpoint=c.endpoint("comments") or f"{c.path_prefix}comments",
         missing_endpoint=c.endpoint("missing") or f"{c.path_prefix}missing", feedback_enabled=c.feedback_enabled,
         alternates=list(site.alternates),
-        links=WellKnownLinks(**{key: c.path_prefix + url if url else ""
+        links=WellKnownLinks(**{key: "" if url is None else c.path_prefix + url
                                 for key, url in dataclasses.asdict(site.links).items()}),
         data=site.data,
     )
