@@ -206,18 +206,20 @@ def take_body(build: SiteBuild, page, html: str, hooks) -> None:
         hook(build, page)
 
 
-def render_saved(build: SiteBuild, saved: list[sources.SourceFile], problems: Problems) -> dict[str, str] | None:
+def render_saved(build: SiteBuild, saved: list[sources.SourceFile], problems: Problems,
+                 parser=None) -> dict[str, str] | None:
     """The pages of files whose body alone changed, rendered as this build renders them: the
     body (shortcodes, embeds), the features' body hooks, its links checked, the page through
     its template. Output path -> HTML; None when a file is not a page of this build or its
     front matter is not the text the build read (the model would change: build it all).
 
-    The build is left as it was: each page gets its new body only while it is rendered."""
+    The build is left as it was: each page gets its new body only while it is rendered.
+    ``parser``: a Markdown parser to reuse (making one costs as much as rendering a page)."""
     pages = [build.site.by_source.get(source.rel.as_posix()) for source in saved]
     if any(page is None or not same_front_matter(build.front_matter.get(page.rel), source.meta)
            for page, source in zip(pages, saved)):
         return None
-    hooks, parser, renderer, shown = _body_hooks(), make_parser(), build.renderer, {}
+    hooks, parser, renderer, shown = _body_hooks(), parser or make_parser(), build.renderer, {}
     problems_before = renderer.problems
     renderer.problems = problems
     try:

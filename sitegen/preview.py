@@ -31,6 +31,7 @@ from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 from sitegen import builder
+from sitegen.markdown import make_parser
 from sitegen.output import content_digest
 from sitegen.problems import Problem, Problems, display_path, read_text
 from sitegen.render import template_for
@@ -61,6 +62,9 @@ class Preview:
     # The kept build, its renderer and the overlay are used by the rounds' thread and by the
     # watcher's (a save during a round); one at a time.
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+
+    def __post_init__(self):
+        self._parser = make_parser()   # one parser for every save: making one costs as much as a page
 
     @property
     def folder(self) -> Path:
@@ -145,8 +149,12 @@ class Preview:
         """Is ``path`` (under the site's prefix) a removed page (``removed:`` in site.yaml), which
         the web server answers 410 Gone?"""
         build = self.last
-        return build is not None and any(unquote(urlsplit(removed).path) == path
-                                         for removed in build.config.removed)
+        if build is None:
+            return False
+        host = urlsplit(build.config.base_url).netloc.lower()
+        addresses = (urlsplit(removed) for removed in build.config.removed)
+        return any(unquote(address.path) == path for address in addresses
+                   if address.netloc.lower() in ("", host))   # not an old host's address
 
     # --- the full rebuild ------------------------------------------------------------------
 
@@ -208,7 +216,7 @@ class Preview:
             try:
                 saved = saved_pages(build, paths)
                 problems = Problems(root=root)
-                pages = builder.render_saved(build, saved, problems) if saved else None
+                pages = builder.render_saved(build, saved, problems, self._parser) if saved else None
             except Exception as exc:  # leave the save to the full rebuild, which reports what is wrong
                 print(_("note: the quick update failed ({reason!r}); rebuilding").format(reason=exc),
                       file=sys.stderr, flush=True)
