@@ -19,7 +19,6 @@ import asyncio
 import errno
 import html
 import mimetypes
-import signal
 import socket
 import sys
 import threading
@@ -234,7 +233,6 @@ def serve(args) -> int:
     preview = Preview(options, config.name, config.path_prefix, now=args.now, reload=reloads.tell)
     # Watching starts first, so a save made during the first build is not missed.
     watcher = FolderWatcher(watched_folders(chosen[0], args), preview.queue).start()
-    signal.signal(signal.SIGTERM, _stop)   # stopped by a service manager: as Ctrl+C, cleanly
     try:
         preview.rebuild()
         preview.start()
@@ -248,10 +246,6 @@ def serve(args) -> int:
     return 0
 
 
-def _stop(signum, frame) -> None:
-    raise KeyboardInterrupt
-
-
 def watched_folders(site_dir: Path, args) -> list[Path]:
     """The site, the extra themes and the themes beside the content folder (or sitegen's own)."""
     folders = [site_dir, *[Path(t) for t in args.themes]]
@@ -262,11 +256,23 @@ def watched_folders(site_dir: Path, args) -> list[Path]:
 
 
 def run_server(app: Starlette, listener: socket.socket) -> None:
-    """uvicorn on the socket taken at the start. Its own lines (in English) are left out: editors
-    see the preview's messages only; an internal error of the server still shows."""
+    """uvicorn on the socket taken at the start, until Ctrl+C. Its own lines (in English) are
+    left out: editors see the preview's messages only; an internal error of the server still
+    shows. It runs in a thread of its own, so it sets no signal handlers: the render workers
+    forked during rebuilds inherit the handlers of this process, and must stop when their
+    pool is done with them."""
     config = uvicorn.Config(app, log_config=None, log_level="error", access_log=False, lifespan="off",
                             timeout_graceful_shutdown=SHUTDOWN_WAIT)
-    uvicorn.Server(config).run(sockets=[listener])
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, name="sitegen-server",
+                              daemon=True)
+    thread.start()
+    try:
+        while thread.is_alive():
+            thread.join(0.5)   # in steps: Ctrl+C reaches this thread between them
+    finally:
+        server.should_exit = True   # open event streams are let go within SHUTDOWN_WAIT
+        thread.join(SHUTDOWN_WAIT + 1)
 
 
 def register(sub) -> None:

@@ -54,7 +54,7 @@ class Preview:
     builds: int = 0                                    # full builds run
     fast_updates: int = 0                              # saves shown by the fast path
     last: builder.SiteBuild | None = None              # the last successful build: what is served
-    shown: dict = field(default_factory=dict)          # output path -> HTML the fast path made, served first
+    shown: dict = field(default_factory=dict)          # output path -> page the fast path made (bytes), served first
     _pending: set = field(default_factory=set, repr=False)     # saves the next round takes
     _wake: threading.Condition = field(default_factory=threading.Condition, repr=False)
     _busy: bool = False                                # a round is running
