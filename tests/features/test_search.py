@@ -309,3 +309,37 @@ def test_the_memory_message_is_in_swedish_for_editors_and_operators(make_site, t
                          env={"SITEGEN_MEMORY_MB": "5", "SITEGEN_LANG": "sv"})
     assert result.status != 0
     assert "inte tillräckligt med minne för att bygga sökindexet" in result.stderr
+
+
+def _pagefinds_files(site):
+    """The files Pagefind wrote (not the listing, nor the .gz that precompress adds beside them)."""
+    return {name: inode for name, inode in _index_files(site).items()
+            if not name.endswith(".gz") and not name.startswith("pagefind/sitegen-parts.json")}
+
+
+def test_parts_are_reused_from_the_build_cache_when_the_output_was_deleted(make_site, tmp_path):
+    import shutil
+
+    site = build(make_site, tmp_path, SITE)
+    before = _pagefinds_files(site)
+    shutil.rmtree(tmp_path / "out")
+    site = build(make_site, tmp_path, SITE)
+    assert _pagefinds_files(site) == before   # the same files, linked from .sitegen-cache/
+
+
+def test_parts_are_not_reused_from_the_output_when_the_cache_was_deleted(make_site, tmp_path):
+    import shutil
+
+    site = build(make_site, tmp_path, SITE)
+    before = _pagefinds_files(site)
+    shutil.rmtree(tmp_path / ".sitegen-cache")
+    site = build(make_site, tmp_path, SITE)
+    after = _pagefinds_files(site)
+    assert set(after.values()).isdisjoint(before.values())   # indexed afresh, nothing taken from out/
+
+
+def test_the_cache_keeps_only_the_parts_of_the_last_build(make_site, tmp_path):
+    build(make_site, tmp_path, SITE)
+    site = build(make_site, tmp_path, SITE | {"projekt/jamstalldhet.md": page("Jämställd styrning", "Ny text.")})
+    kept = [p.name for p in (tmp_path / ".sitegen-cache").glob("*.pagefind/*")]
+    assert kept == list(_parts(site)["keys"].values())
