@@ -28,8 +28,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from sitegen.features import events as events_lib
 from sitegen.features import ics
 from sitegen.features.events import Event
+from sitegen.messages import _
 from sitegen.model import Site
 from sitegen.slugs import slugify
 
@@ -63,6 +65,8 @@ def write_feeds(build, events: list[Event], folder: str) -> Feeds:
     site, strings = build.site, build.theme.strings
     feeds = Feeds()
     items = {id(e): _item(site, e) for e in events}
+    for event in events:
+        _check_updated(build, event, items[id(event)])
     groups = [("all", strings.get("calendar_feed_all", "Hela kalendern"), f"{folder}{SITE_FEED}", events)]
     for kind, label, values in (("category", "calendar_feed_category", lambda e: [e.category] if e.category else []),
                                 ("tag", "calendar_feed_tag", lambda e: e.page.tags)):
@@ -131,6 +135,18 @@ def _item(site: Site, event: Event) -> ics.IcsItem:
                        description=description, location=event.location, url=site.absolute_url(page),
                        categories=categories, rrule=event.rrule, exdates=event.exdates, last_modified=modified,
                        sequence=ics.sequence_of(modified))
+
+
+def _check_updated(build, event: Event, item: ics.IcsItem) -> None:
+    """An ``updated:`` after the build's now (a mistyped year) would give SEQUENCE a number that
+    the real changes after it cannot pass until then: subscribers would keep the old event."""
+    if item.last_modified is None or item.last_modified <= build.site.now:
+        return
+    page = event.page
+    build.problems.warning(page.source, page.line_of("updated"), _(
+        "'updated' {value} is later than the time of the build ({now}): until then, subscribers' "
+        "calendars do not take later changes of the event. Write the day you changed the event"
+    ).format(value=events_lib.as_written(page.meta["updated"]), now=f"{build.site.now:%Y-%m-%d %H:%M}"))
 
 
 def json_feed(site: Site, events: list[Event], folder: str, feeds: Feeds) -> str:

@@ -64,3 +64,22 @@ def test_sequence_grows_with_the_time_of_the_change_and_is_0_without_one():
     assert ics.sequence_of(None) == 0
     assert 0 < ics.sequence_of(morning) < ics.sequence_of(morning + dt.timedelta(minutes=1)) < 2**31
     assert ics.sequence_of(dt.datetime(1999, 12, 31, tzinfo=dt.timezone.utc)) == 0   # never negative
+
+
+def test_an_updated_date_after_the_build_is_a_warning_at_its_line(make_site, tmp_path):
+    make_site({"kalender/index.md": page("Evenemang"),
+               "kalender/julkonsert.md": page("Julkonsert", type="event", **{**CONCERT, "updated": "2062-11-01"})},
+              site_yaml=SITE_YAML)
+    result = run_sitegen("check", "--content", "content", "--now", NOW, cwd=tmp_path,
+                         env={"SITEGEN_LANG": "en"})
+    assert "kalender/julkonsert.md:" in result.stderr
+    line = next(l for l in result.stderr.splitlines() if "'updated' 2062-11-01 is later than the time of the build" in l)
+    assert line.split("julkonsert.md:")[1].split(":")[0] == str(
+        (tmp_path / "content/demo/kalender/julkonsert.md").read_text(encoding="utf-8").splitlines().index(
+            "updated: 2062-11-01") + 1)
+
+
+def test_an_updated_date_before_the_build_is_no_warning(make_site, tmp_path):
+    build_fresh(make_site, tmp_path, CONCERT)
+    result = run_sitegen("check", "--content", "content", "--now", NOW, cwd=tmp_path)
+    assert "updated" not in result.stderr
