@@ -16,10 +16,11 @@ run, so the program's memory is bounded by a part, not the site; parts run side 
 one per core; and a rebuild indexes again only the parts whose records changed, linking the
 others from the build cache (``.sitegen-cache/``), where each part's Pagefind output is kept
 under its key, a hash of its records: never from the live output, so the index is a function
-of the pages alone, and a build after the output folder was deleted reuses the same parts. ``pagefind/`` is the first part; the others are
-``pagefind/part-N/``, listed in ``pagefind/sitegen-parts.json``, which the theme's search
-script merges into one search (Pagefind's ``mergeIndex``; the program code and the
-word-stemming WebAssembly are loaded once, from the first part).
+of the pages alone, and a build after the output folder was deleted reuses the same parts.
+``pagefind/`` is the first part; the others are ``pagefind/part-N/``, listed in
+``pagefind/sitegen-parts.json``, which the theme's search script merges into one search
+(Pagefind's ``mergeIndex``; the program code and the word-stemming WebAssembly are loaded
+once, from the first part).
 """
 from __future__ import annotations
 
