@@ -361,7 +361,8 @@ class ServerErrors(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         reason = record.exc_info[1] if record.exc_info and record.exc_info[1] else record.getMessage()
-        print(_("internal error of the preview server: {reason!r}").format(reason=reason), file=sys.stderr, flush=True)
+        print(_("internal error of the preview server: {reason!r}; if pages are no longer shown, stop the "
+                "preview with Ctrl+C and start it again").format(reason=reason), file=sys.stderr, flush=True)
 
 
 def quiet_server_logs() -> None:

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import html
 import json
+import logging
 import os
 import re
 import signal
@@ -32,7 +33,7 @@ import pytest
 from websockets.sync.client import connect
 
 from sitegen import builder
-from sitegen.devserver import answer, widened
+from sitegen.devserver import answer, quiet_server_logs, widened
 from sitegen.preview import Preview
 from sitegen.preview_watch import FolderWatcher
 from testkit import NOW, REPO, page
@@ -251,6 +252,27 @@ def test_saves_soon_after_each_other_each_reload_the_browser(served):
             save(content / "demo" / "om.md", page("Om oss", text))
             assert told_to_reload(websocket)
             assert text in fetch(base + "om/")[1]
+
+
+def test_an_internal_error_of_the_server_is_one_line_in_the_preview_s_words(capsys):
+    names = ("livereload", "tornado.access", "tornado.general", "tornado.application")
+    before = {name: (logging.getLogger(name).disabled, logging.getLogger(name).propagate,
+                     logging.getLogger(name).handlers[:]) for name in names}
+    quiet_server_logs()
+    try:
+        try:
+            raise ValueError("trasig")
+        except ValueError:   # as tornado logs a bug of the app
+            logging.getLogger("tornado.application").error("Uncaught exception GET /demo/", exc_info=True)
+        logging.getLogger("livereload").warning("Browser Connected: http://127.0.0.1/demo/")
+    finally:
+        for name, (disabled, propagate, handlers) in before.items():
+            logger = logging.getLogger(name)
+            logger.disabled, logger.propagate, logger.handlers[:] = disabled, propagate, handlers
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1
+    assert captured.err.startswith("internal error of the preview server: ValueError('trasig'); ")
+    assert "Traceback" not in captured.err
 
 
 def test_a_policy_without_the_directives_gets_them_from_default_src():
