@@ -12,10 +12,16 @@ from __future__ import annotations
 
 import posixpath
 import re
+from pathlib import Path
 
 import idna
 
 from sitegen.messages import _
+from sitegen.problems import Problems, read_text
+
+# The old hosts the operator lets aliases claim, one a line, in the folder that holds the
+# content folder (beside themes/): never inside it, as the content folder is the editors'.
+OLD_HOSTS_FILE = "old-hosts.txt"
 
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -66,3 +72,28 @@ def inside(rel: str) -> bool:
         return False
     normal = posixpath.normpath(rel)
     return normal == rel.rstrip("/") and normal != ".." and not normal.startswith("../") and normal != "."
+
+
+def old_hosts_file(content: Path) -> Path:
+    return content.resolve().parent / OLD_HOSTS_FILE
+
+
+def allowed_old_hosts(content: Path, problems: Problems) -> frozenset[str]:
+    """The hosts in ``old-hosts.txt`` beside the content folder (ASCII form), none when there is
+    no such file. A ``#`` starts a comment; a line that is not a host name is an error at it."""
+    path = old_hosts_file(content)
+    if not path.is_file():
+        return frozenset()
+    text = read_text(path, problems)
+    hosts = set()
+    for number, line in enumerate((text or "").splitlines(), 1):
+        written = line.split("#", 1)[0].strip()
+        if not written:
+            continue
+        host = host_name(written.lower())
+        if host is None:
+            problems.error(path, number, _("'{text}' is not a host name: write one host a line, like "
+                                           "gamla.orebro.se, without https:// or a path").format(text=written))
+        else:
+            hosts.add(host)
+    return frozenset(hosts)
