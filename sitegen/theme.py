@@ -121,24 +121,36 @@ def _read_yaml(path: Path, problems: Problems):
 
 
 def make_environment(theme: Theme, language: str) -> jinja2.Environment:
+    """The theme's environment. A site's own template, and what it extends or includes, is
+    compiled and rendered in a sandboxed twin of it (same loader, filters and globals): the
+    sandbox checks every attribute and call, which made the examples' and a 1,000-page
+    corpus's render about twice as slow (docs/architecture.md), so the operators' theme
+    templates run without it."""
     loaders = [jinja2.FileSystemLoader(str(folder / "templates")) for folder in theme.chain]
     # "orebro/base.html" reaches the parent's template even when the child overrides base.html.
     prefixed = jinja2.PrefixLoader({folder.name: jinja2.FileSystemLoader(str(folder / "templates"))
                                     for folder in theme.chain})
+    if theme.site is None:
+        return _configured(ThemeTemplates, jinja2.ChoiceLoader([*loaders, prefixed]), theme, language)
     # The site's own templates come first: a site's page type or shortcode replaces the theme's.
-    own = []
-    if theme.site is not None:
-        own.append(SiteLoader(theme.site))
-        _SITE_PREFIXES.add(theme.site.prefix)
-    env = SandboxedTemplates(
+    own = SiteLoader(theme.site)
+    _SITE_PREFIXES.add(theme.site.prefix)
+    loader = jinja2.ChoiceLoader([own, *loaders, prefixed])
+    env = _configured(ThemeTemplates, loader, theme, language)
+    env.site_loader = own
+    env.sandbox = _configured(SandboxedTemplates, loader, theme, language, _undefined_for(theme.site))
+    return env
+
+
+def _configured(kind, loader, theme: Theme, language: str, undefined=jinja2.ChainableUndefined):
+    env = kind(
         auto_reload=False,   # one environment per build: no stat() of every template per page
-        loader=jinja2.ChoiceLoader([*own, *loaders, prefixed]),
+        loader=loader,
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
-        undefined=_undefined_for(theme.site),
+        undefined=undefined,
     )
-    env.globals["range"] = _limited_range
     locale = {"sv": "sv_SE", "en": "en_GB"}.get(language, language)
     env.filters["date"] = lambda value, fmt="d MMMM y": _format_date(value, fmt, locale)
     env.filters["time"] = lambda value, fmt="HH:mm": format_time(value, fmt, locale=locale) if value else ""
@@ -148,7 +160,23 @@ def make_environment(theme: Theme, language: str) -> jinja2.Environment:
     strings = theme.strings
     env.globals["t"] = lambda key, **kw: str(strings.get(key, key)).format(**kw) if kw else str(strings.get(key, key))
     env.globals["theme"] = theme.settings
+    if env.sandboxed:
+        env.globals["range"] = _limited_range
     return env
+
+
+class ThemeTemplates(jinja2.Environment):
+    """The theme's templates, and the site's own (``SiteLoader``) through the sandbox: a
+    name the site serves is always loaded by the sandboxed twin, whoever asks for it (a page's
+    render, a shortcode, a theme template's include)."""
+
+    site_loader: "SiteLoader | None" = None
+    sandbox: "SandboxedTemplates | None" = None
+
+    def get_template(self, name, parent=None, globals=None):
+        if self.sandbox is not None and isinstance(name, str) and self.site_loader.serves(name):
+            return self.sandbox.get_template(name, parent, globals)
+        return super().get_template(name, parent, globals)
 
 
 def _format_date(value, fmt: str, locale: str) -> str:
@@ -242,6 +270,15 @@ class SiteLoader(jinja2.BaseLoader):
         if folder == "" and stem in self.site.types:
             return self.site.folder / SITE_TYPES / file
         return None
+
+    def serves(self, name: str) -> bool:
+        path = self._path(name)
+        return path is not None and path.is_file()
+
+    def load(self, environment, name, globals=None):
+        if not environment.sandboxed:   # never compiled outside the sandbox (ThemeTemplates)
+            raise jinja2.TemplateNotFound(name)
+        return super().load(environment, name, globals)
 
     def get_source(self, environment, template):
         path = self._path(template)

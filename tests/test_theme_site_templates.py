@@ -144,3 +144,21 @@ def test_check_refuses_a_hostile_site_template_too(tmp_path):
     result, _site = build(tmp_path, {"_shortcodes/tidslinje.html": "<ol>\n{{ ''.__class__ }}\n</ol>\n"}, "check")
     assert result.status == 1
     assert "wadkoping/_shortcodes/tidslinje.html:2: error: " in result.stderr, result.stderr
+
+
+def test_a_changed_site_shortcode_is_seen_by_the_next_build(tmp_path):
+    result, site = build(tmp_path, {"_shortcodes/tidslinje.html": TIDSLINJE})
+    assert result.status == 0, result.stderr
+    changed = '<ul class="tidslinje">{{ body }}</ul>\n'
+    (tmp_path / "content/wadkoping/_shortcodes/tidslinje.html").write_text(changed, encoding="utf-8")
+    result, site = build(tmp_path, {})
+    assert result.status == 0, result.stderr
+    assert '<ul class="tidslinje"><p>Flyttat hit 1965.</p>\n</ul>' in (site / "hus/kupan/index.html").read_text(
+        encoding="utf-8")
+
+
+def test_a_site_template_that_is_not_used_does_not_change_the_theme(tmp_path):
+    """A site's _types/page.html is no page type's template: the theme's page.html stays."""
+    result, site = build(tmp_path, {"_types/page.html": "<p>eget</p>\n", "om.md": page("Om")})
+    assert result.status == 0, result.stderr
+    assert "<p>eget</p>" not in (site / "om/index.html").read_text(encoding="utf-8")
