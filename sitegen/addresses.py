@@ -25,6 +25,7 @@ OLD_HOSTS_FILE = "old-hosts.txt"
 
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_HIDDEN = re.compile(r"\.[^.]")   # .htaccess, .git: a name servers hide or read as settings
 
 
 def path_problem(path: str, what: str, text: str) -> str | None:
@@ -42,6 +43,10 @@ def path_problem(path: str, what: str, text: str) -> str | None:
     if any(segment in (".", "..") for segment in segments):
         return _("{what} '{text}' has a '.' or '..' part (also when written %2e): "
                  "write the path without it").format(what=what, text=text)
+    if any(_HIDDEN.match(segment) for segment in segments):
+        # A forwarding page named .htaccess would be read by Apache as its settings for the folder.
+        return _("{what} '{text}' has a part that starts with '.' (a hidden file such as .htaccess, which "
+                 "web servers read as settings): write the address without it").format(what=what, text=text)
     if "" in segments[:-1]:
         return _("{what} '{text}' has an empty part ('//'): servers merge the slashes, "
                  "so write it with one").format(what=what, text=text)

@@ -46,3 +46,8 @@ def test_other_hosts_are_refused(netloc):
                                     ("a\\b", False), ("", False)])
 def test_inside_holds_only_for_paths_in_the_folder(rel, ok):
     assert addresses.inside(rel) is ok
+
+
+@pytest.mark.parametrize("path", ["/site/.htaccess", "/site/.git/config", "/.well-known/x", "/site/.hemlig.html"])
+def test_a_hidden_part_is_refused(path):
+    assert "starts with '.'" in addresses.path_problem(path, "alias", path)

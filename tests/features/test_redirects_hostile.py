@@ -151,3 +151,11 @@ def test_a_line_of_old_hosts_txt_that_is_not_a_host_is_an_error_at_its_line(tmp_
     assert result.status == 1
     assert "old-hosts.txt:3: error: 'https://x.example.se/' is not a host name" in result.stderr
     assert "demo/a.md" not in result.stderr
+
+
+def test_an_alias_named_htaccess_writes_no_file(tmp_path):
+    out = tmp_path / "out"
+    result = build(tmp_path, {"demo/index.md": page("Start"), "demo/a.md": alias_page("/demo/.htaccess")}, out)
+    assert result.status == 1
+    assert "demo/a.md:5: error: alias '/demo/.htaccess' has a part that starts with '.'" in result.stderr
+    assert not (out / "demo").exists()
