@@ -224,9 +224,14 @@ def run(build) -> None:
     accounts = [load_account(build, entry) for entry in site.config.social]
     if accounts:
         site.root.extra["social_accounts"] = accounts
-    for page in site.pages:
-        if " data-player=" in page.html:
-            allow_players(page)
+
+
+def body_rendered(build, page) -> None:
+    """Called by the build for every page's body as it is taken (and by the preview for a saved one)."""
+    if " data-player=" in page.html:
+        allow_players(page)
+    else:
+        page.extra.pop("frame_origins", None)   # a saved body without players: none left from before
 
 
 def load_account(build, entry: dict) -> Account:
@@ -365,11 +370,8 @@ PLAYER = re.compile(r'\sdata-player="([^"]+)"')
 def allow_players(page) -> None:
     """The page's Content-Security-Policy lets in the frames of its players, and no other
     (csp.py). Read from the body's HTML, so a body taken from the cache says it as well."""
-    frames = page.extra.setdefault("frame_origins", [])
-    for found in PLAYER.finditer(page.html):
-        player = html.unescape(found.group(1))
-        if player not in frames:
-            frames.append(player)
+    players = (html.unescape(found.group(1)) for found in PLAYER.finditer(page.html))
+    page.extra["frame_origins"] = list(dict.fromkeys(players))   # anew: the body may have been saved again
 
 
 def prepare_embed(text: str, args: dict) -> dict:
