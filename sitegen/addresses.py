@@ -79,6 +79,19 @@ def inside(rel: str) -> bool:
     return normal == rel.rstrip("/") and normal != ".." and not normal.startswith("../") and normal != "."
 
 
+def image_host_problem(value: str) -> str | None:
+    """Why an ``image_hosts`` entry of site.yaml cannot name where a feed's images may come
+    from, or None: a host name (``scontent.cdninstagram.com``) or ``*.`` and a name of at least
+    two parts (``*.cdninstagram.com``); ``*``, ``*.se`` or an address would allow far too much."""
+    text = str(value)
+    name = text[2:] if text.startswith("*.") else text
+    host = host_name(name.lower())
+    if host is None or host != name.lower() or (text.startswith("*.") and "." not in host):
+        return _("'{value}' in 'image_hosts' is not a host name: write a host such as scontent.cdninstagram.com, "
+                 "or *.cdninstagram.com for all of its sub-domains").format(value=text)
+    return None
+
+
 def old_hosts_file(content: Path) -> Path:
     return content.resolve().parent / OLD_HOSTS_FILE
 
