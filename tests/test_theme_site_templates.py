@@ -162,3 +162,21 @@ def test_a_site_template_that_is_not_used_does_not_change_the_theme(tmp_path):
     result, site = build(tmp_path, {"_types/page.html": "<p>eget</p>\n", "om.md": page("Om")})
     assert result.status == 0, result.stderr
     assert "<p>eget</p>" not in (site / "om/index.html").read_text(encoding="utf-8")
+
+
+def test_the_worked_example_of_the_architecture_docs_builds_from_the_site_folder(tmp_path):
+    import re
+    from testkit import REPO
+    text = (REPO / "docs/architecture.md").read_text(encoding="utf-8")
+    example = text[text.index("### Worked example"):text.index("### A feature from another package")]
+    blocks = dict(re.findall(r"```(yaml|markdown)\n(.*?)```", example, re.S))
+    jinja = re.findall(r"```jinja\n(.*?)```", example, re.S)
+    result, site = build(tmp_path, {"_types/arkivbeskrivning.yaml": blocks["yaml"],
+                                    "_types/arkivbeskrivning.html": jinja[0],
+                                    "_shortcodes/volym.html": jinja[1],
+                                    "arkiv/landsting.md": blocks["markdown"].replace("---\n::: volym",
+                                                                                     "ingress: x\n---\n::: volym")})
+    assert result.status == 0, result.stderr
+    html = (site / "arkiv/landsting/index.html").read_text(encoding="utf-8")
+    assert "<dt>Arkivbildare</dt><dd>Örebro läns landsting</dd>" in html
+    assert '<section class="box volym" aria-label="Volym A1">' in html
