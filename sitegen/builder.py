@@ -54,7 +54,7 @@ class SiteBuild:
     renderer: Renderer
     problems: Problems
     options: BuildOptions
-    files: dict = field(default_factory=dict)    # output path -> str | bytes | Path (copied)
+    files: dict[str, output.FileContent] = field(default_factory=dict)    # output path -> what goes there
     staging: Path | None = None
     cache: build_cache.SiteCache | None = None
     progress: Progress = field(default_factory=lambda: Progress(False))
@@ -225,8 +225,9 @@ def render_saved(build: SiteBuild, saved: list[sources.SourceFile], problems: Pr
     renderer.problems = problems
     try:
         for page, source in zip(pages, saved):
-            kept = page.body, page.body_line, page.html, page.extra
-            page.body, page.body_line, page.extra = source.body, source.body_line, dict(page.extra)
+            kept = page.body, page.body_line, page.html, page.frame_origins, page.contributions
+            page.body, page.body_line = source.body, source.body_line
+            page.frame_origins, page.contributions = list(page.frame_origins), dict(page.contributions)
             try:
                 entry = None
                 if page.body.strip():
@@ -240,7 +241,7 @@ def render_saved(build: SiteBuild, saved: list[sources.SourceFile], problems: Pr
                 if html is not None:
                     shown[page.file_path()] = html
             finally:
-                page.body, page.body_line, page.html, page.extra = kept
+                page.body, page.body_line, page.html, page.frame_origins, page.contributions = kept
     finally:
         renderer.problems = problems_before
     return shown
@@ -280,7 +281,7 @@ def plan_pages(build: SiteBuild) -> None:
             build.files[rel] = output.Unchanged(entry.digest)
         else:
             build.pending[rel] = page
-            build.files[rel] = page   # a placeholder: the key says an HTML file goes there
+            build.files[rel] = output.ToRender()   # the key says an HTML file goes there
 
 
 def render_pending(build: SiteBuild, stager: output.Stager | None) -> None:

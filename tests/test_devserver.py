@@ -360,7 +360,7 @@ def test_the_fast_path_leaves_the_build_and_its_folder_as_they_were(live):
     save(live.site / "om.md", page("Om oss", "Andra texten."))
     live.shows("om/", "Andra texten.")
     assert "Första texten." in (live.preview.folder / "om" / "index.html").read_text(encoding="utf-8")
-    assert (kept.body, kept.html) == ("", "") and "frame_origins" not in kept.extra
+    assert (kept.body, kept.html) == ("", "") and kept.frame_origins == []
     live.held.open.set()
     live.built(2)
     assert "Andra texten." in (live.preview.folder / "om" / "index.html").read_text(encoding="utf-8")

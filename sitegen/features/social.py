@@ -219,11 +219,19 @@ def safe_link(url: str) -> str:
 
 # --- the feature -----------------------------------------------------------
 
+@dataclass(frozen=True)
+class SocialAccounts:
+    """What the start page's template gets as ``social``: the accounts and their latest posts."""
+
+    accounts: tuple
+
+
+
 def run(build) -> None:
     site = build.site
     accounts = [load_account(build, entry) for entry in site.config.social]
     if accounts:
-        site.root.extra["social_accounts"] = accounts
+        site.root.contribute("social", SocialAccounts(tuple(accounts)))
 
 
 def body_rendered(build, page) -> None:
@@ -231,7 +239,7 @@ def body_rendered(build, page) -> None:
     if " data-player=" in page.html:
         allow_players(page)
     else:
-        page.extra.pop("frame_origins", None)   # a saved body without players: none left from before
+        page.frame_origins = []   # a saved body without players: none left from before
 
 
 def load_account(build, entry: dict) -> Account:
@@ -375,7 +383,7 @@ def allow_players(page) -> None:
     """The page's Content-Security-Policy lets in the frames of its players, and no other
     (csp.py). Read from the body's HTML, so a body taken from the cache says it as well."""
     players = (html.unescape(found.group(1)) for found in PLAYER.finditer(page.html))
-    page.extra["frame_origins"] = list(dict.fromkeys(players))   # anew: the body may have been saved again
+    page.frame_origins = list(dict.fromkeys(players))   # anew: the body may have been saved again
 
 
 def prepare_embed(text: str, args: dict) -> dict:
