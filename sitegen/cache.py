@@ -292,7 +292,7 @@ def _config_fields(config) -> dict:
 
 
 def template_sources(theme) -> list[tuple[str, bytes]]:
-    """Every template file of the theme chain (and the Python code that renders them)."""
+    """Every template file of the theme chain and the site (and the Python code that renders them)."""
     from sitegen import images, navigation, render, theme as theme_module
     found = [(m.__name__, Path(m.__file__).read_bytes()) for m in (render, navigation, theme_module, images)]
     for folder in theme.chain:
@@ -300,6 +300,10 @@ def template_sources(theme) -> list[tuple[str, bytes]]:
         for path in sorted(templates.rglob("*")) if templates.is_dir() else []:
             if path.is_file():
                 found.append((f"{folder.name}/{path.relative_to(templates).as_posix()}", path.read_bytes()))
+    site = getattr(theme, "site", None)
+    if site is not None:   # the site's own templates (theme.SiteLoader)
+        for name in site.templates():
+            found.append((f"site/{name}", (site.folder / name).read_bytes()))
     return found
 
 
