@@ -19,21 +19,21 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
-import io
+import json
 import os
 import pickle
-import re
 from pathlib import Path
 
 from sitegen.model import Page, Site
 from sitegen.problems import Problem
+from sitegen.render import template_for
+from sitegen.theme import TemplateError
+from sitegen.theme import template_reads as theme_reads
 
 FORMAT = 4   # bump when the layout of the cache or of a key changes
 FOLDER = ".sitegen-cache"
-_NOW_WORD = re.compile(rb"\bnow\b")
-_COMMENT = re.compile(rb"\{#.*?#\}", re.S)
-_HTML_READ = re.compile(rb"(?<![\w/\"'.-])([A-Za-z_][\w.]*)\.html\b(?![\"'])")   # x.html, a.b.html
 
 
 def digest(data: bytes) -> str:
@@ -194,176 +194,254 @@ def render_body(renderer_cls, site: Site, page: Page, strict: bool, root: Path |
 
 # --- page keys ------------------------------------------------------------------------------
 
-class Fingerprints:
-    """Keys of pages for one build; fingerprints of shared parts are computed once.
+class Unstable(Exception):
+    """A value the key cannot digest so that equal digests mean equal output: the page misses."""
 
-    A page is seen in two ways: by its own render (everything, its body HTML too), and from
-    other pages' renders: cards, menus and lists show titles, ingresses, images, dates and
-    flags, not bodies. So a body edit re-renders the page alone, not its siblings (nor, when
-    it sits in the main menu, every page of the site). Only a theme whose templates read
-    another page's ``.html`` (``others_html``) makes bodies part of what others see."""
 
-    def __init__(self, site: Site, site_salt: str, others_html: bool = False):
-        self.site = site
-        self.site_salt = site_salt
-        self.others_html = others_html
-        self._pages: dict[int, str] = {}
-        self._seen: dict[int, str] = {}
-        self._children: dict[int, str] = {}
-        self._listed: dict[int, str] = {}
+_TREE_READS = frozenset({"parent", "children", "ancestors", "siblings"})
 
-    def page_key(self, page: Page) -> str:
-        parts = [
-            self.site_salt,
-            self.page_self(page),
-            data_digest(page.extra, self),
-            self.children_of(page.parent) if page.parent is not None else "",
-            self.children_of(page),
-            "|".join(f"{p.url}\0{p.nav_title}" for p in page.ancestors()),
-        ]
-        return digest("\n".join(parts).encode("utf-8", "surrogatepass"))
 
-    def page_self(self, page: Page) -> str:
-        """A page's own fields, as its own render sees them."""
-        known = self._pages.get(id(page))
+@dataclasses.dataclass(frozen=True)
+class _Chain:
+    """One template's part of its pages' keys: its files, the variables and how far it reads."""
+
+    files: str                 # digest of every template the render may load
+    names: tuple               # context variables the templates may refer to, sorted
+    bodies: frozenset          # of ``html`` and ``body``, those a template reads (of any page)
+    others_html: bool          # a template reads another page's ``html`` or ``body`` (``child.html``)
+    others_extra: bool         # a template reads another page's ``extra``
+    tree: bool                 # a template reads ``parent``, ``children``, ``ancestors`` or ``siblings``
+
+
+class PageKeys:
+    """The keys of one build's pages.
+
+    A page's key digests the template files its render loads and the values of the context
+    variables those templates refer to, as ``Renderer.context`` builds them. Values are walked
+    by the standard JSON encoder; what it cannot write itself comes to ``_value``: dataclasses
+    by their fields, dates by their ISO form and zone, sets sorted, pages as ``_page`` says.
+    Anything else, and any cycle, is ``Unstable``: the page is rendered again (a miss, never
+    a stale page)."""
+
+    def __init__(self, build):
+        self.site, self.renderer = build.site, build.renderer
+        self.reads_now = False        # some page's templates show the clock
+        self._files: dict = {}                  # template name -> theme.TemplateReads of that file
+        self._chains: dict[str, _Chain] = {}
+        self._flat: dict[tuple, str] = {}       # (id, part) -> digest of a part of a page's own fields
+        self._around: dict[tuple, str] = {}     # (kind, id, bodies, extra) -> ancestors' or children's digest
+        self._objects: dict[int, tuple] = {}    # id -> (object, how pages are read, digest)
+        self._this_page: dict[int, object] = {}   # dataclasses met on this page and the last
+        self._last_page: dict[int, object] = {}
+        self._field_names: dict[type, tuple] = {}
+        self._own_seen = 0                      # times the page being rendered was met
+        self._busy: dict[int, int] = {}         # id -> depth of the pages and objects being digested
+        self._cut = _NONE                       # depth of the outermost object a back reference named
+        self._own: Page | None = None
+        self._chain = _Chain("", (), True, True, True, True)   # for the salt: pages read in full
+        self._inside = 0                        # > 0 while a page's own fields are walked
+        self._reading = (True, True, True, False)   # how pages are read now: dataclass digests hold for this
+        self._encoder = json.JSONEncoder(default=self._value, separators=(",", ":"), ensure_ascii=False,
+                                         check_circular=False)   # cycles: ``_back``, or a RecursionError
+        self.salt = site_salt(build, self._encoder.encode)
+
+    def key(self, page: Page) -> str | None:
+        """The page's key; None when something it reads cannot be digested stably."""
+        name = template_for(page, self.renderer.env)
+        if self.salt is None:
+            return None
+        try:
+            chain = self.chain(name)
+        except TemplateError:
+            return None   # the render reports the broken template
+        context = self.renderer.context(page)
+        self._own, self._chain = page, chain
+        self._last_page, self._this_page = self._this_page, {}
+        self._reading = (chain.others_html, chain.others_extra, chain.tree, False)
+        values = [[n, context[n]] for n in chain.names if n in context]
+        try:
+            text = self._encoder.encode([self.salt, name, chain.files, values])
+        except (Unstable, ValueError, TypeError, RecursionError):   # ValueError: a list holds itself
+            self._busy.clear()
+            self._cut = _NONE
+            self._inside = 0
+            return None
+        return digest(text.encode("utf-8", "surrogatepass"))
+
+    def chain(self, name: str) -> _Chain:
+        known = self._chains.get(name)
         if known is None:
-            text = self.page_seen(page) + "\0" + page.html
-            known = self._pages[id(page)] = digest(text.encode("utf-8", "surrogatepass"))
+            reads = theme_reads(self.renderer.env, name, self._files)
+            files = digest("\0".join(f"{n}\0{s}" for n, s in reads.files).encode("utf-8", "surrogatepass"))
+            known = self._chains[name] = _Chain(
+                files, tuple(sorted(reads.names)), frozenset({"html", "body"} & (reads.own | reads.other)),
+                bool({"html", "body"} & reads.other),
+                "extra" in reads.other, bool(_TREE_READS & (reads.own | reads.other)))
+            self.reads_now = self.reads_now or "now" in reads.names
         return known
 
-    def page_seen(self, page: Page) -> str:
-        """A page's fields as other pages' renders see them (cards, menus, lists)."""
-        known = self._seen.get(id(page))
+    def _value(self, value):
+        """What the JSON encoder writes for a value it does not know (called by the encoder)."""
+        names = self._field_names.get(type(value))
+        if names is not None:
+            return self._dataclass(value, names)
+        if isinstance(value, Page):
+            return self._page(value)
+        if isinstance(value, (dt.datetime, dt.time)):
+            return [type(value).__name__, value.isoformat(), str(value.tzinfo)]
+        if isinstance(value, dt.date):
+            return ["date", value.isoformat()]
+        if isinstance(value, (dt.tzinfo, dt.timedelta)):
+            return [type(value).__name__, str(value)]   # a zone by its name (Europe/Stockholm)
+        if isinstance(value, (set, frozenset)):
+            return ["set", sorted(self._encoder.encode(v) for v in value)]
+        if isinstance(value, Path):
+            return ["path", str(value)]
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            names = self._field_names[type(value)] = tuple(f.name for f in dataclasses.fields(value))
+            return self._dataclass(value, names)
+        raise Unstable(type(value).__name__)
+
+    def _page(self, page: Page) -> list:
+        """A page as templates read it. The page being rendered: all its fields. Another page:
+        its fields, with its body and ``extra`` only where a template reads those of pages other
+        than ``page``. A page a template is given (``page``, or in a feature's data) comes with
+        the pages around it when a template reads ``parent``, ``children``, ``ancestors`` or
+        ``siblings``: its ancestors, its siblings and its children, by their own fields."""
+        chain = self._chain
+        if page is self._own:
+            self._own_seen += 1
+        if id(page) in self._busy:
+            return ["back", self._back(id(page))]
+        if page is self._own and not self._inside:
+            flat = self._fields(page, chain.bodies, True)
+        else:
+            flat = self._fields(page, chain.others_html, chain.others_extra)
+        if self._inside or not chain.tree:
+            return ["page", flat]
+        parent = page.parent
+        return ["page", flat, self._ancestors(parent), self._children(parent), self._children(page)]
+
+    def _fields(self, page: Page, bodies, extra: bool) -> str:
+        """A page's own fields; of ``html`` and ``body`` those in ``bodies`` (True: both), and
+        ``extra`` or not. Each part is digested once per page."""
+        parts = [self._part(page, "core")]
+        if extra:
+            parts.append(self._part(page, "extra"))
+        for name in ("html", "body"):
+            if bodies is True or (bodies and name in bodies):
+                parts.append(self._part(page, name))
+        return ",".join(parts)
+
+    def _part(self, page: Page, part: str) -> str:
+        memo = (id(page), part)
+        known = self._flat.get(memo)
         if known is None:
-            text = "\0".join([page.url, repr(page.meta), page.html if self.others_html else "", page.template,
-                              page.output_path, str(page.expired), str(page.is_section), str(page.in_sitemap),
-                              page.rel, str(page.parent.url if page.parent else None)])
-            known = self._seen[id(page)] = digest(text.encode("utf-8", "surrogatepass"))
+            if part in ("html", "body"):
+                known = digest(getattr(page, part).encode("utf-8", "surrogatepass"))
+            else:
+                depth = self._enter(id(page))
+                self._inside += 1
+                self._reading = self._reading[:3] + (True,)
+                fields = [page.extra] if part == "extra" else [[f, getattr(page, f)] for f in _page_fields()]
+                text = self._encoder.encode(fields)
+                self._inside -= 1
+                self._reading = self._reading[:3] + (self._inside > 0,)
+                known = digest(text.encode("utf-8", "surrogatepass"))
+                if not self._leave(id(page), depth):
+                    return known
+            self._flat[memo] = known
         return known
 
-    def page_listed(self, page: Page) -> str:
-        """A page in another page's list (news, events): its fields and the data it carries."""
-        known = self._listed.get(id(page))
+    def _ancestors(self, page: Page | None) -> str:
+        if page is None:
+            return ""
+        memo = ("up", id(page), self._chain.others_html)
+        known = self._around.get(memo)
         if known is None:
-            text = self.page_seen(page) + data_digest(page.extra, None)
-            known = self._listed[id(page)] = digest(text.encode("utf-8", "surrogatepass"))
+            mine = self._fields(page, self._chain.others_html, False)
+            known = self._around[memo] = digest(f"{mine}{self._ancestors(page.parent)}".encode())
         return known
 
-    def children_of(self, page: Page) -> str:
-        """Cards and menus show children's titles, ingresses, images, order and flags."""
-        known = self._children.get(id(page))
+    def _children(self, page: Page | None) -> str:
+        if page is None:
+            return ""
+        memo = ("down", id(page), self._chain.others_html)
+        known = self._around.get(memo)
         if known is None:
-            text = "\0".join(self.page_seen(c) + _stable(sorted(c.extra)) + str(c.extra.get("hidden_from_cards"))
-                             + str(c.extra.get("hidden_from_menu")) for c in page.children)
-            known = self._children[id(page)] = digest(text.encode("utf-8", "surrogatepass"))
+            flats = (self._fields(c, self._chain.others_html, False) for c in page.children)
+            known = self._around[memo] = digest(",".join(flats).encode())
         return known
 
+    def _dataclass(self, value, names: tuple) -> list:
+        """By its fields, written in place. An instance met on two pages in a row (the site, the
+        menu, the cards of a folder) is walked once more and then stands as its digest. Instances
+        met are held until the next page, so an id met again is surely the same object."""
+        ident = id(value)
+        known = self._objects.get(ident)
+        if known is not None and known[1] == self._reading:
+            return ["dataclass", known[2]]
+        fields = [type(value).__qualname__, *[getattr(value, n) for n in names]]
+        if known is None and ident not in self._this_page and ident not in self._last_page:
+            self._this_page[ident] = value
+            return fields
+        if ident in self._busy:
+            return ["back", self._back(ident)]
+        depth = self._enter(ident)
+        seen = self._own_seen
+        found = digest(self._encoder.encode(fields).encode("utf-8", "surrogatepass"))
+        if self._leave(ident, depth) and self._own_seen == seen:   # not holding the page being rendered: the same for every page
+            self._objects[ident] = (value, self._reading, found)
+        return ["dataclass", found]
 
-def site_salt(build, now_matters: bool, others_html: bool = False) -> str:
-    """Everything every page's render may read: templates, theme strings, config, the menu."""
-    from sitegen.navigation import main_menu
+    def _enter(self, ident: int) -> int:
+        depth = self._busy[ident] = len(self._busy) + 1
+        return depth
+
+    def _back(self, ident: int) -> int:
+        """An object met inside itself (an event page whose data names the page): it stands as
+        a reference to the digest being made around it. Digests made between the two are
+        incomplete on their own, so they are not kept (``_leave``)."""
+        depth = self._busy[ident]
+        self._cut = min(self._cut, depth)
+        return len(self._busy) - depth
+
+    def _leave(self, ident: int, depth: int) -> bool:
+        """Done with an object: may its digest be kept for other pages?"""
+        del self._busy[ident]
+        if self._cut < depth:
+            return False   # it holds a reference to an object around it
+        if self._cut == depth:
+            self._cut = _NONE   # the references it held were to itself
+        return True
+
+
+_NONE = 1 << 30
+
+
+@functools.cache
+def _page_fields() -> tuple:
+    """Every field of a page a template can read, whatever fields ``Page`` gains; the pages
+    around it are ``PageKeys._page``'s."""
+    return tuple(f.name for f in dataclasses.fields(Page) if f.name not in ("parent", "children", "html", "body", "extra"))
+
+
+def site_salt(build, encode) -> str | None:
+    """What every page's render reads besides its context: theme strings and settings (the
+    ``t`` and ``theme`` globals), site.yaml, and the code that renders; None when one of them
+    cannot be digested stably (every page is rendered)."""
+    from sitegen import images, navigation, render, theme as theme_module
     site, theme = build.site, build.theme
-    parts = [str(FORMAT), theme.name, _stable(theme.strings), _stable(theme.settings),
-             _stable(dataclasses.asdict(build.renderer.view)), _stable(_config_fields(site.config)),
-             site.now.isoformat() if now_matters else "", str(site.drafts)]
-    fps = Fingerprints(site, "", others_html)
-    parts += [fps.page_seen(p) + fps.children_of(p) for p in main_menu(site)]
-    parts += [f"{rel}\0{out}\0{_asset_answer(site.assets, rel, site.config.content_dir)}"
-              for rel, out in sorted(site.assets.items())]   # cards show images in sizes read from the file
-    parts += [f"{name}\0{digest(data)}" for name, data in template_sources(theme)]
-    return digest("\n".join(parts).encode("utf-8", "surrogatepass"))
+    try:
+        text = encode([FORMAT, theme.name, theme.strings, theme.settings, _config_fields(site.config), site.drafts])
+    except (Unstable, ValueError, TypeError, RecursionError):
+        return None
+    code = b"".join(Path(m.__file__).read_bytes() for m in (render, navigation, theme_module, images))
+    return digest(text.encode("utf-8", "surrogatepass") + code)
 
 
 def _config_fields(config) -> dict:
     return {f.name: getattr(config, f.name) for f in dataclasses.fields(config) if f.name != "lines"}
-
-
-def template_sources(theme) -> list[tuple[str, bytes]]:
-    """Every template file of the theme chain (and the Python code that renders them)."""
-    from sitegen import images, navigation, render, theme as theme_module
-    found = [(m.__name__, Path(m.__file__).read_bytes()) for m in (render, navigation, theme_module, images)]
-    for folder in theme.chain:
-        templates = folder / "templates"
-        for path in sorted(templates.rglob("*")) if templates.is_dir() else []:
-            if path.is_file():
-                found.append((f"{folder.name}/{path.relative_to(templates).as_posix()}", path.read_bytes()))
-    return found
-
-
-def templates_read_now(theme) -> bool:
-    return any(_NOW_WORD.search(data) for name, data in template_sources(theme) if "/" in name)
-
-
-def templates_read_others_html(theme) -> bool:
-    """Does a template show the body of a page other than its own (``child.html``, ``p.html``)?
-    ``page.html`` and template file names ("partials/cards.html") do not count."""
-    return any(found.group(1) != b"page" for name, data in template_sources(theme) if "/" in name
-               for found in _HTML_READ.finditer(_COMMENT.sub(b"", data)))
-
-
-def _page_stand_in(fingerprint: str) -> str:
-    """What a page inside pickled data stands for (referenced by the pickle, never called)."""
-    return fingerprint
-
-
-class _KeyPickler(pickle.Pickler):
-    """Pickles data for a key; pages inside it stand in as their own fingerprints.
-
-    A ``dispatch_table`` entry for ``Page`` rather than ``persistent_id``: the pickler asks
-    the table only about class instances, but calls ``persistent_id`` for every object."""
-
-    def __init__(self, file, fps: "Fingerprints | None"):
-        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.dispatch_table = {Page: self._reduce_page}
-        self.fps = fps
-
-    def _reduce_page(self, page: Page):
-        return _page_stand_in, (f"page:{page.url}" if self.fps is None else self.fps.page_listed(page),)
-
-
-def data_digest(value, fps: "Fingerprints | None") -> str:
-    """Fingerprint of data features attached to pages: pickled (fast, in C), or walked when
-    something in it cannot be pickled. Unordered sets may pickle in another order in another
-    process: a cache miss, never a stale page."""
-    if isinstance(value, dict) and not value:
-        return _EMPTY   # most pages carry no feature data
-    buffer = io.BytesIO()
-    try:
-        _KeyPickler(buffer, fps).dump(value)
-    except Exception:
-        return digest(fingerprint(value, fps).encode("utf-8", "surrogatepass"))
-    return digest(buffer.getvalue())
-
-
-_EMPTY = digest(b"{}")
-
-
-def _stable(value) -> str:
-    return fingerprint(value, None)
-
-
-def fingerprint(value, fps: Fingerprints | None, depth: int = 0) -> str:
-    """A text that changes when anything a template could show of ``value`` changes."""
-    if depth > 12:
-        return f"<deep {id(value)}>"   # never equal across builds: a miss, never stale
-    if value is None or isinstance(value, (bool, int, float, str, bytes, dt.date, dt.time, Path)):
-        return f"{type(value).__name__}:{value!r}"
-    if isinstance(value, Page):
-        return f"page:{value.url}" if fps is None else fps.page_listed(value)
-    if isinstance(value, dict):
-        inner = ",".join(f"{fingerprint(k, fps, depth + 1)}={fingerprint(v, fps, depth + 1)}"
-                         for k, v in value.items())
-        return f"{type(value).__name__}{{{inner}}}"
-    if isinstance(value, (list, tuple)):
-        return f"{type(value).__name__}[{','.join(fingerprint(v, fps, depth + 1) for v in value)}]"
-    if isinstance(value, (set, frozenset)):
-        return "set[" + ",".join(sorted(fingerprint(v, fps, depth + 1) for v in value)) + "]"
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
-        return type(value).__name__ + fingerprint(fields, fps, depth + 1)
-    if hasattr(value, "__dict__") and not callable(value):
-        return type(value).__name__ + fingerprint(vars(value), fps, depth + 1)
-    return f"{type(value).__name__}:{value!r}"
 
 
 def replay(problems, items: tuple) -> None:

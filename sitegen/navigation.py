@@ -56,6 +56,13 @@ class Menu:
         self.pages = main_menu(site)
         self.shared = menu_links(site, site.root)
         self.site = site
+        self._cards: dict[int, Card] = {}   # id of a page -> its card, made once (pages are final by now)
+
+    def card(self, page: Page) -> Card:
+        known = self._cards.get(id(page))
+        if known is None:
+            known = self._cards[id(page)] = card(self.site, page)
+        return known
 
     def links_for(self, current: Page) -> list[Link]:
         chain = current.ancestors() + [current]
@@ -92,16 +99,18 @@ def card(site: Site, page: Page) -> Card:
     return Card(page.nav_title, site.href(page), page.ingress, image, alt, page.date, picture)
 
 
-def cards(site: Site, pages: list[Page]) -> list[Card]:
-    return [card(site, p) for p in pages if not p.expired and not p.extra.get("hidden_from_cards")]
+def cards(site: Site, pages: list[Page], menu: Menu | None = None) -> list[Card]:
+    """Cards to ``pages``; with the ``menu``, each page's card is made once and shared."""
+    make = menu.card if menu is not None else lambda p: card(site, p)
+    return [make(p) for p in pages if not p.expired and not p.extra.get("hidden_from_cards")]
 
 
-def sibling_cards(site: Site, page: Page) -> list[Card]:
+def sibling_cards(site: Site, page: Page, menu: Menu | None = None) -> list[Card]:
     """Cards to the pages on the same level; news and events are listed elsewhere."""
     if page.is_root:
         return []
-    return cards(site, [p for p in page.siblings() if p.kind == "page"])
+    return cards(site, [p for p in page.siblings() if p.kind == "page"], menu)
 
 
-def child_cards(site: Site, page: Page) -> list[Card]:
-    return cards(site, [p for p in page.children if p.kind == "page"])
+def child_cards(site: Site, page: Page, menu: Menu | None = None) -> list[Card]:
+    return cards(site, [p for p in page.children if p.kind == "page"], menu)
