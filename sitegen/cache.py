@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 import pickle
+import weakref
 from pathlib import Path
 
 from sitegen.model import Page, Site
@@ -198,7 +199,7 @@ class Unstable(Exception):
     """A value the key cannot digest so that equal digests mean equal output: the page misses."""
 
 
-_TREE_READS = frozenset({"parent", "children", "ancestors", "siblings"})
+_UP = frozenset({"parent", "ancestors", "siblings"})   # what reaches a page's ancestors
 
 
 @dataclasses.dataclass(frozen=True)
@@ -210,7 +211,9 @@ class _Chain:
     bodies: frozenset          # of ``html`` and ``body``, those a template reads (of any page)
     others_html: bool          # a template reads another page's ``html`` or ``body`` (``child.html``)
     others_extra: bool         # a template reads another page's ``extra``
-    tree: bool                 # a template reads ``parent``, ``children``, ``ancestors`` or ``siblings``
+    up: bool                   # a template reads ``parent``, ``ancestors`` or ``siblings`` (of any page)
+    down: bool                 # a template reads ``children``
+    siblings: bool             # ... ``siblings``, or both ``parent`` and ``children``
 
 
 class PageKeys:
@@ -230,15 +233,11 @@ class PageKeys:
         self._chains: dict[str, _Chain] = {}
         self._flat: dict[tuple, str] = {}       # (id, part) -> digest of a part of a page's own fields
         self._around: dict[tuple, str] = {}     # (kind, id, bodies, extra) -> ancestors' or children's digest
-        self._objects: dict[int, tuple] = {}    # id -> (object, how pages are read, digest)
-        self._this_page: dict[int, object] = {}   # dataclasses met on this page and the last
-        self._last_page: dict[int, object] = {}
+        self._objects: dict[int, tuple] = {}    # id -> (weak reference, how pages are read, digest)
         self._field_names: dict[type, tuple] = {}
-        self._own_seen = 0                      # times the page being rendered was met
         self._busy: dict[int, int] = {}         # id -> depth of the pages and objects being digested
         self._cut = _NONE                       # depth of the outermost object a back reference named
-        self._own: Page | None = None
-        self._chain = _Chain("", (), True, True, True, True)   # for the salt: pages read in full
+        self._chain = _Chain("", (), True, True, True, True, True, True)   # for the salt: pages read in full
         self._inside = 0                        # > 0 while a page's own fields are walked
         self._reading = (True, True, True, False)   # how pages are read now: dataclass digests hold for this
         self._encoder = json.JSONEncoder(default=self._value, separators=(",", ":"), ensure_ascii=False,
@@ -255,11 +254,11 @@ class PageKeys:
         except TemplateError:
             return None   # the render reports the broken template
         context = self.renderer.context(page)
-        self._own, self._chain = page, chain
-        self._last_page, self._this_page = self._this_page, {}
-        self._reading = (chain.others_html, chain.others_extra, chain.tree, False)
-        values = [[n, context[n]] for n in chain.names if n in context]
+        self._chain = chain
+        self._reading = (chain.others_html, chain.others_extra, (chain.up, chain.down, chain.siblings), False)
         try:
+            values = [[n, self._rendered(page) if context[n] is page else context[n]]
+                      for n in chain.names if n in context]
             text = self._encoder.encode([self.salt, name, chain.files, values])
         except (Unstable, ValueError, TypeError, RecursionError):   # ValueError: a list holds itself
             self._busy.clear()
@@ -272,11 +271,13 @@ class PageKeys:
         known = self._chains.get(name)
         if known is None:
             reads = theme_reads(self.renderer.env, name, self._files)
+            seen = reads.own | reads.other
             files = digest("\0".join(f"{n}\0{s}" for n, s in reads.files).encode("utf-8", "surrogatepass"))
             known = self._chains[name] = _Chain(
                 files, tuple(sorted(reads.names)), frozenset({"html", "body"} & (reads.own | reads.other)),
                 bool({"html", "body"} & reads.other),
-                "extra" in reads.other, bool(_TREE_READS & (reads.own | reads.other)))
+                "extra" in reads.other, bool(_UP & seen), "children" in seen,
+                "siblings" in seen or (bool(_UP & seen) and "children" in seen))
             self.reads_now = self.reads_now or "now" in reads.names
         return known
 
@@ -302,25 +303,25 @@ class PageKeys:
             return self._dataclass(value, names)
         raise Unstable(type(value).__name__)
 
+    def _rendered(self, page: Page) -> list:
+        """The page being rendered, as ``page``: all its fields, its body where a template reads it."""
+        return ["rendered", self._fields(page, self._chain.bodies, True), *self._around_page(page)]
+
     def _page(self, page: Page) -> list:
-        """A page as templates read it. The page being rendered: all its fields. Another page:
-        its fields, with its body and ``extra`` only where a template reads those of pages other
-        than ``page``. A page a template is given (``page``, or in a feature's data) comes with
-        the pages around it when a template reads ``parent``, ``children``, ``ancestors`` or
-        ``siblings``: its ancestors, its siblings and its children, by their own fields."""
-        chain = self._chain
-        if page is self._own:
-            self._own_seen += 1
+        """Any other page, and the page being rendered met in data: its fields, with its body
+        and ``extra`` only where a template reads those of pages other than ``page``. A page a
+        template is given comes with the pages around it when a template reads ``parent``,
+        ``children``, ``ancestors`` or ``siblings``: its ancestors, its siblings and its children,
+        by their own fields. Pages in the data of pages are read by their own fields."""
         if id(page) in self._busy:
             return ["back", self._back(id(page))]
-        if page is self._own and not self._inside:
-            flat = self._fields(page, chain.bodies, True)
-        else:
-            flat = self._fields(page, chain.others_html, chain.others_extra)
-        if self._inside or not chain.tree:
-            return ["page", flat]
-        parent = page.parent
-        return ["page", flat, self._ancestors(parent), self._children(parent), self._children(page)]
+        flat = self._fields(page, self._chain.others_html, self._chain.others_extra)
+        return ["page", flat] if self._inside else ["page", flat, *self._around_page(page)]
+
+    def _around_page(self, page: Page) -> list:
+        chain, parent = self._chain, page.parent
+        return [self._ancestors(parent) if chain.up else "", self._children(parent) if chain.siblings else "",
+                self._children(page) if chain.down else ""]
 
     def _fields(self, page: Page, bodies, extra: bool) -> str:
         """A page's own fields; of ``html`` and ``body`` those in ``bodies`` (True: both), and
@@ -334,22 +335,24 @@ class PageKeys:
         return ",".join(parts)
 
     def _part(self, page: Page, part: str) -> str:
-        memo = (id(page), part)
+        """A part of a page's own fields, digested from the page (the same wherever the page is
+        met first): references back to the page in its data are references to it."""
+        memo = (id(page), part, self._chain.others_html, self._chain.others_extra)
         known = self._flat.get(memo)
         if known is None:
             if part in ("html", "body"):
                 known = digest(getattr(page, part).encode("utf-8", "surrogatepass"))
             else:
-                depth = self._enter(id(page))
-                self._inside += 1
+                outside = self._busy, self._cut, self._reading
+                self._busy, self._cut = {}, _NONE
                 self._reading = self._reading[:3] + (True,)
+                self._inside += 1
+                self._enter(id(page))
                 fields = [page.extra] if part == "extra" else [[f, getattr(page, f)] for f in _page_fields()]
                 text = self._encoder.encode(fields)
                 self._inside -= 1
-                self._reading = self._reading[:3] + (self._inside > 0,)
+                self._busy, self._cut, self._reading = outside
                 known = digest(text.encode("utf-8", "surrogatepass"))
-                if not self._leave(id(page), depth):
-                    return known
             self._flat[memo] = known
         return known
 
@@ -374,25 +377,27 @@ class PageKeys:
         return known
 
     def _dataclass(self, value, names: tuple) -> list:
-        """By its fields, written in place. An instance met on two pages in a row (the site, the
-        menu, the cards of a folder) is walked once more and then stands as its digest. Instances
-        met are held until the next page, so an id met again is surely the same object."""
+        """As the digest of its fields, wherever it is met: an instance many pages share (the
+        site, the menu, the cards of a folder) is walked once. The memo forgets an instance
+        when it is gone (a weak reference), so an id met again is surely the same object."""
         ident = id(value)
         known = self._objects.get(ident)
         if known is not None and known[1] == self._reading:
             return ["dataclass", known[2]]
-        fields = [type(value).__qualname__, *[getattr(value, n) for n in names]]
-        if known is None and ident not in self._this_page and ident not in self._last_page:
-            self._this_page[ident] = value
-            return fields
         if ident in self._busy:
             return ["back", self._back(ident)]
         depth = self._enter(ident)
-        seen = self._own_seen
+        fields = [type(value).__qualname__, *[getattr(value, n) for n in names]]
         found = digest(self._encoder.encode(fields).encode("utf-8", "surrogatepass"))
-        if self._leave(ident, depth) and self._own_seen == seen:   # not holding the page being rendered: the same for every page
-            self._objects[ident] = (value, self._reading, found)
+        if self._leave(ident, depth):
+            try:
+                self._objects[ident] = (weakref.ref(value, self._forget(ident)), self._reading, found)
+            except TypeError:   # no weak references to it (__slots__): walked again where met
+                pass
         return ["dataclass", found]
+
+    def _forget(self, ident: int):
+        return lambda _gone: self._objects.pop(ident, None)
 
     def _enter(self, ident: int) -> int:
         depth = self._busy[ident] = len(self._busy) + 1
