@@ -233,8 +233,9 @@ class PageKeys:
         self._chains: dict[str, _Chain] = {}
         self._flat: dict[tuple, str] = {}       # (id, part) -> digest of a part of a page's own fields
         self._around: dict[tuple, str] = {}     # (kind, id, bodies, extra) -> ancestors' or children's digest
-        self._objects: dict[int, tuple] = {}    # id -> (weak reference, how pages are read, digest)
+        self._objects: dict[int, tuple] = {}    # id -> (weak reference, how pages are read or None, digest)
         self._field_names: dict[type, tuple] = {}
+        self._pages_met = 0                     # pages met so far (does a dataclass hold any?)
         self._busy: dict[int, int] = {}         # id -> depth of the pages and objects being digested
         self._cut = _NONE                       # depth of the outermost object a back reference named
         self._chain = _Chain("", (), True, True, True, True, True, True)   # for the salt: pages read in full
@@ -313,6 +314,7 @@ class PageKeys:
         template is given comes with the pages around it when a template reads ``parent``,
         ``children``, ``ancestors`` or ``siblings``: its ancestors, its siblings and its children,
         by their own fields. Pages in the data of pages are read by their own fields."""
+        self._pages_met += 1
         if id(page) in self._busy:
             return ["back", self._back(id(page))]
         flat = self._fields(page, self._chain.others_html, self._chain.others_extra)
@@ -382,16 +384,18 @@ class PageKeys:
         when it is gone (a weak reference), so an id met again is surely the same object."""
         ident = id(value)
         known = self._objects.get(ident)
-        if known is not None and known[1] == self._reading:
+        if known is not None and known[1] in (None, self._reading):
             return ["dataclass", known[2]]
         if ident in self._busy:
             return ["back", self._back(ident)]
         depth = self._enter(ident)
+        pages = self._pages_met
         fields = [type(value).__qualname__, *[getattr(value, n) for n in names]]
         found = digest(self._encoder.encode(fields).encode("utf-8", "surrogatepass"))
         if self._leave(ident, depth):
+            reading = None if pages == self._pages_met else self._reading   # None: it holds no page
             try:
-                self._objects[ident] = (weakref.ref(value, self._forget(ident)), self._reading, found)
+                self._objects[ident] = (weakref.ref(value, self._forget(ident)), reading, found)
             except TypeError:   # no weak references to it (__slots__): walked again where met
                 pass
         return ["dataclass", found]

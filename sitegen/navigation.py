@@ -56,7 +56,11 @@ class Menu:
         self.pages = main_menu(site)
         self.shared = menu_links(site, site.root)
         self.site = site
-        self._cards: dict[int, Card] = {}   # id of a page -> its card, made once (pages are final by now)
+        # Made once and shared by pages (pages are final by now): cards and breadcrumbs by the
+        # id of their page, menu items on a trail by (item, the trail's page below it).
+        self._cards: dict[int, Card] = {}
+        self._crumbs: dict[int, Link] = {}
+        self._trails: dict[tuple, Link] = {}
 
     def card(self, page: Page) -> Card:
         known = self._cards.get(id(page))
@@ -69,17 +73,27 @@ class Menu:
         if len(chain) < 2:
             return self.shared   # the start page: nothing in the menu is on its trail
         links = list(self.shared)
-        trail = {self.site.href(p) for p in chain}
+        below = self.site.href(chain[2]) if len(chain) > 2 else None
         for i, page in enumerate(self.pages):
             if page is chain[1]:
-                item = links[i]
-                links[i] = Link(item.title, item.href, True,
-                                [Link(c.title, c.href, c.href in trail) for c in item.children])
+                item = self._trails.get((i, below))
+                if item is None:
+                    shared = links[i]
+                    item = self._trails[i, below] = Link(shared.title, shared.href, True, [
+                        Link(c.title, c.href, c.href == below) for c in shared.children])
+                links[i] = item
         return links
 
+    def crumb(self, page: Page) -> Link:
+        known = self._crumbs.get(id(page))
+        if known is None:
+            known = self._crumbs[id(page)] = Link(page.nav_title, self.site.href(page))
+        return known
 
-def breadcrumbs(site: Site, page: Page) -> list[Link]:
-    return [Link(p.nav_title, site.href(p)) for p in page.ancestors()] + [Link(page.nav_title, site.href(page), True)]
+
+def breadcrumbs(site: Site, page: Page, menu: Menu | None = None) -> list[Link]:
+    crumb = menu.crumb if menu is not None else lambda p: Link(p.nav_title, site.href(p))
+    return [crumb(p) for p in page.ancestors()] + [Link(page.nav_title, site.href(page), True)]
 
 
 def image_of(site: Site, page: Page) -> str | None:

@@ -87,7 +87,7 @@ class Renderer:
             "og_image": site.absolute_url(images.shared_copy(site, image) or site.assets[image]) if image else "",
             "href": site.href(page),
             "menu": self.menu.links_for(page) if self.menu else navigation.menu_links(site, page),
-            "breadcrumbs": navigation.breadcrumbs(site, page),
+            "breadcrumbs": navigation.breadcrumbs(site, page, self.menu),
             "cards": navigation.sibling_cards(site, page, self.menu),
             "child_cards": navigation.child_cards(site, page, self.menu) if page.is_section else [],
             "show_feedback": self.view.feedback_enabled and page.meta.get("feedback", True),
