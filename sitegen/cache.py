@@ -6,14 +6,19 @@ Two things are kept per site and output folder, so a rebuild does only what chan
   made while rendering (linked pages, images, drafts) and the problems it reported. A hit
   is used only when every recorded lookup still gives the same answer on today's site, so
   renaming or deleting a linked page re-renders the pages that link to it.
-- Pages: for each page file, a key hashed from everything its template render reads
-  (templates, theme strings, site.yaml, the page itself, its ancestors for breadcrumbs,
-  its parent's and its own children for cards, the main menu, the data features attached
-  in ``page.extra``), and the manifest of the written output (digest, size, mtime), so an
-  unchanged page is neither rendered nor written again.
+- Pages: for each page file, a key, and the manifest of the written output (digest, size,
+  mtime), so an unchanged page is neither rendered nor written again. The key (``PageKeys``)
+  digests what the render reads: the template files it loads (its ``extends``, ``include``
+  and ``import`` chain, found in Jinja2's syntax trees), the values of the context variables
+  those templates refer to, as ``render.Renderer.context`` builds them (``now`` only where a
+  template names it), and theme strings, theme settings, site.yaml and the rendering code.
 
-Unknown objects in ``page.extra`` fingerprint by ``repr``; one whose repr is not stable
-just misses the cache, which is slower but never stale.
+Values are walked by the standard JSON encoder: dicts, lists, strings and numbers as they
+are, dataclasses by their fields, dates with their zone, sets sorted, pages by their fields
+(a page's body and ``extra`` only where a template reads another page's, the pages around
+it only where a template reads ``parent``, ``children``, ``ancestors`` or ``siblings``).
+Anything else makes the key None: the page is rendered again, which is slower but never
+stale. No pickle, no ``repr``.
 """
 from __future__ import annotations
 
@@ -339,9 +344,10 @@ class PageKeys:
     def _part(self, page: Page, part: str) -> str:
         """A part of a page's own fields, digested from the page (the same wherever the page is
         met first): references back to the page in its data are references to it."""
-        memo = (id(page), part, self._chain.others_html, self._chain.others_extra)
-        known = self._flat.get(memo)
+        reading = (self._chain.others_html, self._chain.others_extra)
+        known = self._flat.get((id(page), part, None)) or self._flat.get((id(page), part, reading))
         if known is None:
+            pages = self._pages_met
             if part in ("html", "body"):
                 known = digest(getattr(page, part).encode("utf-8", "surrogatepass"))
             else:
@@ -355,7 +361,7 @@ class PageKeys:
                 self._inside -= 1
                 self._busy, self._cut, self._reading = outside
                 known = digest(text.encode("utf-8", "surrogatepass"))
-            self._flat[memo] = known
+            self._flat[id(page), part, None if pages == self._pages_met else reading] = known   # None: no page in it
         return known
 
     def _ancestors(self, page: Page | None) -> str:
