@@ -15,8 +15,8 @@ Two things are kept per site and output folder, so a rebuild does only what chan
 
 Values are walked by the standard JSON encoder: dicts, lists, strings and numbers as they
 are, dataclasses by their fields, dates with their zone, sets sorted, pages by their fields
-(a page's body and ``extra`` only where a template reads another page's, the pages around
-it only where a template reads ``parent``, ``children``, ``ancestors`` or ``siblings``).
+(a page's body and ``contributions`` only where a template reads another page's, the
+pages around it only where a template reads ``parent``, ``children``, ``ancestors`` or ``siblings``).
 Anything else makes the key None: the page is rendered again, which is slower but never
 stale. No pickle, no ``repr``.
 """
@@ -215,7 +215,7 @@ class _Chain:
     names: tuple               # context variables the templates may refer to, sorted
     bodies: frozenset          # of ``html`` and ``body``, those a template reads (of any page)
     others_html: bool          # a template reads another page's ``html`` or ``body`` (``child.html``)
-    others_extra: bool         # a template reads another page's ``extra``
+    others_extra: bool         # a template reads another page's ``contributions`` (features' data)
     up: bool                   # a template reads ``parent``, ``ancestors`` or ``siblings`` (of any page)
     down: bool                 # a template reads ``children``
     siblings: bool             # ... ``siblings``, or both ``parent`` and ``children``
@@ -237,7 +237,7 @@ class PageKeys:
         self._files: dict = {}                  # template name -> theme.TemplateReads of that file
         self._chains: dict[str, _Chain] = {}
         self._flat: dict[tuple, str] = {}       # (id, part) -> digest of a part of a page's own fields
-        self._around: dict[tuple, str] = {}     # (kind, id, bodies, extra) -> ancestors' or children's digest
+        self._around: dict[tuple, str] = {}     # (kind, id, bodies) -> ancestors' or children's digest
         self._objects: dict[int, tuple] = {}    # id -> (weak reference, how pages are read or None, digest)
         self._field_names: dict[type, tuple] = {}
         self._pages_met = 0                     # pages met so far (does a dataclass hold any?)
@@ -282,7 +282,7 @@ class PageKeys:
             known = self._chains[name] = _Chain(
                 files, tuple(sorted(reads.names)), frozenset({"html", "body"} & (reads.own | reads.other)),
                 bool({"html", "body"} & reads.other),
-                "extra" in reads.other, bool(_UP & seen), "children" in seen,
+                "contributions" in reads.other, bool(_UP & seen), "children" in seen,
                 "siblings" in seen or (bool(_UP & seen) and "children" in seen))
             self.reads_now = self.reads_now or "now" in reads.names
         return known
@@ -315,7 +315,7 @@ class PageKeys:
 
     def _page(self, page: Page) -> list:
         """Any other page, and the page being rendered met in data: its fields, with its body
-        and ``extra`` only where a template reads those of pages other than ``page``. A page a
+        and ``contributions`` only where a template reads those of pages other than ``page``. A page a
         template is given comes with the pages around it when a template reads ``parent``,
         ``children``, ``ancestors`` or ``siblings``: its ancestors, its siblings and its children,
         by their own fields. Pages in the data of pages are read by their own fields."""
@@ -332,10 +332,10 @@ class PageKeys:
 
     def _fields(self, page: Page, bodies, extra: bool) -> str:
         """A page's own fields; of ``html`` and ``body`` those in ``bodies`` (True: both), and
-        ``extra`` or not. Each part is digested once per page."""
+        its ``contributions`` or not. Each part is digested once per page."""
         parts = [self._part(page, "core")]
         if extra:
-            parts.append(self._part(page, "extra"))
+            parts.append(self._part(page, "contributions"))
         for name in ("html", "body"):
             if bodies is True or (bodies and name in bodies):
                 parts.append(self._part(page, name))
@@ -356,7 +356,7 @@ class PageKeys:
                 self._reading = self._reading[:3] + (True,)
                 self._inside += 1
                 self._enter(id(page))
-                fields = [page.extra] if part == "extra" else [[f, getattr(page, f)] for f in _page_fields()]
+                fields = [page.contributions] if part == "contributions" else [[f, getattr(page, f)] for f in _page_fields()]
                 text = self._encoder.encode(fields)
                 self._inside -= 1
                 self._busy, self._cut, self._reading = outside
@@ -438,7 +438,7 @@ _NONE = 1 << 30
 def _page_fields() -> tuple:
     """Every field of a page a template can read, whatever fields ``Page`` gains; the pages
     around it are ``PageKeys._page``'s."""
-    return tuple(f.name for f in dataclasses.fields(Page) if f.name not in ("parent", "children", "html", "body", "extra"))
+    return tuple(f.name for f in dataclasses.fields(Page) if f.name not in ("parent", "children", "html", "body", "contributions"))
 
 
 def site_salt(build, encode) -> str | None:

@@ -30,7 +30,7 @@ class Card:
 def main_menu(site: Site) -> list[Page]:
     """Top-level pages in the main menu, in sibling order; ``menu: false`` leaves one out."""
     return [p for p in site.root.children if p.meta.get("menu", True) and not p.expired
-            and not p.extra.get("hidden_from_menu")]
+            and p.in_menu]
 
 
 def menu_links(site: Site, current: Page) -> list[Link]:
@@ -116,7 +116,7 @@ def card(site: Site, page: Page) -> Card:
 def cards(site: Site, pages: list[Page], menu: Menu | None = None) -> list[Card]:
     """Cards to ``pages``; with the ``menu``, each page's card is made once and shared."""
     make = menu.card if menu is not None else lambda p: card(site, p)
-    return [make(p) for p in pages if not p.expired and not p.extra.get("hidden_from_cards")]
+    return [make(p) for p in pages if not p.expired and p.in_cards]
 
 
 def sibling_cards(site: Site, page: Page, menu: Menu | None = None) -> list[Card]:

@@ -234,5 +234,5 @@ def test_a_value_without_a_stable_digest_is_a_miss(root):
     konsert = done.site.page_at("kalender/konsert/")   # its event data names the page itself
     keys = PageKeys(done)
     assert keys.key(konsert) is not None and keys.key(konsert) == PageKeys(done).key(konsert)
-    konsert.extra["oklar"] = object()
+    konsert.meta["oklar"] = object()
     assert PageKeys(done).key(konsert) is None
