@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen import cache as build_cache
-from sitegen import checks, clashes, data, images, mdlinks, navigation, output, parallel, shortcodes, sources, stamps, tree
+from sitegen import checks, clashes, data, images, mdlinks, navigation, output, pagekeys, parallel, shortcodes, sources, stamps, tree
 from sitegen.config import SiteConfig, find_sites, load_site_config
 from sitegen.features import feature_modules, in_phase, redirects
 from sitegen.features import ledger as published_addresses
@@ -263,7 +263,7 @@ def check_later_links(build: SiteBuild) -> None:
 def plan_pages(build: SiteBuild) -> None:
     """Which pages must be rendered: those whose key changed or whose output file is gone."""
     cache, final = build.cache, build.options.out / build.config.name
-    keys = build_cache.PageKeys(build)
+    keys = pagekeys.PageKeys(build)
     check_only = build.options.check_only
     for page in build.site.pages:
         rel = page.file_path()

@@ -229,10 +229,22 @@ def test_a_template_that_shows_childrens_bodies_renders_the_section_for_a_childs
 
 
 def test_a_value_without_a_stable_digest_is_a_miss(root):
-    from sitegen.cache import PageKeys
+    from sitegen.pagekeys import PageKeys
     done = build(root)
     konsert = done.site.page_at("kalender/konsert/")   # its event data names the page itself
     keys = PageKeys(done)
     assert keys.key(konsert) is not None and keys.key(konsert) == PageKeys(done).key(konsert)
     konsert.meta["oklar"] = object()
     assert PageKeys(done).key(konsert) is None
+
+
+def test_keys_do_not_depend_on_the_order_pages_are_keyed_in(root):
+    """Workers key pages in any order; a key must be the same whatever was keyed before it."""
+    from sitegen.pagekeys import PageKeys
+    done = build(root)
+    pages = done.site.pages
+    forward = PageKeys(done)
+    backward = PageKeys(done)
+    ahead = {page.file_path(): forward.key(page) for page in pages}
+    behind = {page.file_path(): backward.key(page) for page in reversed(pages)}
+    assert ahead == behind and None not in ahead.values()
