@@ -1,6 +1,6 @@
 """The persistent build cache in ``.sitegen-cache/`` beside the content folder.
 
-Two things are kept per site and output folder, so a rebuild does only what changed:
+Two things are kept in one file per site and output folder, so a rebuild does only what changed:
 
 - Markdown bodies: the HTML of each body, keyed by its text, plus the lookups the body
   made while rendering (linked pages, images, drafts) and the problems it reported. A hit
@@ -10,6 +10,9 @@ Two things are kept per site and output folder, so a rebuild does only what chan
   render loads and the values of the context variables they refer to), and the manifest of
   the written output (digest, size, mtime), so an unchanged page is neither rendered nor
   written again.
+
+Beside the pickle, ``site_folder`` gives a feature a folder of its own for products keyed by
+their inputs: the search index keeps each part's Pagefind output there under the part's key.
 """
 from __future__ import annotations
 
@@ -66,10 +69,20 @@ class SiteCache:
         os.replace(tmp, self.path)
 
 
+def _place(site_name: str, out_dir: Path) -> str:
+    """The name of what is kept for building ``site_name`` into ``out_dir``."""
+    return f"{site_name}-{digest(str(out_dir.resolve()).encode())[:12]}"
+
+
+def site_folder(content_root: Path, site_name: str, out_dir: Path, kind: str) -> Path:
+    """A folder kept beside the site's pickle for one kind of build product (the search index's
+    parts), which its feature keys by its own inputs; the folder may not exist yet."""
+    return cache_folder(content_root) / f"{_place(site_name, out_dir)}.{kind}"
+
+
 def load_site_cache(content_root: Path, site_name: str, out_dir: Path, enabled: bool) -> SiteCache:
     """The cache for building ``site_name`` into ``out_dir``; empty when disabled or unreadable."""
-    where = digest(str(out_dir.resolve()).encode())[:12]
-    cache = SiteCache(cache_folder(content_root) / f"{site_name}-{where}.pickle")
+    cache = SiteCache(cache_folder(content_root) / f"{_place(site_name, out_dir)}.pickle")
     if not enabled or not cache.path.is_file():
         return cache
     try:
