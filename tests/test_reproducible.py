@@ -46,6 +46,7 @@ def examples(tmp_path_factory) -> Path:
     """A copy of the example content, so its build cache lies beside the copy, not the repository."""
     folder = tmp_path_factory.mktemp("examples")
     shutil.copytree(REPO / "content", folder / "content")
+    shutil.copy(REPO / "old-hosts.txt", folder / "old-hosts.txt")   # the operator's allowed old hosts
     return folder
 
 
