@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen import cache as build_cache
-from sitegen import checks, clashes, data, images, mdlinks, navigation, output, parallel, shortcodes, sources, stamps, tree
+from sitegen import checks, clashes, data, images, mdlinks, navigation, output, pagekeys, pagetypes, parallel, shortcodes, sources, stamps, tree
 from sitegen.config import SiteConfig, find_sites, load_site_config
 from sitegen.features import feature_modules, in_phase, redirects
 from sitegen.features import ledger as published_addresses
@@ -127,6 +127,7 @@ def prepare_site(site_dir: Path, options: BuildOptions, problems: Problems,
                        problems, config.config_path, config.lines.get("theme", 1))
     if theme is None:
         return None
+    theme.site = pagetypes.site_templates(site_dir, config.page_types)
     if not options.cache:   # --no-cache: resized images too are made afresh, and kept nowhere
         site.image_cache = Path(tempfile.mkdtemp(prefix="sitegen-images-"))
     renderer = Renderer(site, theme, problems)
@@ -266,24 +267,22 @@ def check_later_links(build: SiteBuild) -> None:
 def plan_pages(build: SiteBuild) -> None:
     """Which pages must be rendered: those whose key changed or whose output file is gone."""
     cache, final = build.cache, build.options.out / build.config.name
-    others_html = build_cache.templates_read_others_html(build.theme)
-    now_matters = build_cache.templates_read_now(build.theme)
-    if now_matters:
-        build.changes_at(build.site.now)   # a template shows the clock: every build differs
-    salt = build_cache.site_salt(build, now_matters, others_html)
-    fingerprints = build_cache.Fingerprints(build.site, salt, others_html)
+    keys = pagekeys.PageKeys(build)
     check_only = build.options.check_only
     for page in build.site.pages:
         rel = page.file_path()
-        key = fingerprints.page_key(page)
-        build.page_keys[rel] = key
-        entry = None if check_only or cache.page_keys.get(rel) != key else \
+        key = keys.key(page)   # None: something the page reads has no stable digest
+        if key is not None:
+            build.page_keys[rel] = key
+        entry = None if check_only or key is None or cache.page_keys.get(rel) != key else \
             output.intact(final, cache.manifest, rel)
         if entry is not None:
             build.files[rel] = output.Unchanged(entry.digest)
         else:
             build.pending[rel] = page
             build.files[rel] = output.ToRender()   # the key says an HTML file goes there
+    if keys.reads_now:
+        build.changes_at(build.site.now)   # a template shows the clock: every build differs
 
 
 def render_pending(build: SiteBuild, stager: output.Stager | None) -> None:

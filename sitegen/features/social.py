@@ -28,7 +28,7 @@ from urllib.parse import parse_qs, quote, urljoin, urlsplit
 
 from PIL import Image, UnidentifiedImageError
 
-from sitegen import confine, sanitize
+from sitegen import addresses, confine, sanitize
 from sitegen.messages import _
 from sitegen.schema import STOCKHOLM
 from sitegen.shortcodes import ShortcodeError
@@ -246,10 +246,14 @@ def load_account(build, entry: dict) -> Account:
     network = str(entry.get("network", "")).lower()
     account = Account(network=network, label=NETWORKS.get(network, entry.get("network", "")),
                       name=entry.get("name", ""), url=safe_link(entry.get("url", "")))
+    where = (build.config.config_path, build.config.lines.get("social", 1))
+    for host in entry.get("image_hosts", []):
+        problem = addresses.image_host_problem(host)
+        if problem:
+            build.problems.error(*where, problem)
     path = feed_file(build.config.content_dir, entry)
     if path is None:
         return account
-    where = (build.config.config_path, build.config.lines.get("social", 1))
     if confine.outside(path, build.config.content_dir):
         build.problems.error(*where, _("the feed of {name} is outside the site folder, and it is not read: "
                                        "put the feed file in the site's data/ folder").format(name=account.name))
