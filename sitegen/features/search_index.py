@@ -10,11 +10,12 @@ the Swedish stemmer from ``<html lang>``, so "jämställdhet" also finds "jämst
 "jämställdheten". Filters (section, type) and the ingress shown in results are marked in
 the record, not in the published page, which stays small.
 
-Sites are indexed in parts of about ``PART_SIZE`` pages (a page's part follows from
-its URL, so it stays in the same part from build to build). Each part is one Pagefind
-run, so the program's memory is bounded by a part, not the site; parts run side by side,
-one per core; and a rebuild indexes again only the parts whose pages changed, linking the
-others from the live output. ``pagefind/`` is the first part; the others are
+Sites are indexed in parts (a page's part follows from its URL, so it stays in the same
+part from build to build). Each part is one Pagefind run, so the program's memory is bounded
+by a part, not the site; parts are as large as one run beside the rest of the build fits in
+the memory budget (every part costs a visitor's search three requests), and run side by side
+only where the budget holds two; a rebuild indexes again only the parts whose pages changed,
+linking the others from the live output. ``pagefind/`` is the first part; the others are
 ``pagefind/part-N/``, listed in ``pagefind/sitegen-parts.json``, which the theme's search
 script merges into one search (Pagefind's ``mergeIndex``; the program code and the
 word-stemming WebAssembly are loaded once, from the first part).
@@ -41,10 +42,13 @@ NEEDS = ("pages",)
 BUNDLE = "pagefind"
 OUTPUT_FOLDERS = {f"{BUNDLE}/": N_("the search index")}   # no editor page or file may go there
 PARTS_FILE = "sitegen-parts.json"
-PART_SIZE = 400    # pages per index part (two run at once, about 90 MB each); SITEGEN_SEARCH_PART_SIZE overrides it
+PART_SIZE = 400    # the fewest pages a part gets; SITEGEN_SEARCH_PART_SIZE sets the part size instead
 # One Pagefind run holds about 10 MB and 0.2 MB a page until it writes (measured on the small
 # records of the benchmark corpus: 87 MB for 400 pages, 252 for 1,250, 502 for 2,500, 987 for 5,000).
 PAGEFIND_BASE_MB, PAGEFIND_PAGE_MB = 10, 0.2
+# The rest of the build while the index is made (measured on the benchmark corpus: about 85 MB
+# at 2,000 searchable pages, 300 MB at 10,000).
+BUILD_BASE_MB, BUILD_PAGE_MB = 30, 0.028
 INGRESS_TAG = '<p class="ingress">'
 BODY_MARK = "data-pagefind-body"
 
@@ -96,7 +100,7 @@ def run(build) -> None:
             "there is not enough memory to build the search index: a part of {pages} pages needs about "
             "{need} MB and {free} MB are free, so the build stopped rather than make the computer swap. "
             "Close other programs, or set SITEGEN_SEARCH_PART_SIZE to fewer pages than {size}"
-        ).format(pages=short.pages, need=short.need, free=short.free, size=part_size()))
+        ).format(pages=short.pages, need=short.need, free=short.free, size=short.pages))
         return
     except (pagefind_cli.PagefindFailed, OSError) as exc:  # a separate program; report, don't crash
         build.problems.error(build.config.config_path, 0, _("the search index could not be built: {exc}").format(
@@ -170,26 +174,47 @@ def runs_at_once(todo: list[Part]) -> int:
     if not todo:
         return 1
     pages = max(len(part.records) for part in todo)
-    need = round(PAGEFIND_BASE_MB + PAGEFIND_PAGE_MB * pages)
+    need = round(pagefind_mb(pages))
     free = memory.available_mb()
-    if free is None:
-        return parallel.workers()
-    if need > free:
+    if free is not None and need > free:
         raise NotEnoughMemory(pages, need, free)
-    return max(1, min(parallel.workers(), free // need))
+    # Beyond what the machine has free, the build keeps under its peak budget: a second run
+    # side by side only when it fits there too (a part sized to the budget runs alone).
+    room = memory.budget_mb() - (memory.used_mb() or 0)
+    if free is not None:
+        room = min(room, free)
+    return max(1, min(parallel.workers(), room // need))
+
+
+def pagefind_mb(pages: int) -> float:
+    """About what one Pagefind run over ``pages`` records holds at its peak."""
+    return PAGEFIND_BASE_MB + PAGEFIND_PAGE_MB * pages
+
+
+def rest_mb(pages: int) -> float:
+    """About what the rest of a build of ``pages`` searchable pages holds while the index is made."""
+    return BUILD_BASE_MB + BUILD_PAGE_MB * pages
 
 
 def part_count(build) -> int:
     """How many parts: from the number of searchable pages, known before any page is rendered."""
     count = build.feature_data.get("search_parts")
     if count is None:
-        count = max(1, -(-sum(1 for page in build.site.pages if searchable(page)) // part_size()))
-        cores = parallel.workers()
-        # Parts run one per core: a count the cores divide ends with every core busy. A site
-        # with fewer parts than cores is not split further: each part is requests per search.
-        if count >= cores > 1:
-            count = -(-count // cores) * cores
+        count = parts_for(sum(1 for page in build.site.pages if searchable(page)), parallel.workers())
         build.feature_data["search_parts"] = count
+    return count
+
+
+def parts_for(pages: int, cores: int) -> int:
+    """As few parts as the memory budget allows: each part costs a visitor's first search three
+    requests (entry, metadata, the chunk with the word), so parts are as large as one Pagefind
+    run beside the rest of the build fits in ``memory.PEAK_MB``. It depends on nothing but the
+    page count and the settings, so render workers and rebuilds cut the same parts."""
+    count = max(1, -(-pages // part_size(pages)))
+    # Parts small enough to run one per core (a set part size, a huge site): a count the cores
+    # divide ends with every core busy. A site with fewer parts than cores is not split further.
+    if count >= cores > 1 and cores * pagefind_mb(-(-pages // count)) + rest_mb(pages) <= memory.PEAK_MB:
+        count = -(-count // cores) * cores
     return count
 
 
@@ -198,9 +223,14 @@ def part_of(url: str, count: int) -> int:
     return zlib.crc32(url.encode("utf-8")) % count
 
 
-def part_size() -> int:
+def part_size(pages: int = 0) -> int:
+    """Pages a part may hold: what one Pagefind run can take beside the rest of a build of
+    ``pages`` searchable pages within the memory budget, never fewer than ``PART_SIZE``."""
     value = os.environ.get("SITEGEN_SEARCH_PART_SIZE", "")
-    return max(1, int(value)) if value.isdigit() else PART_SIZE
+    if value.isdigit():
+        return max(1, int(value))
+    room = memory.PEAK_MB - rest_mb(pages) - PAGEFIND_BASE_MB
+    return max(PART_SIZE, int(room / PAGEFIND_PAGE_MB))
 
 
 def record_of(build, page) -> Record | None:

@@ -309,3 +309,36 @@ def test_the_memory_message_is_in_swedish_for_editors_and_operators(make_site, t
                          env={"SITEGEN_MEMORY_MB": "5", "SITEGEN_LANG": "sv"})
     assert result.status != 0
     assert "inte tillräckligt med minne för att bygga sökindexet" in result.stderr
+
+
+def test_parts_are_as_large_as_the_memory_budget_allows(monkeypatch):
+    from sitegen import memory
+    from sitegen.features import search_index
+
+    monkeypatch.delenv("SITEGEN_SEARCH_PART_SIZE", raising=False)
+    # a 2,000-page site is one part: one Pagefind run of ~410 MB beside ~85 MB of the build
+    assert search_index.parts_for(2001, 2) == 1
+    for pages in (2001, 5000, 10001):
+        count = search_index.parts_for(pages, 2)
+        largest = -(-pages // count)
+        assert search_index.rest_mb(pages) + search_index.pagefind_mb(largest) <= memory.PEAK_MB
+        assert search_index.parts_for(pages, 2) == count   # the same cut every time
+    assert search_index.parts_for(10001, 2) < -(-10001 // search_index.PART_SIZE)   # fewer than before
+
+
+def test_the_set_part_size_still_decides(monkeypatch):
+    from sitegen.features import search_index
+
+    monkeypatch.setenv("SITEGEN_SEARCH_PART_SIZE", "500")
+    assert search_index.parts_for(2001, 1) == 5
+
+
+def test_a_part_sized_to_the_budget_runs_alone_even_with_memory_to_spare(monkeypatch):
+    from sitegen.features import search_index
+
+    monkeypatch.setenv("SITEGEN_WORKERS", "2")
+    monkeypatch.delenv("SITEGEN_MEMORY_MB", raising=False)
+    monkeypatch.setattr(search_index.memory, "available_mb", lambda: 16_000)
+    monkeypatch.setattr(search_index.memory, "used_mb", lambda: 300)
+    assert search_index.runs_at_once(_parts_of([900, 900])) == 1   # two would take the build past 500 MB
+    assert search_index.runs_at_once(_parts_of([400, 400])) == 2
