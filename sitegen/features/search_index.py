@@ -16,9 +16,10 @@ by a part, not the site; parts are as large as one run beside the rest of the bu
 the memory budget (every part costs a visitor's search three requests), and run side by side
 only where the budget holds two; a rebuild indexes again only the parts whose pages changed,
 linking the others from the live output. ``pagefind/`` is the first part; the others are
-``pagefind/part-N/``, listed in ``pagefind/sitegen-parts.json``, which the theme's search
-script merges into one search (Pagefind's ``mergeIndex``; the program code and the
-word-stemming WebAssembly are loaded once, from the first part).
+``pagefind/part-N/``, listed in ``pagefind/sitegen-parts.json`` (with each part's key) and in
+``pagefind/sitegen-pagefind.js`` (Pagefind's program with the list added), which the theme's
+search script loads and merges into one search (Pagefind's ``mergeIndex``; the program code
+and the word-stemming WebAssembly are loaded once, from the first part).
 """
 from __future__ import annotations
 
@@ -41,7 +42,9 @@ PROVIDES = ("search index", "staged files")
 NEEDS = ("pages",)
 BUNDLE = "pagefind"
 OUTPUT_FOLDERS = {f"{BUNDLE}/": N_("the search index")}   # no editor page or file may go there
-PARTS_FILE = "sitegen-parts.json"
+PARTS_FILE = "sitegen-parts.json"   # the parts and their keys, for the next build
+PROGRAM = "pagefind.js"              # Pagefind's program, in the first part
+PROGRAM_WITH_PARTS = "sitegen-pagefind.js"   # the same with the parts listed: what the search page loads
 PART_SIZE = 400    # the fewest pages a part gets; SITEGEN_SEARCH_PART_SIZE sets the part size instead
 # One Pagefind run holds about 10 MB and 0.2 MB a page until it writes (measured on the small
 # records of the benchmark corpus: 87 MB for 400 pages, 252 for 1,250, 502 for 2,500, 987 for 5,000).
@@ -106,17 +109,31 @@ def run(build) -> None:
         build.problems.error(build.config.config_path, 0, _("the search index could not be built: {exc}").format(
                                                               exc=exc))
         return
-    bundle = build.staging / BUNDLE
+    bundle, live = build.staging / BUNDLE, build.options.out / build.config.name / BUNDLE
     listing = {"parts": [f"{p.folder}/" for p in parts if p.folder and (bundle / p.folder).is_dir()],
                "keys": {p.folder: p.key for p in parts}}
-    text, live = json.dumps(listing, indent=0), build.options.out / build.config.name / BUNDLE / PARTS_FILE
+    _write_or_link(bundle / PARTS_FILE, live / PARTS_FILE, json.dumps(listing, indent=0))
+    if (bundle / PROGRAM).is_file():
+        _write_or_link(bundle / PROGRAM_WITH_PARTS, live / PROGRAM_WITH_PARTS,
+                       program_with_parts((bundle / PROGRAM).read_text(encoding="utf-8"), listing["parts"]))
+
+
+def program_with_parts(program: str, parts: list[str]) -> str:
+    """Pagefind's program module with the list of the other parts added as one more export, so
+    the search page learns the parts with the program (one request) instead of asking first."""
+    return f"{program.rstrip()}\nexport const sitegenParts = {json.dumps(parts)};\n"
+
+
+def _write_or_link(target: Path, live: Path, text: str) -> None:
+    """Write ``text`` at ``target``, or link the live file when it holds that text already (so
+    an unchanged file keeps its inode and mtime, as the pages do)."""
     try:
         if live.read_text(encoding="utf-8") == text:
-            os.link(live, bundle / PARTS_FILE)   # unchanged: keep the live file, as the pages do
+            os.link(live, target)
             return
     except OSError:
         pass
-    (bundle / PARTS_FILE).write_text(text, encoding="utf-8")
+    target.write_text(text, encoding="utf-8")
 
 
 def intact(build) -> bool:
@@ -130,7 +147,7 @@ def intact(build) -> bool:
         listed = ["", *listing["parts"]]
     except (OSError, ValueError, KeyError, TypeError):
         return False
-    return (listing.get("keys") == {p.folder: p.key for p in parts}
+    return (listing.get("keys") == {p.folder: p.key for p in parts} and (bundle / PROGRAM_WITH_PARTS).is_file()
             and all((bundle / folder / "pagefind-entry.json").is_file() for folder in listed))
 
 
@@ -315,7 +332,7 @@ def _assemble(build, todo: list[Part], reuse: list[Part], at_once: int) -> None:
     if any(part.number == 0 for part in reuse):
         shutil.copytree(live, bundle, copy_function=os.link,
                         ignore=lambda where, names: [n for n in names if Path(where) == live
-                                                     and (n.startswith("part-") or n == PARTS_FILE)])
+                                                     and (n.startswith("part-") or n in (PARTS_FILE, PROGRAM_WITH_PARTS))])
     elif first is not None and first.is_dir():
         first.rename(bundle)
     else:

@@ -137,7 +137,9 @@ def test_index_is_rebuilt_when_a_page_changed(make_site, tmp_path):
     again = run_sitegen("build", "--content", "content", "--out", "out", "--now", NOW, "-q", cwd=tmp_path)
     assert again.status == 0, again.stderr
     after = _index_files(site)
-    assert after != before and set(after.values()).isdisjoint(before.values())
+    # Pagefind's files are all new; sitegen's list of parts keeps its inode while its bytes hold
+    pagefinds = {name: inode for name, inode in after.items() if "/sitegen-pagefind.js" not in name}
+    assert after != before and set(pagefinds.values()).isdisjoint(before.values())
 
 
 MANY = {**SITE, **{f"projekt/sida-{n}.md": page(f"Sida {n}", f"Ord nummer {n} om budget.") for n in range(12)}}
@@ -342,3 +344,23 @@ def test_a_part_sized_to_the_budget_runs_alone_even_with_memory_to_spare(monkeyp
     monkeypatch.setattr(search_index.memory, "used_mb", lambda: 300)
     assert search_index.runs_at_once(_parts_of([900, 900])) == 1   # two would take the build past 500 MB
     assert search_index.runs_at_once(_parts_of([400, 400])) == 2
+
+
+def test_the_search_page_learns_the_parts_with_pagefinds_program(make_site, tmp_path, monkeypatch):
+    import json
+
+    monkeypatch.setenv("SITEGEN_SEARCH_PART_SIZE", "4")
+    site = build(make_site, tmp_path, MANY)
+    program = (site / "pagefind" / "pagefind.js").read_text(encoding="utf-8")
+    module = (site / "pagefind" / "sitegen-pagefind.js").read_text(encoding="utf-8")
+    assert module.startswith(program.rstrip())
+    listed = module[len(program.rstrip()):].strip()
+    assert listed.startswith("export const sitegenParts = ") and listed.endswith(";")
+    assert json.loads(listed[len("export const sitegenParts = "):-1]) == _parts(site)["parts"]
+    assert json.loads(listed[len("export const sitegenParts = "):-1])   # this site has parts
+
+
+def test_a_site_of_one_part_lists_no_other_parts(make_site, tmp_path):
+    site = build(make_site, tmp_path, SITE)
+    assert (site / "pagefind" / "sitegen-pagefind.js").read_text(encoding="utf-8").endswith(
+        "\nexport const sitegenParts = [];\n")
