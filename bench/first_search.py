@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(HERE))
     import run  # noqa: E402  (next to this file)
     ap = argparse.ArgumentParser(description="Requests and bytes of a visitor's first search.")
-    run.corpus_options(ap, "corpora (built by run.py)")
+    run.corpus_options(ap, "corpora (built by run.py)", ",".join(str(n) for n in sorted(GOALS)))
     ap.add_argument("--query", default=QUERY)
     args = ap.parse_args(argv)
     failed = False
