@@ -1,14 +1,23 @@
 """``sitegen serve``: the site under its URL path, a save shown at once, errors as an overlay.
 
-The first tests run the real command in a subprocess. The others run the preview in this
-process (watcher, rounds, WSGI app) with full builds that can be held, to see what a save
-shows before the full rebuild has run.
+The first tests run the real command in a subprocess and talk to it as a browser does: pages,
+and livereload's websocket that tells them to reload. The others run the preview in this
+process (watcher, rounds, the app's answers) with full builds that can be held, to see what a
+save shows before the full rebuild has run; each page shown is compared with what
+``sitegen build`` makes of the same files.
 """
 from __future__ import annotations
 
-import asyncio
+import base64
+import contextlib
+import datetime as dt
+import hashlib
+import html
 import json
+import logging
 import os
+import re
+import signal
 import socket
 import subprocess
 import sys
@@ -21,12 +30,18 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from websockets.sync.client import connect
 
 from sitegen import builder
-from sitegen.devserver import make_app
+from sitegen.devserver import answer, quiet_server_logs, widened
 from sitegen.preview import Preview
 from sitegen.preview_watch import FolderWatcher
-from testkit import REPO, page
+from testkit import NOW, REPO, page
+
+BUILD = builder.execute   # the real build, also while a test holds the preview's
+SNIPPET = re.compile(r'<script type="text/javascript">(\(function\(\)\{.*?livereload\.js.*?)</script></head>')
+POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
+LIVERELOAD = "http://livereload.com/protocols/official-7"
 
 WAIT = 30   # seconds: the first build and each rebuild must be done well within this
 SITE_YAML = ("title: Demo\nbase_url: https://www.example.se/demo/\n"
@@ -79,6 +94,26 @@ def save(path: Path, text: str) -> None:
     os.replace(temporary, path)
 
 
+@contextlib.contextmanager
+def open_socket(page_url: str):
+    """livereload's websocket, as livereload.js in the page at ``page_url`` opens it: the
+    handshake, then the page's address (from then on the page is told to reload)."""
+    parts = urlsplit(page_url)
+    with connect(f"ws://{parts.netloc}/livereload", open_timeout=WAIT) as websocket:
+        websocket.send(json.dumps({"command": "hello", "protocols": [LIVERELOAD]}))
+        assert json.loads(websocket.recv(timeout=WAIT))["command"] == "hello"
+        websocket.send(json.dumps({"command": "info", "url": page_url, "plugins": {}}))
+        # The server answers in order: once it answers this second hello, it has the page's address.
+        websocket.send(json.dumps({"command": "hello", "protocols": [LIVERELOAD]}))
+        assert json.loads(websocket.recv(timeout=WAIT))["command"] == "hello"
+        yield websocket
+
+
+def told_to_reload(websocket) -> bool:
+    message = json.loads(websocket.recv(timeout=WAIT))
+    return message["command"] == "reload" and message["path"] == "*"   # the whole page, not a stylesheet
+
+
 # --- the real command -----------------------------------------------------------------------
 
 @pytest.fixture
@@ -100,12 +135,68 @@ def served(make_site, tmp_path):
 def test_serves_under_the_site_path_with_drafts_and_live_reload(served):
     content, base = served
     body = wait_for(base + "om/", "Första texten.")
-    assert "livereload" in body
+    assert SNIPPET.search(body)   # livereload's, at the end of the head
     assert 'action="https://feedback.example.se/feedback"' in body
     status, draft = fetch(base + "utkast/")
     assert status == 200
     assert '<p class="preview-status draft" role="note"><strong>Utkast</strong>' in draft
     assert "preview-status" not in body
+    origin = base.split("/demo/")[0]
+    with urllib.request.urlopen(origin + "/livereload.js", timeout=5) as response:
+        assert "javascript" in response.headers["Content-Type"]
+        assert "/livereload" in response.read().decode("utf-8")
+
+
+def test_the_page_s_policy_lets_in_livereload_s_snippet_and_websocket(served):
+    content, base = served
+    body = wait_for(base + "om/", "Första texten.")
+    snippet = SNIPPET.search(body)[1].encode("utf-8")
+    digest = base64.b64encode(hashlib.sha256(snippet).digest()).decode("ascii")
+    directives = {d.split()[0]: d.split()[1:] for d in html.unescape(POLICY.search(body)[1]).split("; ")}
+    assert directives["script-src"] == ["'self'", f"'sha256-{digest}'"]
+    assert directives["connect-src"] == ["'self'", "https://feedback.example.se", f"ws://{urlsplit(base).netloc}"]
+    assert directives["default-src"] == ["'none'"]
+
+
+def test_the_build_s_own_pages_keep_their_policy(served):
+    """The preview's additions are in what it serves, never in what the build wrote."""
+    content, base = served
+    wait_for(base + "om/", "Första texten.")
+    written = (content.parent / ".sitegen-cache" / "serve" / "demo" / "om" / "index.html").read_text(encoding="utf-8")
+    assert "sha256-" not in written and "ws://" not in written and "livereload" not in written
+
+
+def test_the_preview_prints_no_english_server_lines(served, tmp_path):
+    _, base = served
+    wait_for(base, "Start")
+    with open_socket(base) as websocket:   # livereload would say "Browser connected"
+        save(served[0] / "demo" / "om.md", page("Om oss", "Andra texten."))
+        assert told_to_reload(websocket)   # and "Running task", "Reload 1 waiters"
+    fetch(base + "saknas/")                # tornado would log the request
+    log = (tmp_path / "serve.log").read_text(encoding="utf-8")
+    assert "preview of demo at" in log   # the preview's own line (English in this test's language)
+    assert "livereload" not in log.lower() and "tornado" not in log.lower()
+    assert not re.search(r"Serving on|Browser|Running task|Reload \d|waiters|Start watching|GET /", log)
+
+
+def test_ctrl_c_stops_the_preview_with_pages_open(make_site, tmp_path):
+    content = make_site({"index.md": page("Start")}, site_yaml=SITE_YAML)
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "sitegen", "serve", "demo", "--content", str(content),
+                                "--port", str(port), "--themes", str(REPO / "themes")],
+                               cwd=content.parent, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))   # as from a terminal
+    try:
+        base = f"http://127.0.0.1:{port}/demo/"
+        wait_for(base, "Start")
+        with open_socket(base):
+            process.send_signal(signal.SIGINT)
+            output, _ = process.communicate(timeout=WAIT)
+    finally:
+        process.kill()
+    assert process.returncode == 130
+    assert output.rstrip().endswith("interrupted")
+    assert "Traceback" not in output and "Shutting down" not in output
 
 
 def test_a_head_request_gets_the_headers_of_the_page(served):
@@ -125,7 +216,7 @@ def test_a_save_is_shown_and_a_broken_file_shows_the_overlay(served):
     # (Under load the watcher may see the file half-written first and show that error; the
     # rest of the write is a change too, so the overlay settles on the real mistake.)
     overlay = wait_for(base + "om/", "content/demo/om.md:3: error")
-    assert "sitegen-problems" in overlay
+    assert "sitegen-problems" in overlay and SNIPPET.search(overlay)   # the overlay reloads too
     assert fetch(base)[0] == 500   # every page shows it until the file is fixed
     save(content / "demo" / "om.md", page("Om oss", "Rättad text."))
     wait_for(base + "om/", "Rättad text.")
@@ -143,27 +234,52 @@ def test_a_renamed_page_shows_its_lost_address_until_the_list_lets_it_go(served)
 
 
 def test_a_save_reloads_the_browser_once_the_page_is_served(served):
-    """livereload's socket tells the browser to reload; by then the page has the new text."""
-    from tornado.websocket import websocket_connect
-
+    """livereload's websocket says "reload"; by then the page has the new text."""
     content, base = served
     wait_for(base + "om/", "Första texten.")
-
-    async def reload_after_save() -> dict:
-        socket = await websocket_connect(f"ws://127.0.0.1:{urlsplit(base).port}/livereload")
-        hello = {"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}
-        socket.write_message(json.dumps(hello))
-        assert json.loads(await socket.read_message())["command"] == "hello"
-        socket.write_message(json.dumps({"command": "info", "url": base + "om/", "plugins": {}}))
-        socket.write_message(json.dumps(hello))   # answered once the server has taken the info
-        await socket.read_message()
+    with open_socket(base + "om/") as websocket:
         save(content / "demo" / "om.md", page("Om oss", "Andra texten."))
-        message = json.loads(await asyncio.wait_for(socket.read_message(), WAIT))
-        socket.close()
-        return message
+        assert told_to_reload(websocket)
+        assert "Andra texten." in fetch(base + "om/")[1]
 
-    assert asyncio.run(reload_after_save())["command"] == "reload"
-    assert "Andra texten." in fetch(base + "om/")[1]
+
+def test_saves_soon_after_each_other_each_reload_the_browser(served):
+    """livereload left alone drops a reload within 3 s of the last one; the preview's are not."""
+    content, base = served
+    wait_for(base + "om/", "Första texten.")
+    with open_socket(base + "om/") as websocket:
+        for text in ("Andra texten.", "Tredje texten."):
+            save(content / "demo" / "om.md", page("Om oss", text))
+            assert told_to_reload(websocket)
+            assert text in fetch(base + "om/")[1]
+
+
+def test_an_internal_error_of_the_server_is_one_line_in_the_preview_s_words(capsys):
+    names = ("livereload", "tornado.access", "tornado.general", "tornado.application")
+    before = {name: (logging.getLogger(name).disabled, logging.getLogger(name).propagate,
+                     logging.getLogger(name).handlers[:]) for name in names}
+    quiet_server_logs()
+    try:
+        try:
+            raise ValueError("trasig")
+        except ValueError:   # as tornado logs a bug of the app
+            logging.getLogger("tornado.application").error("Uncaught exception GET /demo/", exc_info=True)
+        logging.getLogger("livereload").warning("Browser Connected: http://127.0.0.1/demo/")
+    finally:
+        for name, (disabled, propagate, handlers) in before.items():
+            logger = logging.getLogger(name)
+            logger.disabled, logger.propagate, logger.handlers[:] = disabled, propagate, handlers
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1
+    assert captured.err.startswith("internal error of the preview server: ValueError('trasig'); ")
+    assert "Traceback" not in captured.err
+
+
+def test_a_policy_without_the_directives_gets_them_from_default_src():
+    assert widened("default-src 'self'", "sha256-abc", "ws://127.0.0.1:8000") == (
+        "default-src 'self'; script-src 'self' 'sha256-abc'; connect-src 'self' ws://127.0.0.1:8000")
+    assert widened("script-src 'none'; img-src 'self'", "sha256-abc", "ws://h:1") == (
+        "script-src 'sha256-abc'; img-src 'self'")   # no connect-src nor default-src: not limited
 
 
 # --- the preview in this process ------------------------------------------------------------
@@ -191,31 +307,53 @@ class Live:
     reloads: list
 
     def get(self, path: str) -> tuple[int, str]:
-        """The answer of the preview's WSGI app, as the browser gets it."""
-        status = []
-        body = make_app(self.preview)({"PATH_INFO": self.preview.prefix + path},
-                                      lambda line, headers: status.append(line))
-        return int(status[0].split()[0]), b"".join(body).decode("utf-8")
+        """The preview's answer, as the browser gets it."""
+        status, _headers, body = answer(self.preview, self.preview.prefix + path)
+        return status, body.decode("utf-8")
 
     def shows(self, path: str, text: str) -> str:
-        def answer() -> str:
+        def shown() -> str:
             body = self.get(path)[1]
             return body if text in body else ""
-        return until(answer, f"'{text}' at {path}; last answer:\n{self.get(path)[1][:2000]}")
+        return until(shown, f"'{text}' at {path}; last answer:\n{self.get(path)[1][:2000]}")
 
     def built(self, count: int) -> None:
         until(lambda: self.preview.builds >= count and self.preview.idle, f"{count} full builds")
         assert self.preview.builds == count
 
+    def page_as_built(self, path: str, out: Path) -> str:
+        """The page as the preview shows it, without the reload script; it must be what
+        ``sitegen build --drafts`` makes of the same files (built into ``out``)."""
+        shown = self.get(path)[1]
+        assert shown == self.build(out).joinpath(path, "index.html").read_text(encoding="utf-8")
+        return shown
+
+    def build(self, out: Path) -> Path:
+        options = self.preview.options
+        problems, _builds = BUILD(builder.BuildOptions(content=options.content, out=out, sites=["demo"],
+                                                       drafts=True, themes=options.themes, quiet=True,
+                                                       now=self.preview.now, cache=False))
+        assert not problems.errors, [p.format() for p in problems.errors]
+        return out / "demo"
+
+    def build_problems(self, out: Path) -> list[str]:
+        options = self.preview.options
+        problems, _builds = BUILD(builder.BuildOptions(content=options.content, out=out, sites=["demo"],
+                                                       drafts=True, themes=options.themes, quiet=True,
+                                                       now=self.preview.now, cache=False))
+        return [p.format() for p in problems.sorted() if p.severity == "error"]
+
 
 @pytest.fixture
 def live(make_site, tmp_path, monkeypatch):
     content = make_site({"index.md": page("Start"), "om.md": page("Om oss", "Första texten."),
-                         "hitta.md": page("Hitta hit", "Ta bussen.")}, site_yaml=SITE_YAML)
+                         "hitta.md": page("Hitta hit", "Ta bussen."),
+                         "kurser/index.md": page("Kurser", "Våra kurser."),
+                         "kurser/piano.md": page("Piano", "Spela piano.")}, site_yaml=SITE_YAML)
     held = HeldBuilds(monkeypatch)
     options = builder.BuildOptions(content=content, out=tmp_path / "serve", sites=["demo"], drafts=True,
                                    themes=[REPO / "themes"], quiet=True)
-    preview = Preview(options, "demo", "/demo/")
+    preview = Preview(options, "demo", "/demo/", now=dt.datetime.fromisoformat(NOW))
     reloads = []
     preview.reload = lambda: reloads.append(time.monotonic())
     assert preview.rebuild(), preview.problems
@@ -292,6 +430,96 @@ def test_a_burst_of_saves_is_one_round(live):
     live.built(2)
     assert live.preview.fast_updates == 1
     assert "Ny text om start." in live.get("")[1] and "Ny text om om oss." in live.get("om/")[1]
+
+
+def overlay_problems(overlay: str) -> list[str]:
+    return [html.unescape(line) for line in re.findall(r"<li><code>(.*?)</code></li>", overlay, re.DOTALL)]
+
+
+def test_a_saved_body_is_the_page_the_build_makes(live, tmp_path):
+    live.held.open.clear()
+    save(live.site / "om.md", page("Om oss", "Andra *texten*, se [hitta hit](hitta.md)."))
+    live.shows("om/", "Andra <em>texten</em>")
+    assert (live.preview.builds, live.preview.fast_updates) == (1, 1)
+    live.page_as_built("om/", tmp_path / "build")
+
+
+def test_the_fast_path_leaves_the_build_and_its_folder_as_they_were(live):
+    kept = live.preview.last.site.by_source["om.md"]
+    live.held.open.clear()
+    save(live.site / "om.md", page("Om oss", "Andra texten."))
+    live.shows("om/", "Andra texten.")
+    assert "Första texten." in (live.preview.folder / "om" / "index.html").read_text(encoding="utf-8")
+    assert (kept.body, kept.html) == ("", "") and kept.frame_origins == []
+    live.held.open.set()
+    live.built(2)
+    assert "Andra texten." in (live.preview.folder / "om" / "index.html").read_text(encoding="utf-8")
+    assert live.preview.shown == {}   # served from the build's folder again
+
+
+def test_a_cascade_change_shows_the_pages_below_as_the_build_makes_them(live, tmp_path):
+    form = 'action="https://feedback.example.se/feedback"'
+    assert form in live.get("kurser/piano/")[1]
+    save(live.site / "kurser" / "index.md", page("Kurser", "Våra kurser.", cascade="{feedback: false}"))
+    until(lambda: form not in live.get("kurser/piano/")[1], "the cascade on the page below")
+    live.built(2)
+    assert live.preview.fast_updates == 0   # front matter: the full build alone
+    live.page_as_built("kurser/piano/", tmp_path / "build")
+
+
+def test_a_shortcode_and_an_embed_in_a_saved_page_are_what_the_build_makes(live, tmp_path):
+    live.held.open.clear()
+    body = ("::: faktaruta Bra att veta\nDu behöver inget eget piano.\n:::\n\n"
+            "::: embed https://www.youtube.com/watch?v=abc123\n:::\n")
+    save(live.site / "om.md", page("Om oss", body))
+    shown = live.shows("om/", "Du behöver inget eget piano.")
+    assert live.preview.fast_updates == 1 and "data-player=" in shown
+    assert "frame-src https://www.youtube-nocookie.com" in live.page_as_built("om/", tmp_path / "with")
+    live.held.open.set()
+    live.built(2)   # the kept build has the player now
+    live.held.open.clear()
+    save(live.site / "om.md", page("Om oss", "Ingen film längre."))   # the player's frame goes too
+    shown = live.shows("om/", "Ingen film längre.")
+    assert live.preview.fast_updates == 2 and "youtube" not in shown
+    live.page_as_built("om/", tmp_path / "without")
+
+
+def test_a_new_page_is_shown_with_its_section_as_the_build_makes_them(live, tmp_path):
+    save(live.site / "kurser" / "orgel.md", page("Orgel", "Spela orgel."))
+    live.shows("kurser/orgel/", "Spela orgel.")
+    live.built(2)
+    assert live.preview.fast_updates == 0
+    live.page_as_built("kurser/orgel/", tmp_path / "build")
+    assert "Orgel" in live.page_as_built("kurser/", tmp_path / "build")   # its card
+
+
+def test_a_removed_page_answers_410_once_site_yaml_says_so(live, tmp_path):
+    (live.site / "hitta.md").unlink()
+    until(lambda: live.get("hitta/")[0] == 404, "the deleted page gone")
+    save(live.site / "site.yaml", SITE_YAML + "removed: [/demo/hitta/]\n")
+    until(lambda: live.get("hitta/")[0] == 410, "410 for the removed page")
+    live.built(3)
+    status, body = live.get("hitta/")
+    built = live.build(tmp_path / "build")
+    assert body == (built / "404.html").read_text(encoding="utf-8")
+    assert 'location = "/demo/hitta/" { return 410; }' in (built / "_server" / "nginx-location.conf").read_text()
+    assert live.get("om/")[0] == 200
+
+
+def test_a_front_matter_error_shows_the_build_s_problems(live, tmp_path):
+    save(live.site / "om.md", "---\ntitle: Om oss\nweight: tung\n---\n")
+    overlay = live.shows("hitta/", "sitegen-problems")
+    assert live.get("hitta/")[0] == 500
+    assert overlay_problems(overlay) == live.build_problems(tmp_path / "build")
+    assert "content/demo/om.md:3: error" in overlay
+
+
+def test_a_body_error_shown_by_the_fast_path_is_the_build_s_problem(live, tmp_path):
+    live.held.open.clear()
+    save(live.site / "om.md", page("Om oss", "Läs [mer](saknas.md)."))
+    overlay = live.shows("om/", "sitegen-problems")
+    assert live.preview.builds == 1 and live.preview.fast_updates == 1
+    assert overlay_problems(overlay) == live.build_problems(tmp_path / "build")
 
 
 def test_the_watcher_hands_on_a_burst_as_one_set(tmp_path):

@@ -9,24 +9,45 @@ Published under ``matsedlar/`` (an editor's ``matsedlar/index.md`` gives the pag
   description (and as the event's summary and description).
 
 UIDs are ``<yyyymmdd>-<meal>-<id>.<site>@<host>``: the same day, kitchen and meal always get
-the same UID. SEQUENCE comes from the previous build's file of the same name in the output
-folder: kept when the day's courses are unchanged, raised by one when they changed, 0 for
-a day not published before. Keep the output folder between builds to keep the count.
+the same UID. SEQUENCE is always 0: a day's date is part of its UID, so no change of a menu
+moves an item (the changes RFC 5546 §2.1.4 requires a higher SEQUENCE for); a changed
+course reaches subscribers as the same item with a later DTSTAMP (the build's ``--now``),
+which clients take as the newer version (§2.1.5). Nothing is read from earlier output.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from sitegen.features import ics
 from sitegen.features.mealdata import MEALS, Day, Distributor, Meal, read_menus
-from sitegen.model import Page, Site, next_day_turn
+from sitegen.model import Alternate, Page, Site, next_day_turn
 
 PHASE = "pages"
 PROVIDES = ("pages", "files")
 FOLDER = "matsedlar/"
 SUMMARY_COURSES = 2
+
+
+@dataclass(frozen=True)
+class MealsIndex:
+    """What the list of kitchens gets as ``meals``."""
+
+    distributors: tuple       # {"name", "href", "address"} of each kitchen
+    distributors_json: str    # the open data file of them all
+
+
+@dataclass(frozen=True)
+class MealsMenu:
+    """What one kitchen's menu page gets as ``meals``."""
+
+    kitchen: Distributor
+    weeks: tuple              # {"year", "week", "days"} from this week's Monday on
+    feeds: tuple              # the iCalendar feeds, one per meal
+    json_href: str            # the menu as Open Meal JSON
+    address: str
 
 
 def run(build) -> None:
@@ -37,7 +58,7 @@ def run(build) -> None:
     build.changes_at(next_day_turn(site.now, 7 - site.now.weekday()))   # the weeks shown start on Monday
     index = Page(url=FOLDER, meta={"title": strings.get("meals_title", "Matsedlar"), "type": "page",
                                    "ingress": strings.get("meals_ingress", "")},
-                 template="meals.html", is_section=True, extra={"searchable": True})
+                 template="meals.html", is_section=True, in_search=True)
     index = site.add_page(index, parent=site.root, editable=True)
     listed = []
     for menu in menus:
@@ -45,19 +66,19 @@ def run(build) -> None:
         page = _menu_page(site, menu, index, feeds, strings)
         listed.append({"name": menu.name, "href": site.href(page), "address": _address_line(menu)})
     build.files[f"{FOLDER}distributors.json"] = _dump({"distributors": [distributor(site, m) for m in menus]})
-    index.extra.update(distributors=listed, distributors_json=site.href(f"{FOLDER}distributors.json"))
+    index.contribute("meals", MealsIndex(tuple(listed), site.href(f"{FOLDER}distributors.json")))
 
 
 def _menu_page(site: Site, menu: Distributor, index: Page, feeds: list[dict], strings: dict) -> Page:
     url = f"{FOLDER}{menu.id}/"
     page = Page(url=url, meta={"title": menu.name, "type": "page",
                                "ingress": strings.get("meals_menu_ingress", "{name}").format(name=menu.name)},
-                template="meals_menu.html", extra={"searchable": True})
+                template="meals_menu.html", in_search=True)
     build_json = f"{url}meals.json"
-    page.extra.update(kitchen=menu, weeks=_weeks(menu, site.now.date()), meal_feeds=feeds,
-                      meals_json=site.href(build_json), address=_address_line(menu),
-                      alternates=[{"type": "text/calendar", "title": f["title"], "href": f["href"]} for f in feeds]
-                      + [{"type": "application/json", "title": "Open Meal JSON", "href": site.href(build_json)}])
+    page.contribute("meals", MealsMenu(kitchen=menu, weeks=tuple(_weeks(menu, site.now.date())), feeds=tuple(feeds),
+                                       json_href=site.href(build_json), address=_address_line(menu)))
+    page.alternates = ([Alternate("text/calendar", f["title"], f["href"]) for f in feeds]
+                       + [Alternate("application/json", "Open Meal JSON", site.href(build_json))])
     return site.add_page(page, parent=index)
 
 
@@ -164,8 +185,7 @@ def _write_feeds(build, menu: Distributor) -> list[dict]:
     feeds = []
     for key in meal_keys(menu):
         url = f"{FOLDER}{menu.id}/{key}.ics"
-        previous = ics.previous_sequences(build.options.out / site.config.name / url)
-        build.files[url] = ics.to_ical(meal_calendar(site, menu, key), previous)
+        build.files[url] = ics.to_ical(meal_calendar(site, menu, key))
         name = build.theme.strings.get(f"meal_{key}", MEALS[key][0])   # in the site's language
         feeds.append({"meal": name, "title": f"{name}: {menu.name}", "href": site.href(url),
                       "webcal": "webcal://" + site.absolute_url(url).split("://", 1)[1]})

@@ -111,9 +111,9 @@ def test_archive_and_contact_pages_are_not_search_results(make_site, tmp_path):
 
     from sitegen.features import search_index
 
-    archive = SimpleNamespace(source="nyheter/index.md", template="archive.html", extra={})
+    archive = SimpleNamespace(source="nyheter/index.md", template="archive.html", in_search=None)
     assert search_index.record_of(SimpleNamespace(), archive) is None
-    contact = SimpleNamespace(source="kontakt.md", template="", extra={"search_exclude": True})
+    contact = SimpleNamespace(source="kontakt.md", template="", in_search=False)
     assert search_index.record_of(SimpleNamespace(), contact) is None
 
 
@@ -181,7 +181,7 @@ def _part_files(site, name):
     folder = site / "pagefind" / name
     return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*")
             if p.is_file() and not p.relative_to(folder).as_posix().startswith("part-")
-            and p.name != "sitegen-parts.json"}
+            and not p.name.startswith("sitegen-parts.json")}   # the listing (and its .gz) names the new key
 
 
 def test_only_the_part_with_a_changed_page_is_indexed_again(make_site, tmp_path, monkeypatch):
@@ -200,7 +200,7 @@ def test_only_the_part_with_a_changed_page_is_indexed_again(make_site, tmp_path,
         if name in changed:
             assert set(files_after.values()).isdisjoint(files_before[name].values())
         else:
-            assert files_after == files_before[name]   # linked from the previous output
+            assert files_after == files_before[name]   # linked from the build cache
 
 
 def test_a_rendered_page_leaves_its_record_in_its_part(make_site, tmp_path, monkeypatch):
@@ -364,3 +364,37 @@ def test_a_site_of_one_part_lists_no_other_parts(make_site, tmp_path):
     site = build(make_site, tmp_path, SITE)
     assert (site / "pagefind" / "sitegen-pagefind.js").read_text(encoding="utf-8").endswith(
         "\nexport const sitegenParts = [];\n")
+
+
+def _pagefinds_files(site):
+    """The files Pagefind wrote (not the listing, nor the .gz that precompress adds beside them)."""
+    return {name: inode for name, inode in _index_files(site).items()
+            if not name.endswith(".gz") and not name.startswith("pagefind/sitegen-parts.json")}
+
+
+def test_parts_are_reused_from_the_build_cache_when_the_output_was_deleted(make_site, tmp_path):
+    import shutil
+
+    site = build(make_site, tmp_path, SITE)
+    before = _pagefinds_files(site)
+    shutil.rmtree(tmp_path / "out")
+    site = build(make_site, tmp_path, SITE)
+    assert _pagefinds_files(site) == before   # the same files, linked from .sitegen-cache/
+
+
+def test_parts_are_not_reused_from_the_output_when_the_cache_was_deleted(make_site, tmp_path):
+    import shutil
+
+    site = build(make_site, tmp_path, SITE)
+    before = _pagefinds_files(site)
+    shutil.rmtree(tmp_path / ".sitegen-cache")
+    site = build(make_site, tmp_path, SITE)
+    after = _pagefinds_files(site)
+    assert set(after.values()).isdisjoint(before.values())   # indexed afresh, nothing taken from out/
+
+
+def test_the_cache_keeps_only_the_parts_of_the_last_build(make_site, tmp_path):
+    build(make_site, tmp_path, SITE)
+    site = build(make_site, tmp_path, SITE | {"projekt/jamstalldhet.md": page("Jämställd styrning", "Ny text.")})
+    kept = [p.name for p in (tmp_path / ".sitegen-cache").glob("*.pagefind/*")]
+    assert kept == list(_parts(site)["keys"].values())
