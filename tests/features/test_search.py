@@ -367,9 +367,10 @@ def test_a_site_of_one_part_lists_no_other_parts(make_site, tmp_path):
 
 
 def _pagefinds_files(site):
-    """The files Pagefind wrote (not the listing, nor the .gz that precompress adds beside them)."""
+    """The files Pagefind wrote (not sitegen's listings, sitegen-parts.json and sitegen-pagefind.js,
+    nor the .gz that precompress adds beside them)."""
     return {name: inode for name, inode in _index_files(site).items()
-            if not name.endswith(".gz") and not name.startswith("pagefind/sitegen-parts.json")}
+            if not name.endswith(".gz") and not name.startswith("pagefind/sitegen-")}
 
 
 def test_parts_are_reused_from_the_build_cache_when_the_output_was_deleted(make_site, tmp_path):
