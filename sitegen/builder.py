@@ -283,6 +283,9 @@ def plan_pages(build: SiteBuild) -> None:
             build.files[rel] = output.ToRender()   # the key says an HTML file goes there
     if keys.reads_now:
         build.changes_at(build.site.now)   # a template shows the clock: every build differs
+    keys.forget()
+    if build.renderer.menu is not None:
+        build.renderer.menu.forget()
 
 
 def render_pending(build: SiteBuild, stager: output.Stager | None) -> None:

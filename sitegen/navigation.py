@@ -62,6 +62,13 @@ class Menu:
         self._crumbs: dict[int, Link] = {}
         self._trails: dict[tuple, Link] = {}
 
+    def forget(self) -> None:
+        """Drop the shared items (after the keys are made: the render workers make their own
+        for the pages they render, instead of copying the whole site's from the parent)."""
+        self._cards.clear()
+        self._crumbs.clear()
+        self._trails.clear()
+
     def card(self, page: Page) -> Card:
         known = self._cards.get(id(page))
         if known is None:

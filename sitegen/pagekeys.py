@@ -79,6 +79,14 @@ class PageKeys:
                                          check_circular=False)   # cycles: ``_back``, or a RecursionError
         self.salt = site_salt(build, self._encoder.encode)
 
+    def forget(self) -> None:
+        """Drop what keying kept (the encoder refers back to this object, so without this the
+        digests of every page and value would stay until a full garbage collection: through
+        the rendering, in every worker)."""
+        self._encoder = None
+        for memo in (self._files, self._chains, self._flat, self._around, self._objects, self._busy):
+            memo.clear()
+
     def key(self, page: Page) -> str | None:
         """The page's key; None when something it reads cannot be digested stably."""
         name = template_for(page, self.renderer.env)
