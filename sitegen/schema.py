@@ -9,15 +9,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from sitegen import keynames
+from sitegen.localtime import STOCKHOLM
 from sitegen.problems import Problems
 from sitegen.yamlload import InvalidDate, MarkedDict, MarkedList
 from sitegen.messages import N_, _
 from sitegen.slugs import slugify
-
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 KIND_NAMES = {   # translated where used: _(KIND_NAMES[kind])
     "str": N_("text"),

@@ -30,7 +30,7 @@ from PIL import Image, UnidentifiedImageError
 
 from sitegen import confine, sanitize
 from sitegen.messages import _
-from sitegen.schema import STOCKHOLM
+from sitegen.localtime import STOCKHOLM
 from sitegen.shortcodes import ShortcodeError
 from sitegen.slugs import slugify
 

@@ -13,14 +13,14 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
-from sitegen.feedback.report import LOCAL
+from sitegen.localtime import STOCKHOLM
 from sitegen.messages import _
 from sitegen.feedback.store import Comment
 from sitegen.messages import _
 
 
 def comment_record(comment: Comment) -> dict[str, str]:
-    moment = datetime.fromisoformat(comment.created).astimezone(LOCAL)
+    moment = datetime.fromisoformat(comment.created).astimezone(STOCKHOLM)
     return {"page": comment.page, "name": comment.name, "text": comment.text,
             "date": moment.isoformat(timespec="seconds")}
 
