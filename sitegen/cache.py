@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import io
 import os
 import pickle
 import re
 from pathlib import Path
 
+from sitegen.fileio import content_digest, write_atomically
 from sitegen.model import Page, Site
 from sitegen.problems import Problem
 
@@ -34,10 +34,6 @@ FOLDER = ".sitegen-cache"
 _NOW_WORD = re.compile(rb"\bnow\b")
 _COMMENT = re.compile(rb"\{#.*?#\}", re.S)
 _HTML_READ = re.compile(rb"(?<![\w/\"'.-])([A-Za-z_][\w.]*)\.html\b(?![\"'])")   # x.html, a.b.html
-
-
-def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def cache_folder(content_root: Path) -> Path:
@@ -69,16 +65,13 @@ class SiteCache:
         ignore = self.path.parent / ".gitignore"
         if not ignore.exists():
             ignore.write_text("*\n", encoding="utf-8")
-        tmp = self.path.with_suffix(f".tmp{os.getpid()}")
-        with open(tmp, "wb") as f:
-            pickle.dump((FORMAT, self.bodies, self.page_keys, self.manifest, self.front_matter), f,
-                        pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.path)
+        write_atomically(self.path, pickle.dumps(
+            (FORMAT, self.bodies, self.page_keys, self.manifest, self.front_matter), pickle.HIGHEST_PROTOCOL))
 
 
 def load_site_cache(content_root: Path, site_name: str, out_dir: Path, enabled: bool) -> SiteCache:
     """The cache for building ``site_name`` into ``out_dir``; empty when disabled or unreadable."""
-    where = digest(str(out_dir.resolve()).encode())[:12]
+    where = content_digest(str(out_dir.resolve()).encode())[:12]
     cache = SiteCache(cache_folder(content_root) / f"{site_name}-{where}.pickle")
     if not enabled or not cache.path.is_file():
         return cache
@@ -96,7 +89,7 @@ def load_site_cache(content_root: Path, site_name: str, out_dir: Path, enabled: 
 
 def body_key(page: Page, salt: str) -> str:
     text = f"{salt}\0{page.rel}\0{page.body_line}\0{page.body}"
-    return digest(text.encode("utf-8", "surrogatepass"))
+    return content_digest(text.encode("utf-8", "surrogatepass"))
 
 
 def body_salt(site: Site) -> str:
@@ -108,7 +101,7 @@ def body_salt(site: Site) -> str:
     code = b"".join(Path(m.__file__).read_bytes() for m in (markdown, mdlinks, sanitize, images, shortcodes))
     code += messages.CATALOGUE.read_bytes()
     templates = shortcodes.markup_of(site).digest()   # bodies hold the shortcode and picture templates' HTML
-    return digest(code + f"{markdown_it.__version__}\0{site.config.path_prefix}\0{os.getcwd()}"
+    return content_digest(code + f"{markdown_it.__version__}\0{site.config.path_prefix}\0{os.getcwd()}"
                          f"\0{messages.language()}\0{templates}".encode())
 
 
@@ -221,14 +214,14 @@ class Fingerprints:
             self.children_of(page),
             "|".join(f"{p.url}\0{p.nav_title}" for p in page.ancestors()),
         ]
-        return digest("\n".join(parts).encode("utf-8", "surrogatepass"))
+        return content_digest("\n".join(parts).encode("utf-8", "surrogatepass"))
 
     def page_self(self, page: Page) -> str:
         """A page's own fields, as its own render sees them."""
         known = self._pages.get(id(page))
         if known is None:
             text = self.page_seen(page) + "\0" + page.html
-            known = self._pages[id(page)] = digest(text.encode("utf-8", "surrogatepass"))
+            known = self._pages[id(page)] = content_digest(text.encode("utf-8", "surrogatepass"))
         return known
 
     def page_seen(self, page: Page) -> str:
@@ -238,7 +231,7 @@ class Fingerprints:
             text = "\0".join([page.url, repr(page.meta), page.html if self.others_html else "", page.template,
                               page.output_path, str(page.expired), str(page.is_section), str(page.in_sitemap),
                               page.rel, str(page.parent.url if page.parent else None)])
-            known = self._seen[id(page)] = digest(text.encode("utf-8", "surrogatepass"))
+            known = self._seen[id(page)] = content_digest(text.encode("utf-8", "surrogatepass"))
         return known
 
     def page_listed(self, page: Page) -> str:
@@ -246,7 +239,7 @@ class Fingerprints:
         known = self._listed.get(id(page))
         if known is None:
             text = self.page_seen(page) + data_digest(page.extra, None)
-            known = self._listed[id(page)] = digest(text.encode("utf-8", "surrogatepass"))
+            known = self._listed[id(page)] = content_digest(text.encode("utf-8", "surrogatepass"))
         return known
 
     def children_of(self, page: Page) -> str:
@@ -255,7 +248,7 @@ class Fingerprints:
         if known is None:
             text = "\0".join(self.page_seen(c) + _stable(sorted(c.extra)) + str(c.extra.get("hidden_from_cards"))
                              + str(c.extra.get("hidden_from_menu")) for c in page.children)
-            known = self._children[id(page)] = digest(text.encode("utf-8", "surrogatepass"))
+            known = self._children[id(page)] = content_digest(text.encode("utf-8", "surrogatepass"))
         return known
 
 
@@ -270,8 +263,8 @@ def site_salt(build, now_matters: bool, others_html: bool = False) -> str:
     parts += [fps.page_seen(p) + fps.children_of(p) for p in main_menu(site)]
     parts += [f"{rel}\0{out}\0{_asset_answer(site.assets, rel, site.config.content_dir)}"
               for rel, out in sorted(site.assets.items())]   # cards show images in sizes read from the file
-    parts += [f"{name}\0{digest(data)}" for name, data in template_sources(theme)]
-    return digest("\n".join(parts).encode("utf-8", "surrogatepass"))
+    parts += [f"{name}\0{content_digest(data)}" for name, data in template_sources(theme)]
+    return content_digest("\n".join(parts).encode("utf-8", "surrogatepass"))
 
 
 def _config_fields(config) -> dict:
@@ -331,11 +324,11 @@ def data_digest(value, fps: "Fingerprints | None") -> str:
     try:
         _KeyPickler(buffer, fps).dump(value)
     except Exception:
-        return digest(fingerprint(value, fps).encode("utf-8", "surrogatepass"))
-    return digest(buffer.getvalue())
+        return content_digest(fingerprint(value, fps).encode("utf-8", "surrogatepass"))
+    return content_digest(buffer.getvalue())
 
 
-_EMPTY = digest(b"{}")
+_EMPTY = content_digest(b"{}")
 
 
 def _stable(value) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import hashlib
 import os
 import re
 import shutil
@@ -19,6 +18,8 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from sitegen.fileio import content_digest
 
 
 @dataclass(frozen=True)
@@ -35,10 +36,6 @@ class Unchanged:
     """Put in ``build.files`` for a page the cache knows is the same as in the previous output."""
 
     digest: str
-
-
-def content_digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _source_digest(path: Path) -> str:

@@ -18,7 +18,6 @@ the fast path leaves the save to the full rebuild.
 """
 from __future__ import annotations
 
-import os
 import sys
 import threading
 import time
@@ -30,7 +29,7 @@ from typing import Callable
 from sitegen import builder, mdlinks, tree
 from sitegen.markdown import BodyRenderer, make_parser
 from sitegen.model import Page
-from sitegen.output import content_digest
+from sitegen.fileio import content_digest, write_atomically
 from sitegen.problems import Problem, Problems, display_path
 from sitegen.render import template_for
 from sitegen.sources import NON_PAGE_DIRS, SITE_FILES, SourceFile, split_front_matter
@@ -309,9 +308,3 @@ def same_front_matter(page: Page, source: SourceFile) -> bool:
             and again.item_lines == page.item_lines)
 
 
-def write_atomically(target: Path, data: bytes) -> None:
-    """Readers see the old file or the new one, never half of it; the old inode is left as it
-    was (it may be a hard link the build cache relies on)."""
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)

@@ -365,7 +365,8 @@ def run_report(args) -> int:
 
 
 def run_export(args) -> int:
-    from sitegen.feedback.export import at_risk, comments_json, refusal, write_atomically
+    from sitegen.feedback.export import at_risk, comments_json, refusal
+    from sitegen.fileio import write_atomically
 
     sites = sites_or_problems(args.content, args.site)
     if sites is None:

@@ -8,8 +8,6 @@ comment, with or without ``--force``.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -30,17 +28,6 @@ def comments_json(comments: list[Comment]) -> str:
     return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """A build running at the same time reads the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".comments-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def unknown_to_store(path: Path, known: list[Comment]) -> int:
