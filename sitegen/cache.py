@@ -95,13 +95,11 @@ def body_key(page: Page, salt: str) -> str:
 def body_salt(site: Site) -> str:
     """What every body render depends on besides its text: the parser code, the site's path, and
     the language and catalogue of the problems it reports (they are cached with the body)."""
-    import markdown_it
-
     from sitegen import images, markdown, mdlinks, messages, sanitize, shortcodes
     code = b"".join(Path(m.__file__).read_bytes() for m in (markdown, mdlinks, sanitize, images, shortcodes))
     code += messages.CATALOGUE.read_bytes()
     templates = shortcodes.markup_of(site).digest()   # bodies hold the shortcode and picture templates' HTML
-    return content_digest(code + f"{markdown_it.__version__}\0{site.config.path_prefix}\0{os.getcwd()}"
+    return content_digest(code + f"{markdown.PARSER_VERSION}\0{site.config.path_prefix}\0{os.getcwd()}"
                          f"\0{messages.language()}\0{templates}".encode())
 
 

@@ -1,5 +1,6 @@
 """Themes: the chain of a theme and the themes it extends, its Jinja2 environment,
-its UI strings (i18n) and its static files. The one module that imports jinja2."""
+its UI strings (i18n) and its static files. The one module that imports jinja2 and markupsafe
+(the feedback desk's templates and `Markup` come from here too)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,9 +10,9 @@ from pathlib import Path
 
 import jinja2
 from markupsafe import Markup  # jinja2's own; the type of HTML a template may insert as it is
-from babel.dates import format_date, format_datetime, format_time
 
 from sitegen import yamlload
+from sitegen.localised import format_date, format_datetime, format_time
 from sitegen.problems import Problems
 from sitegen.messages import _
 
@@ -132,6 +133,14 @@ def make_environment(theme: Theme, language: str) -> jinja2.Environment:
     env.globals["t"] = lambda key, **kw: str(strings.get(key, key)).format(**kw) if kw else str(strings.get(key, key))
     env.globals["theme"] = theme.settings
     return env
+
+
+def package_environment(package: str, folder: str) -> jinja2.Environment:
+    """Templates shipped inside a package (the feedback desk's pages): autoescaped, including
+    templates made from a string."""
+    return jinja2.Environment(loader=jinja2.PackageLoader(package, folder),
+                              autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+                              trim_blocks=True, lstrip_blocks=True)
 
 
 def _format_date(value, fmt: str, locale: str) -> str:

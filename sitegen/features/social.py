@@ -18,17 +18,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
-import io
 import json
 import re
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urljoin, urlsplit
 
-from PIL import Image, UnidentifiedImageError
-
-from sitegen import confine, sanitize
+from sitegen import confine, images, sanitize
 from sitegen.messages import _
 from sitegen.localtime import STOCKHOLM
 from sitegen.shortcodes import ShortcodeError
@@ -166,7 +162,7 @@ def _utc(date: dt.datetime | None) -> dt.datetime | None:
 
 
 def _max_pixels() -> str:
-    limit = Image.MAX_IMAGE_PIXELS or 0
+    limit = images.max_pixels()
     return _("{count:.0f} million").format(count=limit / 1e6) if limit else _("Pillow's limit")
 
 
@@ -301,27 +297,20 @@ def copy_image(build, feed_path: Path, src: str) -> str:
                                strict=False)
         return ""
     try:
-        with warnings.catch_warnings():
-            # Someone else's image: past Pillow's warning size (89 million pixels) it is not read at all.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(source) as image:
-                image = image.convert("RGB")
-                image.thumbnail((IMAGE_WIDTH, IMAGE_WIDTH * 2))
-                out = io.BytesIO()
-                image.save(out, "JPEG", quality=80, optimize=True)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        data = images.foreign_thumbnail(source, IMAGE_WIDTH)
+    except images.TooManyPixels:
         build.problems.warning(feed_path, 1, _("image '{src}' of a post has too many pixels to read safely (more than "
                                                "{max_pixels}); the card is shown without it").format(
                                                  src=src, max_pixels=_max_pixels()), strict=False)
         return ""
-    except Exception as exc:   # noqa: BLE001 - a hostile or broken file may raise anything; never a traceback
-        reason = str(exc) if isinstance(exc, (UnidentifiedImageError, OSError)) else exc.__class__.__name__
+    except images.ImageError as exc:
+        reason = str(exc)
         build.problems.warning(feed_path, 1, _("image '{src}' of a post cannot be read ({reason}); the card is shown "
                                                "without it").format(
                                                  src=src, reason=reason), strict=False)
         return ""
-    name = f"assets/social/{hashlib.sha1(out.getvalue()).hexdigest()[:16]}.jpg"
-    build.files[name] = out.getvalue()
+    name = f"assets/social/{hashlib.sha1(data).hexdigest()[:16]}.jpg"
+    build.files[name] = data
     return build.site.href(name)
 
 
