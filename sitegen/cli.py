@@ -21,7 +21,7 @@ COMMAND_MODULES = [
     "sitegen.feedback.cli",    # feedback serve / moderate / report / export
     "sitegen.deploy",          # deploy
     "sitegen.ledger_command",  # addresses update (adresser uppdatera)
-    "sitegen.features.social_fetch",  # social fetch
+    "sitegen.social_command",  # social fetch
 ]
 
 

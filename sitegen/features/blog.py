@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sitegen.features import comments as comment_data
-from sitegen.features.newslib import (DEFAULT_PAGE_SIZE, FeedSpec, feed_alternates, json_ld, listing_pages,
-                                      newest_first, register_feed, tag_groups, text)
+from sitegen import comments as comment_data
+from sitegen.newslib import (DEFAULT_PAGE_SIZE, FeedSpec, feed_alternates, json_ld, listing_pages,
+                             newest_first, register_feed, tag_groups, text)
 from sitegen.model import Page, Site
 from sitegen.slugs import slugify, swedish_sort_key
 

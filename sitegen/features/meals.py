@@ -19,8 +19,8 @@ import datetime as dt
 import json
 from urllib.parse import urlsplit
 
-from sitegen.features import ics
-from sitegen.features.mealdata import MEALS, Day, Distributor, Meal, read_menus
+from sitegen import ics
+from sitegen.mealdata import MEALS, Day, Distributor, Meal, read_menus
 from sitegen.model import Page, Site, next_day_turn
 
 PHASE = "pages"

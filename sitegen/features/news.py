@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sitegen.features import related
-from sitegen.features.newslib import (CATEGORIES, DEFAULT_BLOCK_SIZE, DEFAULT_DISRUPTION_DAYS, DEFAULT_FOLDER,
-                                      DEFAULT_PAGE_SIZE,
-                                      FeedSpec, category_of, feed_alternates, json_ld, listed_of_kind,
-                                      listing_pages, most_common_folder, newest_first, register_feed,
-                                      tag_groups, text)
+from sitegen import related
+from sitegen.newslib import (CATEGORIES, DEFAULT_BLOCK_SIZE, DEFAULT_DISRUPTION_DAYS, DEFAULT_FOLDER,
+                             DEFAULT_PAGE_SIZE,
+                             FeedSpec, category_of, feed_alternates, json_ld, listed_of_kind,
+                             listing_pages, most_common_folder, newest_first, register_feed,
+                             tag_groups, text)
 from sitegen.messages import _
 from sitegen.model import Page, Site, as_datetime, first_after
 from sitegen.slugs import slugify

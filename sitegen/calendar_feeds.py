@@ -25,8 +25,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from sitegen.features import ics
-from sitegen.features.events import Event
+from sitegen import ics
+from sitegen.events import Event
 from sitegen.model import Site
 from sitegen.slugs import slugify
 
