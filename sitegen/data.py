@@ -18,7 +18,6 @@ from pathlib import Path
 from sitegen import confine, yamlload
 from sitegen.messages import _
 from sitegen.problems import Problems, read_text
-from sitegen.messages import _
 
 LOADERS = (".yaml", ".yml", ".json", ".csv")
 SKIPPED = ("social",)   # folders under data/ that a feature reads itself (social.CACHE_DIR)

@@ -25,7 +25,6 @@ from sitegen.messages import _
 from sitegen.preview import Preview
 from sitegen.preview_watch import FolderWatcher
 from sitegen.problems import Problems
-from sitegen.messages import _
 
 ERROR_STATUS = "500 Build failed"
 

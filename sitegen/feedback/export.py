@@ -14,7 +14,6 @@ from pathlib import Path
 from sitegen.localtime import STOCKHOLM
 from sitegen.messages import _
 from sitegen.feedback.store import Comment
-from sitegen.messages import _
 
 
 def comment_record(comment: Comment) -> dict[str, str]:

@@ -198,14 +198,6 @@ class Store:
 
     # --- reads ------------------------------------------------------------
 
-    def ping(self) -> bool:
-        try:
-            with self.transaction() as cur:
-                cur.execute("SELECT 1", ())
-                return cur.fetchone()[0] == 1
-        except StoreError:
-            return False
-
     def comments(self, status: str | None = None, site: str | None = None) -> list[Comment]:
         where, params = _filters(status=status, site=site)
         with self.transaction() as cur:
