@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from sitegen.model import Page, Site, as_datetime
-from sitegen.schema import NEWS_CATEGORIES
+from sitegen.schemas import NEWS_CATEGORIES
 from sitegen.slugs import slugify, swedish_sort_key
 
 DEFAULT_FOLDER = "nyheter"

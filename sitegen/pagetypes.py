@@ -25,7 +25,8 @@ from pathlib import Path
 from sitegen import confine, yamlload
 from sitegen.messages import _
 from sitegen.problems import Problems
-from sitegen.schema import COMMON_FIELDS, TYPE_FIELDS, Field, validate
+from sitegen.schema import Field, validate
+from sitegen.schemas import COMMON_FIELDS, TYPE_FIELDS
 
 FOLDER = "_types"
 # Keys that every built-in type requires beyond the common ones (a cascade may give them).
