@@ -20,7 +20,7 @@ from sitegen.messages import _
 from sitegen.problems import Problems, read_text
 
 LOADERS = (".yaml", ".yml", ".json", ".csv")
-SKIPPED = ("social",)   # folders under data/ that a feature reads itself (social.CACHE_DIR)
+SKIPPED = ("social",)   # folders under data/ that a feature reads itself (social_feeds.CACHE_DIR)
 
 
 def load_data(site_dir: Path, problems: Problems) -> dict:

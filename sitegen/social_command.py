@@ -18,9 +18,9 @@ from urllib.parse import urljoin, urlsplit
 from sitegen import netfetch
 from sitegen.fileio import write_atomically
 from sitegen.config import find_sites, load_site_config
-from sitegen.features.social import (DEFAULT_LIMIT, MEDIA_DIR, FeedError, cache_path, is_json, media_name,
-                                     parse_feed)
 from sitegen.problems import Problems
+from sitegen.social_feeds import (DEFAULT_LIMIT, MEDIA_DIR, FeedError, cache_path, is_json, media_name,
+                                  parse_feed)
 from sitegen.messages import _
 
 PHASE = "none"   # a command, not a build feature
