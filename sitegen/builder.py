@@ -6,6 +6,7 @@ and each site is written to a staging folder that is swapped in when complete.
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import shutil
 import sys
 import tempfile
@@ -53,7 +54,7 @@ class SiteBuild:
     renderer: Renderer
     problems: Problems
     options: BuildOptions
-    files: dict = field(default_factory=dict)    # output path -> str | bytes | Path (copied)
+    files: dict[str, output.FileContent] = field(default_factory=dict)    # output path -> what goes there
     staging: Path | None = None
     cache: build_cache.SiteCache | None = None
     progress: Progress = field(default_factory=lambda: Progress(False))
@@ -70,6 +71,9 @@ class SiteBuild:
     feature_data: dict = field(default_factory=dict)
     # The first moment at which the output would differ by the clock alone (None: never).
     next_change: dt.datetime | None = None
+    # Each page's front matter as read (source rel -> MarkedDict): a save whose front matter
+    # is this text's leaves the model as it is (``render_saved``).
+    front_matter: dict = field(default_factory=dict)
 
     @property
     def config(self) -> SiteConfig:
@@ -90,6 +94,12 @@ def _page_hooks():
     """``page_written(build, page, rel, html)`` of every feature that has one: called for each
     page as it is rendered (in the workers), so a feature can use the HTML while it is at hand."""
     return [module.page_written for module in feature_modules() if hasattr(module, "page_written")]
+
+
+def _body_hooks():
+    """``body_rendered(build, page)`` of every feature that has one: what a feature reads from a
+    page's body HTML (the players of its embeds), done for each body as it is taken."""
+    return [module.body_rendered for module in feature_modules() if hasattr(module, "body_rendered")]
 
 
 def prepare_site(site_dir: Path, options: BuildOptions, problems: Problems,
@@ -120,6 +130,7 @@ def prepare_site(site_dir: Path, options: BuildOptions, problems: Problems,
     site.markup = shortcodes.ThemeMarkup(renderer.env)
     build = SiteBuild(site, theme, renderer, problems, options,
                       progress=progress or Progress(False), cache=cached)
+    build.front_matter = {source.rel.as_posix(): source.meta for source in found}
     build.changes_at(site.next_change)
     render_bodies(build)
     checks.check_pages(site, problems)
@@ -166,7 +177,6 @@ def render_bodies(build: SiteBuild) -> None:
         name, key = page.rel or f"url:{page.url}", build_cache.body_key(page, salt)
         entry = cached.get(name)
         if entry is not None and entry.key == key and build_cache.lookups_hold(site, entry.lookups):
-            page.html = entry.html
             build_cache.replay(problems, entry.problems)
             build.bodies[name] = entry
         else:
@@ -181,9 +191,64 @@ def render_bodies(build: SiteBuild) -> None:
     build.fresh_bodies = len(todo)
     for (page, name, key), entry in zip(todo, entries):
         entry.key = key
-        page.html = entry.html
         problems.items.extend(entry.problems)
         build.bodies[name] = entry
+    hooks = _body_hooks()
+    for page in site.pages:
+        entry = build.bodies.get(page.rel or f"url:{page.url}")
+        take_body(build, page, entry.html if entry is not None else page.html, hooks)
+
+
+def take_body(build: SiteBuild, page, html: str, hooks) -> None:
+    """A page gets its body's HTML, and the features read from it what they need."""
+    page.html = html
+    for hook in hooks:
+        hook(build, page)
+
+
+def render_saved(build: SiteBuild, saved: list[sources.SourceFile], problems: Problems,
+                 parser=None) -> dict[str, str] | None:
+    """The pages of files whose body alone changed, rendered as this build renders them: the
+    body (shortcodes, embeds), the features' body hooks, its links checked, the page through
+    its template. Output path -> HTML; None when a file is not a page of this build or its
+    front matter is not the text the build read (the model would change: build it all).
+
+    The build is left as it was: each page gets its new body only while it is rendered.
+    ``parser``: a Markdown parser to reuse (making one costs as much as rendering a page)."""
+    pages = [build.site.by_source.get(source.rel.as_posix()) for source in saved]
+    if any(page is None or not same_front_matter(build.front_matter.get(page.rel), source.meta)
+           for page, source in zip(pages, saved)):
+        return None
+    hooks, parser, renderer, shown = _body_hooks(), parser or make_parser(), build.renderer, {}
+    problems_before = renderer.problems
+    renderer.problems = problems
+    try:
+        for page, source in zip(pages, saved):
+            kept = page.body, page.body_line, page.html, page.frame_origins, page.contributions
+            page.body, page.body_line = source.body, source.body_line
+            page.frame_origins, page.contributions = list(page.frame_origins), dict(page.contributions)
+            try:
+                entry = None
+                if page.body.strip():
+                    entry = build_cache.render_body(BodyRenderer, build.site, page, problems.strict,
+                                                    problems.root, parser)
+                    problems.items.extend(entry.problems)
+                take_body(build, page, entry.html if entry is not None else "", hooks)
+                if entry is not None and entry.later:
+                    mdlinks.report_missing(page, entry.later, build.site, build.files, problems)
+                html = renderer.render_page(page)
+                if html is not None:
+                    shown[page.file_path()] = html
+            finally:
+                page.body, page.body_line, page.html, page.frame_origins, page.contributions = kept
+    finally:
+        renderer.problems = problems_before
+    return shown
+
+
+def same_front_matter(read, saved) -> bool:
+    """Is the saved front matter what the build read, values and lines alike?"""
+    return read is not None and pickle.dumps(read) == pickle.dumps(saved)
 
 
 def check_later_links(build: SiteBuild) -> None:
@@ -215,7 +280,7 @@ def plan_pages(build: SiteBuild) -> None:
             build.files[rel] = output.Unchanged(entry.digest)
         else:
             build.pending[rel] = page
-            build.files[rel] = page   # a placeholder: the key says an HTML file goes there
+            build.files[rel] = output.ToRender()   # the key says an HTML file goes there
 
 
 def render_pending(build: SiteBuild, stager: output.Stager | None) -> None:

@@ -9,10 +9,10 @@ Two things are kept per site and output folder, so a rebuild does only what chan
 - Pages: for each page file, a key hashed from everything its template render reads
   (templates, theme strings, site.yaml, the page itself, its ancestors for breadcrumbs,
   its parent's and its own children for cards, the main menu, the data features attached
-  in ``page.extra``), and the manifest of the written output (digest, size, mtime), so an
+  to the page, ``Page.feature_data()``), and the manifest of the written output (digest, size, mtime), so an
   unchanged page is neither rendered nor written again.
 
-Unknown objects in ``page.extra`` fingerprint by ``repr``; one whose repr is not stable
+Unknown objects in features' data fingerprint by ``repr``; one whose repr is not stable
 just misses the cache, which is slower but never stale.
 """
 from __future__ import annotations
@@ -207,7 +207,7 @@ class Fingerprints:
         parts = [
             self.site_salt,
             self.page_self(page),
-            data_digest(page.extra, self),
+            data_digest(page.feature_data(), self),
             self.children_of(page.parent) if page.parent is not None else "",
             self.children_of(page),
             "|".join(f"{p.url}\0{p.nav_title}" for p in page.ancestors()),
@@ -236,7 +236,7 @@ class Fingerprints:
         """A page in another page's list (news, events): its fields and the data it carries."""
         known = self._listed.get(id(page))
         if known is None:
-            text = self.page_seen(page) + data_digest(page.extra, None)
+            text = self.page_seen(page) + data_digest(page.feature_data(), None)
             known = self._listed[id(page)] = content_digest(text.encode("utf-8", "surrogatepass"))
         return known
 
@@ -244,8 +244,8 @@ class Fingerprints:
         """Cards and menus show children's titles, ingresses, images, order and flags."""
         known = self._children.get(id(page))
         if known is None:
-            text = "\0".join(self.page_seen(c) + _stable(sorted(c.extra)) + str(c.extra.get("hidden_from_cards"))
-                             + str(c.extra.get("hidden_from_menu")) for c in page.children)
+            text = "\0".join(self.page_seen(c) + _stable(sorted(c.feature_data())) + str(c.in_cards)
+                             + str(c.in_menu) for c in page.children)
             known = self._children[id(page)] = content_digest(text.encode("utf-8", "surrogatepass"))
         return known
 

@@ -25,8 +25,6 @@ from urllib.parse import urlsplit
 from sitegen import addresses
 
 SELF = "'self'"
-PAGEFIND_KEY = "pagefind_bundle"     # page.extra of the search page (features/search.py)
-FRAMES_KEY = "frame_origins"         # page.extra: origins of the page's embedded players (features/social.py)
 
 
 def origin(url: str) -> str | None:
@@ -79,11 +77,11 @@ def policy(config, *, frames: Iterable[str] = (), wasm: bool = False, header: bo
 
 def page_policy(config, page) -> str:
     """The narrowest policy for one page: its own embeds' frames, WebAssembly on the search page."""
-    return policy(config, frames=page.extra.get(FRAMES_KEY, ()), wasm=PAGEFIND_KEY in page.extra)
+    return policy(config, frames=page.frame_origins, wasm=page.needs_wasm)
 
 
 def site_policy(config, pages) -> str:
     """The header policy: what any page of the site needs (a browser applies header and meta both)."""
-    frames = {f for page in pages for f in page.extra.get(FRAMES_KEY, ())}
-    wasm = any(PAGEFIND_KEY in page.extra for page in pages)
+    frames = {f for page in pages for f in page.frame_origins}
+    wasm = any(page.needs_wasm for page in pages)
     return policy(config, frames=frames, wasm=wasm, header=True)

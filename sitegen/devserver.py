@@ -6,17 +6,29 @@ watched folders (the site, the themes) are followed by ``preview_watch``; what a
 is in ``preview``: a page whose body alone changed is shown within a fraction of a second,
 then the site is rebuilt through the build cache. When a build fails, every page shows the
 problems with file and line instead of the site, until the next save that builds.
-The one module that imports livereload: it serves the reload script and tells the browsers.
+
+The server is Starlette on uvicorn (docs/architecture.md says why not livereload). Every
+page it serves gets one script from the preview's own address (the pages' Content-Security-
+Policy allows scripts and connections to 'self' only), which listens to an event stream and
+reloads the page when the preview says so. The one module of the preview that imports them.
 """
 from __future__ import annotations
 
 import argparse
+import asyncio
 import errno
 import html
 import mimetypes
 import socket
 import sys
+import threading
 from pathlib import Path
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.routing import Route
 
 from sitegen import builder, cache, messages
 from sitegen.commands import parse_now
@@ -26,7 +38,56 @@ from sitegen.preview import Preview
 from sitegen.preview_watch import FolderWatcher
 from sitegen.problems import Problems
 
-ERROR_STATUS = "500 Build failed"
+ERROR_STATUS = 500
+RELOADS_PATH = "/_sitegen/reloads"       # the event stream the pages listen to
+SCRIPT_PATH = "/_sitegen/reload.js"
+# Reload when the preview has reloaded since the page was served (``since``), also when that
+# happened while the page was loading, before it listened.
+RELOAD_SCRIPT = (
+    "(function () {\n"
+    "  var since = new URL(document.currentScript.src).searchParams.get('since') || '';\n"
+    f"  var events = new EventSource('{RELOADS_PATH}?since=' + encodeURIComponent(since));\n"
+    "  events.addEventListener('reload', function () { events.close(); location.reload(); });\n"
+    "})();\n").encode("utf-8")
+KEEP_ALIVE = 15          # seconds between two comments on a quiet event stream
+SHUTDOWN_WAIT = 1        # seconds open event streams may hold up stopping the server
+
+
+class Reloads:
+    """How often the browsers were told to reload; the event streams wait for the next time.
+    ``tell`` is called from the preview's threads, the waiting is done on the server's loop."""
+
+    def __init__(self):
+        self.count = 0
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._next: asyncio.Event | None = None
+
+    def tell(self) -> None:
+        with self._lock:
+            self.count += 1
+            loop = self._loop
+        if loop is not None:
+            loop.call_soon_threadsafe(self._wake)
+
+    def _wake(self) -> None:
+        if self._next is not None:
+            self._next.set()
+            self._next = None
+
+    async def after(self, seen: int, timeout: float) -> int:
+        """The count once it is above ``seen``, or as it is after ``timeout`` seconds."""
+        with self._lock:
+            self._loop = asyncio.get_running_loop()
+            if self.count > seen:
+                return self.count
+        if self._next is None:
+            self._next = asyncio.Event()
+        try:
+            await asyncio.wait_for(self._next.wait(), timeout)
+        except TimeoutError:
+            pass
+        return self.count
 
 
 def overlay(problems: list[str], prefix: str) -> bytes:
@@ -47,57 +108,90 @@ h1{{color:#a00000}}li{{margin:.5rem 0}}code{{white-space:pre-wrap;font-size:1rem
 """.encode("utf-8")
 
 
-def make_app(preview: Preview):
-    """A WSGI app: the built site under its URL path, or the overlay while the build fails.
-    A HEAD request (link checkers) gets the same status and headers, without the body."""
-    def app(environ, start_response):
-        answer = _answer(environ, start_response)
-        return [] if environ.get("REQUEST_METHOD") == "HEAD" else answer
-
-    def _answer(environ, start_response):
-        path = environ.get("PATH_INFO", "/")
-        if not path.startswith(preview.prefix) and path + "/" != preview.prefix:
-            return _respond(start_response, "302 Found", b"", [("Location", preview.prefix)])
-        rel = path[len(preview.prefix):] if path.startswith(preview.prefix) else ""
-        target = (preview.folder / rel).resolve()
-        root = preview.folder.resolve()
-        if target != root and root not in target.parents:
-            return _respond(start_response, "404 Not Found", b"not found", [])
-        if target.is_dir():
-            if path and not path.endswith("/"):
-                return _respond(start_response, "301 Moved Permanently", b"", [("Location", path + "/")])
-            target = target / "index.html"
-        is_page = target.suffix == ".html"
-        if preview.problems and is_page:
-            return _respond(start_response, ERROR_STATUS, overlay(preview.problems, preview.prefix),
-                            [("Content-Type", "text/html; charset=utf-8")])
-        if not target.is_file():
-            missing = root / "404.html"
-            body = missing.read_bytes() if missing.is_file() else b"not found"
-            return _respond(start_response, "404 Not Found", body, [("Content-Type", "text/html; charset=utf-8")])
-        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        if kind.startswith("text/") or kind in ("application/javascript", "application/json"):
-            kind += "; charset=utf-8"
-        return _respond(start_response, "200 OK", target.read_bytes(),
-                        [("Content-Type", kind), ("Cache-Control", "no-store")])
-    return app
+def reload_tag(since: int) -> bytes:
+    return f'<script src="{SCRIPT_PATH}?since={since}" defer></script>'.encode("ascii")
 
 
-def _respond(start_response, status: str, body: bytes, headers: list):
-    start_response(status, [("Content-Length", str(len(body))), *headers])
-    return [body]
+def with_reload(page: bytes, since: int) -> bytes:
+    """The page with the reload script at the end of its body: the rest is as the build made it."""
+    at = page.rfind(b"</body>")
+    at = len(page) if at < 0 else at
+    return page[:at] + reload_tag(since) + page[at:]
 
 
-def port_problem(port: int) -> str:
-    """Why the preview cannot listen on 127.0.0.1:``port`` ("" when it can), asked before the
-    first build so a busy port is one line that says what to do, not a server's traceback."""
+def answer(preview: Preview, path: str, since: int = 0) -> tuple[int, list[tuple[str, str]], bytes]:
+    """Status, headers and body for ``path``: the built site under its URL path (a page the fast
+    path made first), the overlay while the build fails, 410 for a removed page."""
+    html_type = ("Content-Type", "text/html; charset=utf-8")
+    if not path.startswith(preview.prefix) and path + "/" != preview.prefix:
+        return 302, [("Location", preview.prefix)], b""
+    rel = path[len(preview.prefix):] if path.startswith(preview.prefix) else ""
+    root = preview.folder.resolve()
+    target = (preview.folder / rel).resolve()
+    if target != root and root not in target.parents:
+        return 404, [], b"not found"
+    if target.is_dir():
+        if path and not path.endswith("/"):
+            return 301, [("Location", path + "/")], b""
+        target = target / "index.html"
+    is_page = target.suffix == ".html"
+    if preview.problems and is_page:
+        return ERROR_STATUS, [html_type], with_reload(overlay(preview.problems, preview.prefix), since)
+    shown = preview.shown.get(target.relative_to(root).as_posix()) if target != root else None
+    if shown is None and not target.is_file():
+        missing = root / "404.html"
+        body = with_reload(missing.read_bytes(), since) if missing.is_file() else b"not found"
+        return (410 if preview.gone(path) else 404), [html_type], body
+    kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+    if kind.startswith("text/") or kind in ("application/javascript", "application/json"):
+        kind += "; charset=utf-8"
+    body = shown if shown is not None else target.read_bytes()
+    return 200, [("Content-Type", kind)], with_reload(body, since) if is_page else body
+
+
+def make_app(preview: Preview, reloads: Reloads) -> Starlette:
+    """The preview's web app: the site (GET and HEAD), the reload script and its event stream."""
+    def site(request: Request) -> Response:   # not async: it reads files (Starlette runs it in a thread)
+        status, headers, body = answer(preview, request.scope["path"], reloads.count)
+        headers = [*headers, ("Content-Length", str(len(body))), ("Cache-Control", "no-store")]
+        return Response(b"" if request.method == "HEAD" else body, status, headers=dict(headers))
+
+    def script(request: Request) -> Response:
+        return Response(RELOAD_SCRIPT, headers={"Content-Type": "text/javascript; charset=utf-8",
+                                                "Cache-Control": "no-store"})
+
+    async def stream(request: Request) -> StreamingResponse:
+        since = request.query_params.get("since", "")
+        seen = int(since) if since.isdigit() else reloads.count
+
+        async def events():
+            nonlocal seen
+            yield b"retry: 1000\n\n"
+            while True:
+                now = await reloads.after(seen, KEEP_ALIVE)
+                if now > seen:
+                    seen = now
+                    yield f"event: reload\ndata: {now}\n\n".encode("ascii")
+                else:
+                    yield b": quiet\n\n"   # a closed tab is noticed, and proxies keep the line open
+        return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-store"})
+
+    return Starlette(routes=[Route(RELOADS_PATH, stream), Route(SCRIPT_PATH, script),
+                             Route("/{path:path}", site, methods=["GET", "HEAD"])])
+
+
+def open_port(port: int) -> socket.socket | str:
+    """The listening socket on 127.0.0.1:``port``, taken before the first build (a browser opened
+    early waits for it), or why it cannot be: one line that says what to do."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # as the server itself does
-            probe.bind(("127.0.0.1", port))
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # a preview stopped just now
+        listener.bind(("127.0.0.1", port))
+        listener.listen(128)
     except OSError as exc:
+        listener.close()
         return cannot_listen(port, exc)
-    return ""
+    return listener
 
 
 def cannot_listen(port: int, exc: OSError) -> str:
@@ -120,21 +214,23 @@ def port_number(text: str) -> int:
 
 
 def serve(args) -> int:
-    busy = port_problem(args.port)
-    if busy:
-        print(_("error: {message}").format(message=busy), file=sys.stderr)
+    listener = open_port(args.port)
+    if isinstance(listener, str):
+        print(_("error: {message}").format(message=listener), file=sys.stderr)
         return 1
     problems = Problems()
     chosen = find_sites(args.content, [args.site], problems)
     config = load_site_config(chosen[0], problems) if chosen else None
     if config is None:
+        listener.close()
         for problem in problems.sorted():
             print(problem.format(), file=sys.stderr)
         return 1
     out = cache.cache_folder(args.content) / "serve"
     options = builder.BuildOptions(content=args.content, out=out, sites=[config.name], now=args.now,
                                    drafts=True, themes=args.themes, quiet=True)
-    preview = Preview(options, config.name, config.path_prefix, now=args.now)
+    reloads = Reloads()
+    preview = Preview(options, config.name, config.path_prefix, now=args.now, reload=reloads.tell)
     # Watching starts first, so a save made during the first build is not missed.
     watcher = FolderWatcher(watched_folders(chosen[0], args), preview.queue).start()
     try:
@@ -142,15 +238,11 @@ def serve(args) -> int:
         preview.start()
         url = f"http://127.0.0.1:{args.port}{config.path_prefix}"
         print(_("preview of {site} at {url} (Ctrl+C stops)").format(site=config.name, url=url), flush=True)
-        run_server(preview, args.port)
-    except OSError as exc:   # the port was taken between the check and the first build's end
-        if exc.errno not in (errno.EADDRINUSE, errno.EACCES):
-            raise
-        print(_("error: {message}").format(message=cannot_listen(args.port, exc)), file=sys.stderr)
-        return 1
+        run_server(make_app(preview, reloads), listener)
     finally:
         watcher.stop()
         preview.stop()
+        listener.close()
     return 0
 
 
@@ -163,26 +255,24 @@ def watched_folders(site_dir: Path, args) -> list[Path]:
     return folders
 
 
-def run_server(preview: Preview, port: int) -> None:
-    """livereload's server: the app with its script in every page, reloads sent when told."""
-    from livereload import Server   # only here: the preview is the one user of livereload
-    from livereload.handlers import LiveReloadHandler
-    from livereload.watcher import Watcher
-    from tornado.ioloop import IOLoop
-
-    class PreviewTells(Watcher):
-        """livereload asks its watcher to start once the server listens, on the server's thread.
-        Changes are found by ``preview_watch``, so livereload's own polling (every 0.8 s, over
-        every file) is turned off: ``start`` returning True says the watcher needs none."""
-
-        def start(self, callback) -> bool:
-            loop = IOLoop.current()
-            # Browsers are told on the server's event loop; the other threads only ask it to.
-            preview.reload = lambda: loop.add_callback(LiveReloadHandler.reload_waiters)
-            return True
-
-    server = Server(app=make_app(preview), watcher=PreviewTells())
-    server.serve(port=port, host="127.0.0.1", debug=False, restart_delay=0)
+def run_server(app: Starlette, listener: socket.socket) -> None:
+    """uvicorn on the socket taken at the start, until Ctrl+C. Its own lines (in English) are
+    left out: editors see the preview's messages only; an internal error of the server still
+    shows. It runs in a thread of its own, so it sets no signal handlers: the render workers
+    forked during rebuilds inherit the handlers of this process, and must stop when their
+    pool is done with them."""
+    config = uvicorn.Config(app, log_config=None, log_level="error", access_log=False, lifespan="off",
+                            timeout_graceful_shutdown=SHUTDOWN_WAIT)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, name="sitegen-server",
+                              daemon=True)
+    thread.start()
+    try:
+        while thread.is_alive():
+            thread.join(0.5)   # in steps: Ctrl+C reaches this thread between them
+    finally:
+        server.should_exit = True   # open event streams are let go within SHUTDOWN_WAIT
+        thread.join(SHUTDOWN_WAIT + 1)
 
 
 def register(sub) -> None:

@@ -1,12 +1,15 @@
 """Model stage data: a site of pages in a tree. Plain dataclasses, no behaviour beyond lookups."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.config import SiteConfig
+from sitegen.features import CORE_VARIABLES, FeatureError
 from sitegen.localtime import STOCKHOLM
+from sitegen.messages import _
 from sitegen.slugs import swedish_sort_key
 
 
@@ -36,6 +39,30 @@ def first_after(moments, now: dt.datetime) -> dt.datetime | None:
     return min((m for m in moments if m is not None and m > now), default=None)
 
 
+@dataclass(frozen=True)
+class Alternate:
+    """A ``<link rel="alternate">``: a feed or download of the page (or of every page)."""
+
+    type: str        # media type, e.g. application/rss+xml
+    title: str
+    href: str        # root-relative
+
+
+@dataclass(frozen=True)
+class PreviewStatus:
+    """Why the preview shows a page visitors cannot see yet (tree.py)."""
+
+    kind: str                          # "draft" or "scheduled"
+    date: dt.datetime | None = None    # scheduled: when it is published, Swedish time
+    timed: bool = False                # scheduled: at a time of day, not at midnight
+
+
+def is_contribution(value) -> bool:
+    """A frozen dataclass instance: what a feature may give its templates."""
+    return (dataclasses.is_dataclass(value) and not isinstance(value, type)
+            and type(value).__dataclass_params__.frozen)
+
+
 @dataclass(eq=False)
 class Page:
     url: str                          # relative to the site: '' for the start page, 'a/b/' otherwise
@@ -51,10 +78,21 @@ class Page:
     children: list["Page"] = field(default_factory=list)
     html: str = ""                    # the rendered Markdown body
     template: str = ""                # set by features for generated pages
-    extra: dict = field(default_factory=dict)   # data features attach for templates
     expired: bool = False
     output_path: str = ""             # where the HTML goes; default url + index.html
     in_sitemap: bool = True
+    # What features say about a page that core modules read (navigation, search, csp, render):
+    in_menu: bool = True              # False: a generated list page, reached from its list
+    in_cards: bool = True             # False: left out of sibling and child cards
+    in_search: bool | None = None     # None: editors' pages yes, generated pages no (features/search.py)
+    own_address: bool = True          # False: served at any missing address (404), no canonical
+    alternates: list[Alternate] = field(default_factory=list)   # <link rel="alternate"> of this page
+    frame_origins: list[str] = field(default_factory=list)      # players embedded (csp.py frame-src)
+    needs_wasm: bool = False          # the page runs the search's WebAssembly (csp.py)
+    preview_status: PreviewStatus | None = None   # set by the preview's tree only
+    # Data a feature gives its own templates: feature name -> frozen dataclass, in the
+    # template context under that name (``news.items``). Set through ``contribute``.
+    contributions: dict[str, object] = field(default_factory=dict)
 
     @property
     def title(self) -> str:
@@ -92,6 +130,26 @@ class Page:
     def generated(self) -> bool:
         return self.source is None
 
+    def contribute(self, feature: str, data) -> None:
+        """Attach ``data`` (a frozen dataclass) for the templates, as the variable ``feature``.
+        A core variable's name or anything else than a frozen dataclass is refused."""
+        if feature in CORE_VARIABLES or not feature.isidentifier():
+            raise FeatureError(_("feature '{name}' cannot give templates a variable of that name: "
+                                 "it is a core variable or not a name").format(name=feature))
+        if not is_contribution(data):
+            raise FeatureError(_("feature '{name}' gave the page '{url}' a {kind}: a feature gives its "
+                                 "templates a frozen dataclass (@dataclass(frozen=True))").format(
+                name=feature, url=self.url or "/", kind=type(data).__name__))
+        self.contributions[feature] = data
+
+    def feature_data(self) -> dict:
+        """What features set on this page and its render reads, the defaults left out: the
+        build cache fingerprints it (cache.py); most pages give an empty dict."""
+        found = {name: getattr(self, name) for name, default in _FEATURE_DEFAULTS.items()
+                 if getattr(self, name) != default}
+        found.update(self.contributions)   # feature names: none is a field's name
+        return found
+
     def line_of(self, key: str) -> int:
         return self.lines.get(key, 1)
 
@@ -117,9 +175,46 @@ class Page:
         return self.output_path or f"{self.url}index.html"
 
 
+_FEATURE_DEFAULTS = {"in_menu": True, "in_cards": True, "in_search": None, "own_address": True, "alternates": [],
+                     "frame_origins": [], "needs_wasm": False, "preview_status": None}
+
+
 def sort_pages(pages: list[Page]) -> list[Page]:
     """Siblings order: weight first (pages without weight last), then Swedish title order."""
     return sorted(pages, key=lambda p: (p.weight is None, p.weight or 0, swedish_sort_key(p.nav_title)))
+
+
+@dataclass
+class WellKnownLinks:
+    """Site-relative URLs of the pages the theme links from header and footer (None when the
+    site has none; "" is the start page); each is set by the feature that makes the page."""
+
+    contact: str | None = None
+    search: str | None = None
+    sitemap: str | None = None
+    accessibility: str | None = None
+    news: str | None = None
+    calendar: str | None = None
+
+
+@dataclass
+class FeedSpec:
+    """One feed in two formats: ``<base>rss.xml`` and ``<base>atom.xml``; news and blog
+    register theirs in ``Site.feeds``, the ``feeds`` feature writes them."""
+
+    base: str                  # site-relative folder URL, e.g. 'nyheter/kategori/driftstorning/'
+    title: str
+    description: str
+    link: str                  # site-relative URL of the page the feed belongs to
+    items: list[Page] = field(default_factory=list)
+
+    @property
+    def rss(self) -> str:
+        return f"{self.base}rss.xml"
+
+    @property
+    def atom(self) -> str:
+        return f"{self.base}atom.xml"
 
 
 @dataclass
@@ -138,6 +233,9 @@ class Site:
     clashes: list = field(default_factory=list)    # (editor's page, generated page) at one URL
     image_cache: Path | None = None                # resized images: None for .sitegen-cache/images
     markup: object | None = None                   # the theme's shortcodes and picture (shortcodes.ThemeMarkup)
+    links: WellKnownLinks = field(default_factory=WellKnownLinks)   # header and footer links
+    alternates: list[Alternate] = field(default_factory=list)       # linked from every page
+    feeds: list[FeedSpec] = field(default_factory=list)              # RSS/Atom the feeds feature writes
 
     def href(self, page_or_url) -> str:
         """Root-relative link, e.g. '/kulturskolan/om/'."""
@@ -169,7 +267,7 @@ class Site:
             if existing.source is not None and not editable:
                 self.clashes.append((existing, page))
             existing.template = page.template or existing.template
-            existing.extra.update(page.extra)
+            _take_feature_fields(existing, page)
             existing.output_path = page.output_path or existing.output_path   # 404.html
             existing.in_sitemap = existing.in_sitemap and page.in_sitemap
             return existing
@@ -182,6 +280,18 @@ class Site:
     def listed(self, pages=None) -> list[Page]:
         """Pages that belong in lists and feeds: not expired."""
         return [p for p in (self.pages if pages is None else pages) if not p.expired]
+
+
+def _take_feature_fields(existing: Page, page: Page) -> None:
+    """An editor's page at a generated page's URL takes what the feature said of its page."""
+    existing.in_menu = existing.in_menu and page.in_menu
+    existing.in_cards = existing.in_cards and page.in_cards
+    existing.in_search = page.in_search if page.in_search is not None else existing.in_search
+    existing.own_address = existing.own_address and page.own_address
+    existing.alternates.extend(page.alternates)
+    existing.frame_origins.extend(f for f in page.frame_origins if f not in existing.frame_origins)
+    existing.needs_wasm = existing.needs_wasm or page.needs_wasm
+    existing.contributions.update(page.contributions)
 
 
 def site_now(now: dt.datetime | None) -> dt.datetime:

@@ -30,7 +30,7 @@ class Card:
 def main_menu(site: Site) -> list[Page]:
     """Top-level pages in the main menu, in sibling order; ``menu: false`` leaves one out."""
     return [p for p in site.root.children if p.meta.get("menu", True) and not p.expired
-            and not p.extra.get("hidden_from_menu")]
+            and p.in_menu]
 
 
 def menu_links(site: Site, current: Page) -> list[Link]:
@@ -93,7 +93,7 @@ def card(site: Site, page: Page) -> Card:
 
 
 def cards(site: Site, pages: list[Page]) -> list[Card]:
-    return [card(site, p) for p in pages if not p.expired and not p.extra.get("hidden_from_cards")]
+    return [card(site, p) for p in pages if not p.expired and p.in_cards]
 
 
 def sibling_cards(site: Site, page: Page) -> list[Card]:

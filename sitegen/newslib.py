@@ -2,7 +2,7 @@
 descriptions and structured data (JSON-LD).
 
 The ``pages`` features (news, blog) decide what is listed and register a ``FeedSpec`` in
-``site.root.extra["feeds"]``; the ``files`` feature (feeds) only writes them, so a feed
+``site.feeds``; the ``files`` feature (feeds) only writes them, so a feed
 and the page that links it can never disagree.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from sitegen.model import Page, Site, as_datetime
+from sitegen.model import Alternate, FeedSpec, Page, Site, as_datetime
 from sitegen.schemas import NEWS_CATEGORIES
 from sitegen.slugs import slugify, swedish_sort_key
 
@@ -25,25 +25,6 @@ DEFAULT_CATEGORY = "nyhet"
 # stay on top of the start page for ever, and two weeks covers a long disruption.
 DEFAULT_DISRUPTION_DAYS = 14
 CATEGORIES = NEWS_CATEGORIES
-
-
-@dataclass
-class FeedSpec:
-    """One feed in two formats: ``<base>rss.xml`` and ``<base>atom.xml``."""
-
-    base: str                  # site-relative folder URL, e.g. 'nyheter/kategori/driftstorning/'
-    title: str
-    description: str
-    link: str                  # site-relative URL of the page the feed belongs to
-    items: list[Page] = field(default_factory=list)
-
-    @property
-    def rss(self) -> str:
-        return f"{self.base}rss.xml"
-
-    @property
-    def atom(self) -> str:
-        return f"{self.base}atom.xml"
 
 
 @dataclass
@@ -139,22 +120,22 @@ def most_common_folder(pages: list[Page]) -> str | None:
     return sorted(folders.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0][0]
 
 
-def feed_alternates(site: Site, spec: FeedSpec) -> list[dict]:
+def feed_alternates(site: Site, spec: FeedSpec) -> list[Alternate]:
     return [
-        {"type": "application/rss+xml", "title": f"{spec.title} (RSS)", "href": site.href(spec.rss)},
-        {"type": "application/atom+xml", "title": f"{spec.title} (Atom)", "href": site.href(spec.atom)},
+        Alternate("application/rss+xml", f"{spec.title} (RSS)", site.href(spec.rss)),
+        Alternate("application/atom+xml", f"{spec.title} (Atom)", site.href(spec.atom)),
     ]
 
 
 def register_feed(site: Site, spec: FeedSpec) -> None:
-    site.root.extra.setdefault("feeds", []).append(spec)
+    site.feeds.append(spec)
 
 
 def hide_from_navigation(page: Page) -> None:
     """Generated list pages are reached from their list, not from menus and cards."""
     page.meta.setdefault("menu", False)
-    page.extra["hidden_from_cards"] = True
-    page.extra["hidden_from_menu"] = True
+    page.in_cards = False
+    page.in_menu = False
 
 
 def json_ld(site: Site, page: Page, kind: str) -> str:

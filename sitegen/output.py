@@ -38,6 +38,17 @@ class Unchanged:
     digest: str
 
 
+@dataclass(frozen=True, eq=False)
+class ToRender:
+    """Put in ``build.files`` for a page rendered while the site is written (``build.pending``):
+    its output path is taken, its HTML not made yet."""
+
+
+# What ``build.files`` maps an output path to: text or bytes to write, a file to copy (an
+# asset, a resized image), a page the previous output holds already, or a page still to render.
+FileContent = str | bytes | Path | Unchanged | ToRender
+
+
 def _source_digest(path: Path) -> str:
     """Copied files (assets) are known by where they come from, their size and their mtime."""
     st = path.stat()

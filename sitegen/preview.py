@@ -1,18 +1,21 @@
 """What ``sitegen serve`` does with a save: the fast path for page bodies, then a full rebuild.
 
 The preview keeps the last successful build (``SiteBuild``: the modelled site, its theme,
-menu and renderer). When every file of a save is an existing page whose front matter gives
-the page it has now, only the text below the front matter changed: those bodies are rendered
-again, their pages rendered with the kept build's templates, menu and cards, written into the
-served folder, and the browser reloads. A full rebuild through the build cache follows in any
-case, so lists, feeds and the search index catch up; the browser reloads again only when that
-rebuild changed other pages than the ones already shown. Any other change (front matter,
-new or deleted files, data, theme, site.yaml) takes the full rebuild alone.
+menu and renderer). When every file of a save is a page of that build whose front matter is
+the text the build read, only the text below the front matter changed: the build renders
+those pages again through its own stages (``builder.render_saved``: body, shortcodes and
+embeds, links, the page's template with the kept menu and cards), the preview serves them
+from memory and the browser reloads. Nothing is written into the build's folder and the kept
+build is left as it was: the output folder holds only what builds wrote. A full rebuild
+through the build cache follows in any case, so lists, feeds and the search index catch up;
+the browser reloads again only when that rebuild changed other pages than the ones already
+shown. Any other change (front matter, new or deleted files, data, theme, site.yaml) takes the
+full rebuild alone.
 
 One thread runs the rounds, one after the other; saves that come in during a round wait for
 the next one. The fast path does not wait, though: a save during a round is shown at once
-(the round's build, which started before the save, is then swapped in without it, so the
-next round shows it again before its own rebuild, and the browser is not reloaded between).
+(the round's build, which started before the save, is then swapped in without it, and the
+page is served from memory until the next round's build has it).
 No error stops the preview: a user's mistake is shown as the overlay, an internal error of
 the fast path leaves the save to the full rebuild.
 """
@@ -25,14 +28,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable
+from urllib.parse import unquote, urlsplit
 
-from sitegen import builder, mdlinks, tree
-from sitegen.markdown import BodyRenderer, make_parser
-from sitegen.model import Page
-from sitegen.fileio import content_digest, write_atomically
-from sitegen.problems import Problem, Problems, display_path
+from sitegen import builder
+from sitegen.markdown import make_parser
+from sitegen.fileio import content_digest
+from sitegen.problems import Problem, Problems, display_path, read_text
 from sitegen.render import template_for
-from sitegen.sources import NON_PAGE_DIRS, SITE_FILES, SourceFile, split_front_matter
+from sitegen.sources import SourceFile, split_front_matter
 from sitegen.messages import _
 
 STOP_WAIT = 120   # seconds a stopping preview waits for the round in progress (a large site's full build)
@@ -51,6 +54,7 @@ class Preview:
     builds: int = 0                                    # full builds run
     fast_updates: int = 0                              # saves shown by the fast path
     last: builder.SiteBuild | None = None              # the last successful build: what is served
+    shown: dict = field(default_factory=dict)          # output path -> page the fast path made (bytes), served first
     _pending: set = field(default_factory=set, repr=False)     # saves the next round takes
     _wake: threading.Condition = field(default_factory=threading.Condition, repr=False)
     _busy: bool = False                                # a round is running
@@ -60,7 +64,7 @@ class Preview:
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def __post_init__(self):
-        self._parser = make_parser()   # one parser: building one costs as much as rendering a page
+        self._parser = make_parser()   # one parser for every save: making one costs as much as a page
 
     @property
     def folder(self) -> Path:
@@ -128,7 +132,7 @@ class Preview:
             self.reload()
 
     def _changed_more(self, shown: dict[str, str]) -> bool:
-        """Did the rebuild change a page other than the ones the fast path wrote, or write one
+        """Did the rebuild change a page other than the ones the fast path showed, or make one
         of those differently?"""
         for rel in self.last.changed or ():
             if rel in shown:
@@ -140,6 +144,17 @@ class Preview:
             elif rel.endswith(".html"):
                 return True
         return False
+
+    def gone(self, path: str) -> bool:
+        """Is ``path`` (under the site's prefix) a removed page (``removed:`` in site.yaml), which
+        the web server answers 410 Gone?"""
+        build = self.last
+        if build is None:
+            return False
+        host = urlsplit(build.config.base_url).netloc.lower()
+        addresses = (urlsplit(removed) for removed in build.config.removed)
+        return any(unquote(address.path) == path for address in addresses
+                   if address.netloc.lower() in ("", host))   # not an old host's address
 
     # --- the full rebuild ------------------------------------------------------------------
 
@@ -155,6 +170,9 @@ class Preview:
                 self.errors = [p for p in problems.sorted() if p.severity == "error"]
                 if not self.errors and builds:
                     self._keep(builds[0])
+                    with self._wake:
+                        if not self._pending:   # else a save came in that this build has not seen
+                            self.shown = {}
         except Exception as exc:  # a preview must outlive a bug: show it instead of dying
             with self._lock:
                 self.errors = [Problem("sitegen", 0, _("internal error: {reason!r}").format(reason=exc))]
@@ -169,6 +187,7 @@ class Preview:
         alive while the next one is made, so on a large site every megabyte counts twice."""
         build.files = dict.fromkeys(build.files)   # only the names: a saved page's links are checked against them
         build.pending, build.bodies, build.page_keys, build.cache = {}, {}, {}, None
+        # (build.front_matter is kept: a save with the same front matter leaves the model as it is.)
         for page in build.site.pages:
             # A page shows its own text, and of other pages their titles, ingresses and dates:
             # the texts are half the model. (A template that showed another page's text would
@@ -181,9 +200,9 @@ class Preview:
     # --- the fast path ---------------------------------------------------------------------
 
     def show_bodies(self, paths: set[Path]) -> dict[str, str] | None:
-        """Render and write the pages whose body alone changed; None when the save needs more.
+        """Render the pages whose body alone changed and serve them; None when the save needs more.
 
-        Returns the written files (relative to the served folder) with their digests.
+        Returns the shown files (relative to the served folder) with their digests.
         """
         with self._lock:
             build = self.last
@@ -195,65 +214,46 @@ class Preview:
             if any(e.path not in changed for e in self.errors):
                 return None   # the overlay shows mistakes in other files: only a full build clears them
             try:
-                edits = body_edits(build, paths)
-                if edits is None:
-                    return None
+                saved = saved_pages(build, paths)
                 problems = Problems(root=root)
-                shown = self._render(build, edits, problems)
+                pages = builder.render_saved(build, saved, problems, self._parser) if saved else None
             except Exception as exc:  # leave the save to the full rebuild, which reports what is wrong
                 print(_("note: the quick update failed ({reason!r}); rebuilding").format(reason=exc),
                       file=sys.stderr, flush=True)
                 return None
+            if pages is None:
+                return None
             for problem in problems.sorted():
                 print(problem.format(), file=sys.stderr)
             self.errors = [p for p in problems.sorted() if p.severity == "error"]
+            shown = {rel: html.encode("utf-8") for rel, html in pages.items()}
+            self.shown = {**self.shown, **shown}
             self.fast_updates += 1
         took = time.perf_counter() - started
-        names = ", ".join(page.rel for page, _ in edits)
+        names = ", ".join(source.rel.as_posix() for source in saved)
         summary = _("shown with errors: {pages} in {ms:.0f} ms") if self.errors else _("shown: {pages} in {ms:.0f} ms")
-        print(summary.format(pages=names, ms=took * 1000),
-              file=sys.stderr, flush=True)
-        return shown
-
-    def _render(self, build: builder.SiteBuild, edits: list, problems: Problems) -> dict[str, str]:
-        build.problems = build.renderer.problems = problems   # this update's own list
-        bodies = BodyRenderer(build.site, problems, self._parser)
-        shown = {}
-        for page, source in edits:
-            page.body, page.body_line = source.body, source.body_line
-            page.html = bodies.render(page)
-            mdlinks.report_missing(page, bodies.later, build.site, build.files, problems)
-            if " data-player=" in page.html:   # the frames of its players: what the social feature does for every body
-                from sitegen.features import social
-                social.allow_players(page)
-            html = build.renderer.render_page(page)
-            if html is None:
-                continue   # a template error: reported, shown as the overlay
-            data = html.encode("utf-8")
-            write_atomically(self.folder / page.file_path(), data)
-            shown[page.file_path()] = content_digest(data)
-        return shown
+        print(summary.format(pages=names, ms=took * 1000), file=sys.stderr, flush=True)
+        return {rel: content_digest(data) for rel, data in shown.items()}
 
 
-def body_edits(build: builder.SiteBuild, paths: set[Path]) -> list[tuple[Page, SourceFile]] | None:
-    """The pages and their saved files when only bodies changed; None otherwise."""
-    site = build.site
+def saved_pages(build: builder.SiteBuild, paths: set[Path]) -> list[SourceFile] | None:
+    """The saved Markdown files of the site, read as the build reads them; None when a file is
+    not one (a theme's file, an asset, site.yaml, a deleted file) or cannot be read."""
     site_dir = build.config.content_dir.resolve()
-    edits = []
+    saved = []
     for path in sorted(paths):
         rel = site_rel(path, site_dir)
-        if rel is None:
-            return None   # a theme's file
-        page = site.by_source.get(rel)
-        if page is None:
-            if path.exists() or known(build, rel):
-                return None   # a new or deleted file, data, an asset, site.yaml
+        if rel is None or path.suffix.lower() != ".md":
+            return None
+        if not path.exists():
+            if rel in build.site.by_source:
+                return None   # a deleted page
             continue   # a file that came and went within the save (an editor's temporary file)
         source = read_page(path, rel)
-        if source is None or not same_front_matter(page, source):
+        if source is None:
             return None
-        edits.append((page, source))
-    return edits or None
+        saved.append(source)
+    return saved
 
 
 def site_rel(path: Path, site_dir: Path) -> str | None:
@@ -264,47 +264,18 @@ def site_rel(path: Path, site_dir: Path) -> str | None:
     return unicodedata.normalize("NFC", rel.as_posix())
 
 
-def known(build: builder.SiteBuild, rel: str) -> bool:
-    """Did the last build read this file (other than as a page)?"""
-    site, parts = build.site, PurePosixPath(rel).parts
-    return (not parts or rel in site.assets or rel in site.hidden or rel in SITE_FILES
-            or parts[0] in NON_PAGE_DIRS)
-
-
 def read_page(path: Path, rel: str) -> SourceFile | None:
     """The saved file split as the build splits it; None when that gives any problem."""
     problems = Problems()
     if path.is_symlink():
         return None   # the full build decides whether it may be read (confine.py)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = read_text(path, problems)
+    except OSError:
+        return None
+    if text is None:
         return None
     meta, body, body_line = split_front_matter(text, path, problems)
     if meta is None or problems.items:
         return None
     return SourceFile(path, PurePosixPath(rel), meta, body, body_line)
-
-
-class _Inherited:
-    """The cascade values a page got from its section, whatever folder ``make_page`` asks for."""
-
-    def __init__(self, values: dict):
-        self.values = values
-
-    def get(self, folder, default=None):
-        return self.values
-
-
-def same_front_matter(page: Page, source: SourceFile) -> bool:
-    """Does the saved front matter give the page it has now? It is validated as the build does,
-    with the values the page did not get from its own front matter (cascade, type, a date from
-    the file name, what features set) given as the section's cascade."""
-    inherited = {key: value for key, value in page.meta.items() if key not in page.lines}
-    problems = Problems()
-    again = tree.make_page(source, _Inherited(inherited), problems)
-    return (again is not None and not problems.items and again.url == page.url
-            and again.meta == page.meta and again.lines == page.lines
-            and again.item_lines == page.item_lines)
-
-

@@ -56,14 +56,17 @@ def resolve(site: Site, page: Page, problems: Problems) -> list[Page]:
     return targets
 
 
-def attach(site: Site, news: list[Page], listed: set[int], problems: Problems) -> None:
-    """Check every item's ``related``; show the listed (not expired) ones on the pages they name.
+def attach(site: Site, news: list[Page], listed: set[int], problems: Problems) -> list[tuple[Page, list[Page]]]:
+    """Check every item's ``related``; the listed (not expired) ones to show on each page they
+    name, as (page, items) in the order the pages are first named.
 
     ``news`` is newest first, so each page lists its related news newest first.
     """
+    shown: dict[int, tuple[Page, list[Page]]] = {}
     for item in news:
         for target in resolve(site, item, problems):
             if id(item) in listed and target is not item:
-                shown = target.extra.setdefault("related_news", [])
-                if item not in shown:
-                    shown.append(item)
+                items = shown.setdefault(id(target), (target, []))[1]
+                if item not in items:
+                    items.append(item)
+    return list(shown.values())

@@ -1,10 +1,21 @@
-"""Render stage, part two: pages through the theme's Jinja2 templates."""
+"""Render stage, part two: pages through the theme's Jinja2 templates.
+
+A page's template gets one immutable context: the core variables (made here, each named in
+``features.CORE_VARIABLES``) and, each under its feature's name, what features contributed
+to the page (``Page.contribute``: ``news.listing``, ``calendar.months``). A contribution never
+replaces a core variable: ``Page.contribute`` refuses those names, and so does the start-up
+for a feature that has one (features/__init__.py).
+"""
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from sitegen import csp, images, navigation
-from sitegen.model import Page, Site
+from sitegen.features import FeatureError
+from sitegen.messages import _
+from sitegen.model import Alternate, Page, Site, WellKnownLinks
 from sitegen.problems import Problems
 from sitegen.theme import Theme, TemplateError, make_environment, template_problem
 
@@ -24,8 +35,8 @@ class SiteView:
     comments_endpoint: str
     missing_endpoint: str
     feedback_enabled: bool
-    alternates: list = field(default_factory=list)   # feeds linked from every page
-    links: dict = field(default_factory=dict)        # well-known pages: contact, search, ...
+    alternates: list[Alternate] = field(default_factory=list)   # feeds linked from every page
+    links: WellKnownLinks = field(default_factory=WellKnownLinks)   # root-relative; "" when the site has none
     data: dict = field(default_factory=dict)         # the site's data/ files by name (SPEC: for templates)
 
     def href(self, url: str) -> str:
@@ -45,8 +56,9 @@ def site_view(site: Site) -> SiteView:
         organization=c.organization, logo=c.logo, contact=c.contact,
         feedback_endpoint=endpoint, comments_endpoint=c.endpoint("comments") or f"{c.path_prefix}comments",
         missing_endpoint=c.endpoint("missing") or f"{c.path_prefix}missing", feedback_enabled=c.feedback_enabled,
-        alternates=list(site.root.extra.get("site_alternates", [])),
-        links={key: c.path_prefix + url for key, url in site.root.extra.get("links", {}).items()},
+        alternates=list(site.alternates),
+        links=WellKnownLinks(**{key: "" if url is None else c.path_prefix + url
+                                for key, url in dataclasses.asdict(site.links).items()}),
         data=site.data,
     )
 
@@ -77,13 +89,24 @@ class Renderer:
         self.view = site_view(site)
         self.menu: navigation.Menu | None = None   # set once the pages are known (builder)
 
-    def context(self, page: Page) -> dict:
+    def context(self, page: Page) -> MappingProxyType:
+        """The page's template context: core variables, then each feature's contribution
+        under the feature's name."""
+        values = self.core_values(page)
+        for name, data in page.contributions.items():
+            if name in values:   # Page.contribute refuses these; a direct write to the dict is caught here
+                raise FeatureError(_("feature '{name}' cannot give templates a variable of that name: "
+                                     "it is a core variable or not a name").format(name=name))
+            values[name] = data
+        return MappingProxyType(values)
+
+    def core_values(self, page: Page) -> dict:
         site = self.site
         image = navigation.image_of(site, page)
-        return {
+        values = {
             "site": self.view,
             "page": page,
-            "canonical": site.absolute_url(page),
+            "canonical": site.absolute_url(page) if page.own_address else None,
             "og_image": site.absolute_url(images.shared_copy(site, image) or site.assets[image]) if image else "",
             "href": site.href(page),
             "menu": self.menu.links_for(page) if self.menu else navigation.menu_links(site, page),
@@ -91,11 +114,11 @@ class Renderer:
             "cards": navigation.sibling_cards(site, page),
             "child_cards": navigation.child_cards(site, page) if page.is_section else [],
             "show_feedback": self.view.feedback_enabled and page.meta.get("feedback", True),
-            "alternates": self.view.alternates + page.extra.get("alternates", []),
+            "alternates": self.view.alternates + page.alternates,
             "now": site.now,
             "csp": csp.page_policy(site.config, page),
-            **page.extra,
         }
+        return values
 
     def render_page(self, page: Page) -> str | None:
         try:

@@ -5,7 +5,7 @@ import datetime as dt
 from pathlib import Path, PurePosixPath
 
 from sitegen.config import SiteConfig
-from sitegen.model import Page, Site, as_datetime, first_after, sort_pages
+from sitegen.model import Page, PreviewStatus, Site, as_datetime, first_after, sort_pages
 from sitegen.problems import Problems
 from sitegen.pagetypes import BUILTIN
 from sitegen.localtime import STOCKHOLM
@@ -153,11 +153,10 @@ def _mark_for_preview(page: Page, now: dt.datetime) -> None:
     on the page, so the editor does not take the preview for what visitors see."""
     publish = publish_moment(page)
     if page.meta.get("draft"):
-        page.extra["preview_status"] = {"kind": "draft"}
+        page.preview_status = PreviewStatus("draft")
     elif publish is not None and publish > now:
         local = publish.astimezone(STOCKHOLM)
-        page.extra["preview_status"] = {"kind": "scheduled", "date": local,
-                                        "timed": (local.hour, local.minute) != (0, 0)}
+        page.preview_status = PreviewStatus("scheduled", local, (local.hour, local.minute) != (0, 0))
 
 
 def _virtual_section(url: str, name: str) -> Page:

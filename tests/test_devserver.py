@@ -1,14 +1,17 @@
 """``sitegen serve``: the site under its URL path, a save shown at once, errors as an overlay.
 
 The first tests run the real command in a subprocess. The others run the preview in this
-process (watcher, rounds, WSGI app) with full builds that can be held, to see what a save
-shows before the full rebuild has run.
+process (watcher, rounds, the app's answers) with full builds that can be held, to see what a
+save shows before the full rebuild has run; each page shown is compared with what
+``sitegen build`` makes of the same files.
 """
 from __future__ import annotations
 
-import asyncio
-import json
+import datetime as dt
+import html
+import http.client
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -23,10 +26,13 @@ from urllib.parse import urlsplit
 import pytest
 
 from sitegen import builder
-from sitegen.devserver import make_app
+from sitegen.devserver import RELOADS_PATH, SCRIPT_PATH, answer
 from sitegen.preview import Preview
 from sitegen.preview_watch import FolderWatcher
-from testkit import REPO, page
+from testkit import NOW, REPO, page
+
+BUILD = builder.execute   # the real build, also while a test holds the preview's
+RELOAD_TAG = re.compile(r'<script src="/_sitegen/reload\.js\?since=\d+" defer></script>')
 
 WAIT = 30   # seconds: the first build and each rebuild must be done well within this
 SITE_YAML = ("title: Demo\nbase_url: https://www.example.se/demo/\n"
@@ -100,12 +106,24 @@ def served(make_site, tmp_path):
 def test_serves_under_the_site_path_with_drafts_and_live_reload(served):
     content, base = served
     body = wait_for(base + "om/", "Första texten.")
-    assert "livereload" in body
+    assert RELOAD_TAG.search(body) and body.index(RELOAD_TAG.search(body)[0]) < body.index("</body>")
     assert 'action="https://feedback.example.se/feedback"' in body
     status, draft = fetch(base + "utkast/")
     assert status == 200
     assert '<p class="preview-status draft" role="note"><strong>Utkast</strong>' in draft
     assert "preview-status" not in body
+    origin = base.split("/demo/")[0]
+    with urllib.request.urlopen(origin + SCRIPT_PATH, timeout=5) as response:
+        assert response.headers["Content-Type"].startswith("text/javascript")
+        assert RELOADS_PATH in response.read().decode("utf-8")
+
+
+def test_the_preview_prints_no_english_server_lines(served, tmp_path):
+    _, base = served
+    wait_for(base, "Start")
+    log = (tmp_path / "serve.log").read_text(encoding="utf-8")
+    assert "preview of demo at" in log   # the preview's own line (English in this test's language)
+    assert "Uvicorn" not in log and "INFO" not in log and "livereload" not in log.lower()
 
 
 def test_a_head_request_gets_the_headers_of_the_page(served):
@@ -143,27 +161,35 @@ def test_a_renamed_page_shows_its_lost_address_until_the_list_lets_it_go(served)
 
 
 def test_a_save_reloads_the_browser_once_the_page_is_served(served):
-    """livereload's socket tells the browser to reload; by then the page has the new text."""
-    from tornado.websocket import websocket_connect
-
+    """The page's event stream says "reload"; by then the page has the new text."""
     content, base = served
     wait_for(base + "om/", "Första texten.")
-
-    async def reload_after_save() -> dict:
-        socket = await websocket_connect(f"ws://127.0.0.1:{urlsplit(base).port}/livereload")
-        hello = {"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}
-        socket.write_message(json.dumps(hello))
-        assert json.loads(await socket.read_message())["command"] == "hello"
-        socket.write_message(json.dumps({"command": "info", "url": base + "om/", "plugins": {}}))
-        socket.write_message(json.dumps(hello))   # answered once the server has taken the info
-        await socket.read_message()
-        save(content / "demo" / "om.md", page("Om oss", "Andra texten."))
-        message = json.loads(await asyncio.wait_for(socket.read_message(), WAIT))
-        socket.close()
-        return message
-
-    assert asyncio.run(reload_after_save())["command"] == "reload"
+    since = re.search(r"since=(\d+)", fetch(base + "om/")[1])[1]
+    connection = http.client.HTTPConnection("127.0.0.1", urlsplit(base).port, timeout=WAIT)
+    connection.request("GET", f"{RELOADS_PATH}?since={since}")
+    events = connection.getresponse()
+    assert events.status == 200 and events.headers["Content-Type"].startswith("text/event-stream")
+    assert events.readline() == b"retry: 1000\n"
+    save(content / "demo" / "om.md", page("Om oss", "Andra texten."))
+    lines = [events.readline() for _ in range(3)]
+    connection.close()
+    assert lines[0] == b"\n" and lines[1] == b"event: reload\n"
     assert "Andra texten." in fetch(base + "om/")[1]
+
+
+def test_a_page_served_before_a_reload_is_told_at_once_when_it_listens_late(served):
+    """A reload told while the page was loading, before its script listened, is not lost: the
+    stream compares with the count the page was served with."""
+    content, base = served
+    since = re.search(r"since=(\d+)", wait_for(base + "om/", "Första texten."))[1]
+    save(content / "demo" / "om.md", page("Om oss", "Andra texten."))
+    wait_for(base + "om/", "Andra texten.")
+    connection = http.client.HTTPConnection("127.0.0.1", urlsplit(base).port, timeout=WAIT)
+    connection.request("GET", f"{RELOADS_PATH}?since={since}")
+    events = connection.getresponse()
+    lines = [events.readline() for _ in range(3)]
+    connection.close()
+    assert lines == [b"retry: 1000\n", b"\n", b"event: reload\n"]
 
 
 # --- the preview in this process ------------------------------------------------------------
@@ -191,31 +217,53 @@ class Live:
     reloads: list
 
     def get(self, path: str) -> tuple[int, str]:
-        """The answer of the preview's WSGI app, as the browser gets it."""
-        status = []
-        body = make_app(self.preview)({"PATH_INFO": self.preview.prefix + path},
-                                      lambda line, headers: status.append(line))
-        return int(status[0].split()[0]), b"".join(body).decode("utf-8")
+        """The preview's answer, as the browser gets it."""
+        status, _headers, body = answer(self.preview, self.preview.prefix + path)
+        return status, body.decode("utf-8")
 
     def shows(self, path: str, text: str) -> str:
-        def answer() -> str:
+        def shown() -> str:
             body = self.get(path)[1]
             return body if text in body else ""
-        return until(answer, f"'{text}' at {path}; last answer:\n{self.get(path)[1][:2000]}")
+        return until(shown, f"'{text}' at {path}; last answer:\n{self.get(path)[1][:2000]}")
 
     def built(self, count: int) -> None:
         until(lambda: self.preview.builds >= count and self.preview.idle, f"{count} full builds")
         assert self.preview.builds == count
 
+    def page_as_built(self, path: str, out: Path) -> str:
+        """The page as the preview shows it, without the reload script; it must be what
+        ``sitegen build --drafts`` makes of the same files (built into ``out``)."""
+        shown = RELOAD_TAG.sub("", self.get(path)[1], count=1)
+        assert shown == self.build(out).joinpath(path, "index.html").read_text(encoding="utf-8")
+        return shown
+
+    def build(self, out: Path) -> Path:
+        options = self.preview.options
+        problems, _builds = BUILD(builder.BuildOptions(content=options.content, out=out, sites=["demo"],
+                                                       drafts=True, themes=options.themes, quiet=True,
+                                                       now=self.preview.now, cache=False))
+        assert not problems.errors, [p.format() for p in problems.errors]
+        return out / "demo"
+
+    def build_problems(self, out: Path) -> list[str]:
+        options = self.preview.options
+        problems, _builds = BUILD(builder.BuildOptions(content=options.content, out=out, sites=["demo"],
+                                                       drafts=True, themes=options.themes, quiet=True,
+                                                       now=self.preview.now, cache=False))
+        return [p.format() for p in problems.sorted() if p.severity == "error"]
+
 
 @pytest.fixture
 def live(make_site, tmp_path, monkeypatch):
     content = make_site({"index.md": page("Start"), "om.md": page("Om oss", "Första texten."),
-                         "hitta.md": page("Hitta hit", "Ta bussen.")}, site_yaml=SITE_YAML)
+                         "hitta.md": page("Hitta hit", "Ta bussen."),
+                         "kurser/index.md": page("Kurser", "Våra kurser."),
+                         "kurser/piano.md": page("Piano", "Spela piano.")}, site_yaml=SITE_YAML)
     held = HeldBuilds(monkeypatch)
     options = builder.BuildOptions(content=content, out=tmp_path / "serve", sites=["demo"], drafts=True,
                                    themes=[REPO / "themes"], quiet=True)
-    preview = Preview(options, "demo", "/demo/")
+    preview = Preview(options, "demo", "/demo/", now=dt.datetime.fromisoformat(NOW))
     reloads = []
     preview.reload = lambda: reloads.append(time.monotonic())
     assert preview.rebuild(), preview.problems
@@ -292,6 +340,96 @@ def test_a_burst_of_saves_is_one_round(live):
     live.built(2)
     assert live.preview.fast_updates == 1
     assert "Ny text om start." in live.get("")[1] and "Ny text om om oss." in live.get("om/")[1]
+
+
+def overlay_problems(overlay: str) -> list[str]:
+    return [html.unescape(line) for line in re.findall(r"<li><code>(.*?)</code></li>", overlay, re.DOTALL)]
+
+
+def test_a_saved_body_is_the_page_the_build_makes(live, tmp_path):
+    live.held.open.clear()
+    save(live.site / "om.md", page("Om oss", "Andra *texten*, se [hitta hit](hitta.md)."))
+    live.shows("om/", "Andra <em>texten</em>")
+    assert (live.preview.builds, live.preview.fast_updates) == (1, 1)
+    live.page_as_built("om/", tmp_path / "build")
+
+
+def test_the_fast_path_leaves_the_build_and_its_folder_as_they_were(live):
+    kept = live.preview.last.site.by_source["om.md"]
+    live.held.open.clear()
+    save(live.site / "om.md", page("Om oss", "Andra texten."))
+    live.shows("om/", "Andra texten.")
+    assert "Första texten." in (live.preview.folder / "om" / "index.html").read_text(encoding="utf-8")
+    assert (kept.body, kept.html) == ("", "") and kept.frame_origins == []
+    live.held.open.set()
+    live.built(2)
+    assert "Andra texten." in (live.preview.folder / "om" / "index.html").read_text(encoding="utf-8")
+    assert live.preview.shown == {}   # served from the build's folder again
+
+
+def test_a_cascade_change_shows_the_pages_below_as_the_build_makes_them(live, tmp_path):
+    form = 'action="https://feedback.example.se/feedback"'
+    assert form in live.get("kurser/piano/")[1]
+    save(live.site / "kurser" / "index.md", page("Kurser", "Våra kurser.", cascade="{feedback: false}"))
+    until(lambda: form not in live.get("kurser/piano/")[1], "the cascade on the page below")
+    live.built(2)
+    assert live.preview.fast_updates == 0   # front matter: the full build alone
+    live.page_as_built("kurser/piano/", tmp_path / "build")
+
+
+def test_a_shortcode_and_an_embed_in_a_saved_page_are_what_the_build_makes(live, tmp_path):
+    live.held.open.clear()
+    body = ("::: faktaruta Bra att veta\nDu behöver inget eget piano.\n:::\n\n"
+            "::: embed https://www.youtube.com/watch?v=abc123\n:::\n")
+    save(live.site / "om.md", page("Om oss", body))
+    shown = live.shows("om/", "Du behöver inget eget piano.")
+    assert live.preview.fast_updates == 1 and "data-player=" in shown
+    assert "frame-src https://www.youtube-nocookie.com" in live.page_as_built("om/", tmp_path / "with")
+    live.held.open.set()
+    live.built(2)   # the kept build has the player now
+    live.held.open.clear()
+    save(live.site / "om.md", page("Om oss", "Ingen film längre."))   # the player's frame goes too
+    shown = live.shows("om/", "Ingen film längre.")
+    assert live.preview.fast_updates == 2 and "youtube" not in shown
+    live.page_as_built("om/", tmp_path / "without")
+
+
+def test_a_new_page_is_shown_with_its_section_as_the_build_makes_them(live, tmp_path):
+    save(live.site / "kurser" / "orgel.md", page("Orgel", "Spela orgel."))
+    live.shows("kurser/orgel/", "Spela orgel.")
+    live.built(2)
+    assert live.preview.fast_updates == 0
+    live.page_as_built("kurser/orgel/", tmp_path / "build")
+    assert "Orgel" in live.page_as_built("kurser/", tmp_path / "build")   # its card
+
+
+def test_a_removed_page_answers_410_once_site_yaml_says_so(live, tmp_path):
+    (live.site / "hitta.md").unlink()
+    until(lambda: live.get("hitta/")[0] == 404, "the deleted page gone")
+    save(live.site / "site.yaml", SITE_YAML + "removed: [/demo/hitta/]\n")
+    until(lambda: live.get("hitta/")[0] == 410, "410 for the removed page")
+    live.built(3)
+    status, body = live.get("hitta/")
+    built = live.build(tmp_path / "build")
+    assert RELOAD_TAG.sub("", body) == (built / "404.html").read_text(encoding="utf-8")
+    assert 'location = "/demo/hitta/" { return 410; }' in (built / "_server" / "nginx-location.conf").read_text()
+    assert live.get("om/")[0] == 200
+
+
+def test_a_front_matter_error_shows_the_build_s_problems(live, tmp_path):
+    save(live.site / "om.md", "---\ntitle: Om oss\nweight: tung\n---\n")
+    overlay = live.shows("hitta/", "sitegen-problems")
+    assert live.get("hitta/")[0] == 500
+    assert overlay_problems(overlay) == live.build_problems(tmp_path / "build")
+    assert "content/demo/om.md:3: error" in overlay
+
+
+def test_a_body_error_shown_by_the_fast_path_is_the_build_s_problem(live, tmp_path):
+    live.held.open.clear()
+    save(live.site / "om.md", page("Om oss", "Läs [mer](saknas.md)."))
+    overlay = live.shows("om/", "sitegen-problems")
+    assert live.preview.builds == 1 and live.preview.fast_updates == 1
+    assert overlay_problems(overlay) == live.build_problems(tmp_path / "build")
 
 
 def test_the_watcher_hands_on_a_burst_as_one_set(tmp_path):

@@ -1,6 +1,7 @@
 """The write stage: unchanged files keep their inode and mtime; a failed build writes nothing."""
 from __future__ import annotations
 
+from pathlib import Path
 
 from testkit import NOW, page, run_sitegen
 from sitegen import output
@@ -245,3 +246,19 @@ def test_a_build_with_nothing_to_write_still_cleans_up_after_a_killed_one(make_s
     (stale / "sida").mkdir(parents=True)
     _build(content, out)
     assert not stale.exists()
+
+
+def test_every_file_a_build_plans_is_one_of_the_documented_kinds(make_site, tmp_path):
+    import datetime as dt
+
+    from sitegen.builder import BuildOptions, prepare_site
+    from sitegen.problems import Problems
+    from testkit import page
+
+    content = make_site({"index.md": page("Start"), "bild.png": b"\x89PNG\r\n\x1a\n"})
+    build = prepare_site(content / "demo", BuildOptions(content=content, out=tmp_path / "out", cache=False,
+                                                        now=dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC)), Problems())
+    kinds = {type(value) for value in build.files.values()}
+    assert all(isinstance(value, output.FileContent) for value in build.files.values()), kinds
+    assert isinstance(build.files["index.html"], output.ToRender) and isinstance(build.files["robots.txt"], str)
+    assert isinstance(build.files["bild.png"], Path)

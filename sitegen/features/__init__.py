@@ -24,6 +24,14 @@ from sitegen.messages import _
 
 GROUP = "sitegen.features"
 PHASES = ("pages", "files", "staged")
+# The variables every page's template gets (render.py) and the template globals (theme.py,
+# Jinja's own). A feature's contribution is a template variable named after the feature
+# (model.Page.contribute), so no feature may have one of these names.
+CORE_VARIABLES = frozenset({
+    "site", "page", "canonical", "og_image", "href", "menu", "breadcrumbs", "cards", "child_cards",
+    "show_feedback", "alternates", "now", "csp",
+    "t", "theme", "range", "dict", "lipsum", "cycler", "joiner", "namespace",
+})
 
 
 class FeatureError(Exception):
@@ -55,6 +63,10 @@ def _described(entry, module: ModuleType) -> Feature:
     if phase not in PHASES or not callable(getattr(module, "run", None)):
         raise FeatureError(_("feature '{name}' ({module}) needs PHASE (one of {phases}) and run(build)").format(
             name=entry.name, module=entry.value, phases=", ".join(PHASES)))
+    if entry.name in CORE_VARIABLES:
+        raise FeatureError(_("feature '{name}' ({module}) needs another name: its templates get what it "
+                             "contributes as the variable '{name}', which is a core template variable").format(
+            name=entry.name, module=entry.value))
     return Feature(entry.name, module, phase, tuple(getattr(module, "NEEDS", ())),
                    tuple(getattr(module, "PROVIDES", ())))
 

@@ -1,6 +1,8 @@
 """The accessibility statement (tillgänglighetsredogörelse) from site.yaml's ``accessibility``."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sitegen.model import Page
 from sitegen.messages import _
 
@@ -10,6 +12,13 @@ URL = "tillganglighet/"
 # Who stands behind the site when site.yaml names no organisation: the municipality these
 # sites belong to, never the site's own title ("Kulturskolan står bakom" is not a legal body).
 DEFAULT_ORGANIZATION = "Örebro kommun"
+
+
+@dataclass(frozen=True)
+class AccessibilityPage:
+    """What the statement's template gets as ``accessibility``."""
+
+    statement: dict    # site.yaml's accessibility, with contact and status filled in
 
 
 def run(build) -> None:
@@ -26,10 +35,10 @@ def run(build) -> None:
                                    site=site.config.organization or DEFAULT_ORGANIZATION),
                                "menu": False},
                 template="accessibility.html")
-    page.extra.update(statement=statement, hidden_from_cards=True)
     page = site.add_page(page, parent=site.root, editable=True)
-    page.extra.update(hidden_from_cards=True, searchable=True)
-    site.root.extra.setdefault("links", {})["accessibility"] = URL
+    page.in_cards, page.in_search = False, True
+    page.contribute("accessibility", AccessibilityPage(statement))
+    site.links.accessibility = URL
 
 
 def check_statement(build, statement: dict) -> None:

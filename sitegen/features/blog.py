@@ -25,6 +25,31 @@ class ListLink:
     current: bool = False
 
 
+@dataclass(frozen=True)
+class BlogListing:
+    """What a page of a blog's list (all posts, a tag's, an author's) gets as ``blog``."""
+
+    listing: object            # newslib.Listing
+    href: str                  # the blog's first page
+    tags: tuple                # ListLink, the current one marked
+    authors: tuple             # ListLink
+    feed: dict                 # {"rss", "atom"}
+
+
+@dataclass(frozen=True)
+class BlogPost:
+    """What a post's page gets as ``blog``."""
+
+    href: str                  # the blog it belongs to
+    title: str
+    author_name: str
+    author_href: str           # "" without an author page
+    tag_links: tuple           # (tag, href or "")
+    comments: tuple            # approved comments
+    comments_open: bool
+    json_ld: str
+
+
 @dataclass
 class Blog:
     page: Page                 # the section page of the folder that holds the posts
@@ -83,13 +108,13 @@ def _blog_lists(site: Site, blog: Blog, strings: dict) -> None:
         for listing, page in listing_pages(site, blog.page, url, posts,
                                            config.news.get("page_size", DEFAULT_PAGE_SIZE), title, ingress,
                                            strings, "blog_index.html"):
-            page.extra.update(
-                blog_listing=listing, blog_href=site.href(blog.page.url),
-                blog_tags=[ListLink(label, site.href(u), n, u == url) for label, u, n in tag_links],
-                blog_authors=[ListLink(label, site.href(u), n, u == url) for label, u, n in author_links],
-                blog_feed={"rss": site.href(feed.rss), "atom": site.href(feed.atom)},
-            )
-            page.extra.setdefault("alternates", []).extend(feed_alternates(site, feed))
+            page.contribute("blog", BlogListing(
+                listing=listing, href=site.href(blog.page.url),
+                tags=tuple(ListLink(label, site.href(u), n, u == url) for label, u, n in tag_links),
+                authors=tuple(ListLink(label, site.href(u), n, u == url) for label, u, n in author_links),
+                feed={"rss": site.href(feed.rss), "atom": site.href(feed.atom)},
+            ))
+            page.alternates.extend(feed_alternates(site, feed))
 
     add(blog.page.url, blog.page.title, blog.page.ingress, blog.listed)
     for slug, (tag, tagged) in tags.items():
@@ -107,14 +132,14 @@ def _post_data(site: Site, blog: Blog, post: Page, pages: dict[str, set[str]], a
     author = post.meta.get("author", "")
     linked = not blog.page.is_root
     has_author_page = linked and slugify(author) in pages["authors"]
-    post.extra.update(
-        blog_href=site.href(blog.page.url),
-        blog_title=blog.page.title,
+    post.contribute("blog", BlogPost(
+        href=site.href(blog.page.url),
+        title=blog.page.title,
         author_name=author,
         author_href=site.href(blog.author_url(slugify(author))) if has_author_page else "",
-        tag_links=[(tag, site.href(blog.tag_url(slugify(tag)))
-                    if linked and slugify(tag) in pages["tags"] else "") for tag in post.tags],
-        comments=approved,
+        tag_links=tuple((tag, site.href(blog.tag_url(slugify(tag))) if linked and slugify(tag) in pages["tags"]
+                         else "") for tag in post.tags),
+        comments=tuple(approved),
         comments_open=bool(post.meta.get("comments")),
         json_ld=json_ld(site, post, "BlogPosting"),
-    )
+    ))

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from sitegen import calendar_feeds
 from sitegen.events import Event, Occurrence, read_events
 from sitegen.localised import format_date, format_time, get_timezone_location
-from sitegen.model import Page, Site, day_start, first_after, next_day_turn
+from sitegen.model import Alternate, Page, Site, day_start, first_after, next_day_turn
 
 PHASE = "pages"
 PROVIDES = ("pages", "links", "feeds")
@@ -53,6 +53,57 @@ class MonthLink:
     in_text: str = ""   # as in a sentence: "december 2026" in Swedish, "December 2026" in English
 
 
+# What the calendar gives the templates, as ``calendar``:
+@dataclass(frozen=True)
+class CalendarIndex:
+    """The calendar's own page."""
+
+    upcoming: tuple            # Occurrence: each event once, at its next date
+    months: tuple              # MonthLink from this month on
+    archive_href: str
+    feeds: calendar_feeds.Feeds
+
+
+@dataclass(frozen=True)
+class CalendarMonth:
+    occurrences: tuple         # every occurrence in the month
+    month: MonthLink
+    previous_month: MonthLink | None
+    next_month: MonthLink | None
+    href: str                  # the calendar
+
+
+@dataclass(frozen=True)
+class CalendarArchive:
+    occurrences: tuple         # each past event's last occurrence
+    past_months: tuple         # MonthLink, newest first
+    href: str
+
+
+@dataclass(frozen=True)
+class EventPage:
+    """An event's own page."""
+
+    event: Event
+    when: Occurrence           # the next date, or the last one when all have passed
+    upcoming: tuple
+    cancelled: tuple
+    more: int                  # upcoming dates beyond those shown
+    past: bool
+    ics: str                   # the event as a download
+    href: str                  # the calendar
+    jsonld: str
+    local_time: str            # "Lokal tid i London: ..." or ""
+
+
+@dataclass(frozen=True)
+class CalendarStart:
+    """The start page's block of upcoming events."""
+
+    upcoming: tuple
+    href: str                  # the calendar
+
+
 def run(build) -> None:
     site = build.site
     settings = _settings(site)
@@ -67,17 +118,19 @@ def run(build) -> None:
     locale = "sv_SE" if site.config.language == "sv" else "en_GB"
     calendar = _calendar_page(site, folder, strings)
     feeds = calendar_feeds.write_feeds(build, events, folder)
-    calendar.extra.update(calendar_feeds=feeds, alternates=calendar_feeds.alternates(feeds))
-    months = _month_pages(site, calendar, events, strings, locale)
-    archive = _archive_page(site, calendar, events, months, strings)
+    feed_links = [Alternate(a["type"], a["title"], a["href"]) for a in calendar_feeds.alternates(feeds)]
+    calendar.alternates.extend(feed_links)
+    months = _month_pages(site, calendar, events, strings, locale, _main_alternates(feed_links))
+    archive = _archive_page(site, calendar, events, months, strings, _main_alternates(feed_links))
     upcoming = next_occurrences(events, site.now)
-    calendar.extra.update(upcoming=upcoming, months=[m for m in months if _not_before_now(m, site.now)],
-                          archive_href=site.href(archive))
+    calendar.contribute("calendar", CalendarIndex(
+        upcoming=tuple(upcoming), months=tuple(m for m in months if _not_before_now(m, site.now)),
+        archive_href=site.href(archive), feeds=feeds))
     for event in events:
         _event_page(site, event, calendar, feeds, strings, locale)
-    site.root.extra["upcoming_events"] = upcoming[:settings.block_size]
-    site.root.extra.setdefault("calendar_href", site.href(calendar))
-    site.root.extra.setdefault("links", {})["calendar"] = calendar.url
+    if calendar is not site.root:   # a calendar at the start page shows it all already
+        site.root.contribute("calendar", CalendarStart(tuple(upcoming[:settings.block_size]), site.href(calendar)))
+    site.links.calendar = calendar.url
 
 
 def _settings(site: Site) -> Settings:
@@ -155,7 +208,8 @@ def _month_starts(first: dt.date, last: dt.date):
         day = (day + dt.timedelta(days=32)).replace(day=1)
 
 
-def _month_pages(site: Site, calendar: Page, events: list[Event], strings: dict, locale: str) -> list[MonthLink]:
+def _month_pages(site: Site, calendar: Page, events: list[Event], strings: dict, locale: str,
+                 alternates: list[Alternate]) -> list[MonthLink]:
     keys = _month_keys(events, site.now)
     links = []
     for year, month in keys:
@@ -170,18 +224,18 @@ def _month_pages(site: Site, calendar: Page, events: list[Event], strings: dict,
                     meta={"title": link.title, "type": "page", "menu": False,
                           "ingress": strings.get("calendar_month_ingress", "{month}").format(month=link.in_text)},
                     template="calendar_month.html")
-        page.extra.update(occurrences=items, month=link, hidden_from_cards=True, hidden_from_menu=True,
-                          previous_month=links[index - 1] if index > 0 else None,
-                          next_month=links[index + 1] if index + 1 < len(links) else None,
-                          calendar_href=site.href(calendar), alternates=_main_alternates(calendar))
+        page.in_cards, page.in_menu = False, False
+        page.alternates.extend(alternates)
+        page.contribute("calendar", CalendarMonth(
+            occurrences=tuple(items), month=link, previous_month=links[index - 1] if index > 0 else None,
+            next_month=links[index + 1] if index + 1 < len(links) else None, href=site.href(calendar)))
         site.add_page(page, parent=calendar)
     return links
 
 
-def _main_alternates(calendar: Page) -> list[dict]:
+def _main_alternates(links: list[Alternate]) -> list[Alternate]:
     """Month and archive pages link the whole calendar's feeds, not every category's."""
-    links = calendar.extra.get("alternates", [])
-    return links[:1] + [a for a in links if a["type"] != "text/calendar"]
+    return links[:1] + [a for a in links if a.type != "text/calendar"]
 
 
 def _not_before_now(link: MonthLink, now: dt.datetime) -> bool:
@@ -189,17 +243,18 @@ def _not_before_now(link: MonthLink, now: dt.datetime) -> bool:
 
 
 def _archive_page(site: Site, calendar: Page, events: list[Event], months: list[MonthLink],
-                  strings: dict) -> Page:
+                  strings: dict, alternates: list[Alternate]) -> Page:
     past = [e for e in events if e.is_past(site.now)]
     past.sort(key=lambda e: e.occurrences[-1].sort_key(), reverse=True)
     page = Page(url=f"{calendar.url}arkiv/",
                 meta={"title": strings.get("calendar_archive_title", "Tidigare evenemang"), "type": "page",
                       "menu": False, "ingress": strings.get("calendar_archive_ingress", "")},
                 template="calendar_archive.html")
-    page.extra.update(occurrences=[e.occurrences[-1] for e in past], hidden_from_cards=True,
-                      hidden_from_menu=True, calendar_href=site.href(calendar),
-                      past_months=[m for m in reversed(months) if not _not_before_now(m, site.now)],
-                      alternates=_main_alternates(calendar))
+    page.in_cards, page.in_menu = False, False
+    page.alternates.extend(alternates)
+    page.contribute("calendar", CalendarArchive(
+        occurrences=tuple(e.occurrences[-1] for e in past), href=site.href(calendar),
+        past_months=tuple(m for m in reversed(months) if not _not_before_now(m, site.now))))
     return site.add_page(page, parent=calendar)
 
 
@@ -209,14 +264,14 @@ def _event_page(site: Site, event: Event, calendar: Page, feeds: calendar_feeds.
     upcoming = event.upcoming(now)
     shown = upcoming[0] if upcoming else event.occurrences[-1]
     download = feeds.downloads[page.url]
-    page.extra.update(
-        event=event, event_when=shown, event_upcoming=upcoming[:EVENT_DATES_SHOWN],
-        event_cancelled=event.cancelled(now)[:EVENT_DATES_SHOWN],
-        event_more=max(0, len(upcoming) - EVENT_DATES_SHOWN), event_past=not upcoming,
-        event_ics=site.href(download), calendar_href=site.href(calendar),
-        event_jsonld=_json_ld(site, event, shown), event_local_time=_local_time(shown, strings, locale),
-        alternates=[{"type": "text/calendar", "title": page.title, "href": site.href(download)}],
-    )
+    page.contribute("calendar", EventPage(
+        event=event, when=shown, upcoming=tuple(upcoming[:EVENT_DATES_SHOWN]),
+        cancelled=tuple(event.cancelled(now)[:EVENT_DATES_SHOWN]),
+        more=max(0, len(upcoming) - EVENT_DATES_SHOWN), past=not upcoming,
+        ics=site.href(download), href=site.href(calendar),
+        jsonld=_json_ld(site, event, shown), local_time=_local_time(shown, strings, locale),
+    ))
+    page.alternates.append(Alternate("text/calendar", page.title, site.href(download)))
 
 
 def _local_time(when: Occurrence, strings: dict, locale: str) -> str:

@@ -61,6 +61,13 @@ class Person:
         return " ".join([self.name, self.title, self.unit, self.phone, self.email]).lower()
 
 
+@dataclass(frozen=True)
+class ContactPage:
+    """What the contact page's template gets as ``contact``."""
+
+    people: tuple     # Person, in the order the filter lists them
+
+
 def run(build) -> None:
     site = build.site
     strings = build.theme.strings
@@ -72,10 +79,10 @@ def run(build) -> None:
         build.problems.warning(site.config.config_path, 1, _("the contact page (kontakt/) has nothing to show: give 'contact:' "
                                                              "(email, phone, address) in site.yaml, data/people.yaml or kontakt.md"),
                                strict=False)
-    page.extra.update(people=people, hidden_from_cards=True)
     page = site.add_page(page, parent=site.root, editable=True)
-    page.extra.update(hidden_from_cards=True, searchable=True)
-    site.root.extra.setdefault("links", {})["contact"] = URL
+    page.in_cards, page.in_search = False, True
+    page.contribute("contact", ContactPage(tuple(people)))
+    site.links.contact = URL
 
 
 def people_file(content_dir: Path) -> Path:

@@ -1,4 +1,4 @@
-"""RSS 2.0 and Atom feeds of what news and blog registered (``site.root.extra["feeds"]``).
+"""RSS 2.0 and Atom feeds of what news and blog registered (``site.feeds``).
 
 Every link is absolute, the ingress is the summary, dates carry their time zone, and the
 feed's own dates come from its items, so the same content always gives the same file.
@@ -21,7 +21,7 @@ FEED_ITEMS = 50
 
 def run(build) -> None:
     site = build.site
-    for spec in site.root.extra.get("feeds", []):
+    for spec in site.feeds:
         strings = build.theme.strings
         build.files[spec.rss] = make_feed(site, spec, strings, spec.rss).rss_str(pretty=True)
         build.files[spec.atom] = make_feed(site, spec, strings, spec.atom).atom_str(pretty=True)

@@ -17,16 +17,36 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from sitegen import ics
 from sitegen.mealdata import MEALS, Day, Distributor, Meal, read_menus
-from sitegen.model import Page, Site, next_day_turn
+from sitegen.model import Alternate, Page, Site, next_day_turn
 
 PHASE = "pages"
 PROVIDES = ("pages", "files")
 FOLDER = "matsedlar/"
 SUMMARY_COURSES = 2
+
+
+@dataclass(frozen=True)
+class MealsIndex:
+    """What the list of kitchens gets as ``meals``."""
+
+    distributors: tuple       # {"name", "href", "address"} of each kitchen
+    distributors_json: str    # the open data file of them all
+
+
+@dataclass(frozen=True)
+class MealsMenu:
+    """What one kitchen's menu page gets as ``meals``."""
+
+    kitchen: Distributor
+    weeks: tuple              # {"year", "week", "days"} from this week's Monday on
+    feeds: tuple              # the iCalendar feeds, one per meal
+    json_href: str            # the menu as Open Meal JSON
+    address: str
 
 
 def run(build) -> None:
@@ -37,7 +57,7 @@ def run(build) -> None:
     build.changes_at(next_day_turn(site.now, 7 - site.now.weekday()))   # the weeks shown start on Monday
     index = Page(url=FOLDER, meta={"title": strings.get("meals_title", "Matsedlar"), "type": "page",
                                    "ingress": strings.get("meals_ingress", "")},
-                 template="meals.html", is_section=True, extra={"searchable": True})
+                 template="meals.html", is_section=True, in_search=True)
     index = site.add_page(index, parent=site.root, editable=True)
     listed = []
     for menu in menus:
@@ -45,19 +65,19 @@ def run(build) -> None:
         page = _menu_page(site, menu, index, feeds, strings)
         listed.append({"name": menu.name, "href": site.href(page), "address": _address_line(menu)})
     build.files[f"{FOLDER}distributors.json"] = _dump({"distributors": [distributor(site, m) for m in menus]})
-    index.extra.update(distributors=listed, distributors_json=site.href(f"{FOLDER}distributors.json"))
+    index.contribute("meals", MealsIndex(tuple(listed), site.href(f"{FOLDER}distributors.json")))
 
 
 def _menu_page(site: Site, menu: Distributor, index: Page, feeds: list[dict], strings: dict) -> Page:
     url = f"{FOLDER}{menu.id}/"
     page = Page(url=url, meta={"title": menu.name, "type": "page",
                                "ingress": strings.get("meals_menu_ingress", "{name}").format(name=menu.name)},
-                template="meals_menu.html", extra={"searchable": True})
+                template="meals_menu.html", in_search=True)
     build_json = f"{url}meals.json"
-    page.extra.update(kitchen=menu, weeks=_weeks(menu, site.now.date()), meal_feeds=feeds,
-                      meals_json=site.href(build_json), address=_address_line(menu),
-                      alternates=[{"type": "text/calendar", "title": f["title"], "href": f["href"]} for f in feeds]
-                      + [{"type": "application/json", "title": "Open Meal JSON", "href": site.href(build_json)}])
+    page.contribute("meals", MealsMenu(kitchen=menu, weeks=tuple(_weeks(menu, site.now.date())), feeds=tuple(feeds),
+                                       json_href=site.href(build_json), address=_address_line(menu)))
+    page.alternates = ([Alternate("text/calendar", f["title"], f["href"]) for f in feeds]
+                       + [Alternate("application/json", "Open Meal JSON", site.href(build_json))])
     return site.add_page(page, parent=index)
 
 

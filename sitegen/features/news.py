@@ -8,6 +8,7 @@ paginated with ``sida/<n>/``. Expired items are in no list and no feed; their pa
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -46,6 +47,47 @@ class NewsBlock:
     empty: str
 
 
+# What news gives the templates, as ``news`` (each with the news related to its page):
+@dataclass(frozen=True)
+class NewsListing:
+    """A page of the archive or of one of its filters."""
+
+    listing: object            # newslib.Listing: the items of this page and the pagination
+    filters: dict              # group -> [FilterLink]
+    heading: str               # "12 nyheter"
+    feed: dict                 # {"rss", "atom"} of the list's feed
+    related: tuple = ()
+
+
+@dataclass(frozen=True)
+class NewsStart:
+    """The start page's blocks."""
+
+    blocks: tuple              # NewsBlock, one per category
+    archive_href: str
+    related: tuple = ()
+
+
+@dataclass(frozen=True)
+class NewsItem:
+    """A news item's own page."""
+
+    category: str
+    category_label: str
+    category_href: str
+    planned: bool              # a service disruption still to come
+    tag_links: tuple           # (tag, href or "")
+    json_ld: str
+    related: tuple = ()
+
+
+@dataclass(frozen=True)
+class NewsRelated:
+    """Any other page that news items name in ``related``."""
+
+    related: tuple
+
+
 @dataclass
 class Archive:
     """What every page of the archive shares."""
@@ -73,7 +115,17 @@ def run(build) -> None:
     news = newest_first([p for p in site.pages if p.kind == "news" and p.date is not None])
     items = listed_of_kind(site, "news")
     shown = [p for p in items if not _disruption_over(build, p)]
-    related.attach(site, news, {id(p) for p in shown}, build.problems)
+    related_news = related.attach(site, news, {id(p) for p in shown}, build.problems)
+    _archive(build, news, items, shown)
+    for target, linked in related_news:
+        data = target.contributions.get("news")
+        target.contribute("news", NewsRelated(tuple(linked)) if data is None
+                          else dataclasses.replace(data, related=tuple(linked)))
+
+
+def _archive(build, news: list[Page], items: list[Page], shown: list[Page]) -> None:
+    """The archive, its filters and feeds, the start page's blocks and each item's data."""
+    site, strings = build.site, build.theme.strings
     url = archive_url(site, news, build.problems)
     if url is None:
         return
@@ -88,7 +140,7 @@ def run(build) -> None:
     tag_pages = set(tag_groups(items))
     for item in news:
         _item_data(site, archive, item, tag_pages)
-    site.root.extra.setdefault("links", {})["news"] = url
+    site.links.news = url
 
 
 def archive_url(site: Site, news: list[Page], problems) -> str | None:
@@ -200,13 +252,13 @@ def _add_list(site: Site, archive: Archive, url: str, title: str, ingress: str, 
     """A filtered list and its further pages; the first page of the whole archive already exists."""
     for listing, page in listing_pages(site, archive.page, url, items, archive.page_size, title, ingress,
                                        archive.strings, "archive.html"):
-        page.extra.update(
-            news_listing=listing,
-            news_filters=_filters(archive.filter_groups, url, site),
-            news_heading=_count_text(archive.strings, len(items)),
-            news_feed={"rss": site.href(feed.rss), "atom": site.href(feed.atom)},
-        )
-        page.extra.setdefault("alternates", []).extend(feed_alternates(site, feed))
+        page.contribute("news", NewsListing(
+            listing=listing,
+            filters=_filters(archive.filter_groups, url, site),
+            heading=_count_text(archive.strings, len(items)),
+            feed={"rss": site.href(feed.rss), "atom": site.href(feed.atom)},
+        ))
+        page.alternates.extend(feed_alternates(site, feed))
 
 
 def _disruption_order(items: list[Page], site: Site) -> list[Page]:
@@ -252,20 +304,19 @@ def _start_blocks(site: Site, archive: Archive, shown: list[Page]) -> None:
             category, name, items[:size], site.href(archive.category_url(category)), count,
             text(strings, "news_more", "Alla {name} ({count})", name=name.lower(), count=count),
             text(strings, f"news_none_{category}", "Inga {name} just nu.", name=name.lower())))
-    site.root.extra["news_blocks"] = blocks
-    site.root.extra["news_archive_href"] = site.href(archive.url)
-    site.root.extra.setdefault("alternates", []).extend(feed_alternates(site, archive.feeds[""]))
+    site.root.contribute("news", NewsStart(tuple(blocks), site.href(archive.url)))
+    site.root.alternates.extend(feed_alternates(site, archive.feeds[""]))
 
 
 def _item_data(site: Site, archive: Archive, item: Page, tag_pages: set[str]) -> None:
     """What a news item's own page shows besides its text: category, tags as links, JSON-LD."""
     category = category_of(item)
-    item.extra.update(
-        news_category=category,
-        news_category_label=text(archive.strings, f"news_label_{category}", category),
-        news_category_href=site.href(archive.category_url(category)),
-        news_planned=category == "driftstorning" and as_datetime(item.date) > site.now,
-        tag_links=[(tag, site.href(archive.tag_url(slugify(tag))) if slugify(tag) in tag_pages else "")
-                   for tag in item.tags],
+    item.contribute("news", NewsItem(
+        category=category,
+        category_label=text(archive.strings, f"news_label_{category}", category),
+        category_href=site.href(archive.category_url(category)),
+        planned=category == "driftstorning" and as_datetime(item.date) > site.now,
+        tag_links=tuple((tag, site.href(archive.tag_url(slugify(tag))) if slugify(tag) in tag_pages else "")
+                        for tag in item.tags),
         json_ld=json_ld(site, item, "NewsArticle"),
-    )
+    ))

@@ -19,5 +19,5 @@ def run(build) -> None:
     # The page reports the missing path itself; an editor's 404.md sits among the start
     # page's children, but belongs in no menu or card list.
     page.meta["feedback"] = False
-    page.extra.update(hidden_from_cards=True, hidden_from_menu=True,
-                      canonical=None)   # served at whatever address was missing: it has none of its own
+    page.in_cards, page.in_menu = False, False
+    page.own_address = False   # served at whatever address was missing: it has none of its own

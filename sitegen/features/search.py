@@ -20,6 +20,22 @@ URL = "sok/"
 SITEMAP_URL = "webbplatskarta/"
 
 
+@dataclass(frozen=True)
+class SearchPage:
+    """What the search page's template gets as ``search``."""
+
+    pagefind_bundle: str      # where the index is, root-relative
+    filters: str              # the filter choices as JSON, for the script
+    sitemap_href: str         # the site map, for visitors without JavaScript
+
+
+@dataclass(frozen=True)
+class SiteMap:
+    """What the site map page's template gets as ``search``."""
+
+    entries: tuple             # MapEntry, the start page first
+
+
 @dataclass
 class MapEntry:
     """One page in the site map, with the pages below it."""
@@ -39,25 +55,26 @@ def run(build) -> None:
                                          strings.get("search_ingress", ""), "search.html"),
                            parent=site.root, editable=True)
     for page in (search, sitemap):
-        page.extra.update(hidden_from_cards=True, search_exclude=True)
-    search.extra["pagefind_bundle"] = site.href("pagefind/")
+        page.in_cards, page.in_search = False, False
+    search.needs_wasm = True
     # The filter choices are known now, so the search page offers them without asking the
     # index: nothing of the index is loaded until a visitor searches.
-    search.extra["search_filters"] = json.dumps(filter_choices(strings, site.pages), ensure_ascii=False)
-    search.extra["sitemap_href"] = site.href(sitemap)
-    sitemap.extra["site_map"] = site_map(site)
-    links = site.root.extra.setdefault("links", {})
-    links["search"] = URL
-    links["sitemap"] = SITEMAP_URL
+    search.contribute("search", SearchPage(
+        pagefind_bundle=site.href("pagefind/"),
+        filters=json.dumps(filter_choices(strings, site.pages), ensure_ascii=False),
+        sitemap_href=site.href(sitemap)))
+    sitemap.contribute("search", SiteMap(tuple(site_map(site))))
+    site.links.search = URL
+    site.links.sitemap = SITEMAP_URL
 
 
 def searchable(page) -> bool:
     """Pages an editor wrote, and generated pages of text a visitor may look for (contact, the
-    accessibility statement, school menus: their feature sets ``searchable``); not pages a
+    accessibility statement, school menus: their feature sets ``in_search``); not pages a
     feature fills with lists of other pages (archives, calendars, tag pages)."""
-    if page.extra.get("search_exclude"):
-        return False
-    return page.extra.get("searchable", False) or (page.source is not None and not page.template)
+    if page.in_search is not None:
+        return page.in_search
+    return page.source is not None and not page.template
 
 
 def page_filters(strings: dict, page) -> dict[str, str]:
@@ -98,7 +115,7 @@ def _utility_page(url: str, title: str, ingress: str, template: str) -> Page:
 def site_map(site) -> list[MapEntry]:
     """The page tree below the start page, in menu order; expired and hidden pages left out."""
     def entries(pages) -> list[MapEntry]:
-        shown = [p for p in sort_pages(pages) if not p.expired and not p.extra.get("search_exclude")
+        shown = [p for p in sort_pages(pages) if not p.expired and p.in_search is not False
                  and p.in_sitemap]
         return [MapEntry(p.nav_title, site.href(p), entries(p.children)) for p in shown]
     return [MapEntry(site.root.nav_title or site.config.title, site.href(site.root), entries(site.root.children))]

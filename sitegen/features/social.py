@@ -79,14 +79,27 @@ def safe_link(url: str) -> str:
 
 # --- the feature -----------------------------------------------------------
 
+@dataclass(frozen=True)
+class SocialAccounts:
+    """What the start page's template gets as ``social``: the accounts and their latest posts."""
+
+    accounts: tuple
+
+
+
 def run(build) -> None:
     site = build.site
     accounts = [load_account(build, entry) for entry in site.config.social]
     if accounts:
-        site.root.extra["social_accounts"] = accounts
-    for page in site.pages:
-        if " data-player=" in page.html:
-            allow_players(page)
+        site.root.contribute("social", SocialAccounts(tuple(accounts)))
+
+
+def body_rendered(build, page) -> None:
+    """Called by the build for every page's body as it is taken (and by the preview for a saved one)."""
+    if " data-player=" in page.html:
+        allow_players(page)
+    else:
+        page.frame_origins = []   # a saved body without players: none left from before
 
 
 def load_account(build, entry: dict) -> Account:
@@ -218,11 +231,8 @@ PLAYER = re.compile(r'\sdata-player="([^"]+)"')
 def allow_players(page) -> None:
     """The page's Content-Security-Policy lets in the frames of its players, and no other
     (csp.py). Read from the body's HTML, so a body taken from the cache says it as well."""
-    frames = page.extra.setdefault("frame_origins", [])
-    for found in PLAYER.finditer(page.html):
-        player = html.unescape(found.group(1))
-        if player not in frames:
-            frames.append(player)
+    players = (html.unescape(found.group(1)) for found in PLAYER.finditer(page.html))
+    page.frame_origins = list(dict.fromkeys(players))   # anew: the body may have been saved again
 
 
 def prepare_embed(text: str, args: dict) -> dict:

@@ -59,13 +59,14 @@ def test_every_feature_module_is_registered_in_pyproject():
     assert all(value == f"sitegen.features.{name}" for name, value in declared.items())
 
 
-def _installed_package(folder: pathlib.Path, source: str) -> dict:
-    """A package installed beside sitegen: its module and the metadata that registers it."""
+def _installed_package(folder: pathlib.Path, source: str, name: str = "halsning") -> dict:
+    """A package installed beside sitegen: its module and the metadata that registers it as
+    the feature ``name``."""
     (folder / "halsning.py").write_text(source, encoding="utf-8")
     info = folder / "halsning-0.1.dist-info"
     info.mkdir()
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: halsning\nVersion: 0.1\n")
-    (info / "entry_points.txt").write_text("[sitegen.features]\nhalsning = halsning\n")
+    (info / "entry_points.txt").write_text(f"[sitegen.features]\n{name} = halsning\n")
     return {"PYTHONPATH": str(folder)}
 
 
@@ -87,3 +88,45 @@ def test_an_installed_feature_that_cannot_be_ordered_stops_the_run_with_a_clear_
     assert result.status == 2
     assert result.stderr.strip() == "sitegen: error: feature 'halsning' needs 'vader', which no feature provides"
     assert not (tmp_path / "out").exists()
+
+
+def test_a_feature_named_like_a_core_template_variable_stops_the_run(tmp_path, make_site):
+    env = _installed_package(tmp_path, 'PHASE = "pages"\n\ndef run(build):\n    pass\n', name="menu")
+    content = make_site({"index.md": page("Start")})
+    result = run_sitegen("--lang", "en", "build", "--content", str(content), "--out", str(tmp_path / "out"),
+                         "--now", NOW, env=env)
+    assert result.status == 2
+    assert result.stderr.strip() == ("sitegen: error: feature 'menu' (halsning) needs another name: its templates "
+                                     "get what it contributes as the variable 'menu', which is a core template "
+                                     "variable")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_feature_giving_its_templates_a_dict_stops_the_run_with_a_clear_error(tmp_path, make_site):
+    env = _installed_package(tmp_path, 'PHASE = "pages"\n\ndef run(build):\n'
+                                       '    build.site.root.contribute("halsning", {"text": "Hej!"})\n')
+    content = make_site({"index.md": page("Start")})
+    result = run_sitegen("--lang", "en", "build", "--content", str(content), "--out", str(tmp_path / "out"),
+                         "--now", NOW, env=env)
+    assert result.status == 2
+    assert result.stderr.strip() == ("sitegen: error: feature 'halsning' gave the page '/' a dict: a feature gives "
+                                     "its templates a frozen dataclass (@dataclass(frozen=True))")
+    assert not (tmp_path / "out" / "demo").exists()
+
+
+def test_a_features_frozen_dataclass_reaches_the_template_under_its_name(tmp_path, make_site):
+    env = _installed_package(tmp_path, 'import dataclasses\nPHASE = "pages"\n\n'
+                                       '@dataclasses.dataclass(frozen=True)\nclass Greeting:\n    text: str\n\n'
+                                       'def run(build):\n    build.site.root.contribute("halsning", Greeting("Hej!"))\n')
+    themes = tmp_path / "themes" / "halsa"
+    (themes / "templates").mkdir(parents=True)
+    (themes / "theme.yaml").write_text("extends: orebro\n", encoding="utf-8")
+    (themes / "templates" / "start.html").write_text(
+        '{% extends "orebro/start.html" %}{% block meta %}<p class="greeting">{{ halsning.text }}</p>{% endblock %}',
+        encoding="utf-8")
+    content = make_site({"index.md": page("Start")},
+                        site_yaml="title: Demo\nbase_url: https://www.example.se/demo/\ntheme: halsa\n")
+    result = run_sitegen("build", "--content", str(content), "--out", str(tmp_path / "out"), "--now", NOW, "-q",
+                         "--themes", str(tmp_path / "themes"), env=env)
+    assert result.status == 0, result.stderr
+    assert '<p class="greeting">Hej!</p>' in (tmp_path / "out/demo/index.html").read_text()

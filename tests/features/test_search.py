@@ -111,9 +111,9 @@ def test_archive_and_contact_pages_are_not_search_results(make_site, tmp_path):
 
     from sitegen.features import search_index
 
-    archive = SimpleNamespace(source="nyheter/index.md", template="archive.html", extra={})
+    archive = SimpleNamespace(source="nyheter/index.md", template="archive.html", in_search=None)
     assert search_index.record_of(SimpleNamespace(), archive) is None
-    contact = SimpleNamespace(source="kontakt.md", template="", extra={"search_exclude": True})
+    contact = SimpleNamespace(source="kontakt.md", template="", in_search=False)
     assert search_index.record_of(SimpleNamespace(), contact) is None
 
 
