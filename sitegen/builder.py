@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen import cache as build_cache
-from sitegen import checks, clashes, data, images, mdlinks, navigation, output, parallel, shortcodes, sources, stamps, tree
+from sitegen import checks, clashes, data, images, mdlinks, navigation, output, pagetypes, parallel, shortcodes, sources, stamps, tree
 from sitegen.config import SiteConfig, find_sites, load_site_config
 from sitegen.features import feature_modules, in_phase, redirects
 from sitegen.features import ledger as published_addresses
@@ -124,6 +124,7 @@ def prepare_site(site_dir: Path, options: BuildOptions, problems: Problems,
                        problems, config.config_path, config.lines.get("theme", 1))
     if theme is None:
         return None
+    theme.site = pagetypes.site_templates(site_dir, config.page_types)
     if not options.cache:   # --no-cache: resized images too are made afresh, and kept nowhere
         site.image_cache = Path(tempfile.mkdtemp(prefix="sitegen-images-"))
     renderer = Renderer(site, theme, problems)

@@ -1,6 +1,6 @@
 """The persistent build cache in ``.sitegen-cache/`` beside the content folder.
 
-Two things are kept per site and output folder, so a rebuild does only what changed:
+Two things are kept in one file per site and output folder, so a rebuild does only what changed:
 
 - Markdown bodies: the HTML of each body, keyed by its text, plus the lookups the body
   made while rendering (linked pages, images, drafts) and the problems it reported. A hit
@@ -11,6 +11,9 @@ Two things are kept per site and output folder, so a rebuild does only what chan
   its parent's and its own children for cards, the main menu, the data features attached
   to the page, ``Page.feature_data()``), and the manifest of the written output (digest, size, mtime), so an
   unchanged page is neither rendered nor written again.
+
+Beside the pickle, ``site_folder`` gives a feature a folder of its own for products keyed by
+their inputs: the search index keeps each part's Pagefind output there under the part's key.
 
 Unknown objects in features' data fingerprint by ``repr``; one whose repr is not stable
 just misses the cache, which is slower but never stale.
@@ -69,10 +72,20 @@ class SiteCache:
             (FORMAT, self.bodies, self.page_keys, self.manifest, self.front_matter), pickle.HIGHEST_PROTOCOL))
 
 
+def _place(site_name: str, out_dir: Path) -> str:
+    """The name of what is kept for building ``site_name`` into ``out_dir``."""
+    return f"{site_name}-{content_digest(str(out_dir.resolve()).encode())[:12]}"
+
+
+def site_folder(content_root: Path, site_name: str, out_dir: Path, kind: str) -> Path:
+    """A folder kept beside the site's pickle for one kind of build product (the search index's
+    parts), which its feature keys by its own inputs; the folder may not exist yet."""
+    return cache_folder(content_root) / f"{_place(site_name, out_dir)}.{kind}"
+
+
 def load_site_cache(content_root: Path, site_name: str, out_dir: Path, enabled: bool) -> SiteCache:
     """The cache for building ``site_name`` into ``out_dir``; empty when disabled or unreadable."""
-    where = content_digest(str(out_dir.resolve()).encode())[:12]
-    cache = SiteCache(cache_folder(content_root) / f"{site_name}-{where}.pickle")
+    cache = SiteCache(cache_folder(content_root) / f"{_place(site_name, out_dir)}.pickle")
     if not enabled or not cache.path.is_file():
         return cache
     try:
@@ -270,7 +283,7 @@ def _config_fields(config) -> dict:
 
 
 def template_sources(theme) -> list[tuple[str, bytes]]:
-    """Every template file of the theme chain (and the Python code that renders them)."""
+    """Every template file of the theme chain and the site (and the Python code that renders them)."""
     from sitegen import images, navigation, render, theme as theme_module
     found = [(m.__name__, Path(m.__file__).read_bytes()) for m in (render, navigation, theme_module, images)]
     for folder in theme.chain:
@@ -278,6 +291,10 @@ def template_sources(theme) -> list[tuple[str, bytes]]:
         for path in sorted(templates.rglob("*")) if templates.is_dir() else []:
             if path.is_file():
                 found.append((f"{folder.name}/{path.relative_to(templates).as_posix()}", path.read_bytes()))
+    site = getattr(theme, "site", None)
+    if site is not None:   # the site's own templates (theme.SiteLoader)
+        for name in site.templates():
+            found.append((f"site/{name}", (site.folder / name).read_bytes()))
     return found
 
 

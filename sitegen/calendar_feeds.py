@@ -14,7 +14,10 @@ download per event, and a JSON Feed 1.1 of the same events.
   "kor") are one feed, named by the spelling most events use (the first of equals).
 
 UIDs are ``<uuid5 of the page's absolute URL>@<host>``: the same page keeps its UID across
-builds, so a subscriber's calendar updates the event instead of adding a copy.
+builds, so a subscriber's calendar updates the event instead of adding a copy. SEQUENCE
+follows the event's ``updated:`` (``ics.sequence_of``; 0 without it): an editor who moves an
+event writes the day, or the day and time, of the change, and every feed and download says
+the same, however many builds and output folders there were before.
 """
 from __future__ import annotations
 
@@ -25,8 +28,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from sitegen import events as events_lib
 from sitegen import ics
 from sitegen.events import Event
+from sitegen.messages import _
 from sitegen.model import Site
 from sitegen.slugs import slugify
 
@@ -59,8 +64,9 @@ def event_uid(site: Site, event: Event) -> str:
 def write_feeds(build, events: list[Event], folder: str) -> Feeds:
     site, strings = build.site, build.theme.strings
     feeds = Feeds()
-    previous = ics.previous_sequences(build.options.out / site.config.name / f"{folder}{SITE_FEED}")
     items = {id(e): _item(site, e) for e in events}
+    for event in events:
+        _check_updated(build, event, items[id(event)])
     groups = [("all", strings.get("calendar_feed_all", "Hela kalendern"), f"{folder}{SITE_FEED}", events)]
     for kind, label, values in (("category", "calendar_feed_category", lambda e: [e.category] if e.category else []),
                                 ("tag", "calendar_feed_tag", lambda e: e.page.tags)):
@@ -70,12 +76,12 @@ def write_feeds(build, events: list[Event], folder: str) -> Feeds:
             groups.append((kind, title, f"{folder}{sub}/{slug}.ics", members))
     for kind, title, url, members in groups:
         name = site.config.title if kind == "all" else f"{site.config.title}: {title}"
-        build.files[url] = _calendar_file(build, name, [items[id(e)] for e in members], previous)
+        build.files[url] = _calendar_file(build, name, [items[id(e)] for e in members])
         feeds.ics.append(Feed(title, url, site.href(url), site.absolute_url(url),
                               "webcal://" + site.absolute_url(url).split("://", 1)[1], kind))
     for event in events:
         url = f"{event.page.url}{event.page.url.rstrip('/').rsplit('/', 1)[-1]}.ics"
-        build.files[url] = _calendar_file(build, event.title, [items[id(event)]], previous)
+        build.files[url] = _calendar_file(build, event.title, [items[id(event)]])
         feeds.downloads[event.page.url] = url
     build.files[f"{folder}{JSON_FEED}"] = json_feed(site, events, folder, feeds)
     feeds.json_href = site.href(f"{folder}{JSON_FEED}")
@@ -104,14 +110,14 @@ def alternates(feeds: Feeds) -> list[dict]:
     return links + [{"type": "application/feed+json", "title": "JSON Feed", "href": feeds.json_href}]
 
 
-def _calendar_file(build, name: str, items: list[ics.IcsItem], previous: dict) -> bytes:
+def _calendar_file(build, name: str, items: list[ics.IcsItem]) -> bytes:
     site = build.site
     organization = site.config.organization or site.config.title
     calendar = ics.IcsCalendar(
         name=name, description=site.config.description or site.config.title,
         prodid=f"-//{organization}//sitegen {site.config.title}//{site.config.language.upper()}",
         now=site.now, items=items)
-    return ics.to_ical(calendar, previous)
+    return ics.to_ical(calendar)
 
 
 def _item(site: Site, event: Event) -> ics.IcsItem:
@@ -127,7 +133,20 @@ def _item(site: Site, event: Event) -> ics.IcsItem:
     categories = list(dict.fromkeys(([event.category] if event.category else []) + list(page.tags)))  # once each
     return ics.IcsItem(uid=event_uid(site, event), summary=page.title, start=event.start, end=end,
                        description=description, location=event.location, url=site.absolute_url(page),
-                       categories=categories, rrule=event.rrule, exdates=event.exdates, last_modified=modified)
+                       categories=categories, rrule=event.rrule, exdates=event.exdates, last_modified=modified,
+                       sequence=ics.sequence_of(modified))
+
+
+def _check_updated(build, event: Event, item: ics.IcsItem) -> None:
+    """An ``updated:`` after the build's now (a mistyped year) would give SEQUENCE a number that
+    the real changes after it cannot pass until then: subscribers would keep the old event."""
+    if item.last_modified is None or item.last_modified <= build.site.now:
+        return
+    page = event.page
+    build.problems.warning(page.source, page.line_of("updated"), _(
+        "'updated' {value} is later than the time of the build ({now}): until then, subscribers' "
+        "calendars do not take later changes of the event. Write the day you changed the event"
+    ).format(value=events_lib.as_written(page.meta["updated"]), now=f"{build.site.now:%Y-%m-%d %H:%M}"))
 
 
 def json_feed(site: Site, events: list[Event], folder: str, feeds: Feeds) -> str:

@@ -9,6 +9,7 @@ opened; a linked folder is never followed (a loop or a second copy of a folder's
 """
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -74,7 +75,10 @@ def readable(path: Path | str, root: Path | str, problems: Problems) -> bool:
     try:
         mode = os.stat(path).st_mode
     except OSError as exc:
-        if os.path.islink(path):
+        if exc.errno == errno.ELOOP:
+            problems.error(path, 1, _("this link leads round in a loop (through other links back to itself), "
+                                      "and it is not read: remove it, or link to the file itself"))
+        elif os.path.islink(path):
             problems.error(path, 1, _("this is a link to a file that does not exist: remove the link or copy "
                                       "the file here"))
         else:

@@ -1,34 +1,49 @@
 """``sitegen serve SITE``: a preview on 127.0.0.1 that shows a save at once and reloads the browser.
 
 The site is built with drafts into ``.sitegen-cache/serve/`` and served under its own URL
-path (``http://127.0.0.1:8000/kulturskolan/``), so links work as they will online. The
-watched folders (the site, the themes) are followed by ``preview_watch``; what a save does
-is in ``preview``: a page whose body alone changed is shown within a fraction of a second,
+path (``http://127.0.0.1:8000/kulturskolan/``), so links work as they will online. What a save
+does is in ``preview``: a page whose body alone changed is shown within a fraction of a second,
 then the site is rebuilt through the build cache. When a build fails, every page shows the
 problems with file and line instead of the site, until the next save that builds.
 
-The server is Starlette on uvicorn (docs/architecture.md says why not livereload). Every
-page it serves gets one script from the preview's own address (the pages' Content-Security-
-Policy allows scripts and connections to 'self' only), which listens to an event stream and
-reloads the page when the preview says so. The one module of the preview that imports them.
+The server is livereload's, used the way livereload is made to be extended:
+
+- the preview is a WSGI app (``PreviewApp``) given to ``livereload.Server``;
+- each watched folder (the site, the themes) is a task, ``server.watch(folder, preview.queue)``;
+- the watcher livereload runs its tasks from is ``NotifiedWatcher``, livereload's Watcher told of
+  changes by the kernel (``preview_watch`` over watchfiles) instead of stat-ing every file every
+  0.8 s: a burst of changes starts livereload's check on its loop, the check runs the tasks of
+  the folders that changed, and once the preview serves the saved pages livereload tells the
+  open pages to reload (its websocket, its livereload.js);
+- livereload puts an inline snippet into every page's ``<head>``, which the pages' own
+  Content-Security-Policy would block: the preview adds the snippet's sha256 hash and the
+  websocket's address to each page's policy (``widened``), in the preview only;
+- livereload's and tornado's own lines (English) are off; an internal error of the server is
+  one line in the preview's words.
+The one module that imports livereload.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import errno
+import hashlib
 import html
+import http
+import logging
 import mimetypes
+import re
 import socket
 import sys
 import threading
+from inspect import signature
 from pathlib import Path
+from typing import Callable
 
-import uvicorn
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response, StreamingResponse
-from starlette.routing import Route
+from livereload import Server
+from livereload.handlers import LiveReloadHandler
+from livereload.watcher import Watcher
 
 from sitegen import builder, cache, messages
 from sitegen.commands import parse_now
@@ -39,55 +54,161 @@ from sitegen.preview_watch import FolderWatcher
 from sitegen.problems import Problems
 
 ERROR_STATUS = 500
-RELOADS_PATH = "/_sitegen/reloads"       # the event stream the pages listen to
-SCRIPT_PATH = "/_sitegen/reload.js"
-# Reload when the preview has reloaded since the page was served (``since``), also when that
-# happened while the page was loading, before it listened.
-RELOAD_SCRIPT = (
-    "(function () {\n"
-    "  var since = new URL(document.currentScript.src).searchParams.get('since') || '';\n"
-    f"  var events = new EventSource('{RELOADS_PATH}?since=' + encodeURIComponent(since));\n"
-    "  events.addEventListener('reload', function () { events.close(); location.reload(); });\n"
-    "})();\n").encode("utf-8")
-KEEP_ALIVE = 15          # seconds between two comments on a quiet event stream
-SHUTDOWN_WAIT = 1        # seconds open event streams may hold up stopping the server
+WHOLE_PAGE = "*"   # the path livereload sends: neither a stylesheet nor an image, so the page reloads
+CSP_META = re.compile(rb'(<meta http-equiv="Content-Security-Policy" content=")([^"]*)(")', re.IGNORECASE)
+HOST = re.compile(r"[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?")   # a Host header that may go into the policy
 
 
-class Reloads:
-    """How often the browsers were told to reload; the event streams wait for the next time.
-    ``tell`` is called from the preview's threads, the waiting is done on the server's loop."""
+class NotifiedWatcher(Watcher):
+    """livereload's watcher, told of changes by the kernel instead of polling.
+
+    livereload calls ``start`` with its check (``poll_tasks``); it returns True, so livereload
+    sets up no polling of its own. Each burst of changes that ``preview_watch`` reports runs the
+    check on livereload's loop, and ``examine`` runs the tasks whose folder changed, with the
+    changed paths. The preview's tasks are watched with ``delay="forever"`` (livereload's "no
+    reload for this change"): the browsers reload when the preview says the saved pages are
+    served (``pages_ready``), not when the file changed, which would show the old page."""
 
     def __init__(self):
-        self.count = 0
+        super().__init__()
+        self._changed: set[Path] = set()       # changed files not yet examined
         self._lock = threading.Lock()
+        self._folders: FolderWatcher | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._next: asyncio.Event | None = None
+        self._check: Callable[[], None] | None = None
 
-    def tell(self) -> None:
+    def begin(self) -> FolderWatcher:
+        """Watch the tasks' folders from now on (before the first build: a save made during it is
+        not missed); what changes waits for ``start``."""
+        if self._folders is None:
+            self._folders = FolderWatcher([Path(folder) for folder in self._tasks], self._notified).start()
+        return self._folders
+
+    def start(self, callback: Callable[[], None]) -> bool:
+        # Called by livereload on its loop's thread before the loop runs: the loop is this thread's.
+        self._loop = asyncio.get_event_loop()
+        self._check = callback
+        self.begin()
+        callback()   # changes seen before livereload started (its INotifyWatcher checks at once too)
+        return True
+
+    def stop(self) -> None:
+        if self._folders is not None:
+            self._folders.stop()
+
+    def pages_ready(self) -> None:
+        """The preview serves what changed: livereload tells the browsers. From any thread."""
+        self._on_loop(WHOLE_PAGE)
+
+    def _notified(self, paths: set[Path]) -> None:   # the watcher's thread
         with self._lock:
-            self.count += 1
-            loop = self._loop
-        if loop is not None:
-            loop.call_soon_threadsafe(self._wake)
+            self._changed |= paths
+        self._on_loop(None)
 
-    def _wake(self) -> None:
-        if self._next is not None:
-            self._next.set()
-            self._next = None
-
-    async def after(self, seen: int, timeout: float) -> int:
-        """The count once it is above ``seen``, or as it is after ``timeout`` seconds."""
-        with self._lock:
-            self._loop = asyncio.get_running_loop()
-            if self.count > seen:
-                return self.count
-        if self._next is None:
-            self._next = asyncio.Event()
+    def _on_loop(self, change: str | None) -> None:
+        loop = self._loop
+        if loop is None:
+            return   # livereload not started yet: it examines at start, and no browser is open
         try:
-            await asyncio.wait_for(self._next.wait(), timeout)
-        except TimeoutError:
-            pass
-        return self.count
+            loop.call_soon_threadsafe(self._run_check, change)
+        except RuntimeError:
+            pass   # the loop is closed: the preview is stopping
+
+    def _run_check(self, change: str | None) -> None:
+        if change is not None:
+            self._changes.append((change, None))   # livereload's list of changes to report as they are
+        self._check()
+
+    def examine(self):
+        """Run the tasks of the folders with changed files; return what livereload reports to the
+        browsers, and the task's delay (livereload's interface)."""
+        with self._lock:
+            changed, self._changed = self._changed, set()
+        self.filepath, delays = None, set()
+        for folder, task in self._tasks.items():
+            ignore = task["ignore"] or (lambda path: False)
+            mine = sorted(p for p in changed if Path(folder) in p.parents and not ignore(str(p)))
+            if not mine:
+                continue
+            self.filepath = str(mine[0])
+            delays.add(task["delay"])
+            if task["func"]:
+                task["func"](mine) if signature(task["func"]).parameters else task["func"]()
+        if self._changes:
+            self.filepath, delay = self._changes.pop()
+            return self.filepath, delay
+        delay = "forever" if delays == {"forever"} else max((d for d in delays if isinstance(d, float)), default=None)
+        return self.filepath, delay
+
+
+class PreviewServer(Server):
+    """livereload's Server; the preview's app learns the snippet livereload puts into the pages."""
+
+    def get_web_handlers(self, script):
+        self.app.snippet = script
+        return super().get_web_handlers(script)
+
+
+class PreviewApp:
+    """The preview as a WSGI app: the site (GET and HEAD) as ``answer`` gives it, each page's policy
+    widened for livereload's snippet (added after this app by livereload)."""
+
+    def __init__(self, preview: Preview, port: int):
+        self.preview = preview
+        self.port = port
+        self.snippet = b""
+
+    def __call__(self, environ, start_response):
+        method = environ["REQUEST_METHOD"]
+        if method not in ("GET", "HEAD"):
+            start_response("405 Method Not Allowed", [("Allow", "GET, HEAD"), ("Content-Type", "text/plain")])
+            return [b""]
+        # WSGI hands the path on as bytes in latin-1: the address as the browser sent it, in UTF-8.
+        path = environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8", "replace")
+        status, headers, body = answer(self.preview, path)
+        if any(value.startswith("text/html") for name, value in headers if name == "Content-Type"):
+            body = allow_snippet(body, self.snippet, self.socket_origin(environ.get("HTTP_HOST", "")))
+        start_response(f"{status} {http.HTTPStatus(status).phrase}", [*headers, ("Cache-Control", "no-store")])
+        return [b"" if method == "HEAD" else body]
+
+    def socket_origin(self, host: str) -> str:
+        """Where livereload.js opens its websocket: the host and port the page came from (livereload
+        uses the address bar's), when the Host header is a plain host name."""
+        return f"ws://{host}" if HOST.fullmatch(host) else f"ws://127.0.0.1:{self.port}"
+
+
+def snippet_hash(snippet: bytes) -> str | None:
+    """``sha256-…`` of the inline script, as a policy names it; None if it is not one script."""
+    found = re.fullmatch(rb"<script[^>]*>(.*)</script>", snippet.strip(), re.DOTALL)
+    if not found:
+        return None
+    return "sha256-" + base64.b64encode(hashlib.sha256(found[1]).digest()).decode("ascii")
+
+
+def allow_snippet(page: bytes, snippet: bytes, socket_origin: str) -> bytes:
+    """The page with its policy's ``<meta>`` widened for livereload's snippet and websocket."""
+    digest = snippet_hash(snippet)
+
+    def widen(meta: re.Match) -> bytes:
+        policy = widened(html.unescape(meta[2].decode("utf-8")), digest, socket_origin)
+        return meta[1] + html.escape(policy).encode("utf-8") + meta[3]
+    return CSP_META.sub(widen, page, count=1)
+
+
+def widened(policy: str, digest: str | None, socket_origin: str) -> str:
+    """``policy`` that also lets the script with ``digest`` run and connect to ``socket_origin``.
+    A directive the policy does not have falls back to its ``default-src`` (as browsers do); with
+    neither, the policy does not limit it and stays as it is."""
+    directives: dict[str, list[str]] = {}
+    for part in policy.split(";"):
+        words = part.split()
+        if words and words[0].lower() not in directives:
+            directives[words[0].lower()] = words[1:]
+    for name, source in (("script-src", f"'{digest}'" if digest else None), ("connect-src", socket_origin)):
+        values = directives.get(name, directives.get("default-src"))
+        if source and values is not None:
+            directives[name] = [v for v in values if v != "'none'"] + [source]
+    return "; ".join(" ".join([name, *values]) for name, values in directives.items())
 
 
 def overlay(problems: list[str], prefix: str) -> bytes:
@@ -108,20 +229,10 @@ h1{{color:#a00000}}li{{margin:.5rem 0}}code{{white-space:pre-wrap;font-size:1rem
 """.encode("utf-8")
 
 
-def reload_tag(since: int) -> bytes:
-    return f'<script src="{SCRIPT_PATH}?since={since}" defer></script>'.encode("ascii")
-
-
-def with_reload(page: bytes, since: int) -> bytes:
-    """The page with the reload script at the end of its body: the rest is as the build made it."""
-    at = page.rfind(b"</body>")
-    at = len(page) if at < 0 else at
-    return page[:at] + reload_tag(since) + page[at:]
-
-
-def answer(preview: Preview, path: str, since: int = 0) -> tuple[int, list[tuple[str, str]], bytes]:
+def answer(preview: Preview, path: str) -> tuple[int, list[tuple[str, str]], bytes]:
     """Status, headers and body for ``path``: the built site under its URL path (a page the fast
-    path made first), the overlay while the build fails, 410 for a removed page."""
+    path made first), the overlay while the build fails, 410 for a removed page. Pages are as the
+    build made them: the policy and livereload's snippet are added by the server."""
     html_type = ("Content-Type", "text/html; charset=utf-8")
     if not path.startswith(preview.prefix) and path + "/" != preview.prefix:
         return 302, [("Location", preview.prefix)], b""
@@ -136,62 +247,29 @@ def answer(preview: Preview, path: str, since: int = 0) -> tuple[int, list[tuple
         target = target / "index.html"
     is_page = target.suffix == ".html"
     if preview.problems and is_page:
-        return ERROR_STATUS, [html_type], with_reload(overlay(preview.problems, preview.prefix), since)
+        return ERROR_STATUS, [html_type], overlay(preview.problems, preview.prefix)
     shown = preview.shown.get(target.relative_to(root).as_posix()) if target != root else None
     if shown is None and not target.is_file():
         missing = root / "404.html"
-        body = with_reload(missing.read_bytes(), since) if missing.is_file() else b"not found"
+        body = missing.read_bytes() if missing.is_file() else b"not found"
         return (410 if preview.gone(path) else 404), [html_type], body
     kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
     if kind.startswith("text/") or kind in ("application/javascript", "application/json"):
         kind += "; charset=utf-8"
     body = shown if shown is not None else target.read_bytes()
-    return 200, [("Content-Type", kind)], with_reload(body, since) if is_page else body
+    return 200, [("Content-Type", kind)], body
 
 
-def make_app(preview: Preview, reloads: Reloads) -> Starlette:
-    """The preview's web app: the site (GET and HEAD), the reload script and its event stream."""
-    def site(request: Request) -> Response:   # not async: it reads files (Starlette runs it in a thread)
-        status, headers, body = answer(preview, request.scope["path"], reloads.count)
-        headers = [*headers, ("Content-Length", str(len(body))), ("Cache-Control", "no-store")]
-        return Response(b"" if request.method == "HEAD" else body, status, headers=dict(headers))
-
-    def script(request: Request) -> Response:
-        return Response(RELOAD_SCRIPT, headers={"Content-Type": "text/javascript; charset=utf-8",
-                                                "Cache-Control": "no-store"})
-
-    async def stream(request: Request) -> StreamingResponse:
-        since = request.query_params.get("since", "")
-        seen = int(since) if since.isdigit() else reloads.count
-
-        async def events():
-            nonlocal seen
-            yield b"retry: 1000\n\n"
-            while True:
-                now = await reloads.after(seen, KEEP_ALIVE)
-                if now > seen:
-                    seen = now
-                    yield f"event: reload\ndata: {now}\n\n".encode("ascii")
-                else:
-                    yield b": quiet\n\n"   # a closed tab is noticed, and proxies keep the line open
-        return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-store"})
-
-    return Starlette(routes=[Route(RELOADS_PATH, stream), Route(SCRIPT_PATH, script),
-                             Route("/{path:path}", site, methods=["GET", "HEAD"])])
-
-
-def open_port(port: int) -> socket.socket | str:
-    """The listening socket on 127.0.0.1:``port``, taken before the first build (a browser opened
-    early waits for it), or why it cannot be: one line that says what to do."""
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    try:
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # a preview stopped just now
-        listener.bind(("127.0.0.1", port))
-        listener.listen(128)
-    except OSError as exc:
-        listener.close()
-        return cannot_listen(port, exc)
-    return listener
+def port_taken(port: int) -> str | None:
+    """Why 127.0.0.1:``port`` cannot be listened on (one line that says what to do), or None.
+    Asked before the first build, so a busy port is said at once, not after it."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # a preview stopped just now
+            probe.bind(("127.0.0.1", port))
+        except OSError as exc:
+            return cannot_listen(port, exc)
+    return None
 
 
 def cannot_listen(port: int, exc: OSError) -> str:
@@ -214,36 +292,37 @@ def port_number(text: str) -> int:
 
 
 def serve(args) -> int:
-    listener = open_port(args.port)
-    if isinstance(listener, str):
-        print(_("error: {message}").format(message=listener), file=sys.stderr)
+    taken = port_taken(args.port)
+    if taken:
+        print(_("error: {message}").format(message=taken), file=sys.stderr)
         return 1
     problems = Problems()
     chosen = find_sites(args.content, [args.site], problems)
     config = load_site_config(chosen[0], problems) if chosen else None
     if config is None:
-        listener.close()
         for problem in problems.sorted():
             print(problem.format(), file=sys.stderr)
         return 1
     out = cache.cache_folder(args.content) / "serve"
     options = builder.BuildOptions(content=args.content, out=out, sites=[config.name], now=args.now,
                                    drafts=True, themes=args.themes, quiet=True)
-    reloads = Reloads()
-    preview = Preview(options, config.name, config.path_prefix, now=args.now, reload=reloads.tell)
-    # Watching starts first, so a save made during the first build is not missed.
-    watcher = FolderWatcher(watched_folders(chosen[0], args), preview.queue).start()
+    watcher = NotifiedWatcher()
+    preview = Preview(options, config.name, config.path_prefix, now=args.now, reload=watcher.pages_ready)
+    server = PreviewServer(app=PreviewApp(preview, args.port), watcher=watcher)
+    for folder in watched_folders(chosen[0], args):
+        server.watch(str(folder.resolve()), preview.queue, delay="forever")
+    watcher.begin()   # before the first build, so a save made during it is not missed
     try:
         preview.rebuild()
         preview.start()
         url = f"http://127.0.0.1:{args.port}{config.path_prefix}"
         print(_("preview of {site} at {url} (Ctrl+C stops)").format(site=config.name, url=url), flush=True)
-        run_server(make_app(preview, reloads), listener)
+        if not run_server(server, args.port):
+            return 1
     finally:
         watcher.stop()
         preview.stop()
-        listener.close()
-    return 0
+    raise KeyboardInterrupt   # livereload returns on Ctrl+C: the command says "interrupted" as any other
 
 
 def watched_folders(site_dir: Path, args) -> list[Path]:
@@ -252,27 +331,49 @@ def watched_folders(site_dir: Path, args) -> list[Path]:
     beside = args.content.resolve().parent / "themes"
     own = Path(__file__).resolve().parent.parent / "themes"
     folders.append(beside if beside.is_dir() else own)
-    return folders
+    return [folder for folder in dict.fromkeys(folders) if folder.is_dir()]
 
 
-def run_server(app: Starlette, listener: socket.socket) -> None:
-    """uvicorn on the socket taken at the start, until Ctrl+C. Its own lines (in English) are
-    left out: editors see the preview's messages only; an internal error of the server still
-    shows. It runs in a thread of its own, so it sets no signal handlers: the render workers
-    forked during rebuilds inherit the handlers of this process, and must stop when their
-    pool is done with them."""
-    config = uvicorn.Config(app, log_config=None, log_level="error", access_log=False, lifespan="off",
-                            timeout_graceful_shutdown=SHUTDOWN_WAIT)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, name="sitegen-server",
-                              daemon=True)
-    thread.start()
+def run_server(server: PreviewServer, port: int) -> bool:
+    """livereload's server on 127.0.0.1:``port`` until Ctrl+C (True), or False when it cannot
+    listen (said in one line). It runs tornado's loop in this, the main thread: Ctrl+C stops
+    it at once; it sets no signal handlers the render workers forked during rebuilds would
+    inherit. debug=False: no tornado autoreload, which would poll sitegen's own modules."""
+    quiet_server_logs()
+    # livereload drops a reload within 3 s of the last one (against a flood of changes): the
+    # watcher already hands a burst on as one, and a second save soon after the first, or the
+    # rebuild's reload after the fast path's, must reach the browser.
+    LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
     try:
-        while thread.is_alive():
-            thread.join(0.5)   # in steps: Ctrl+C reaches this thread between them
-    finally:
-        server.should_exit = True   # open event streams are let go within SHUTDOWN_WAIT
-        thread.join(SHUTDOWN_WAIT + 1)
+        server.serve(port=port, host="127.0.0.1", debug=False, live_css=False)
+    except OSError as exc:   # taken since the check at the start
+        print(_("error: {message}").format(message=cannot_listen(port, exc)), file=sys.stderr)
+        return False
+    return True
+
+
+class ServerErrors(logging.Handler):
+    """An internal error of the server (a bug of the preview's app): one line in the preview's
+    words instead of tornado's English traceback."""
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        reason = record.exc_info[1] if record.exc_info and record.exc_info[1] else record.getMessage()
+        print(_("internal error of the preview server: {reason!r}; if pages are no longer shown, stop the "
+                "preview with Ctrl+C and start it again").format(reason=reason), file=sys.stderr, flush=True)
+
+
+def quiet_server_logs() -> None:
+    """livereload's lines ("Serving on …", "Browser connected", "Running task") and tornado's
+    (each request, a client's broken request) are English for developers: off. livereload
+    adds its own handlers when it serves, so the loggers themselves are switched off."""
+    for name in ("livereload", "tornado.access", "tornado.general"):
+        logging.getLogger(name).disabled = True
+    errors = logging.getLogger("tornado.application")
+    errors.propagate = False
+    errors.handlers[:] = [ServerErrors()]
 
 
 def register(sub) -> None:

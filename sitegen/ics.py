@@ -1,26 +1,29 @@
 """iCalendar (RFC 5545) files for the calendar and the meal feeds: the one module that imports icalendar.
 
 Callers describe each VEVENT as an ``IcsItem``; this module adds what RFC 5545 and
-calendar clients need: DTSTAMP in UTC, VTIMEZONE for every zone used, escaping,
-and a SEQUENCE carried over from the previously published file of the same name —
-raised only when the item's dates, rule or text changed, so a rebuild of unchanged
-content gives the same SEQUENCE and a subscriber's calendar updates in place.
+calendar clients need: DTSTAMP in UTC, VTIMEZONE for every zone used and escaping.
+
+The file is a function of the content and the build's ``--now`` alone: SEQUENCE is the
+caller's, derived from the content (``sequence_of`` an event's ``updated:``), never read
+back from an earlier build's file, so deleting the output folder changes nothing. A
+subscriber's client takes a copy with a higher SEQUENCE, or with an equal one and a later
+DTSTAMP (RFC 5546 §2.1.5), as the newer version of the item and updates it in place.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from sitegen.localtime import STOCKHOLM
 
 # icalendar is imported where it is used: a site without calendar or menus never loads it
 # (a twentieth of a no-change rebuild's start-up).
 
-# The properties whose change makes a new revision of an item (RFC 5546 §2.1.4, plus text).
-REVISION_PROPERTIES = ("DTSTART", "DTEND", "RRULE", "EXDATE", "SUMMARY", "DESCRIPTION", "LOCATION")
 REFRESH = "PT6H"
+# SEQUENCE counts whole minutes from here to the item's last change: it grows with every
+# later change and stays a 32-bit INTEGER (RFC 5545 §3.3.8) for thousands of years.
+SEQUENCE_EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
 
 
 @dataclass
@@ -37,6 +40,7 @@ class IcsItem:
     exdates: list = field(default_factory=list)   # cancelled starts, of the same kind as start
     last_modified: dt.datetime | None = None
     transparent: bool = False
+    sequence: int = 0          # the item's revision, from the content (see ``sequence_of``)
 
 
 @dataclass
@@ -49,22 +53,15 @@ class IcsCalendar:
     items: list[IcsItem] = field(default_factory=list)
 
 
-def previous_sequences(path: Path) -> dict[str, tuple[int, bytes]]:
-    """UID -> (SEQUENCE, revision fingerprint) of an earlier build's file, if there is one."""
-    try:
-        import icalendar
-        calendar = icalendar.Calendar.from_ical(path.read_bytes())
-    except (OSError, ValueError):
-        return {}
-    known = {}
-    for event in calendar.walk("VEVENT"):
-        uid = str(event.get("UID", ""))
-        if uid:
-            known[uid] = (int(event.get("SEQUENCE", 0)), _fingerprint(event))
-    return known
+def sequence_of(modified: dt.datetime | None) -> int:
+    """The SEQUENCE of an item last changed at ``modified``: whole minutes since 2000-01-01 UTC,
+    so a later ``updated:`` gives a higher number; 0 for an item never marked as changed."""
+    if modified is None:
+        return 0
+    return max(0, int((modified - SEQUENCE_EPOCH).total_seconds() // 60))
 
 
-def to_ical(calendar: IcsCalendar, previous: dict[str, tuple[int, bytes]] | None = None) -> bytes:
+def to_ical(calendar: IcsCalendar) -> bytes:
     import icalendar
     cal = icalendar.Calendar()
     cal.add("VERSION", "2.0")
@@ -78,7 +75,7 @@ def to_ical(calendar: IcsCalendar, previous: dict[str, tuple[int, bytes]] | None
     cal.add("X-PUBLISHED-TTL", REFRESH)
     stamp = calendar.now.astimezone(dt.timezone.utc)
     for item in calendar.items:
-        cal.add_component(_vevent(item, stamp, previous or {}))
+        cal.add_component(_vevent(item, stamp))
     first, last = _zone_range(calendar.items, calendar.now)
     cal.add_missing_timezones(first_date=first, last_date=last)
     # The library adds zones in set order, which varies between runs: sort them so the
@@ -104,7 +101,7 @@ def text(value: str) -> str:
     return _CONTROL.sub(" ", str(value).replace("\r\n", "\n"))
 
 
-def _vevent(item: IcsItem, stamp: dt.datetime, previous: dict):
+def _vevent(item: IcsItem, stamp: dt.datetime):
     import icalendar
     event = icalendar.Event()
     event.add("UID", item.uid)
@@ -129,25 +126,8 @@ def _vevent(item: IcsItem, stamp: dt.datetime, previous: dict):
         event.add("LAST-MODIFIED", item.last_modified.astimezone(dt.timezone.utc))
     if item.transparent:
         event.add("TRANSP", "TRANSPARENT")
-    event.add("SEQUENCE", _sequence(item.uid, _fingerprint(event), previous))
+    event.add("SEQUENCE", item.sequence)
     return event
-
-
-def _fingerprint(event) -> bytes:
-    values = []
-    for name in REVISION_PROPERTIES:
-        value = event.get(name)
-        values.append(value.to_ical() if value is not None else b"")
-        if value is not None and hasattr(value, "params") and "TZID" in value.params:
-            values.append(str(value.params["TZID"]).encode())
-    return b"\x1f".join(values)
-
-
-def _sequence(uid: str, fingerprint: bytes, previous: dict) -> int:
-    if uid not in previous:
-        return 0
-    sequence, earlier = previous[uid]
-    return sequence if earlier == fingerprint else sequence + 1
 
 
 def _zone_range(items: list[IcsItem], now: dt.datetime) -> tuple[dt.date, dt.date]:

@@ -13,8 +13,9 @@ keys they must have, and its template ``NAME.html`` in the theme chain. A site's
 
 Its pages say ``type: arkivbeskrivning`` (or a section's cascade does) and are checked as the
 built-in types are: an unknown key, a wrong value or a missing required key is an error at its
-line, in the same words. The template lives in the theme (templates are code: themes/ is the
-operators', the site folder the editors'; docs/security.md).
+line, in the same words. Its template is ``_types/arkivbeskrivning.html`` beside the file, or
+``arkivbeskrivning.html`` of the theme chain; a site's template runs in the sandbox of
+theme.py (templates are code, editors only semi-trusted: docs/security.md).
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from sitegen.messages import _
 from sitegen.problems import Problems
 from sitegen.schema import Field, validate
 from sitegen.schemas import COMMON_FIELDS, TYPE_FIELDS
+from sitegen.theme import SiteTemplates
 
 FOLDER = "_types"
 # Keys that every built-in type requires beyond the common ones (a cascade may give them).
@@ -70,7 +72,17 @@ def load(site_dir: Path, problems: Problems) -> dict[str, PageType]:
         page_type = _load_one(path, site_dir, problems)
         if page_type is not None:
             types[page_type.name] = page_type
+    for path in sorted(folder.glob("*.html")):
+        if not path.with_suffix(".yaml").is_file():
+            problems.warning(path, 1, _("this template belongs to no page type, and it is not used: add the "
+                                        "page type's file {name} beside it").format(name=path.stem + ".yaml"))
     return types
+
+
+def site_templates(site_dir: Path, types: dict[str, PageType]) -> SiteTemplates:
+    """The site's own templates for theme.py: ``_types/NAME.html`` of the site's own types only
+    (a built-in type's template stays the theme's) and ``_shortcodes/NAME.html``."""
+    return SiteTemplates(site_dir, frozenset(name for name in types if name not in BUILTIN))
 
 
 def _load_one(path: Path, site_dir: Path, problems: Problems) -> PageType | None:

@@ -1,7 +1,9 @@
 """Shortcodes: boxes and other blocks an editor calls from Markdown, made by theme templates.
 
 A shortcode is ``templates/shortcodes/NAME.html`` of the theme chain (a child theme or a
-site's own theme adds one or replaces its parent's). The editor writes one syntax::
+site's own theme adds one or replaces its parent's), or ``content/<site>/_shortcodes/NAME.html``
+of the site itself, which replaces the theme's of that name and runs in the sandbox of
+theme.py (its markup held to the allowlist). The editor writes one syntax::
 
     ::: NAME free text                  (a box: the text is its heading)
     ::: NAME key="value" other="value"  (named arguments)
@@ -11,8 +13,8 @@ site's own theme adds one or replaces its parent's). The editor writes one synta
 The template gets ``name``, ``text`` (the free text), ``args`` (the named arguments),
 ``body`` (the body's HTML), ``site`` (title, language, ``asset()``), ``line``, plus what the
 shortcode's Python side adds (a feature's ``SHORTCODES = {name: prepare}``, e.g. the
-player address of an embed). Arguments are escaped by the template (autoescape); what the
-template writes is the theme's markup and is trusted as such. The body is editor text and is
+player address of an embed). Arguments are escaped by the template (autoescape); what a
+theme's template writes is the theme's markup and is trusted as such. The body is editor text and is
 rendered (and cleaned) as every other Markdown is.
 
 The same templates make ``partials/picture.html``: the ``<picture>`` of an image (images.py).

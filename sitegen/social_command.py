@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from sitegen import netfetch
+from sitegen import addresses, netfetch
 from sitegen.fileio import write_atomically
 from sitegen.config import find_sites, load_site_config
 from sitegen.problems import Problems
@@ -88,8 +88,10 @@ def fetch_account(site_dir: Path, entry: dict, timeout: float, problems: Problem
 
 
 def image_hosts(feed_url: str, entry: dict) -> set[str]:
-    """Where a feed's images may come from: the feed's own host and the account's ``image_hosts``."""
-    return {(urlsplit(feed_url).hostname or "").lower(), *(str(h).lower() for h in entry.get("image_hosts", []))}
+    """Where a feed's images may come from: the feed's own host and the account's ``image_hosts``
+    (an entry that is not a host name, such as ``*``, allows nothing: the build reports it)."""
+    return {(urlsplit(feed_url).hostname or "").lower(),
+            *(str(h).lower() for h in entry.get("image_hosts", []) if addresses.image_host_problem(h) is None)}
 
 
 def fetch_image(site_dir: Path, url: str, timeout: float, problems: Problems, where,

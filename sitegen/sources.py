@@ -12,7 +12,7 @@ from sitegen.yamlload import MarkedDict
 from sitegen.messages import _
 
 # Folders under a site that hold no pages.
-NON_PAGE_DIRS = {"data", "_types"}   # _types: the site's page types (pagetypes.py)
+NON_PAGE_DIRS = {"data", "_types", "_shortcodes"}   # _types, _shortcodes: the site's page types and boxes (pagetypes.py, shortcodes.py)
 # The ledger of a site's published addresses (``ledger.py``): read, never published.
 LEDGER = "publicerade-adresser.txt"
 # Files at the top of a site that are read as settings, not published.

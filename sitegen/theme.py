@@ -1,17 +1,27 @@
 """Themes: the chain of a theme and the themes it extends, its Jinja2 environment,
 its UI strings (i18n) and its static files. The one module that imports jinja2 and markupsafe
-(the feedback desk's templates and `Markup` come from here too)."""
+(the feedback desk's templates and `Markup` come from here too).
+
+The environment is sandboxed (``jinja2.sandbox``): a site's own templates
+(``content/<site>/_types/NAME.html``, ``content/<site>/_shortcodes/NAME.html``) are written
+by editors, who are only semi-trusted, and run in it beside the theme's (docs/security.md).
+"""
 from __future__ import annotations
 
 import datetime as dt
+import operator
+import os
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+from jinja2 import nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup  # jinja2's own; the type of HTML a template may insert as it is
 
-from sitegen import yamlload
+from sitegen import confine, yamlload
 from sitegen.localised import format_date, format_datetime, format_time
 from sitegen.problems import Problems
 from sitegen.messages import _
@@ -32,6 +42,7 @@ class Theme:
     chain: list[Path]                       # this theme first, then what it extends
     strings: dict = field(default_factory=dict)
     settings: dict = field(default_factory=dict)  # theme.yaml values, child overriding parent
+    site: "SiteTemplates | None" = None     # the site's own templates, set by the build
 
     def static_files(self) -> dict[str, Path]:
         """Static files of the whole chain; a child's file replaces its parent's."""
@@ -111,17 +122,35 @@ def _read_yaml(path: Path, problems: Problems):
 
 
 def make_environment(theme: Theme, language: str) -> jinja2.Environment:
+    """The theme's environment. A site's own template, and what it extends or includes, is
+    compiled and rendered in a sandboxed twin of it (same loader, filters and globals): the
+    sandbox checks every attribute and call, which made the examples' and a 1,000-page
+    corpus's render about twice as slow (docs/architecture.md), so the operators' theme
+    templates run without it."""
     loaders = [jinja2.FileSystemLoader(str(folder / "templates")) for folder in theme.chain]
     # "orebro/base.html" reaches the parent's template even when the child overrides base.html.
     prefixed = jinja2.PrefixLoader({folder.name: jinja2.FileSystemLoader(str(folder / "templates"))
                                     for folder in theme.chain})
-    env = jinja2.Environment(
+    if theme.site is None:
+        return _configured(ThemeTemplates, jinja2.ChoiceLoader([*loaders, prefixed]), theme, language)
+    # The site's own templates come first: a site's page type or shortcode replaces the theme's.
+    own = SiteLoader(theme.site)
+    _SITE_PREFIXES.add(theme.site.prefix)
+    loader = jinja2.ChoiceLoader([own, *loaders, prefixed])
+    env = _configured(ThemeTemplates, loader, theme, language)
+    env.site_loader = own
+    env.sandbox = _configured(SandboxedTemplates, loader, theme, language, _undefined_for(theme.site))
+    return env
+
+
+def _configured(kind, loader, theme: Theme, language: str, undefined=jinja2.ChainableUndefined):
+    env = kind(
         auto_reload=False,   # one environment per build: no stat() of every template per page
-        loader=jinja2.ChoiceLoader([*loaders, prefixed]),
+        loader=loader,
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
-        undefined=jinja2.ChainableUndefined,
+        undefined=undefined,
     )
     locale = {"sv": "sv_SE", "en": "en_GB"}.get(language, language)
     env.filters["date"] = lambda value, fmt="d MMMM y": _format_date(value, fmt, locale)
@@ -132,7 +161,23 @@ def make_environment(theme: Theme, language: str) -> jinja2.Environment:
     strings = theme.strings
     env.globals["t"] = lambda key, **kw: str(strings.get(key, key)).format(**kw) if kw else str(strings.get(key, key))
     env.globals["theme"] = theme.settings
+    if env.sandboxed:
+        env.globals["range"] = _limited_range
     return env
+
+
+class ThemeTemplates(jinja2.Environment):
+    """The theme's templates, and the site's own (``SiteLoader``) through the sandbox: a
+    name the site serves is always loaded by the sandboxed twin, whoever asks for it (a page's
+    render, a shortcode, a theme template's include)."""
+
+    site_loader: "SiteLoader | None" = None
+    sandbox: "SandboxedTemplates | None" = None
+
+    def get_template(self, name, parent=None, globals=None):
+        if self.sandbox is not None and isinstance(name, str) and self.site_loader.serves(name):
+            return self.sandbox.get_template(name, parent, globals)
+        return super().get_template(name, parent, globals)
 
 
 def package_environment(package: str, folder: str) -> jinja2.Environment:
@@ -152,14 +197,227 @@ def _format_date(value, fmt: str, locale: str) -> str:
 
 
 def template_problem(exc: Exception, problems: Problems) -> None:
-    """A broken template is reported at its file and line, like content errors."""
+    """A broken template is reported at its file and line, like content errors; a mistake in
+    a site's own template at that template's line, whatever theme template it was in then."""
+    where = _site_frame(exc)
     if isinstance(exc, jinja2.TemplateSyntaxError):
         problems.error(exc.filename or exc.name or "template", exc.lineno, _("template error: {message}").format(
                                                                                message=exc.message))
+    elif where is not None and isinstance(exc, jinja2.TemplateNotFound):
+        problems.error(*where, _("template '{name}' not found: a site's template may extend or include only the "
+                                 "theme's templates (such as page.html) and the site's own").format(name=exc.name))
+    elif where is not None:
+        problems.error(*where, _("template error: {message}").format(message=exc.message or exc))
     elif isinstance(exc, jinja2.TemplateNotFound):
         problems.error("themes", 0, _("template '{name}' not found in the theme").format(name=exc.name))
     else:
         problems.error("themes", 0, _("template error: {exc}").format(exc=exc))
 
 
+_SITE_PREFIXES: set[str] = set()   # the folders of the sites whose templates an environment serves
+
+
+def _site_frame(exc: BaseException) -> tuple[str, int] | None:
+    """(file, line) of the innermost frame of a site's template in the traceback, if any."""
+    found, tb = None, exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.startswith(tuple(_SITE_PREFIXES)):
+            found = (name, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
 TemplateError = jinja2.TemplateError
+
+
+# --- A site's own templates, and the sandbox every template runs in --------------------------
+
+SITE_TYPES = "_types"             # content/<site>/_types/NAME.html, beside NAME.yaml
+SITE_SHORTCODES = "_shortcodes"   # content/<site>/_shortcodes/NAME.html
+_SITE_NAME = re.compile(r"[a-z][a-z0-9_-]*")
+MAX_SIZE = 100_000   # the longest range, list or text a template may make (Jinja's own MAX_RANGE)
+
+
+@dataclass(frozen=True)
+class SiteTemplates:
+    """The folder of a site whose ``_types/`` and ``_shortcodes/`` templates the environment
+    serves, and the names of the site's own page types (only those get a template)."""
+    folder: Path
+    types: frozenset = frozenset()
+
+    @property
+    def prefix(self) -> str:
+        return os.path.abspath(self.folder) + os.sep
+
+    def templates(self) -> list[str]:
+        """``_types/NAME.html`` and ``_shortcodes/NAME.html`` files that may be read, relative."""
+        found = []
+        for sub in (SITE_TYPES, SITE_SHORTCODES):
+            folder = self.folder / sub
+            if folder.is_dir() and not confine.outside(folder, self.folder):
+                found += [f"{sub}/{path.name}" for path in sorted(folder.glob("*.html"))
+                          if path.is_file() and not confine.outside(path, self.folder)]
+        return found
+
+
+class SiteLoader(jinja2.BaseLoader):
+    """``NAME.html`` from ``_types/NAME.html`` (NAME a site's own type) and
+    ``shortcodes/NAME.html`` from ``_shortcodes/NAME.html``; nothing else of the site, never a
+    file outside it. Each template is checked before it is compiled (``_refusal``)."""
+
+    def __init__(self, site: SiteTemplates):
+        self.site = site
+
+    def _path(self, name: str) -> Path | None:
+        folder, _sep, file = name.rpartition("/")
+        stem = file[:-len(".html")] if file.endswith(".html") else ""
+        if not _SITE_NAME.fullmatch(stem):
+            return None
+        if folder == "shortcodes":
+            return self.site.folder / SITE_SHORTCODES / file
+        if folder == "" and stem in self.site.types:
+            return self.site.folder / SITE_TYPES / file
+        return None
+
+    def serves(self, name: str) -> bool:
+        path = self._path(name)
+        return path is not None and path.is_file()
+
+    def load(self, environment, name, globals=None):
+        if not environment.sandboxed:   # never compiled outside the sandbox (ThemeTemplates)
+            raise jinja2.TemplateNotFound(name)
+        return super().load(environment, name, globals)
+
+    def get_source(self, environment, template):
+        path = self._path(template)
+        if path is None or not path.is_file():
+            raise jinja2.TemplateNotFound(template)
+        filename = os.path.abspath(path)
+        if confine.outside(path, self.site.folder):
+            raise jinja2.TemplateSyntaxError(_("this is a link to a file outside the site folder, and it is not "
+                                               "read: copy the file into the site instead"), 1, template, filename)
+        try:
+            source = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            raise jinja2.TemplateSyntaxError(_("the template cannot be read as UTF-8 text: save it as UTF-8"),
+                                             1, template, filename) from None
+        refusal = _refusal(environment.parse(source, template, filename), source)
+        if refusal is not None:
+            raise jinja2.TemplateSyntaxError(refusal[1], refusal[0], template, filename)
+        return source, filename, lambda: True
+
+    def list_templates(self) -> list[str]:
+        served = (name.replace(f"{SITE_SHORTCODES}/", "shortcodes/").replace(f"{SITE_TYPES}/", "")
+                  for name in self.site.templates())
+        return [name for name in served if self._path(name) is not None]
+
+
+def _refusal(tree: nodes.Template, source: str) -> tuple[int, str] | None:
+    """(line, why) of the first thing a site's template may not write: HTML a page may not
+    hold (the allowlist of sanitize.py), ``|safe`` on anything but the page's or box's own
+    cleaned HTML, or autoescape turned off."""
+    from sitegen import sanitize   # not at the top: sanitize's catalogue import runs late
+    found = []
+    inspection = sanitize.inspect(source)
+    found += [(line + 1, _("not allowed in a site's template: {why}").format(why=why))
+              for line, why in inspection.removed]
+    for node in tree.find_all(nodes.Filter):
+        if node.name == "safe" and not _cleaned_html(node.node):
+            found.append((node.lineno, _("'|safe' is not allowed in a site's template: remove it, and the value "
+                                         "is shown as text (only page.html and body are HTML)")))
+    for node in tree.find_all(nodes.EvalContextModifier):
+        found.append((node.lineno, _("a site's template may not turn autoescape off: remove the "
+                                     "'autoescape' tag")))
+    return min(found, key=lambda item: item[0]) if found else None
+
+
+def _cleaned_html(node) -> bool:
+    """``page.html`` or ``body``: HTML that has passed the allowlist already."""
+    if isinstance(node, nodes.Name):
+        return node.name == "body"
+    return (isinstance(node, nodes.Getattr) and node.attr == "html" and isinstance(node.node, nodes.Name)
+            and node.node.name == "page")
+
+
+class SandboxedTemplates(ImmutableSandboxedEnvironment):
+    """Jinja2's sandbox (no ``_`` attributes, no internals, nothing changed in place), plus: a
+    refused attribute is an error at once, no value larger than ``MAX_SIZE`` is made, and any
+    exception in a template is a template error (reported at its line, never a traceback)."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def unsafe_undefined(self, obj, attribute):
+        raise SecurityError(_("'{attribute}' may not be read in a template: use the values docs/architecture.md "
+                              "lists (page, site, args, body …)").format(attribute=attribute))
+
+    def call_binop(self, context, operator_name, left, right):
+        if operator_name == "*":
+            for sequence, count in ((left, right), (right, left)):
+                if isinstance(sequence, (str, list, tuple)) and isinstance(count, int) \
+                        and len(sequence) * count > MAX_SIZE:
+                    raise SecurityError(_("'*' would make a value longer than {limit}: make it "
+                                          "shorter").format(limit=MAX_SIZE))
+            return operator.mul(left, right)
+        if isinstance(left, int) and isinstance(right, int) and left.bit_length() * abs(right) > MAX_SIZE:
+            raise SecurityError(_("'**' would make a number too large: use a smaller one"))
+        return operator.pow(left, right)
+
+    def handle_exception(self, source=None):
+        try:
+            super().handle_exception(source)
+        except jinja2.TemplateError:
+            raise
+        except Exception as exc:   # noqa: BLE001 - a template's mistake (1/0, "a" + 1) is a problem
+            raise jinja2.TemplateRuntimeError(str(exc)).with_traceback(exc.__traceback__) from None
+
+
+def _limited_range(*args):
+    values = range(*args)
+    if len(values) > MAX_SIZE:
+        raise SecurityError(_("range() of more than {limit} numbers: count to fewer").format(limit=MAX_SIZE))
+    return values
+
+
+def _undefined_for(site: SiteTemplates | None):
+    """The theme's lenient undefined (a missing value prints as nothing), except in a site's
+    own template, where printing or looping over an unknown name or attribute is an error: a
+    mistyped name must not be published as an empty space. A key missing from a mapping
+    (``page.meta.tid`` of a page that leaves the optional ``tid`` out, ``args.fran``) stays
+    empty there too."""
+    if site is None:
+        return jinja2.ChainableUndefined
+    return type("SiteUndefined", (_SiteUndefined,), {"site_prefix": site.prefix, "__slots__": ()})
+
+
+class _SiteUndefined(jinja2.ChainableUndefined):
+    __slots__ = ()
+    site_prefix = ""
+
+    def _strict_here(self) -> bool:
+        if isinstance(self._undefined_obj, dict):
+            return False
+        frame = sys._getframe(2)
+        while frame is not None:   # the nearest template on the stack decides
+            name = frame.f_code.co_filename
+            if name.startswith(self.site_prefix):
+                return True
+            if name.endswith(".html"):
+                return False
+            frame = frame.f_back
+        return False
+
+    def _refuse(self):
+        raise jinja2.UndefinedError(_("'{name}' is not known here: check the spelling; what a template "
+                                      "gets is listed in docs/architecture.md").format(name=self._undefined_name))
+
+    def __str__(self) -> str:
+        if self._strict_here():
+            self._refuse()
+        return super().__str__()
+
+    def __iter__(self):
+        if self._strict_here():
+            self._refuse()
+        return super().__iter__()
+

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from testkit import NOW, REPO, page, run_sitegen
+from testkit import NOW, REPO, allow_old_hosts, page, run_sitegen
 
 # Most tests pin the English message texts (the message ids); every run they start, in this
 # process or as `sitegen` in a subprocess, speaks English unless a test asks for Swedish
@@ -39,6 +39,7 @@ def make_site(tmp_path):
         site.mkdir(parents=True, exist_ok=True)
         (site / "site.yaml").write_text(site_yaml or f"title: Demo\nbase_url: https://www.example.se/{name}/\n",
                                         encoding="utf-8")
+        allow_old_hosts(content)
         for rel, text in files.items():
             path = site / rel
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -46,3 +46,20 @@ def test_other_hosts_are_refused(netloc):
                                     ("a\\b", False), ("", False)])
 def test_inside_holds_only_for_paths_in_the_folder(rel, ok):
     assert addresses.inside(rel) is ok
+
+
+@pytest.mark.parametrize("path", ["/site/.htaccess", "/site/.git/config", "/.well-known/x", "/site/.hemlig.html"])
+def test_a_hidden_part_is_refused(path):
+    assert "starts with '.'" in addresses.path_problem(path, "alias", path)
+
+
+@pytest.mark.parametrize("value", ["scontent.cdninstagram.com", "*.cdninstagram.com", "localhost",
+                                   "bilder.xn--rebro-iua.se"])
+def test_image_hosts_that_are_host_names_pass(value):
+    assert addresses.image_host_problem(value) is None
+
+
+@pytest.mark.parametrize("value", ["*", "*.", "*.se", "https://cdn.example.se/", "cdn.example.se/bilder",
+                                   "*cdn.example.se", "cdn.example.se:8080", "cdn example.se", ""])
+def test_image_hosts_that_would_allow_too_much_or_nothing_are_refused(value):
+    assert "is not a host name" in addresses.image_host_problem(value)

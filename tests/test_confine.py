@@ -103,6 +103,17 @@ def test_a_symlink_to_nothing_is_an_error_not_a_traceback(make_site, tmp_path):
     assert "content/demo/borta.md:1: error: this is a link to a file that does not exist" in "\n".join(lines(problems))
 
 
+def test_a_symlink_loop_is_reported_as_a_loop_not_a_missing_file(make_site, tmp_path):
+    site = make_site({"index.md": page("Start")}) / "demo"
+    link(site, "a.md", site / "b.md")
+    link(site, "b.md", site / "a.md")
+    problems, _ = build(tmp_path)
+    text = "\n".join(lines(problems))
+    assert "content/demo/a.md:1: error: this link leads round in a loop" in text
+    assert "content/demo/b.md:1: error: this link leads round in a loop" in text
+    assert "does not exist" not in text
+
+
 def test_a_named_pipe_is_an_error_and_never_opened(make_site, tmp_path):
     site = make_site({"index.md": page("Start")}) / "demo"
     os.mkfifo(site / "ror.md")   # opening it would wait forever for a writer

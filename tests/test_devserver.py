@@ -1,17 +1,23 @@
 """``sitegen serve``: the site under its URL path, a save shown at once, errors as an overlay.
 
-The first tests run the real command in a subprocess. The others run the preview in this
+The first tests run the real command in a subprocess and talk to it as a browser does: pages,
+and livereload's websocket that tells them to reload. The others run the preview in this
 process (watcher, rounds, the app's answers) with full builds that can be held, to see what a
 save shows before the full rebuild has run; each page shown is compared with what
 ``sitegen build`` makes of the same files.
 """
 from __future__ import annotations
 
+import base64
+import contextlib
 import datetime as dt
+import hashlib
 import html
-import http.client
+import json
+import logging
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -24,15 +30,18 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from websockets.sync.client import connect
 
 from sitegen import builder
-from sitegen.devserver import RELOADS_PATH, SCRIPT_PATH, answer
+from sitegen.devserver import answer, quiet_server_logs, widened
 from sitegen.preview import Preview
 from sitegen.preview_watch import FolderWatcher
 from testkit import NOW, REPO, page
 
 BUILD = builder.execute   # the real build, also while a test holds the preview's
-RELOAD_TAG = re.compile(r'<script src="/_sitegen/reload\.js\?since=\d+" defer></script>')
+SNIPPET = re.compile(r'<script type="text/javascript">(\(function\(\)\{.*?livereload\.js.*?)</script></head>')
+POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
+LIVERELOAD = "http://livereload.com/protocols/official-7"
 
 WAIT = 30   # seconds: the first build and each rebuild must be done well within this
 SITE_YAML = ("title: Demo\nbase_url: https://www.example.se/demo/\n"
@@ -85,6 +94,26 @@ def save(path: Path, text: str) -> None:
     os.replace(temporary, path)
 
 
+@contextlib.contextmanager
+def open_socket(page_url: str):
+    """livereload's websocket, as livereload.js in the page at ``page_url`` opens it: the
+    handshake, then the page's address (from then on the page is told to reload)."""
+    parts = urlsplit(page_url)
+    with connect(f"ws://{parts.netloc}/livereload", open_timeout=WAIT) as websocket:
+        websocket.send(json.dumps({"command": "hello", "protocols": [LIVERELOAD]}))
+        assert json.loads(websocket.recv(timeout=WAIT))["command"] == "hello"
+        websocket.send(json.dumps({"command": "info", "url": page_url, "plugins": {}}))
+        # The server answers in order: once it answers this second hello, it has the page's address.
+        websocket.send(json.dumps({"command": "hello", "protocols": [LIVERELOAD]}))
+        assert json.loads(websocket.recv(timeout=WAIT))["command"] == "hello"
+        yield websocket
+
+
+def told_to_reload(websocket) -> bool:
+    message = json.loads(websocket.recv(timeout=WAIT))
+    return message["command"] == "reload" and message["path"] == "*"   # the whole page, not a stylesheet
+
+
 # --- the real command -----------------------------------------------------------------------
 
 @pytest.fixture
@@ -106,24 +135,68 @@ def served(make_site, tmp_path):
 def test_serves_under_the_site_path_with_drafts_and_live_reload(served):
     content, base = served
     body = wait_for(base + "om/", "Första texten.")
-    assert RELOAD_TAG.search(body) and body.index(RELOAD_TAG.search(body)[0]) < body.index("</body>")
+    assert SNIPPET.search(body)   # livereload's, at the end of the head
     assert 'action="https://feedback.example.se/feedback"' in body
     status, draft = fetch(base + "utkast/")
     assert status == 200
     assert '<p class="preview-status draft" role="note"><strong>Utkast</strong>' in draft
     assert "preview-status" not in body
     origin = base.split("/demo/")[0]
-    with urllib.request.urlopen(origin + SCRIPT_PATH, timeout=5) as response:
-        assert response.headers["Content-Type"].startswith("text/javascript")
-        assert RELOADS_PATH in response.read().decode("utf-8")
+    with urllib.request.urlopen(origin + "/livereload.js", timeout=5) as response:
+        assert "javascript" in response.headers["Content-Type"]
+        assert "/livereload" in response.read().decode("utf-8")
+
+
+def test_the_page_s_policy_lets_in_livereload_s_snippet_and_websocket(served):
+    content, base = served
+    body = wait_for(base + "om/", "Första texten.")
+    snippet = SNIPPET.search(body)[1].encode("utf-8")
+    digest = base64.b64encode(hashlib.sha256(snippet).digest()).decode("ascii")
+    directives = {d.split()[0]: d.split()[1:] for d in html.unescape(POLICY.search(body)[1]).split("; ")}
+    assert directives["script-src"] == ["'self'", f"'sha256-{digest}'"]
+    assert directives["connect-src"] == ["'self'", "https://feedback.example.se", f"ws://{urlsplit(base).netloc}"]
+    assert directives["default-src"] == ["'none'"]
+
+
+def test_the_build_s_own_pages_keep_their_policy(served):
+    """The preview's additions are in what it serves, never in what the build wrote."""
+    content, base = served
+    wait_for(base + "om/", "Första texten.")
+    written = (content.parent / ".sitegen-cache" / "serve" / "demo" / "om" / "index.html").read_text(encoding="utf-8")
+    assert "sha256-" not in written and "ws://" not in written and "livereload" not in written
 
 
 def test_the_preview_prints_no_english_server_lines(served, tmp_path):
     _, base = served
     wait_for(base, "Start")
+    with open_socket(base) as websocket:   # livereload would say "Browser connected"
+        save(served[0] / "demo" / "om.md", page("Om oss", "Andra texten."))
+        assert told_to_reload(websocket)   # and "Running task", "Reload 1 waiters"
+    fetch(base + "saknas/")                # tornado would log the request
     log = (tmp_path / "serve.log").read_text(encoding="utf-8")
     assert "preview of demo at" in log   # the preview's own line (English in this test's language)
-    assert "Uvicorn" not in log and "INFO" not in log and "livereload" not in log.lower()
+    assert "livereload" not in log.lower() and "tornado" not in log.lower()
+    assert not re.search(r"Serving on|Browser|Running task|Reload \d|waiters|Start watching|GET /", log)
+
+
+def test_ctrl_c_stops_the_preview_with_pages_open(make_site, tmp_path):
+    content = make_site({"index.md": page("Start")}, site_yaml=SITE_YAML)
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "sitegen", "serve", "demo", "--content", str(content),
+                                "--port", str(port), "--themes", str(REPO / "themes")],
+                               cwd=content.parent, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))   # as from a terminal
+    try:
+        base = f"http://127.0.0.1:{port}/demo/"
+        wait_for(base, "Start")
+        with open_socket(base):
+            process.send_signal(signal.SIGINT)
+            output, _ = process.communicate(timeout=WAIT)
+    finally:
+        process.kill()
+    assert process.returncode == 130
+    assert output.rstrip().endswith("interrupted")
+    assert "Traceback" not in output and "Shutting down" not in output
 
 
 def test_a_head_request_gets_the_headers_of_the_page(served):
@@ -143,7 +216,7 @@ def test_a_save_is_shown_and_a_broken_file_shows_the_overlay(served):
     # (Under load the watcher may see the file half-written first and show that error; the
     # rest of the write is a change too, so the overlay settles on the real mistake.)
     overlay = wait_for(base + "om/", "content/demo/om.md:3: error")
-    assert "sitegen-problems" in overlay
+    assert "sitegen-problems" in overlay and SNIPPET.search(overlay)   # the overlay reloads too
     assert fetch(base)[0] == 500   # every page shows it until the file is fixed
     save(content / "demo" / "om.md", page("Om oss", "Rättad text."))
     wait_for(base + "om/", "Rättad text.")
@@ -161,35 +234,52 @@ def test_a_renamed_page_shows_its_lost_address_until_the_list_lets_it_go(served)
 
 
 def test_a_save_reloads_the_browser_once_the_page_is_served(served):
-    """The page's event stream says "reload"; by then the page has the new text."""
+    """livereload's websocket says "reload"; by then the page has the new text."""
     content, base = served
     wait_for(base + "om/", "Första texten.")
-    since = re.search(r"since=(\d+)", fetch(base + "om/")[1])[1]
-    connection = http.client.HTTPConnection("127.0.0.1", urlsplit(base).port, timeout=WAIT)
-    connection.request("GET", f"{RELOADS_PATH}?since={since}")
-    events = connection.getresponse()
-    assert events.status == 200 and events.headers["Content-Type"].startswith("text/event-stream")
-    assert events.readline() == b"retry: 1000\n"
-    save(content / "demo" / "om.md", page("Om oss", "Andra texten."))
-    lines = [events.readline() for _ in range(3)]
-    connection.close()
-    assert lines[0] == b"\n" and lines[1] == b"event: reload\n"
-    assert "Andra texten." in fetch(base + "om/")[1]
+    with open_socket(base + "om/") as websocket:
+        save(content / "demo" / "om.md", page("Om oss", "Andra texten."))
+        assert told_to_reload(websocket)
+        assert "Andra texten." in fetch(base + "om/")[1]
 
 
-def test_a_page_served_before_a_reload_is_told_at_once_when_it_listens_late(served):
-    """A reload told while the page was loading, before its script listened, is not lost: the
-    stream compares with the count the page was served with."""
+def test_saves_soon_after_each_other_each_reload_the_browser(served):
+    """livereload left alone drops a reload within 3 s of the last one; the preview's are not."""
     content, base = served
-    since = re.search(r"since=(\d+)", wait_for(base + "om/", "Första texten."))[1]
-    save(content / "demo" / "om.md", page("Om oss", "Andra texten."))
-    wait_for(base + "om/", "Andra texten.")
-    connection = http.client.HTTPConnection("127.0.0.1", urlsplit(base).port, timeout=WAIT)
-    connection.request("GET", f"{RELOADS_PATH}?since={since}")
-    events = connection.getresponse()
-    lines = [events.readline() for _ in range(3)]
-    connection.close()
-    assert lines == [b"retry: 1000\n", b"\n", b"event: reload\n"]
+    wait_for(base + "om/", "Första texten.")
+    with open_socket(base + "om/") as websocket:
+        for text in ("Andra texten.", "Tredje texten."):
+            save(content / "demo" / "om.md", page("Om oss", text))
+            assert told_to_reload(websocket)
+            assert text in fetch(base + "om/")[1]
+
+
+def test_an_internal_error_of_the_server_is_one_line_in_the_preview_s_words(capsys):
+    names = ("livereload", "tornado.access", "tornado.general", "tornado.application")
+    before = {name: (logging.getLogger(name).disabled, logging.getLogger(name).propagate,
+                     logging.getLogger(name).handlers[:]) for name in names}
+    quiet_server_logs()
+    try:
+        try:
+            raise ValueError("trasig")
+        except ValueError:   # as tornado logs a bug of the app
+            logging.getLogger("tornado.application").error("Uncaught exception GET /demo/", exc_info=True)
+        logging.getLogger("livereload").warning("Browser Connected: http://127.0.0.1/demo/")
+    finally:
+        for name, (disabled, propagate, handlers) in before.items():
+            logger = logging.getLogger(name)
+            logger.disabled, logger.propagate, logger.handlers[:] = disabled, propagate, handlers
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1
+    assert captured.err.startswith("internal error of the preview server: ValueError('trasig'); ")
+    assert "Traceback" not in captured.err
+
+
+def test_a_policy_without_the_directives_gets_them_from_default_src():
+    assert widened("default-src 'self'", "sha256-abc", "ws://127.0.0.1:8000") == (
+        "default-src 'self'; script-src 'self' 'sha256-abc'; connect-src 'self' ws://127.0.0.1:8000")
+    assert widened("script-src 'none'; img-src 'self'", "sha256-abc", "ws://h:1") == (
+        "script-src 'sha256-abc'; img-src 'self'")   # no connect-src nor default-src: not limited
 
 
 # --- the preview in this process ------------------------------------------------------------
@@ -234,7 +324,7 @@ class Live:
     def page_as_built(self, path: str, out: Path) -> str:
         """The page as the preview shows it, without the reload script; it must be what
         ``sitegen build --drafts`` makes of the same files (built into ``out``)."""
-        shown = RELOAD_TAG.sub("", self.get(path)[1], count=1)
+        shown = self.get(path)[1]
         assert shown == self.build(out).joinpath(path, "index.html").read_text(encoding="utf-8")
         return shown
 
@@ -411,7 +501,7 @@ def test_a_removed_page_answers_410_once_site_yaml_says_so(live, tmp_path):
     live.built(3)
     status, body = live.get("hitta/")
     built = live.build(tmp_path / "build")
-    assert RELOAD_TAG.sub("", body) == (built / "404.html").read_text(encoding="utf-8")
+    assert body == (built / "404.html").read_text(encoding="utf-8")
     assert 'location = "/demo/hitta/" { return 410; }' in (built / "_server" / "nginx-location.conf").read_text()
     assert live.get("om/")[0] == 200
 

@@ -193,3 +193,13 @@ def test_unclosed_textarea_is_a_warning_that_says_what_went(make_site):
     assert "textarea" not in html and "Före" in html
     assert problems == ["demo/index.md:6: warning: <textarea> removed, with everything up to its </textarea>: the "
                         "tag is not allowed in a page"]
+
+
+@pytest.mark.parametrize("address", ["/\\evil.example", "\\\\evil.example/x", "/&#92;evil.example"])
+def test_an_address_with_a_backslash_is_removed(make_site, address):
+    """Browsers read '\\' as '/': '/\\evil.example' would lead to another site, not a path."""
+    html, problems = render(make_site({"index.md": page("Start", body=f'<a href="{address}">Klicka</a>')}), "")
+    assert "evil" not in html and "Klicka" in html
+    assert len(problems) == 1
+    assert problems[0].startswith("demo/index.md:6: warning: address '")
+    assert "in <a href> removed: it has a backslash, which browsers read as '/'" in problems[0]

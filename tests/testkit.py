@@ -14,6 +14,14 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = "2026-11-23T12:00:00+01:00"
+# The old hosts the tests' operator allows aliases on (old-hosts.txt beside a content folder).
+OLD_HOSTS = "gamla.example.se\nold.example.se\ngamla.örebro.se\n"
+
+
+def allow_old_hosts(content: Path, hosts: str = OLD_HOSTS) -> None:
+    """The operator's old-hosts.txt beside ``content`` (docs/deploy.md)."""
+    content.mkdir(parents=True, exist_ok=True)
+    (content.parent / "old-hosts.txt").write_text(hosts, encoding="utf-8")
 
 
 @dataclass

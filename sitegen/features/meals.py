@@ -9,9 +9,10 @@ Published under ``matsedlar/`` (an editor's ``matsedlar/index.md`` gives the pag
   description (and as the event's summary and description).
 
 UIDs are ``<yyyymmdd>-<meal>-<id>.<site>@<host>``: the same day, kitchen and meal always get
-the same UID. SEQUENCE comes from the previous build's file of the same name in the output
-folder: kept when the day's courses are unchanged, raised by one when they changed, 0 for
-a day not published before. Keep the output folder between builds to keep the count.
+the same UID. SEQUENCE is always 0: a day's date is part of its UID, so no change of a menu
+moves an item (the changes RFC 5546 §2.1.4 requires a higher SEQUENCE for); a changed
+course reaches subscribers as the same item with a later DTSTAMP (the build's ``--now``),
+which clients take as the newer version (§2.1.5). Nothing is read from earlier output.
 """
 from __future__ import annotations
 
@@ -184,8 +185,7 @@ def _write_feeds(build, menu: Distributor) -> list[dict]:
     feeds = []
     for key in meal_keys(menu):
         url = f"{FOLDER}{menu.id}/{key}.ics"
-        previous = ics.previous_sequences(build.options.out / site.config.name / url)
-        build.files[url] = ics.to_ical(meal_calendar(site, menu, key), previous)
+        build.files[url] = ics.to_ical(meal_calendar(site, menu, key))
         name = build.theme.strings.get(f"meal_{key}", MEALS[key][0])   # in the site's language
         feeds.append({"meal": name, "title": f"{name}: {menu.name}", "href": site.href(url),
                       "webcal": "webcal://" + site.absolute_url(url).split("://", 1)[1]})

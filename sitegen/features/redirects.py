@@ -227,14 +227,27 @@ def run(build) -> None:
 
 
 def check_old_hosts(builds, problems) -> None:
-    """An old host gets one server block (nginx) or virtual host (Apache), written by one site's
-    rules: a second site's block for the same host would be ignored by the server, and its
-    aliases would silently stop answering. So an old host belongs to one site."""
+    """An old host gets one server block (nginx) or virtual host (Apache) that answers for the
+    whole host. So an alias may name only a host the operator allows (``old-hosts.txt`` beside
+    the content folder: a host another server answers for, such as minasidor.orebro.se, must
+    not be taken over by an editor's line), and an old host belongs to one site: a second
+    site's block for the same host would be ignored by the server, and its aliases would
+    silently stop answering."""
+    if not builds:
+        return
+    content = builds[0].options.content
+    allowed = addresses.allowed_old_hosts(content, problems)
     owner: dict[str, str] = {}
     for build in builds:
         redirects = build.feature_data.get("redirects")
         for rule in redirects.rules if redirects else []:
             if not rule.host:
+                continue
+            if rule.host not in allowed:
+                problems.error(rule.source, rule.line, _(
+                    "alias '{alias}' is on the host {host}, which the operator has not allowed for old addresses: "
+                    "ask the operator to add {host} to {file} (docs/deploy.md), or remove the alias").format(
+                    alias=rule.alias, host=rule.host, file=addresses.OLD_HOSTS_FILE))
                 continue
             other = owner.setdefault(rule.host, build.config.name)
             if other != build.config.name:

@@ -13,11 +13,14 @@ the record, not in the published page, which stays small.
 Sites are indexed in parts of about ``PART_SIZE`` pages (a page's part follows from
 its URL, so it stays in the same part from build to build). Each part is one Pagefind
 run, so the program's memory is bounded by a part, not the site; parts run side by side,
-one per core; and a rebuild indexes again only the parts whose pages changed, linking the
-others from the live output. ``pagefind/`` is the first part; the others are
-``pagefind/part-N/``, listed in ``pagefind/sitegen-parts.json``, which the theme's search
-script merges into one search (Pagefind's ``mergeIndex``; the program code and the
-word-stemming WebAssembly are loaded once, from the first part).
+one per core; and a rebuild indexes again only the parts whose records changed, linking the
+others from the build cache (``.sitegen-cache/``), where each part's Pagefind output is kept
+under its key, a hash of its records: never from the live output, so the index is a function
+of the pages alone, and a build after the output folder was deleted reuses the same parts.
+``pagefind/`` is the first part; the others are ``pagefind/part-N/``, listed in
+``pagefind/sitegen-parts.json``, which the theme's search script merges into one search
+(Pagefind's ``mergeIndex``; the program code and the word-stemming WebAssembly are loaded
+once, from the first part).
 """
 from __future__ import annotations
 
@@ -31,7 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen import memory, pagefind_cli, parallel
+from sitegen import cache, memory, pagefind_cli, parallel
 from sitegen.features.search import filter_marks, searchable
 from sitegen.messages import N_, _
 
@@ -87,10 +90,11 @@ def run(build) -> None:
     parts = plan(build)
     if parts is None:
         return  # nothing an editor wrote to search in (Pagefind refuses an empty site)
-    previous = _previous_keys(build.options.out / build.config.name / BUNDLE)
-    todo = [p for p in parts if previous.get(p.folder) != p.key]
+    store = part_store(build)
+    kept = _kept_keys(store)
+    todo = [p for p in parts if p.key not in kept]
     try:
-        _assemble(build, todo, [p for p in parts if previous.get(p.folder) == p.key], runs_at_once(todo))
+        _assemble(build, todo, [p for p in parts if p.key in kept], runs_at_once(todo), store)
     except NotEnoughMemory as short:
         build.problems.error(build.config.config_path, 0, _(
             "there is not enough memory to build the search index: a part of {pages} pages needs about "
@@ -102,6 +106,7 @@ def run(build) -> None:
         build.problems.error(build.config.config_path, 0, _("the search index could not be built: {exc}").format(
                                                               exc=exc))
         return
+    _forget_others(store, {p.key for p in parts})
     bundle = build.staging / BUNDLE
     listing = {"parts": [f"{p.folder}/" for p in parts if p.folder and (bundle / p.folder).is_dir()],
                "keys": {p.folder: p.key for p in parts}}
@@ -254,26 +259,65 @@ def part_key(records: list[Record], count: int) -> str:
     return digest.hexdigest()
 
 
-def _previous_keys(bundle: Path) -> dict:
-    """The keys of the parts in the live output (empty when there is none to reuse)."""
+def part_store(build) -> Path | None:
+    """Where the parts' Pagefind output is kept between builds, one folder per part key
+    (None with ``--no-cache``: every part is indexed afresh and nothing is kept)."""
+    if not build.options.cache or build.options.check_only:
+        return None
+    return cache.site_folder(build.options.content, build.config.name, build.options.out, BUNDLE)
+
+
+def _kept_keys(store: Path | None) -> set[str]:
+    """The keys of the parts kept in the build cache (a half-written one has no such name)."""
     try:
-        keys = json.loads((bundle / PARTS_FILE).read_text(encoding="utf-8")).get("keys", {})
-    except (OSError, ValueError, AttributeError):
-        return {}
-    return keys if isinstance(keys, dict) else {}
+        return {entry.name for entry in store.iterdir() if entry.is_dir() and "." not in entry.name}
+    except (OSError, AttributeError):   # no cache yet, or none wanted
+        return set()
 
 
-def _assemble(build, todo: list[Part], reuse: list[Part], at_once: int) -> None:
-    """Index the parts in ``todo`` (one Pagefind run per part, ``at_once`` at a time) and
-    link the parts in ``reuse`` from the live output; all into ``staging/pagefind/``."""
+def _keep(store: Path | None, key: str, output: Path) -> None:
+    """Keep a part just indexed under its key: linked into a temporary name, then renamed, so a
+    killed build leaves no half a part under a key. A cache that cannot be written only makes
+    the next build slower."""
+    if store is None or not output.is_dir():
+        return
+    temporary = store / f"{key}.tmp{os.getpid()}"
+    try:
+        store.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(output, temporary, copy_function=_link)
+        temporary.rename(store / key)
+    except OSError:
+        shutil.rmtree(temporary, ignore_errors=True)
+
+
+def _forget_others(store: Path | None, keys: set[str]) -> None:
+    """Remove the kept parts this build does not have, so the cache holds one index per site."""
+    if store is None or not store.is_dir():
+        return
+    for entry in store.iterdir():
+        if entry.name not in keys:
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _link(source: str, target: str) -> None:
+    """A hard link, as the output's unchanged pages are; a copy where the cache lies on another disk."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _assemble(build, todo: list[Part], reuse: list[Part], at_once: int, store: Path | None) -> None:
+    """Index the parts in ``todo`` (one Pagefind run per part, ``at_once`` at a time) and keep
+    them in ``store``; link the parts in ``reuse`` from there; all into ``staging/pagefind/``."""
     bundle = build.staging / BUNDLE
-    live = build.options.out / build.config.name / BUNDLE
     scratch = build.scratch / BUNDLE
 
     def index(part: Part) -> None:
         records = scratch / part.inputs
         if _complete_records(build.staging, part.records, records):
             pagefind_cli.index_folder(records, scratch / f"out-{part.inputs}")
+            _keep(store, part.key, scratch / f"out-{part.inputs}")
         shutil.rmtree(records, ignore_errors=True)   # the inputs go as soon as they are indexed
 
     with build.progress.step("Search index", sum(len(part.records) for part in todo)) as advance, \
@@ -283,9 +327,7 @@ def _assemble(build, todo: list[Part], reuse: list[Part], at_once: int) -> None:
     # The first part is the bundle folder itself; the others go inside it.
     first = next((scratch / f"out-{part.inputs}" for part in todo if part.number == 0), None)
     if any(part.number == 0 for part in reuse):
-        shutil.copytree(live, bundle, copy_function=os.link,
-                        ignore=lambda where, names: [n for n in names if Path(where) == live
-                                                     and (n.startswith("part-") or n == PARTS_FILE)])
+        shutil.copytree(store / next(p.key for p in reuse if p.number == 0), bundle, copy_function=_link)
     elif first is not None and first.is_dir():
         first.rename(bundle)
     else:
@@ -295,7 +337,7 @@ def _assemble(build, todo: list[Part], reuse: list[Part], at_once: int) -> None:
             (scratch / f"out-{part.inputs}").rename(bundle / part.folder)
     for part in reuse:
         if part.number:
-            shutil.copytree(live / part.folder, bundle / part.folder, copy_function=os.link)
+            shutil.copytree(store / part.key, bundle / part.folder, copy_function=_link)
 
 
 def _complete_records(staging: Path, part: list[Record], folder: Path) -> int:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urljoin, urlsplit
 
-from sitegen import confine, images, sanitize
+from sitegen import addresses, confine, images, sanitize
 from sitegen.messages import _
 from sitegen.localtime import STOCKHOLM
 from sitegen.shortcodes import ShortcodeError
@@ -106,10 +106,14 @@ def load_account(build, entry: dict) -> Account:
     network = str(entry.get("network", "")).lower()
     account = Account(network=network, label=NETWORKS.get(network, entry.get("network", "")),
                       name=entry.get("name", ""), url=safe_link(entry.get("url", "")))
+    where = (build.config.config_path, build.config.lines.get("social", 1))
+    for host in entry.get("image_hosts", []):
+        problem = addresses.image_host_problem(host)
+        if problem:
+            build.problems.error(*where, problem)
     path = feed_file(build.config.content_dir, entry)
     if path is None:
         return account
-    where = (build.config.config_path, build.config.lines.get("social", 1))
     if confine.outside(path, build.config.content_dir):
         build.problems.error(*where, _("the feed of {name} is outside the site folder, and it is not read: "
                                        "put the feed file in the site's data/ folder").format(name=account.name))

@@ -1,21 +1,20 @@
 """``sitegen serve`` in Chromium with the pages' Content-Security-Policy enforced: a save reloads
-the open page by itself (the reload script and its event stream are let through), and a
-mistake in a saved page is shown in the browser as the overlay until it is fixed."""
+the open page by itself (livereload's snippet, its livereload.js and its websocket are let
+through), and a mistake in a saved page is shown in the browser as the overlay until it is fixed."""
 from __future__ import annotations
 
-import datetime as dt
 import os
-import threading
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
-import uvicorn
 
-from sitegen import builder
-from sitegen.devserver import Reloads, make_app, open_port
-from sitegen.preview import Preview
-from sitegen.preview_watch import FolderWatcher
-from testkit import NOW, REPO, page
+from testkit import REPO, page
 
 pytestmark = pytest.mark.browser
 
@@ -29,30 +28,40 @@ def save(path: Path, text: str) -> None:
     os.replace(temporary, path)
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_served(url: str) -> None:
+    deadline = time.monotonic() + WAIT / 1000
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.1)
+    raise AssertionError(f"{url} not served within {WAIT / 1000} s")
+
+
 @pytest.fixture
 def preview_url(make_site, tmp_path):
-    """The preview of a small site, served as ``sitegen serve`` serves it, in this process."""
+    """``sitegen serve`` of a small site: the real command, with livereload's server."""
     content = make_site({"index.md": page("Start"), "om.md": page("Om oss", "Första texten.")},
                         site_yaml=SITE_YAML)
-    options = builder.BuildOptions(content=content, out=tmp_path / "serve", sites=["demo"], drafts=True,
-                                   themes=[REPO / "themes"], quiet=True)
-    reloads = Reloads()
-    preview = Preview(options, "demo", "/demo/", now=dt.datetime.fromisoformat(NOW), reload=reloads.tell)
-    assert preview.rebuild(), preview.problems
-    watcher = FolderWatcher([content / "demo"], preview.queue).start()
-    preview.start()
-    listener = open_port(0)
-    server = uvicorn.Server(uvicorn.Config(make_app(preview, reloads), log_config=None, log_level="error",
-                                           lifespan="off", timeout_graceful_shutdown=1))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    assert watcher.ready.wait(WAIT / 1000)
-    yield content / "demo", f"http://127.0.0.1:{listener.getsockname()[1]}/demo/"
-    server.should_exit = True
-    thread.join(timeout=10)
-    watcher.stop()
-    preview.stop()
-    listener.close()
+    port = free_port()
+    with open(tmp_path / "serve.log", "wb") as log:
+        process = subprocess.Popen([sys.executable, "-m", "sitegen", "serve", "demo", "--content", str(content),
+                                    "--port", str(port), "--themes", str(REPO / "themes")],
+                                   cwd=content.parent, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}/demo/"
+        wait_until_served(base)
+        yield content / "demo", base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def test_a_save_reloads_the_open_page_and_a_mistake_shows_the_overlay(preview_url, open_page):

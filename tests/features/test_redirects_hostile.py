@@ -2,7 +2,7 @@
 reaches a file outside the site's output or a server rule."""
 from pathlib import Path
 
-from testkit import NOW, page, run_sitegen
+from testkit import NOW, allow_old_hosts, page, run_sitegen
 
 TWO_SITES = {"other/site.yaml": "title: Other\nbase_url: https://www.example.se/other/\n",
              "other/index.md": page("Other start")}
@@ -14,6 +14,8 @@ def write(tmp_path: Path, files: dict) -> Path:
     for rel, text in files.items():
         (content / rel).parent.mkdir(parents=True, exist_ok=True)
         (content / rel).write_text(text, encoding="utf-8")
+    if not (tmp_path / "old-hosts.txt").exists():
+        allow_old_hosts(content)
     return content
 
 
@@ -115,3 +117,45 @@ def test_an_old_host_with_aliases_of_two_sites_is_an_error(tmp_path):
     assert ("other/b.md:5: error: alias 'https://gamla.example.se/b.html' is on the old host gamla.example.se, "
             "which has aliases of the site 'demo'") in result.stderr
     assert "demo/a.md" not in result.stderr
+
+
+def test_an_alias_on_a_host_the_operator_has_not_allowed_is_an_error_at_its_line(tmp_path):
+    out = tmp_path / "out"
+    result = build(tmp_path, {"demo/index.md": page("Start"),
+                              "demo/a.md": alias_page("https://minasidor.orebro.se/x")}, out)
+    assert result.status == 1
+    assert ("demo/a.md:5: error: alias 'https://minasidor.orebro.se/x' is on the host minasidor.orebro.se, which "
+            "the operator has not allowed for old addresses: ask the operator to add minasidor.orebro.se to "
+            "old-hosts.txt") in result.stderr
+    assert not (out / "demo").exists()
+
+
+def test_an_empty_old_hosts_txt_allows_no_old_host(tmp_path):
+    allow_old_hosts(tmp_path / "content", "# none yet\n")
+    result = check(tmp_path, {"demo/a.md": alias_page("https://gamla.example.se/x.html")})
+    assert "demo/a.md:5: error: alias 'https://gamla.example.se/x.html' is on the host gamla.example.se, which " \
+           "the operator has not allowed" in result.stderr
+
+
+def test_an_old_hosts_txt_in_the_content_folder_allows_nothing(tmp_path):
+    allow_old_hosts(tmp_path / "content", "gamla.example.se\n")
+    result = check(tmp_path, {"old-hosts.txt": "minasidor.orebro.se\n", "demo/old-hosts.txt": "minasidor.orebro.se\n",
+                              "demo/a.md": alias_page("https://minasidor.orebro.se/x")})
+    assert "demo/a.md:5: error: alias 'https://minasidor.orebro.se/x' is on the host minasidor.orebro.se" \
+        in result.stderr
+
+
+def test_a_line_of_old_hosts_txt_that_is_not_a_host_is_an_error_at_its_line(tmp_path):
+    allow_old_hosts(tmp_path / "content", "# the old web\ngamla.example.se\nhttps://x.example.se/\n")
+    result = check(tmp_path, {"demo/a.md": alias_page("https://gamla.example.se/x.html")})
+    assert result.status == 1
+    assert "old-hosts.txt:3: error: 'https://x.example.se/' is not a host name" in result.stderr
+    assert "demo/a.md" not in result.stderr
+
+
+def test_an_alias_named_htaccess_writes_no_file(tmp_path):
+    out = tmp_path / "out"
+    result = build(tmp_path, {"demo/index.md": page("Start"), "demo/a.md": alias_page("/demo/.htaccess")}, out)
+    assert result.status == 1
+    assert "demo/a.md:5: error: alias '/demo/.htaccess' has a part that starts with '.'" in result.stderr
+    assert not (out / "demo").exists()

@@ -179,7 +179,7 @@ def _part_files(site, name):
     folder = site / "pagefind" / name
     return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*")
             if p.is_file() and not p.relative_to(folder).as_posix().startswith("part-")
-            and p.name != "sitegen-parts.json"}
+            and not p.name.startswith("sitegen-parts.json")}   # the listing (and its .gz) names the new key
 
 
 def test_only_the_part_with_a_changed_page_is_indexed_again(make_site, tmp_path, monkeypatch):
@@ -198,7 +198,7 @@ def test_only_the_part_with_a_changed_page_is_indexed_again(make_site, tmp_path,
         if name in changed:
             assert set(files_after.values()).isdisjoint(files_before[name].values())
         else:
-            assert files_after == files_before[name]   # linked from the previous output
+            assert files_after == files_before[name]   # linked from the build cache
 
 
 def test_a_rendered_page_leaves_its_record_in_its_part(make_site, tmp_path, monkeypatch):
@@ -309,3 +309,37 @@ def test_the_memory_message_is_in_swedish_for_editors_and_operators(make_site, t
                          env={"SITEGEN_MEMORY_MB": "5", "SITEGEN_LANG": "sv"})
     assert result.status != 0
     assert "inte tillräckligt med minne för att bygga sökindexet" in result.stderr
+
+
+def _pagefinds_files(site):
+    """The files Pagefind wrote (not the listing, nor the .gz that precompress adds beside them)."""
+    return {name: inode for name, inode in _index_files(site).items()
+            if not name.endswith(".gz") and not name.startswith("pagefind/sitegen-parts.json")}
+
+
+def test_parts_are_reused_from_the_build_cache_when_the_output_was_deleted(make_site, tmp_path):
+    import shutil
+
+    site = build(make_site, tmp_path, SITE)
+    before = _pagefinds_files(site)
+    shutil.rmtree(tmp_path / "out")
+    site = build(make_site, tmp_path, SITE)
+    assert _pagefinds_files(site) == before   # the same files, linked from .sitegen-cache/
+
+
+def test_parts_are_not_reused_from_the_output_when_the_cache_was_deleted(make_site, tmp_path):
+    import shutil
+
+    site = build(make_site, tmp_path, SITE)
+    before = _pagefinds_files(site)
+    shutil.rmtree(tmp_path / ".sitegen-cache")
+    site = build(make_site, tmp_path, SITE)
+    after = _pagefinds_files(site)
+    assert set(after.values()).isdisjoint(before.values())   # indexed afresh, nothing taken from out/
+
+
+def test_the_cache_keeps_only_the_parts_of_the_last_build(make_site, tmp_path):
+    build(make_site, tmp_path, SITE)
+    site = build(make_site, tmp_path, SITE | {"projekt/jamstalldhet.md": page("Jämställd styrning", "Ny text.")})
+    kept = [p.name for p in (tmp_path / ".sitegen-cache").glob("*.pagefind/*")]
+    assert kept == list(_parts(site)["keys"].values())

@@ -352,3 +352,13 @@ def test_a_failed_fetch_is_a_warning_and_keeps_the_cache(make_site, tmp_path, fe
     assert "the cached feed is kept" in result.stderr
     assert (cache / "instagram-demo.xml").read_text(encoding="utf-8") == old
     assert [p.name for p in cache.iterdir()] == ["instagram-demo.xml"]  # no half-written file left
+
+
+def test_an_image_host_that_is_not_a_host_name_is_an_error_in_site_yaml(make_site):
+    content = make_site({"index.md": page("Start")}, site_yaml=SITE_YAML.replace(
+        "    limit: 2\n", "    limit: 2\n    image_hosts: ['*', scontent.cdninstagram.com]\n"))
+    result = run_sitegen("check", "--content", str(content), "--now", NOW)
+    assert result.status == 1
+    assert ("content/demo/site.yaml:3: error: '*' in 'image_hosts' is not a host name: write a host such as "
+            "scontent.cdninstagram.com") in result.stderr, result.stderr
+    assert "'scontent.cdninstagram.com' in 'image_hosts'" not in result.stderr

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import webservers
-from testkit import NOW, page, run_sitegen
+from testkit import NOW, allow_old_hosts, page, run_sitegen
 
 EXAMPLES = ["kulturskolan", "fordjupning", "stadsarkiv"]
 HOST = "www.orebro.se"
@@ -31,6 +31,7 @@ def _demo_content(folder: Path) -> Path:
     (site / "index.md").write_text(page("Start"), encoding="utf-8")
     aliases = "".join(f"  - '{a.replace(chr(39), chr(39) * 2)}'\n" for a in HOSTILE_ALIASES)
     (site / "mal.md").write_text(f"---\ntitle: Mål\ningress: x\naliases:\n{aliases}---\n\nText.\n", encoding="utf-8")
+    allow_old_hosts(folder, "gamla.örebro.se\n")
     return folder
 
 

@@ -1,0 +1,182 @@
+"""A site's own templates (content/<site>/_types/NAME.html, _shortcodes/NAME.html): used like
+the theme's, run in the sandbox of sitegen/theme.py, and every hostile or broken one is an
+error at its own file and line, never a traceback and never a page."""
+from __future__ import annotations
+
+import pytest
+
+from testkit import NOW, page, run_sitegen
+
+TYPE = "title: Husbeskrivning\nfields:\n  byggår: {type: int, required: true}\n  arkitekt: str\n"
+HUS_TEMPLATE = """{% extends "page.html" %}
+{% block main %}<h1>{{ page.title }}</h1>
+<dl class="hus"><dt>Byggår</dt><dd>{{ page.meta.byggår }}</dd></dl>
+{% if page.meta.arkitekt %}<p class="arkitekt">{{ page.meta.arkitekt }}</p>{% endif %}
+{{ page.html|safe }}{% endblock %}
+"""
+TIDSLINJE = '<ol class="tidslinje" title="{{ args.fran }}">{{ body }}</ol>\n'
+
+
+def build(tmp_path, files: dict, command: str = "build"):
+    content = tmp_path / "content"
+    site = content / "wadkoping"
+    pages = {"site.yaml": "title: Wadköping\nbase_url: https://www.example.se/wadkoping/\n",
+             "index.md": page("Start"),
+             "_types/husbeskrivning.yaml": TYPE,
+             "hus/kupan.md": page("Kupan", byggår=1820, type="husbeskrivning",
+                                  body='::: tidslinje fran="1820"\nFlyttat hit 1965.\n:::\n'),
+             **files}
+    for rel, text in pages.items():
+        if text is None:
+            continue
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["--lang", "en", command, "--content", str(content), "--now", NOW, "-q"]
+    if command == "build":
+        args += ["--out", str(out)]
+    return run_sitegen(*args, cwd=tmp_path), out / "wadkoping"
+
+
+def test_a_site_adds_a_page_type_and_a_shortcode_from_its_own_folder(tmp_path):
+    result, site = build(tmp_path, {"_types/husbeskrivning.html": HUS_TEMPLATE,
+                                    "_shortcodes/tidslinje.html": TIDSLINJE})
+    assert result.status == 0, result.stderr
+    html = (site / "hus/kupan/index.html").read_text(encoding="utf-8")
+    assert '<dl class="hus"><dt>Byggår</dt><dd>1820</dd></dl>' in html
+    assert "arkitekt" not in html   # an optional key the page leaves out: nothing, not an error
+    assert '<ol class="tidslinje" title="1820"><p>Flyttat hit 1965.</p>\n</ol>' in html
+    assert 'class="skip' in html or "<header" in html   # the theme's page around the site's block
+    assert not (site / "_types").exists() and not (site / "_shortcodes").exists()
+
+
+def test_a_site_template_escapes_what_editors_write(tmp_path):
+    result, site = build(tmp_path, {
+        "_shortcodes/tidslinje.html": TIDSLINJE,
+        "hus/kupan.md": page("Kupan", body='::: tidslinje fran="<script>x</script>"\nText.\n:::\n')})
+    assert result.status == 0, result.stderr
+    html = (site / "hus/kupan/index.html").read_text(encoding="utf-8")
+    assert 'title="&lt;script&gt;x&lt;/script&gt;"' in html
+
+
+HOSTILE = {
+    "class": ("{{ ''.__class__ }}", "'__class__' may not be read"),
+    "mro": ("{{ ''.__class__.__mro__[1].__subclasses__() }}", "'__class__' may not be read"),
+    "globals": ("{{ t.__globals__ }}", "'__globals__' may not be read"),
+    "context": ("{{ self._TemplateReference__context }}", "'_TemplateReference__context' may not be read"),
+    "range": ("{% for i in range(10**8) %}{{ i }}{% endfor %}", "range() of more than 100000"),
+    "repeat": ("{{ 'x' * 1000000000 }}", "'*' would make a value longer"),
+    "power": ("{{ 2 ** 10000000 }}", "'**' would make a number too large"),
+    "include": ('{% include "../../x" %}', "template '../../x' not found: a site's template may"),
+    "extends": ('{% extends "/etc/passwd" %}', "template '/etc/passwd' not found: a site's template may"),
+    "unknown": ("{{ okänd }}", "'okänd' is not known here"),
+    "unknown-attribute": ("{{ site.titel }}", "'titel' is not known here"),
+    "division": ("{{ 1 / 0 }}", "template error: division by zero"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_a_hostile_or_broken_shortcode_is_refused_at_its_line(tmp_path, name):
+    line, expected = HOSTILE[name]
+    result, site = build(tmp_path, {"_shortcodes/tidslinje.html": f"<ol>\n{line}\n</ol>\n"})
+    assert result.status == 1
+    assert "Traceback" not in result.stderr
+    assert f"wadkoping/_shortcodes/tidslinje.html:2: error: " in result.stderr, result.stderr
+    assert expected in result.stderr
+    assert not site.exists()
+
+
+@pytest.mark.parametrize("name", ["class", "context", "extends", "unknown"])
+def test_a_hostile_page_type_template_is_refused_at_its_line(tmp_path, name):
+    line, expected = HOSTILE[name]
+    template = f'{{% extends "page.html" %}}\n{{% block main %}}\n{line}\n{{% endblock %}}\n'
+    if name == "extends":
+        template = f"<p>Hus</p>\n{line}\n"
+    result, _site = build(tmp_path, {"_types/husbeskrivning.html": template})
+    assert result.status == 1
+    assert "Traceback" not in result.stderr
+    assert f"wadkoping/_types/husbeskrivning.html:{2 if name == 'extends' else 3}: error: " in result.stderr, \
+        result.stderr
+    assert expected in result.stderr
+
+
+def test_a_syntax_error_in_a_site_template_is_reported_at_its_line(tmp_path):
+    result, _site = build(tmp_path, {"_shortcodes/tidslinje.html": "<ol>\n{{ body }\n</ol>\n"})
+    assert result.status == 1
+    assert "wadkoping/_shortcodes/tidslinje.html:2: error: template error: " in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("<script>alert(1)</script>", "not allowed in a site's template: <script> removed"),
+    ('<p onclick="x()">Hej</p>', "not allowed in a site's template: event attribute 'onclick'"),
+    ('<a href="javascript:x()">Hej</a>', "not allowed in a site's template: address 'javascript:…'"),
+    ("{{ args.fran|safe }}", "'|safe' is not allowed in a site's template"),
+    ("{% autoescape false %}{{ args.fran }}{% endautoescape %}", "may not turn autoescape off"),
+])
+def test_a_site_template_writes_only_what_a_page_may_hold(tmp_path, line, expected):
+    result, _site = build(tmp_path, {"_shortcodes/tidslinje.html": f"<div>\n{line}\n{{{{ body }}}}</div>\n"})
+    assert result.status == 1
+    assert "wadkoping/_shortcodes/tidslinje.html:2: error: " in result.stderr, result.stderr
+    assert expected in result.stderr
+
+
+def test_a_site_template_linked_from_outside_the_site_is_not_read(tmp_path):
+    secret = tmp_path / "hemlig.html"
+    secret.write_text("<p>hemlig</p>\n", encoding="utf-8")
+    folder = tmp_path / "content/wadkoping/_shortcodes"
+    folder.mkdir(parents=True)
+    (folder / "tidslinje.html").symlink_to(secret)
+    result, site = build(tmp_path, {})
+    assert result.status == 1
+    assert "wadkoping/_shortcodes/tidslinje.html:1: error: this is a link to a file outside the site folder" \
+        in result.stderr, result.stderr
+    assert not site.exists()
+
+
+def test_a_type_template_without_its_page_type_is_a_warning(tmp_path):
+    result, _site = build(tmp_path, {"_types/villa.html": "<p>{{ page.title }}</p>\n"})
+    assert result.status == 0, result.stderr
+    assert "wadkoping/_types/villa.html:1: warning: this template belongs to no page type" in result.stderr
+
+
+def test_check_refuses_a_hostile_site_template_too(tmp_path):
+    result, _site = build(tmp_path, {"_shortcodes/tidslinje.html": "<ol>\n{{ ''.__class__ }}\n</ol>\n"}, "check")
+    assert result.status == 1
+    assert "wadkoping/_shortcodes/tidslinje.html:2: error: " in result.stderr, result.stderr
+
+
+def test_a_changed_site_shortcode_is_seen_by_the_next_build(tmp_path):
+    result, site = build(tmp_path, {"_shortcodes/tidslinje.html": TIDSLINJE})
+    assert result.status == 0, result.stderr
+    changed = '<ul class="tidslinje">{{ body }}</ul>\n'
+    (tmp_path / "content/wadkoping/_shortcodes/tidslinje.html").write_text(changed, encoding="utf-8")
+    result, site = build(tmp_path, {})
+    assert result.status == 0, result.stderr
+    assert '<ul class="tidslinje"><p>Flyttat hit 1965.</p>\n</ul>' in (site / "hus/kupan/index.html").read_text(
+        encoding="utf-8")
+
+
+def test_a_site_template_that_is_not_used_does_not_change_the_theme(tmp_path):
+    """A site's _types/page.html is no page type's template: the theme's page.html stays."""
+    result, site = build(tmp_path, {"_types/page.html": "<p>eget</p>\n", "om.md": page("Om")})
+    assert result.status == 0, result.stderr
+    assert "<p>eget</p>" not in (site / "om/index.html").read_text(encoding="utf-8")
+
+
+def test_the_worked_example_of_the_architecture_docs_builds_from_the_site_folder(tmp_path):
+    import re
+    from testkit import REPO
+    text = (REPO / "docs/architecture.md").read_text(encoding="utf-8")
+    example = text[text.index("### Worked example"):text.index("### A feature from another package")]
+    blocks = dict(re.findall(r"```(yaml|markdown)\n(.*?)```", example, re.S))
+    jinja = re.findall(r"```jinja\n(.*?)```", example, re.S)
+    result, site = build(tmp_path, {"_types/arkivbeskrivning.yaml": blocks["yaml"],
+                                    "_types/arkivbeskrivning.html": jinja[0],
+                                    "_shortcodes/volym.html": jinja[1],
+                                    "arkiv/landsting.md": blocks["markdown"].replace("---\n::: volym",
+                                                                                     "ingress: x\n---\n::: volym")})
+    assert result.status == 0, result.stderr
+    html = (site / "arkiv/landsting/index.html").read_text(encoding="utf-8")
+    assert "<dt>Arkivbildare</dt><dd>Örebro läns landsting</dd>" in html
+    assert '<section class="box volym" aria-label="Volym A1">' in html
