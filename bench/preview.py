@@ -53,7 +53,8 @@ class Server:
     """``sitegen serve`` in a subprocess; its output lines kept with the time they came."""
 
     def __init__(self, site: Path, port: int, log: Path):
-        env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+        env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+                   SITEGEN_LANG="en")   # the lines below are matched in English
         self.process = subprocess.Popen(
             [sys.executable, "-m", "sitegen", "serve", "bench", "--content", "content", "--port", str(port)],
             cwd=site, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

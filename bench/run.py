@@ -5,7 +5,10 @@
 
 Every run builds, in turn: sitegen cold (no output, no cache), sitegen again into the same
 output with nothing changed, again after touching every source file (same bytes, new mtimes:
-what a fresh checkout looks like), sitegen after one edited page, a visitor's first search on
+what a fresh checkout looks like), sitegen after one edited page (twice: the first edit after a
+cold build, then the next one, which finds the spare tree the first left; the first run also
+builds the edited sources cold into another folder and checks the output is the same,
+same_output.py), a visitor's first search on
 that site in Chromium (requests and kB, first_search.py), Hugo with its default outputs
 (feeds, sitemap, taxonomy pages), Hugo with those disabled (HTML only), Hugo default
 followed by Pagefind over its output (how a Hugo site gets the search every sitegen site
@@ -45,6 +48,7 @@ ROWS = [
     ("cold", "sitegen, cold build"),
     ("again", "sitegen, rebuild, nothing changed"),
     ("touched", "sitegen, rebuild, every file touched"),
+    ("edit_first", "sitegen, rebuild, first edit after a cold build"),
     ("edit", "sitegen, rebuild, one page edited"),
     ("serve", "sitegen serve, one page edited, save → served"),
     ("search", "visitor's first search (Chromium): requests, kB"),
@@ -55,6 +59,8 @@ ROWS = [
     ("eleventy_search", "Eleventy, then Pagefind"),
 ]
 SERVE_EDITS = 3   # saves per run in the "serve" row
+# The goals for one edited page (cache kept, search index updated): seconds, by N.
+EDIT_GOALS = {1000: 0.8, 10000: 1.5}
 # The peers' rows, by the name the ratio columns and goal lines give them.
 PEER_ROWS = {"hugo": "Hugo default", "html": "Hugo HTML only", "hugo_search": "Hugo + Pagefind",
              "eleventy": "Eleventy", "eleventy_search": "Eleventy + Pagefind"}
@@ -71,6 +77,7 @@ class Sample:
     error: str = ""
     requests: int = 0         # the first search: requests and kB it cost the visitor
     kb: float = 0.0
+    identical: bool | None = None   # an edit: its output compared with a clean build (None: not compared)
 
 
 @dataclass
@@ -209,20 +216,41 @@ class Bench:
                 os.utime(path)
         return self.sitegen("sitegen-touched")
 
-    def sitegen_edit_one(self, page: corpus.Page, run: int) -> Sample:
-        """Append a sentence to one page, rebuild, check it is online, restore the page."""
-        source = self.root / "sitegen" / "content" / "bench" / page.rel
+    def sitegen_edit_one(self, page: corpus.Page, run: str, compare: bool = False) -> Sample:
+        """Append a sentence to one page, rebuild, check it is online, restore the page. With
+        ``compare``, the edited sources are also built cold into another folder first, and the
+        output must be the same (same_output.py)."""
+        site = self.root / "sitegen"
+        source = site / "content" / "bench" / page.rel
         original = source.read_bytes()
         marker = f"Ändrad mening nummer {run} för mätningen."
         source.write_bytes(original + f"\n{marker}\n".encode())
         try:
-            sample = self.sitegen("sitegen-edit")
+            sample = self.sitegen(f"sitegen-edit-{run}")
+            if sample.ok and compare:
+                sample.identical = self.same_as_clean()
         finally:
             source.write_bytes(original)
-        html = self.root / "sitegen" / "build" / "bench" / page.rel[:-3] / "index.html"
+        html = site / "build" / "bench" / page.rel[:-3] / "index.html"
         if sample.ok and marker not in html.read_text(encoding="utf-8", errors="replace"):
             sample.ok, sample.error = False, f"stale output: the edit to {page.rel} is not in {html.name}"
+        if sample.ok and sample.identical is False:
+            sample.ok, sample.error = False, "the output differs from a clean build (logs/same-output.log)"
         return sample
+
+    def same_as_clean(self) -> bool:
+        """Build the sources as they are now cold (no cache) into ``clean/`` and compare."""
+        import same_output  # next to this file
+        site = self.root / "sitegen"
+        shutil.rmtree(site / "clean", ignore_errors=True)
+        cmd = [sys.executable, "-m", "sitegen", "build", "--content", "content", "--out", "clean", "-q",
+               "--no-cache"]
+        done = subprocess.run(cmd, cwd=site, env=self.sitegen_env(), capture_output=True, text=True)
+        found = same_output.differences(site / "build" / "bench", site / "clean" / "bench") \
+            if done.returncode == 0 else [f"the clean build failed: {done.stderr[-500:]}"]
+        (self.logs / "same-output.log").write_text("\n".join(found) + "\n", encoding="utf-8")
+        shutil.rmtree(site / "clean", ignore_errors=True)
+        return not found
 
     def sitegen_serve(self, page: corpus.Page) -> Sample:
         """The preview's median seconds from saving a page to serving it (bench/preview.py)."""
@@ -315,7 +343,8 @@ def run_size(n: int, args: argparse.Namespace, tools: dict, rows: dict[str, Row]
         if "sitegen" in args.tools:
             steps += [("cold", bench.sitegen_cold), ("again", lambda: bench.sitegen("sitegen-again")),
                       ("touched", bench.sitegen_touched),
-                      ("edit", lambda: bench.sitegen_edit_one(page, i)),
+                      ("edit_first", lambda: bench.sitegen_edit_one(page, f"{i}a")),
+                      ("edit", lambda: bench.sitegen_edit_one(page, f"{i}b", compare=i == 0)),
                       ("serve", lambda: bench.sitegen_serve(page)),
                       ("search", bench.first_search)]
         if "hugo" in args.tools:
@@ -326,11 +355,13 @@ def run_size(n: int, args: argparse.Namespace, tools: dict, rows: dict[str, Row]
             steps += [("eleventy", lambda: bench.eleventy_build("eleventy")),
                       ("eleventy_search", lambda: bench.eleventy_build("eleventy-search", search=True))]
         for key, step in steps:
-            if key in ("again", "touched", "edit", "search") and not rows["cold"].samples[-1].ok:
+            if key in ("again", "touched", "edit_first", "edit", "search") and not rows["cold"].samples[-1].ok:
                 continue  # a rebuild needs a first build
             sample = step()
             rows[key].samples.append(sample)
             status = f"{sample.seconds:6.2f} s {sample.peak_mb:7.0f} MB" if sample.ok else "FAILED"
+            if sample.identical is not None:
+                status += ", output as a clean build's" if sample.identical else ", output DIFFERS"
             if sample.ok and key == "search":
                 status = f"{sample.requests:4d} requests {sample.kb:6.0f} kB"
             print(f"  run {i + 1}: {rows[key].label:<36} {status}", flush=True)
@@ -385,6 +416,7 @@ def goals(n: int, rows: list[Row]) -> list[str]:
         p = serve.median("seconds") if serve else None
         if p is not None:
             out.append(f"edited page shown in the preview under 0.3 s: {'yes' if p < 0.3 else 'no'} ({p:.2f} s)")
+    out += edit_goal(n, by.get("edit"))
     search = by.get("search")
     if search and search.ok():
         import first_search  # next to this file
@@ -392,6 +424,19 @@ def goals(n: int, rows: list[Row]) -> list[str]:
         if line is not None:
             out.append(line)
     return out
+
+
+def edit_goal(n: int, edit: Row | None) -> list[str]:
+    """met / not met for one edited page (cache kept, search index updated) at N = 1,000 and 10,000,
+    and whether its output was proven the same as a clean build's."""
+    if n not in EDIT_GOALS or edit is None or not edit.ok():
+        return []
+    seconds, goal = edit.median("seconds"), EDIT_GOALS[n]
+    proven = [s.identical for s in edit.samples if s.identical is not None]
+    same = "not compared" if not proven else "yes" if all(proven) else "NO"
+    met = "met" if seconds < goal and proven and all(proven) else "not met"
+    return [f"one page edited under {goal} s at N = {n:,}: {met} ({seconds:.2f} s; "
+            f"output identical to a clean build: {same})"]
 
 
 def _interrupt(signum, frame) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen import cache as build_cache
-from sitegen import checks, clashes, data, images, mdlinks, navigation, output, pagetypes, parallel, shortcodes, sources, stamps, tree
+from sitegen import checks, clashes, data, images, mdlinks, navigation, output, pagekeys, pagetypes, parallel, shortcodes, sources, stamps, tree
 from sitegen.config import SiteConfig, find_sites, load_site_config
 from sitegen.features import feature_modules, in_phase, redirects
 from sitegen.features import ledger as published_addresses
@@ -65,6 +65,7 @@ class SiteBuild:
     # and the preview can tell what a rebuild touched).
     changed: set | None = None
     fresh_bodies: int = 0    # bodies rendered by this build (not taken from the cache)
+    refreshed: bool = False  # the staging folder began as the live output's files (output.Stager)
     # A folder beside the output for this build's intermediate files (removed at the end),
     # and what features work out once and use again in a later phase or in the workers.
     scratch: Path | None = None
@@ -115,9 +116,11 @@ def prepare_site(site_dir: Path, options: BuildOptions, problems: Problems,
         return None
     cached = build_cache.load_site_cache(options.content, config.name, options.out, options.cache)
     memo = sources.FrontMatterMemo(cached.front_matter)
+    known = sources.KnownSources(cached.sources)
     broken: set[str] = set()   # pages that failed to load: links to them are not "missing"
-    found, assets = sources.read_sources(site_dir, problems, memo, broken)
+    found, assets = sources.read_sources(site_dir, problems, memo, broken, known)
     cached.front_matter = memo.used
+    cached.sources = known.used
     site = tree.build_site(config, found, assets, options.now, options.drafts, problems, broken)
     site.data = data.load_data(site_dir, problems)
     theme = load_theme(config.theme, theme_dirs(options.themes, options.content), config.language,
@@ -264,24 +267,22 @@ def check_later_links(build: SiteBuild) -> None:
 def plan_pages(build: SiteBuild) -> None:
     """Which pages must be rendered: those whose key changed or whose output file is gone."""
     cache, final = build.cache, build.options.out / build.config.name
-    others_html = build_cache.templates_read_others_html(build.theme)
-    now_matters = build_cache.templates_read_now(build.theme)
-    if now_matters:
-        build.changes_at(build.site.now)   # a template shows the clock: every build differs
-    salt = build_cache.site_salt(build, now_matters, others_html)
-    fingerprints = build_cache.Fingerprints(build.site, salt, others_html)
+    keys = pagekeys.PageKeys(build)
     check_only = build.options.check_only
     for page in build.site.pages:
         rel = page.file_path()
-        key = fingerprints.page_key(page)
-        build.page_keys[rel] = key
-        entry = None if check_only or cache.page_keys.get(rel) != key else \
+        key = keys.key(page)   # None: something the page reads has no stable digest
+        if key is not None:
+            build.page_keys[rel] = key
+        entry = None if check_only or key is None or cache.page_keys.get(rel) != key else \
             output.intact(final, cache.manifest, rel)
         if entry is not None:
             build.files[rel] = output.Unchanged(entry.digest)
         else:
             build.pending[rel] = page
             build.files[rel] = output.ToRender()   # the key says an HTML file goes there
+    if keys.reads_now:
+        build.changes_at(build.site.now)   # a template shows the clock: every build differs
 
 
 def render_pending(build: SiteBuild, stager: output.Stager | None) -> None:
@@ -333,8 +334,9 @@ def write_site(build: SiteBuild) -> Path | None:
             and all(feature.intact(build) for feature in _features("staged"))):
         build.changed = set()
         return None
-    stager = output.Stager(build.options.out, build.config.name, build.cache.manifest)
+    stager = output.Stager(build.options.out, build.config.name, build.cache.manifest, keeps(build))
     build.staging = stager.folder   # known at once, so a build stopped half-way removes it (execute)
+    build.refreshed = stager.refreshed
     build.scratch = Path(tempfile.mkdtemp(prefix=output.work_prefix(build.config.name, "scratch"),
                                           dir=build.options.out))
     render_pending(build, stager)
@@ -346,6 +348,14 @@ def write_site(build: SiteBuild) -> Path | None:
     build.cache.manifest = stager.manifest
     build.changed = stager.changed | (set(stager.previous) - set(stager.manifest))   # written or gone
     return stager.close()
+
+
+def keeps(build: SiteBuild):
+    """Which files of the live output a staging folder made from the spare tree may keep: the
+    files this build writes and those a staged feature keeps up to date itself (``keeps``)."""
+    files = build.files
+    owners = [feature.keeps for feature in _features("staged") if hasattr(feature, "keeps")]
+    return lambda rel: rel in files or any(owner(build, rel) for owner in owners)
 
 
 def save_cache(build: SiteBuild) -> None:
@@ -444,7 +454,7 @@ def write_all(builds: list[SiteBuild], options: BuildOptions, problems: Problems
     else:
         for build, staging in staged:
             output.swap(staging, options.out / build.config.name,
-                        background=len(build.files) >= BACKGROUND_REMOVAL)
+                        background=len(build.files) >= BACKGROUND_REMOVAL, spare=options.cache)
             save_cache(build)
         for build, staging in written:
             if staging is None and build.fresh_bodies:

@@ -22,6 +22,8 @@ def report_placeholders(page, problems: Problems) -> None:
     if _is_placeholder(page.meta.get("location")):
         problems.warning(page.source, page.line_of("location"), _(
             "'location' is still the example text from sitegen new. Write where the event takes place"))
+    if PLACEHOLDER not in page.body:
+        return   # most pages: not a line to look at (this runs for every page of every build)
     for index, line in enumerate(page.body.split("\n")):
         if _is_placeholder(line):
             problems.warning(page.source, page.body_line + index, _(

@@ -56,23 +56,44 @@ class Menu:
         self.pages = main_menu(site)
         self.shared = menu_links(site, site.root)
         self.site = site
+        # Made once and shared by pages (pages are final by now): cards and breadcrumbs by the
+        # id of their page, menu items on a trail by (item, the trail's page below it).
+        self._cards: dict[int, Card] = {}
+        self._crumbs: dict[int, Link] = {}
+        self._trails: dict[tuple, Link] = {}
+
+    def card(self, page: Page) -> Card:
+        known = self._cards.get(id(page))
+        if known is None:
+            known = self._cards[id(page)] = card(self.site, page)
+        return known
 
     def links_for(self, current: Page) -> list[Link]:
         chain = current.ancestors() + [current]
         if len(chain) < 2:
             return self.shared   # the start page: nothing in the menu is on its trail
         links = list(self.shared)
-        trail = {self.site.href(p) for p in chain}
+        below = self.site.href(chain[2]) if len(chain) > 2 else None
         for i, page in enumerate(self.pages):
             if page is chain[1]:
-                item = links[i]
-                links[i] = Link(item.title, item.href, True,
-                                [Link(c.title, c.href, c.href in trail) for c in item.children])
+                item = self._trails.get((i, below))
+                if item is None:
+                    shared = links[i]
+                    item = self._trails[i, below] = Link(shared.title, shared.href, True, [
+                        Link(c.title, c.href, c.href == below) for c in shared.children])
+                links[i] = item
         return links
 
+    def crumb(self, page: Page) -> Link:
+        known = self._crumbs.get(id(page))
+        if known is None:
+            known = self._crumbs[id(page)] = Link(page.nav_title, self.site.href(page))
+        return known
 
-def breadcrumbs(site: Site, page: Page) -> list[Link]:
-    return [Link(p.nav_title, site.href(p)) for p in page.ancestors()] + [Link(page.nav_title, site.href(page), True)]
+
+def breadcrumbs(site: Site, page: Page, menu: Menu | None = None) -> list[Link]:
+    crumb = menu.crumb if menu is not None else lambda p: Link(p.nav_title, site.href(p))
+    return [crumb(p) for p in page.ancestors()] + [Link(page.nav_title, site.href(page), True)]
 
 
 def image_of(site: Site, page: Page) -> str | None:
@@ -92,16 +113,18 @@ def card(site: Site, page: Page) -> Card:
     return Card(page.nav_title, site.href(page), page.ingress, image, alt, page.date, picture)
 
 
-def cards(site: Site, pages: list[Page]) -> list[Card]:
-    return [card(site, p) for p in pages if not p.expired and p.in_cards]
+def cards(site: Site, pages: list[Page], menu: Menu | None = None) -> list[Card]:
+    """Cards to ``pages``; with the ``menu``, each page's card is made once and shared."""
+    make = menu.card if menu is not None else lambda p: card(site, p)
+    return [make(p) for p in pages if not p.expired and p.in_cards]
 
 
-def sibling_cards(site: Site, page: Page) -> list[Card]:
+def sibling_cards(site: Site, page: Page, menu: Menu | None = None) -> list[Card]:
     """Cards to the pages on the same level; news and events are listed elsewhere."""
     if page.is_root:
         return []
-    return cards(site, [p for p in page.siblings() if p.kind == "page"])
+    return cards(site, [p for p in page.siblings() if p.kind == "page"], menu)
 
 
-def child_cards(site: Site, page: Page) -> list[Card]:
-    return cards(site, [p for p in page.children if p.kind == "page"])
+def child_cards(site: Site, page: Page, menu: Menu | None = None) -> list[Card]:
+    return cards(site, [p for p in page.children if p.kind == "page"], menu)

@@ -19,6 +19,7 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+import jinja2.meta
 from markupsafe import Markup  # jinja2's own; the type of HTML a template may insert as it is
 
 from sitegen import confine, yamlload
@@ -421,3 +422,54 @@ class _SiteUndefined(jinja2.ChainableUndefined):
             self._refuse()
         return super().__iter__()
 
+@dataclass(frozen=True)
+class TemplateReads:
+    """What rendering a template may read, found in the syntax trees of the templates it loads
+    (Jinja2's own parser), never by searching their text."""
+
+    files: tuple        # (name, source or None when missing) of every template the render may load
+    names: frozenset    # variables the templates refer to (a superset of the context they use)
+    own: frozenset      # attributes read on ``page``, the page being rendered
+    other: frozenset    # attributes and string constants read on anything else
+    rebinds_page: bool = False   # ``page`` is assigned (a loop, a macro's parameter)
+    loads: tuple = ()   # templates this one extends, includes or imports (None: named by a variable)
+
+
+def template_reads(env: jinja2.Environment, name: str, memo: dict) -> TemplateReads:
+    """What rendering ``name`` reads: ``extends``, ``include``, ``import`` and ``from`` followed;
+    a template named by a variable may be any template of the theme, so then all are.
+    ``memo`` keeps each file's reads (a theme's templates are parsed once per build)."""
+    todo, seen, parts = [name], set(), []
+    while todo:
+        current = todo.pop()
+        if current not in seen:
+            seen.add(current)
+            if current not in memo:
+                memo[current] = _file_reads(env, current)
+            part = memo[current]
+            parts.append(part)
+            for found in part.loads:
+                todo.extend(env.list_templates() if found is None else [found])
+    own = frozenset().union(*(p.own for p in parts))
+    other = frozenset().union(*(p.other for p in parts))
+    if any(p.rebinds_page for p in parts):   # ``page`` names another page somewhere: no read is surely its own
+        other, own = other | own, frozenset()
+    return TemplateReads(tuple(sorted(f for p in parts for f in p.files)),
+                         frozenset().union(*(p.names for p in parts)), own, other)
+
+
+def _file_reads(env: jinja2.Environment, name: str) -> TemplateReads:
+    try:
+        source = env.loader.get_source(env, name)[0]
+    except jinja2.TemplateNotFound:   # "ignore missing": the key changes once it exists
+        return TemplateReads(((name, None),), frozenset(), frozenset(), frozenset())
+    tree = env.parse(source, name)
+    names = frozenset(n.name for n in tree.find_all(jinja2.nodes.Name) if n.ctx == "load")
+    own, other = set(), set()
+    for node in tree.find_all(jinja2.nodes.Getattr):
+        is_page = isinstance(node.node, jinja2.nodes.Name) and node.node.name == "page"
+        (own if is_page else other).add(node.attr)
+    other.update(node.value for node in tree.find_all(jinja2.nodes.Const) if isinstance(node.value, str))
+    rebinds = any(n.name == "page" and n.ctx in ("store", "param") for n in tree.find_all(jinja2.nodes.Name))
+    return TemplateReads(((name, source),), names, frozenset(own), frozenset(other), rebinds,
+                         tuple(jinja2.meta.find_referenced_templates(tree)))

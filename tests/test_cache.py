@@ -184,26 +184,3 @@ def test_a_title_edit_renders_the_pages_that_show_it(site, tmp_path):
     assert {"om/historia/index.html", "om/kontakt/index.html", "om/index.html"} <= set(build.pending)
     same_as_cold(site, tmp_path / "out/demo", tmp_path)
 
-
-def test_a_theme_that_shows_other_pages_bodies_makes_bodies_part_of_their_keys(tmp_path):
-    from types import SimpleNamespace
-
-    from sitegen import cache
-    from sitegen.model import Page
-
-    templates = tmp_path / "tema" / "templates"
-    templates.mkdir(parents=True)
-    (templates / "section.html").write_text("{% for child in page.children %}{{ child.html }}{% endfor %}")
-    assert cache.templates_read_others_html(SimpleNamespace(chain=[tmp_path / "tema"]))
-    (templates / "section.html").write_text("{{ item.page.html }}")
-    assert cache.templates_read_others_html(SimpleNamespace(chain=[tmp_path / "tema"]))
-    (templates / "section.html").write_text('{# child.html #}{% include "partials/cards.html" %}{{ page.html }}')
-    assert not cache.templates_read_others_html(SimpleNamespace(chain=[tmp_path / "tema"]))
-
-    parent = Page(url="om/", meta={"title": "Om"}, is_section=True)
-    child = Page(url="om/a/", meta={"title": "A"}, html="<p>Ett</p>", parent=parent)
-    parent.children = [child]
-    before = {flag: cache.Fingerprints(None, "", flag).children_of(parent) for flag in (False, True)}
-    child.html = "<p>Två</p>"
-    after = {flag: cache.Fingerprints(None, "", flag).children_of(parent) for flag in (False, True)}
-    assert before[False] == after[False] and before[True] != after[True]

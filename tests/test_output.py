@@ -76,6 +76,7 @@ def test_a_rebuild_with_nothing_changed_stages_nothing(make_site, tmp_path):
     _build(content, out)
     assert (out / "demo").stat().st_ino != folder.st_ino   # a change is staged and swapped in whole
     assert "Ny text." in (out / "demo/om/index.html").read_text(encoding="utf-8")
+    assert sorted(p.name for p in out.iterdir()) == [".demo.spare", "demo"]   # the tree it replaced
 
 
 def test_a_removed_search_index_is_built_again_though_no_page_changed(make_site, tmp_path):
@@ -176,7 +177,8 @@ def _killed_build(content, out, step: str) -> int:
 
 
 def _leftovers(out) -> list[str]:
-    return sorted(p.name for p in out.iterdir() if p.name != "demo")
+    """Working folders of builds beside the output (the site's spare tree is not one)."""
+    return sorted(p.name for p in out.iterdir() if p.name not in ("demo", ".demo.spare"))
 
 
 def test_the_swap_exchanges_the_folders_in_one_step_where_linux_can():
@@ -246,6 +248,91 @@ def test_a_build_with_nothing_to_write_still_cleans_up_after_a_killed_one(make_s
     (stale / "sida").mkdir(parents=True)
     _build(content, out)
     assert not stale.exists()
+
+
+# --- the spare tree: the next build's staging folder, refreshed -------------------------
+
+def _files(folder) -> dict:
+    """Every file's bytes, Pagefind's own index files (hashed names, not the same twice) left out."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
+            if p.is_file() and (not p.relative_to(folder).as_posix().startswith("pagefind/")
+                                or p.name.startswith("sitegen-parts.json"))}
+
+
+def _clean(content, tmp_path):
+    result = run_sitegen("build", "--content", str(content), "--out", str(tmp_path / "clean"), "--now", NOW,
+                         "-q", "--no-cache")
+    assert result.status == 0, result.stderr
+    return _files(tmp_path / "clean/demo")
+
+
+def test_an_edit_is_staged_in_the_spare_tree_and_the_output_is_as_a_clean_build(make_site, tmp_path):
+    content = make_site({"index.md": page("Start"), "om.md": page("Om", "Text om oss. " * 30),
+                         "bort.md": page("Bort", "Snart borta. " * 30), "fil.txt": "en fil " * 50})
+    out = tmp_path / "out"
+    _build(content, out)
+    (content / "demo/om.md").write_text(page("Om", "Andra texten. " * 30), encoding="utf-8")
+    _build(content, out)
+    spare = out / ".demo.spare"
+    assert (spare / "om/index.html").is_file()     # the first release, kept for the next build
+    unchanged = (out / "demo/fil.txt").stat().st_ino
+    (content / "demo/om.md").write_text(page("Om", "Tredje texten. " * 30), encoding="utf-8")
+    (content / "demo/bort.md").unlink()
+    _build(content, out)
+    assert not spare.is_dir() or (spare / "om/index.html").is_file()
+    assert (out / "demo/fil.txt").stat().st_ino == unchanged
+    assert not (out / "demo/bort").exists()        # a removed page leaves nothing, its .gz neither
+    assert _files(out / "demo") == _clean(content, tmp_path)
+
+
+def test_a_file_of_the_live_output_is_never_written_through_its_link_in_the_staging_folder(
+        make_site, tmp_path, monkeypatch):
+    import os
+
+    monkeypatch.setenv("SITEGEN_SEARCH_PART_SIZE", "1")   # parts enough for a listing with a .gz
+    content = make_site({"index.md": page("Start"), "om.md": page("Om", "Första. " * 40),
+                         **{f"sida-{n}.md": page(f"Sida {n}", "Text. " * 40) for n in range(8)}})
+    out = tmp_path / "out"
+    _build(content, out)
+    live = ["om/index.html", "om/index.html.gz", "pagefind/sitegen-parts.json", "pagefind/sitegen-parts.json.gz"]
+    for number, text in enumerate(["Andra. ", "Tredje. "]):   # from an empty folder, then from the spare
+        held = {}
+        for rel in live:   # as a visitor's server has them open
+            os.link(out / "demo" / rel, tmp_path / f"held-{number}-{rel.replace('/', '-')}")
+            held[rel] = (tmp_path / f"held-{number}-{rel.replace('/', '-')}").read_bytes()
+        (content / "demo/om.md").write_text(page("Om", text * 40), encoding="utf-8")
+        _build(content, out)
+        assert text in (out / "demo/om/index.html").read_text(encoding="utf-8")
+        assert (out / "demo/pagefind/sitegen-parts.json").read_bytes() != held["pagefind/sitegen-parts.json"]
+        for rel in live:
+            assert (tmp_path / f"held-{number}-{rel.replace('/', '-')}").read_bytes() == held[rel], rel
+
+
+def test_a_page_that_becomes_a_folder_and_a_stray_file_are_put_right_in_the_spare_tree(make_site, tmp_path):
+    content = make_site({"index.md": page("Start"), "a.md": page("A"), "fil.txt": "en fil"})
+    out = tmp_path / "out"
+    _build(content, out)
+    (content / "demo/index.md").write_text(page("Start", "Ändrad."), encoding="utf-8")
+    _build(content, out)
+    (out / ".demo.spare/a/index.html").unlink()          # the spare tree is not trusted
+    (out / ".demo.spare/a/index.html").mkdir()
+    (out / ".demo.spare/okänd.txt").write_text("kvar från förr", encoding="utf-8")
+    (content / "demo/fil.txt").unlink()
+    (content / "demo/fil.txt").mkdir()
+    (content / "demo/fil.txt/index.md").write_text(page("Fil"), encoding="utf-8")
+    _build(content, out)
+    assert _files(out / "demo") == _clean(content, tmp_path)
+
+
+def test_without_the_cache_no_spare_tree_is_kept(make_site, tmp_path):
+    content = make_site({"index.md": page("Start")})
+    out = tmp_path / "out"
+    for text in ("Ett.", "Två."):
+        (content / "demo/index.md").write_text(page("Start", text), encoding="utf-8")
+        result = run_sitegen("build", "--content", str(content), "--out", str(out), "--now", NOW, "-q",
+                             "--no-cache")
+        assert result.status == 0, result.stderr
+    assert [p.name for p in out.iterdir()] == ["demo"]
 
 
 def test_every_file_a_build_plans_is_one_of_the_documented_kinds(make_site, tmp_path):

@@ -205,3 +205,45 @@ def test_a_theme_that_extends_nothing_and_has_no_templates_is_one_clear_error(ma
     assert len(errors) == 1 and errors[0].endswith(
         "tomt/theme.yaml:1: error: theme 'tomt' has no page templates: give it 'extends: orebro' in its "
         "theme.yaml (or a templates/ folder with page.html)")
+
+
+def _reads(tmp_path, files: dict, name: str):
+    from sitegen.theme import Theme, make_environment, template_reads
+    folder = tmp_path / "tema"
+    for rel, text in files.items():
+        (folder / "templates" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / "templates" / rel).write_text(text, encoding="utf-8")
+    theme = Theme(name="tema", chain=[folder])
+    return template_reads(make_environment(theme, "sv"), name, {})
+
+
+def test_template_reads_follow_extends_include_and_import(tmp_path):
+    reads = _reads(tmp_path, {
+        "page.html": '{% extends "base.html" %}{% block main %}{{ page.title }}{% endblock %}',
+        "base.html": '{% import "macros.html" as m %}{% include "partials/menu.html" %}{{ m.x(cards) }}',
+        "macros.html": "{% macro x(items) %}{{ items|length }}{% endmacro %}",
+        "partials/menu.html": "{% for item in menu %}{{ item.title }}{% endfor %}",
+        "unused.html": "{{ now }}",
+    }, "page.html")
+    assert [name for name, _source in reads.files] == ["base.html", "macros.html", "page.html", "partials/menu.html"]
+    assert {"page", "cards", "menu"} <= reads.names and "now" not in reads.names
+    assert reads.own == {"title"} and "title" in reads.other
+
+
+def test_template_reads_of_a_template_named_by_a_variable_are_every_templates(tmp_path):
+    reads = _reads(tmp_path, {"page.html": "{% include page.partial %}", "a.html": "{{ now }}"}, "page.html")
+    assert "now" in reads.names and {"page.html", "a.html"} <= {name for name, _ in reads.files}
+
+
+def test_template_reads_count_a_missing_include_so_adding_it_is_seen(tmp_path):
+    reads = _reads(tmp_path, {"page.html": '{% include "extra.html" ignore missing %}'}, "page.html")
+    assert ("extra.html", None) in reads.files
+
+
+def test_template_reads_on_page_are_its_own_unless_page_is_rebound(tmp_path):
+    reads = _reads(tmp_path, {"page.html": "{{ page.html }}{{ child.html }}"}, "page.html")
+    assert reads.own == {"html"} and "html" in reads.other
+    reads = _reads(tmp_path, {"page.html": "{{ page.html }}", "list.html": "x"}, "page.html")
+    assert "html" not in reads.other
+    reads = _reads(tmp_path, {"page.html": "{% for page in items %}{{ page.html }}{% endfor %}"}, "page.html")
+    assert "html" in reads.other   # the loop's page is another page

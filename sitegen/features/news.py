@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 
 from sitegen import related
@@ -208,14 +209,14 @@ def _count_text(strings: dict, count: int) -> str:
 def _filter_groups(archive: Archive) -> dict[str, list[tuple[str, str, int]]]:
     """(label, URL, count) of every filter, by group; counted once for all pages of the archive."""
     strings, items = archive.strings, archive.items
+    by_category = Counter(category_of(p) for p in items)   # one pass, not one per category and year
+    by_year = Counter(as_datetime(p.date).year for p in items)
     categories = [(text(strings, "news_all", "Alla nyheter"), archive.url, len(items))]
-    categories += [(text(strings, f"news_category_{c}", c), archive.category_url(c),
-                    sum(1 for p in items if category_of(p) == c)) for c in CATEGORIES]
-    years = sorted({as_datetime(p.date).year for p in items}, reverse=True)
+    categories += [(text(strings, f"news_category_{c}", c), archive.category_url(c), by_category[c])
+                   for c in CATEGORIES]
     return {
         "categories": categories,
-        "years": [(str(y), archive.year_url(y), sum(1 for p in items if as_datetime(p.date).year == y))
-                  for y in years],
+        "years": [(str(y), archive.year_url(y), by_year[y]) for y in sorted(by_year, reverse=True)],
         "tags": [(tag, archive.tag_url(slug), len(pages)) for slug, (tag, pages) in tag_groups(items).items()],
     }
 
@@ -236,11 +237,14 @@ def _add_listings(site: Site, archive: Archive) -> None:
                        site=site.config.title)
         _add_list(site, archive, archive.category_url(category), name, ingress,
                   [p for p in items if category_of(p) == category], archive.feeds[category])
-    for year in sorted({as_datetime(p.date).year for p in items}, reverse=True):
+    by_year: dict[int, list[Page]] = {}
+    for item in items:   # in the order of items, as each year's list shows them
+        by_year.setdefault(as_datetime(item.date).year, []).append(item)
+    for year in sorted(by_year, reverse=True):
         title = text(strings, "news_year_title", "Nyheter {year}", year=year)
         _add_list(site, archive, archive.year_url(year), title,
                   text(strings, "news_year_ingress", "Nyheter från {year}.", year=year),
-                  [p for p in items if as_datetime(p.date).year == year], archive.feeds[""])
+                  by_year[year], archive.feeds[""])
     for slug, (tag, tagged) in tag_groups(items).items():
         _add_list(site, archive, archive.tag_url(slug), text(strings, "news_tag_title", "Nyheter om {tag}", tag=tag),
                   text(strings, "news_tag_ingress", "Nyheter med taggen {tag}.", tag=tag), tagged,

@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 
 from sitegen.features.redirects import RULES_DIR
+from sitegen.features.search_index import BUNDLE
 from sitegen.webserver import COMPRESSED_SUFFIXES
 
 PHASE = "staged"
@@ -54,15 +55,58 @@ def compress(source: Path, live: Path) -> None:
     target.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
 
 
+def keeps(build, rel: str) -> bool:
+    """The ``.gz`` of a file this build writes is this feature's to keep up to date (``run``)."""
+    return rel.endswith(".gz") and rel[:-3] in build.files and compressible(rel[:-3])
+
+
 def run(build) -> None:
-    staging = build.staging
+    """A ``.gz`` beside each text file that has none or was written anew by this build; the
+    ``.gz`` of a file that is gone goes too. A staging folder made from the spare tree holds the
+    live files with their ``.gz`` already (``output.Stager``): then only the files this build
+    changed and the search index are looked at, not every folder of the site."""
+    staging = str(build.staging)
     live = build.options.out / build.config.name
-    for folder, _dirs, names in os.walk(staging):
+    changed = build.changed or set()
+    if not build.refreshed:
+        _compress_folder(staging, staging, live, changed, build.files)
+        return
+    for rel in sorted(changed):
+        if not compressible(rel) or f"{rel}.gz" in build.files:
+            continue
+        path = os.path.join(staging, rel)
+        _unlink(path + ".gz")   # maybe a link to the live one: never written through
+        if os.path.isfile(path):
+            compress(Path(path), live / rel)
+    bundle = os.path.join(staging, BUNDLE)
+    if os.path.isdir(bundle):
+        _compress_folder(bundle, staging, live, changed, build.files)
+
+
+def _compress_folder(top: str, staging: str, live: Path, changed: set, files: dict) -> None:
+    for folder, _dirs, names in os.walk(top):
+        present = set(names)
+        prefix = os.path.relpath(folder, staging).replace(os.sep, "/") + "/" if folder != staging else ""
         for name in names:
-            path = Path(folder, name)
-            rel = path.relative_to(staging).as_posix()
-            if compressible(rel):
-                compress(path, live / rel)
+            rel = prefix + name
+            if name.endswith(".gz"):
+                if name[:-3] not in present and rel not in files and compressible(rel[:-3]):
+                    os.unlink(os.path.join(folder, name))   # its file is gone
+                continue
+            if not compressible(rel):
+                continue
+            if name + ".gz" in present and f"{rel}.gz" not in files:
+                if rel not in changed:
+                    continue   # the live file with its own .gz
+                os.unlink(os.path.join(folder, name + ".gz"))   # maybe a link to the live one
+            compress(Path(folder, name), live / rel)
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
 
 
 def intact(build) -> bool:

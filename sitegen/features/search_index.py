@@ -89,6 +89,7 @@ def inputs_folder(slot: int) -> str:
 def run(build) -> None:
     parts = plan(build)
     if parts is None:
+        _remove(build.staging / BUNDLE)   # the staging folder may start as a copy of the live output
         return  # nothing an editor wrote to search in (Pagefind refuses an empty site)
     store = part_store(build)
     kept = _kept_keys(store)
@@ -111,13 +112,30 @@ def run(build) -> None:
     listing = {"parts": [f"{p.folder}/" for p in parts if p.folder and (bundle / p.folder).is_dir()],
                "keys": {p.folder: p.key for p in parts}}
     text, live = json.dumps(listing, indent=0), build.options.out / build.config.name / BUNDLE / PARTS_FILE
+    target = bundle / PARTS_FILE
     try:
         if live.read_text(encoding="utf-8") == text:
-            os.link(live, bundle / PARTS_FILE)   # unchanged: keep the live file, as the pages do
+            if not (target.exists() and os.path.samefile(live, target)):
+                _remove(target)
+                os.link(live, target)   # unchanged: keep the live file, as the pages do
             return
     except OSError:
         pass
-    (bundle / PARTS_FILE).write_text(text, encoding="utf-8")
+    for name in (PARTS_FILE, f"{PARTS_FILE}.gz"):   # maybe links to the live files: never written through
+        _remove(bundle / name)
+    target.write_text(text, encoding="utf-8")
+
+
+def keeps(build, rel: str) -> bool:
+    """The index in the live output is this feature's to keep up to date (``_assemble``)."""
+    return rel.startswith(f"{BUNDLE}/")
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
 
 
 def intact(build) -> bool:
@@ -324,20 +342,42 @@ def _assemble(build, todo: list[Part], reuse: list[Part], at_once: int, store: P
             ThreadPoolExecutor(max_workers=at_once) as pool:
         for part, _done in zip(todo, pool.map(index, todo)):   # re-raises the first failure
             advance(len(part.records))
-    # The first part is the bundle folder itself; the others go inside it.
+    # The first part is the bundle folder itself; the others go inside it. The staging folder
+    # may hold the live bundle already (output.Stager): a part the live output holds under the
+    # same key stays as it is, everything else there is replaced.
     first = next((scratch / f"out-{part.inputs}" for part in todo if part.number == 0), None)
-    if any(part.number == 0 for part in reuse):
-        shutil.copytree(store / next(p.key for p in reuse if p.number == 0), bundle, copy_function=_link)
+    live = _live_keys(build.options.out / build.config.name / BUNDLE) if bundle.is_dir() else {}
+    kept = {part.folder for part in reuse if live.get(part.folder) == part.key}
+    if bundle.is_dir():
+        for entry in list(bundle.iterdir()):
+            if entry.name not in kept and (entry.name.startswith("part-") or "" not in kept):
+                _remove(entry)
+    if any(part.number == 0 for part in reuse) and "" not in kept:
+        shutil.copytree(store / next(p.key for p in reuse if p.number == 0), bundle, copy_function=_link,
+                        dirs_exist_ok=True)
     elif first is not None and first.is_dir():
-        first.rename(bundle)
+        if bundle.is_dir():
+            for entry in first.iterdir():
+                entry.rename(bundle / entry.name)
+        else:
+            first.rename(bundle)
     else:
-        bundle.mkdir()
+        bundle.mkdir(exist_ok=True)
     for part in todo:
         if part.number and (scratch / f"out-{part.inputs}").is_dir():
             (scratch / f"out-{part.inputs}").rename(bundle / part.folder)
     for part in reuse:
-        if part.number:
+        if part.number and part.folder not in kept:
             shutil.copytree(store / part.key, bundle / part.folder, copy_function=_link)
+
+
+def _live_keys(bundle: Path) -> dict:
+    """The key of each part folder in the live output's index (empty when there is none)."""
+    try:
+        keys = json.loads((bundle / PARTS_FILE).read_text(encoding="utf-8")).get("keys", {})
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return keys if isinstance(keys, dict) else {}
 
 
 def _complete_records(staging: Path, part: list[Record], folder: Path) -> int:

@@ -4,6 +4,7 @@ Passwords are hashed with Argon2id (argon2-cffi); the hash is all that is stored
 """
 from __future__ import annotations
 
+import functools
 import re
 import time
 from dataclasses import dataclass
@@ -16,8 +17,14 @@ from sitegen.feedback.store import timestamp
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$")
 HASHER = PasswordHasher()
-# Verified when the account is unknown, so a wrong name takes as long as a wrong password.
-DUMMY_HASH = HASHER.hash("not a password of anyone")
+
+
+@functools.cache
+def dummy_hash() -> str:
+    """Verified when the account is unknown, so a wrong name takes as long as a wrong password.
+    Made on first use, not on import: every ``sitegen`` command imports this module, and an
+    Argon2 hash costs a build 0.1-0.2 s of start-up."""
+    return HASHER.hash("not a password of anyone")
 
 
 @dataclass(frozen=True)
@@ -77,7 +84,7 @@ class Accounts:
         with self.data.cursor() as cur:
             cur.execute("SELECT password FROM desk_users WHERE name = ?", (name,))
             row = cur.fetchone()
-        stored = row[0] if row and row[0] else DUMMY_HASH
+        stored = row[0] if row and row[0] else dummy_hash()
         try:
             HASHER.verify(stored, password)
         except (VerificationError, InvalidHashError):
