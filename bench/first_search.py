@@ -5,9 +5,9 @@
 Serves the site's build folder on 127.0.0.1 (under the site's URL path, as production does),
 opens its search page in Debian's Chromium driven by Playwright, waits until the page is idle,
 then types a query, submits it and waits until the first results are shown and the network is
-idle again. Everything asked for from then on is the cost of the first search: the listing of
-index parts, Pagefind's program and WebAssembly, each part's entry, metadata and the index
-chunks of the query's words, the filters, and the fragments of the ten results shown. Bytes are
+idle again. Everything asked for from then on is the cost of the first search: Pagefind's
+program (with the list of index parts) and WebAssembly, each part's entry, metadata and the
+index chunks of the query's words, the filters, and the fragments of the ten results shown. Bytes are
 the bodies the server sent (Pagefind's files are compressed already; headers, about 200 bytes an
 answer, are left out). Requests are counted at the server, so those of Pagefind's worker count too.
 """
@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(HERE))
     import run  # noqa: E402  (next to this file)
     ap = argparse.ArgumentParser(description="Requests and bytes of a visitor's first search.")
-    run.corpus_options(ap, "corpora (built by run.py)")
+    run.corpus_options(ap, "corpora (built by run.py)", ",".join(str(n) for n in sorted(GOALS)))
     ap.add_argument("--query", default=QUERY)
     args = ap.parse_args(argv)
     failed = False

@@ -5,6 +5,9 @@ The budget is the smallest of: what the kernel says is available without swappin
 (its limit less its use, cgroup v2 or v1, as under systemd or in a container) and
 ``SITEGEN_MEMORY_MB`` when the operator sets it. None when none of them can be read (not
 Linux): then nothing is checked.
+
+Within that, a build keeps under ``PEAK_MB`` where it can choose (the search index's parts are
+sized and run side by side to fit it), unless the operator sets ``SITEGEN_MEMORY_MB``.
 """
 from __future__ import annotations
 
@@ -12,12 +15,27 @@ import os
 from pathlib import Path
 
 CGROUP = Path("/sys/fs/cgroup")
+PEAK_MB = 500   # the most a build aims to hold at once, workers and Pagefind included
 
 
 def available_mb() -> int | None:
     """Megabytes the build may still use, or None when it cannot be told."""
     limits = [value for value in (_meminfo_available(), _cgroup_room(), _setting()) if value is not None]
     return min(limits) if limits else None
+
+
+def budget_mb() -> int:
+    """The most the whole build should hold at once: the operator's setting, else ``PEAK_MB``."""
+    setting = _setting()
+    return setting if setting is not None else PEAK_MB
+
+
+def used_mb() -> int | None:
+    """What this process holds now (resident), or None when it cannot be told."""
+    try:
+        return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") // (1024 * 1024)
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _setting() -> int | None:

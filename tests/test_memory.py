@@ -25,3 +25,15 @@ def test_a_cgroup_limit_counts_what_the_group_uses(tmp_path, monkeypatch):
     monkeypatch.setattr(memory, "CGROUP", tmp_path)
     monkeypatch.setattr(memory, "_cgroup_lines", lambda: ["4:memory:/build"])
     assert memory._cgroup_room() == 150
+
+
+def test_the_budget_is_the_peak_goal_unless_the_operator_sets_one(monkeypatch):
+    monkeypatch.delenv("SITEGEN_MEMORY_MB", raising=False)
+    assert memory.budget_mb() == memory.PEAK_MB
+    monkeypatch.setenv("SITEGEN_MEMORY_MB", "2000")
+    assert memory.budget_mb() == 2000
+
+
+def test_what_the_process_holds_is_read():
+    held = memory.used_mb()
+    assert held is not None and 0 < held < memory.available_mb() + held

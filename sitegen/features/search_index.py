@@ -10,17 +10,19 @@ the Swedish stemmer from ``<html lang>``, so "jämställdhet" also finds "jämst
 "jämställdheten". Filters (section, type) and the ingress shown in results are marked in
 the record, not in the published page, which stays small.
 
-Sites are indexed in parts of about ``PART_SIZE`` pages (a page's part follows from
-its URL, so it stays in the same part from build to build). Each part is one Pagefind
-run, so the program's memory is bounded by a part, not the site; parts run side by side,
-one per core; and a rebuild indexes again only the parts whose records changed, linking the
-others from the build cache (``.sitegen-cache/``), where each part's Pagefind output is kept
-under its key, a hash of its records: never from the live output, so the index is a function
-of the pages alone, and a build after the output folder was deleted reuses the same parts.
-``pagefind/`` is the first part; the others are ``pagefind/part-N/``, listed in
-``pagefind/sitegen-parts.json``, which the theme's search script merges into one search
-(Pagefind's ``mergeIndex``; the program code and the word-stemming WebAssembly are loaded
-once, from the first part).
+Sites are indexed in parts (a page's part follows from its URL, so it stays in the same
+part from build to build). Each part is one Pagefind run, so the program's memory is bounded
+by a part, not the site; parts are as large as one run beside the rest of the build fits in
+the memory budget (every part costs a visitor's search three requests), and run side by side
+only where the budget holds two. A rebuild indexes again only the parts whose records changed,
+linking the others from the build cache (``.sitegen-cache/``), where each part's Pagefind
+output is kept under its key, a hash of its records: never from the live output, so the index
+is a function of the pages alone, and a build after the output folder was deleted reuses the
+same parts. ``pagefind/`` is the first part; the others are ``pagefind/part-N/``, listed in
+``pagefind/sitegen-parts.json`` (with each part's key) and in ``pagefind/sitegen-pagefind.js``
+(Pagefind's program with the list added), which the theme's search script loads and merges
+into one search (Pagefind's ``mergeIndex``; the program code and the word-stemming
+WebAssembly are loaded once, from the first part).
 """
 from __future__ import annotations
 
@@ -43,11 +45,16 @@ PROVIDES = ("search index", "staged files")
 NEEDS = ("pages",)
 BUNDLE = "pagefind"
 OUTPUT_FOLDERS = {f"{BUNDLE}/": N_("the search index")}   # no editor page or file may go there
-PARTS_FILE = "sitegen-parts.json"
-PART_SIZE = 400    # pages per index part (two run at once, about 90 MB each); SITEGEN_SEARCH_PART_SIZE overrides it
+PARTS_FILE = "sitegen-parts.json"   # the parts and their keys, for the next build
+PROGRAM = "pagefind.js"              # Pagefind's program, in the first part
+PROGRAM_WITH_PARTS = "sitegen-pagefind.js"   # the same with the parts listed: what the search page loads
+PART_SIZE = 400    # the fewest pages a part gets; SITEGEN_SEARCH_PART_SIZE sets the part size instead
 # One Pagefind run holds about 10 MB and 0.2 MB a page until it writes (measured on the small
 # records of the benchmark corpus: 87 MB for 400 pages, 252 for 1,250, 502 for 2,500, 987 for 5,000).
 PAGEFIND_BASE_MB, PAGEFIND_PAGE_MB = 10, 0.2
+# The rest of the build while the index is made (measured on the benchmark corpus: about 85 MB
+# at 2,000 searchable pages, 300 MB at 10,000).
+BUILD_BASE_MB, BUILD_PAGE_MB = 30, 0.028
 INGRESS_TAG = '<p class="ingress">'
 BODY_MARK = "data-pagefind-body"
 
@@ -101,28 +108,43 @@ def run(build) -> None:
             "there is not enough memory to build the search index: a part of {pages} pages needs about "
             "{need} MB and {free} MB are free, so the build stopped rather than make the computer swap. "
             "Close other programs, or set SITEGEN_SEARCH_PART_SIZE to fewer pages than {size}"
-        ).format(pages=short.pages, need=short.need, free=short.free, size=part_size()))
+        ).format(pages=short.pages, need=short.need, free=short.free, size=short.pages))
         return
     except (pagefind_cli.PagefindFailed, OSError) as exc:  # a separate program; report, don't crash
         build.problems.error(build.config.config_path, 0, _("the search index could not be built: {exc}").format(
                                                               exc=exc))
         return
     _forget_others(store, {p.key for p in parts})
-    bundle = build.staging / BUNDLE
+    bundle, live = build.staging / BUNDLE, build.options.out / build.config.name / BUNDLE
     listing = {"parts": [f"{p.folder}/" for p in parts if p.folder and (bundle / p.folder).is_dir()],
                "keys": {p.folder: p.key for p in parts}}
-    text, live = json.dumps(listing, indent=0), build.options.out / build.config.name / BUNDLE / PARTS_FILE
-    target = bundle / PARTS_FILE
+    text = json.dumps(listing, indent=0)
+    _write_or_link(bundle / PARTS_FILE, live / PARTS_FILE, text)
+    if (bundle / PROGRAM).is_file():
+        _write_or_link(bundle / PROGRAM_WITH_PARTS, live / PROGRAM_WITH_PARTS,
+                       program_with_parts((bundle / PROGRAM).read_text(encoding="utf-8"), listing["parts"]))
+
+
+def program_with_parts(program: str, parts: list[str]) -> str:
+    """Pagefind's program module with the list of the other parts added as one more export, so
+    the search page learns the parts with the program (one request) instead of asking first."""
+    return f"{program.rstrip()}\nexport const sitegenParts = {json.dumps(parts)};\n"
+
+
+def _write_or_link(target: Path, live: Path, text: str) -> None:
+    """Write ``text`` at ``target``, or link the live file when it holds that text already (so
+    an unchanged file keeps its inode and mtime, as the pages do). The staging folder may hold
+    links to the live files (the spare tree): they are replaced, never written through."""
     try:
         if live.read_text(encoding="utf-8") == text:
             if not (target.exists() and os.path.samefile(live, target)):
                 _remove(target)
-                os.link(live, target)   # unchanged: keep the live file, as the pages do
+                os.link(live, target)
             return
     except OSError:
         pass
-    for name in (PARTS_FILE, f"{PARTS_FILE}.gz"):   # maybe links to the live files: never written through
-        _remove(bundle / name)
+    for path in (target, target.with_name(f"{target.name}.gz")):
+        _remove(path)
     target.write_text(text, encoding="utf-8")
 
 
@@ -149,7 +171,7 @@ def intact(build) -> bool:
         listed = ["", *listing["parts"]]
     except (OSError, ValueError, KeyError, TypeError):
         return False
-    return (listing.get("keys") == {p.folder: p.key for p in parts}
+    return (listing.get("keys") == {p.folder: p.key for p in parts} and (bundle / PROGRAM_WITH_PARTS).is_file()
             and all((bundle / folder / "pagefind-entry.json").is_file() for folder in listed))
 
 
@@ -193,26 +215,47 @@ def runs_at_once(todo: list[Part]) -> int:
     if not todo:
         return 1
     pages = max(len(part.records) for part in todo)
-    need = round(PAGEFIND_BASE_MB + PAGEFIND_PAGE_MB * pages)
+    need = round(pagefind_mb(pages))
     free = memory.available_mb()
-    if free is None:
-        return parallel.workers()
-    if need > free:
+    if free is not None and need > free:
         raise NotEnoughMemory(pages, need, free)
-    return max(1, min(parallel.workers(), free // need))
+    # Beyond what the machine has free, the build keeps under its peak budget: a second run
+    # side by side only when it fits there too (a part sized to the budget runs alone).
+    room = memory.budget_mb() - (memory.used_mb() or 0)
+    if free is not None:
+        room = min(room, free)
+    return max(1, min(parallel.workers(), room // need))
+
+
+def pagefind_mb(pages: int) -> float:
+    """About what one Pagefind run over ``pages`` records holds at its peak."""
+    return PAGEFIND_BASE_MB + PAGEFIND_PAGE_MB * pages
+
+
+def rest_mb(pages: int) -> float:
+    """About what the rest of a build of ``pages`` searchable pages holds while the index is made."""
+    return BUILD_BASE_MB + BUILD_PAGE_MB * pages
 
 
 def part_count(build) -> int:
     """How many parts: from the number of searchable pages, known before any page is rendered."""
     count = build.feature_data.get("search_parts")
     if count is None:
-        count = max(1, -(-sum(1 for page in build.site.pages if searchable(page)) // part_size()))
-        cores = parallel.workers()
-        # Parts run one per core: a count the cores divide ends with every core busy. A site
-        # with fewer parts than cores is not split further: each part is requests per search.
-        if count >= cores > 1:
-            count = -(-count // cores) * cores
+        count = parts_for(sum(1 for page in build.site.pages if searchable(page)), parallel.workers())
         build.feature_data["search_parts"] = count
+    return count
+
+
+def parts_for(pages: int, cores: int) -> int:
+    """As few parts as the memory budget allows: each part costs a visitor's first search three
+    requests (entry, metadata, the chunk with the word), so parts are as large as one Pagefind
+    run beside the rest of the build fits in ``memory.PEAK_MB``. It depends on nothing but the
+    page count and the settings, so render workers and rebuilds cut the same parts."""
+    count = max(1, -(-pages // part_size(pages)))
+    # Parts small enough to run one per core (a set part size, a huge site): a count the cores
+    # divide ends with every core busy. A site with fewer parts than cores is not split further.
+    if count >= cores > 1 and cores * pagefind_mb(-(-pages // count)) + rest_mb(pages) <= memory.PEAK_MB:
+        count = -(-count // cores) * cores
     return count
 
 
@@ -221,9 +264,14 @@ def part_of(url: str, count: int) -> int:
     return zlib.crc32(url.encode("utf-8")) % count
 
 
-def part_size() -> int:
+def part_size(pages: int = 0) -> int:
+    """Pages a part may hold: what one Pagefind run can take beside the rest of a build of
+    ``pages`` searchable pages within the memory budget, never fewer than ``PART_SIZE``."""
     value = os.environ.get("SITEGEN_SEARCH_PART_SIZE", "")
-    return max(1, int(value)) if value.isdigit() else PART_SIZE
+    if value.isdigit():
+        return max(1, int(value))
+    room = memory.PEAK_MB - rest_mb(pages) - PAGEFIND_BASE_MB
+    return max(PART_SIZE, int(room / PAGEFIND_PAGE_MB))
 
 
 def record_of(build, page) -> Record | None:

@@ -137,7 +137,9 @@ def test_index_is_rebuilt_when_a_page_changed(make_site, tmp_path):
     again = run_sitegen("build", "--content", "content", "--out", "out", "--now", NOW, "-q", cwd=tmp_path)
     assert again.status == 0, again.stderr
     after = _index_files(site)
-    assert after != before and set(after.values()).isdisjoint(before.values())
+    # Pagefind's files are all new; sitegen's list of parts keeps its inode while its bytes hold
+    pagefinds = {name: inode for name, inode in after.items() if "/sitegen-pagefind.js" not in name}
+    assert after != before and set(pagefinds.values()).isdisjoint(before.values())
 
 
 MANY = {**SITE, **{f"projekt/sida-{n}.md": page(f"Sida {n}", f"Ord nummer {n} om budget.") for n in range(12)}}
@@ -311,10 +313,64 @@ def test_the_memory_message_is_in_swedish_for_editors_and_operators(make_site, t
     assert "inte tillräckligt med minne för att bygga sökindexet" in result.stderr
 
 
+def test_parts_are_as_large_as_the_memory_budget_allows(monkeypatch):
+    from sitegen import memory
+    from sitegen.features import search_index
+
+    monkeypatch.delenv("SITEGEN_SEARCH_PART_SIZE", raising=False)
+    # a 2,000-page site is one part: one Pagefind run of ~410 MB beside ~85 MB of the build
+    assert search_index.parts_for(2001, 2) == 1
+    for pages in (2001, 5000, 10001):
+        count = search_index.parts_for(pages, 2)
+        largest = -(-pages // count)
+        assert search_index.rest_mb(pages) + search_index.pagefind_mb(largest) <= memory.PEAK_MB
+        assert search_index.parts_for(pages, 2) == count   # the same cut every time
+    assert search_index.parts_for(10001, 2) < -(-10001 // search_index.PART_SIZE)   # fewer than before
+
+
+def test_the_set_part_size_still_decides(monkeypatch):
+    from sitegen.features import search_index
+
+    monkeypatch.setenv("SITEGEN_SEARCH_PART_SIZE", "500")
+    assert search_index.parts_for(2001, 1) == 5
+
+
+def test_a_part_sized_to_the_budget_runs_alone_even_with_memory_to_spare(monkeypatch):
+    from sitegen.features import search_index
+
+    monkeypatch.setenv("SITEGEN_WORKERS", "2")
+    monkeypatch.delenv("SITEGEN_MEMORY_MB", raising=False)
+    monkeypatch.setattr(search_index.memory, "available_mb", lambda: 16_000)
+    monkeypatch.setattr(search_index.memory, "used_mb", lambda: 300)
+    assert search_index.runs_at_once(_parts_of([900, 900])) == 1   # two would take the build past 500 MB
+    assert search_index.runs_at_once(_parts_of([400, 400])) == 2
+
+
+def test_the_search_page_learns_the_parts_with_pagefinds_program(make_site, tmp_path, monkeypatch):
+    import json
+
+    monkeypatch.setenv("SITEGEN_SEARCH_PART_SIZE", "4")
+    site = build(make_site, tmp_path, MANY)
+    program = (site / "pagefind" / "pagefind.js").read_text(encoding="utf-8")
+    module = (site / "pagefind" / "sitegen-pagefind.js").read_text(encoding="utf-8")
+    assert module.startswith(program.rstrip())
+    listed = module[len(program.rstrip()):].strip()
+    assert listed.startswith("export const sitegenParts = ") and listed.endswith(";")
+    assert json.loads(listed[len("export const sitegenParts = "):-1]) == _parts(site)["parts"]
+    assert json.loads(listed[len("export const sitegenParts = "):-1])   # this site has parts
+
+
+def test_a_site_of_one_part_lists_no_other_parts(make_site, tmp_path):
+    site = build(make_site, tmp_path, SITE)
+    assert (site / "pagefind" / "sitegen-pagefind.js").read_text(encoding="utf-8").endswith(
+        "\nexport const sitegenParts = [];\n")
+
+
 def _pagefinds_files(site):
-    """The files Pagefind wrote (not the listing, nor the .gz that precompress adds beside them)."""
+    """The files Pagefind wrote (not sitegen's listings, sitegen-parts.json and sitegen-pagefind.js,
+    nor the .gz that precompress adds beside them)."""
     return {name: inode for name, inode in _index_files(site).items()
-            if not name.endswith(".gz") and not name.startswith("pagefind/sitegen-parts.json")}
+            if not name.endswith(".gz") and not name.startswith("pagefind/sitegen-")}
 
 
 def test_parts_are_reused_from_the_build_cache_when_the_output_was_deleted(make_site, tmp_path):

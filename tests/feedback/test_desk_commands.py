@@ -219,3 +219,15 @@ def test_serve_refuses_publish_commands_for_an_unknown_site(tmp_path, content, c
     settings = "publish:\n  nosuch:\n    - [sitegen, build, nosuch]\n"
     assert main(serve_with(tmp_path, content, settings)) == 1
     assert "publish names a site that is not in" in capsys.readouterr().err
+
+
+def test_listing_the_commands_makes_no_password_hash():
+    """Every sitegen command (a build too) imports the desk's commands to list them: the
+    hash a sign-in with an unknown name is checked against is made when accounts are opened."""
+    import subprocess
+    import sys
+
+    code = ("from sitegen.cli import make_parser; make_parser(); "
+            "from sitegen.feedback.desk import accounts; print(accounts.dummy_hash.cache_info().currsize)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "0"

@@ -22,8 +22,8 @@ HASHER = PasswordHasher()
 @functools.cache
 def dummy_hash() -> str:
     """Verified when the account is unknown, so a wrong name takes as long as a wrong password.
-    Made on first use, not on import: every ``sitegen`` command imports this module, and an
-    Argon2 hash costs a build 0.1-0.2 s of start-up."""
+    Made when the accounts are first opened, not on import: every sitegen command (a build
+    too) imports this module to list its commands, and one hash costs 0.1-0.6 s."""
     return HASHER.hash("not a password of anyone")
 
 
@@ -45,6 +45,7 @@ class Account:
 class Accounts:
     def __init__(self, data: DeskData):
         self.data = data
+        dummy_hash()   # before the first sign-in, which then takes as long as any other
 
     def add(self, name: str, password: str, sites: list[str], admin: bool, email: str = "") -> None:
         # A changed account (a new password, fewer sites) ends its sessions.

@@ -20,21 +20,17 @@
 
   function text(key) { return form.getAttribute("data-" + key) || ""; }
 
-  // A large site's index comes in parts (pagefind/sitegen-parts.json lists all but the
-  // first); they are merged into one search.
-  function parts() {
-    return fetch(text("bundle") + "sitegen-parts.json").then(function (response) {
-      return response.ok ? response.json() : { parts: [] };
-    }).then(function (listing) { return listing.parts || []; }, function () { return []; });
-  }
-
+  // A large site's index comes in parts, merged into one search. sitegen-pagefind.js is
+  // Pagefind's program with the list of the other parts added (sitegenParts), so the parts
+  // are known without a request of their own.
   function load() {
     if (!pagefind) {
-      pagefind = import(text("bundle") + "pagefind.js").then(function (module) {
+      pagefind = import(text("bundle") + "sitegen-pagefind.js").then(function (module) {
         // noWorker: Pagefind's web worker is another script (40 kB) and request before the
         // first result; searching an index of this size on the page's own thread takes a few ms.
-        return module.options({ baseUrl: "/", noWorker: true }).then(parts).then(function (names) {
-          return Promise.all(names.map(function (name) {
+        // basePath: the program is not at pagefind.js, where Pagefind would look for it.
+        return module.options({ basePath: text("bundle"), baseUrl: "/", noWorker: true }).then(function () {
+          return Promise.all((module.sitegenParts || []).map(function (name) {
             return module.mergeIndex(text("bundle") + name, { baseUrl: "/" });
           }));
         }).then(function () { return module; });
