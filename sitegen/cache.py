@@ -17,21 +17,17 @@ their inputs: the search index keeps each part's Pagefind output there under the
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
 import pickle
 import zlib
 from pathlib import Path
 
+from sitegen.fileio import content_digest, write_atomically
 from sitegen.model import Page, Site
 from sitegen.problems import Problem
 
 FORMAT = 5   # bump when the layout of the cache or of a key changes
 FOLDER = ".sitegen-cache"
-
-
-def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def cache_folder(content_root: Path) -> Path:
@@ -107,10 +103,7 @@ def _same_entries(shard: dict, before: dict) -> bool:
 
 
 def _dump(path: Path, value) -> None:
-    tmp = path.with_suffix(f".tmp{os.getpid()}")
-    with open(tmp, "wb") as f:
-        pickle.dump(value, f, pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
+    write_atomically(path, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
 
 
 def _load(path: Path):
@@ -125,7 +118,7 @@ def _load(path: Path):
 
 def _place(site_name: str, out_dir: Path) -> str:
     """The name of what is kept for building ``site_name`` into ``out_dir``."""
-    return f"{site_name}-{digest(str(out_dir.resolve()).encode())[:12]}"
+    return f"{site_name}-{content_digest(str(out_dir.resolve()).encode())[:12]}"
 
 
 def site_folder(content_root: Path, site_name: str, out_dir: Path, kind: str) -> Path:
@@ -150,19 +143,17 @@ def load_site_cache(content_root: Path, site_name: str, out_dir: Path, enabled: 
 
 def body_key(page: Page, salt: str) -> str:
     text = f"{salt}\0{page.rel}\0{page.body_line}\0{page.body}"
-    return digest(text.encode("utf-8", "surrogatepass"))
+    return content_digest(text.encode("utf-8", "surrogatepass"))
 
 
 def body_salt(site: Site) -> str:
     """What every body render depends on besides its text: the parser code, the site's path, and
     the language and catalogue of the problems it reports (they are cached with the body)."""
-    import markdown_it
-
     from sitegen import images, markdown, mdlinks, messages, sanitize, shortcodes
     code = b"".join(Path(m.__file__).read_bytes() for m in (markdown, mdlinks, sanitize, images, shortcodes))
     code += messages.CATALOGUE.read_bytes()
     templates = shortcodes.markup_of(site).digest()   # bodies hold the shortcode and picture templates' HTML
-    return digest(code + f"{markdown_it.__version__}\0{site.config.path_prefix}\0{os.getcwd()}"
+    return content_digest(code + f"{markdown.PARSER_VERSION}\0{site.config.path_prefix}\0{os.getcwd()}"
                          f"\0{messages.language()}\0{templates}".encode())
 
 

@@ -6,11 +6,12 @@ its parser and sets ``func(args) -> exit status``. This file only wires them up.
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import sys
 
 from sitegen import messages
-from sitegen.features import FeatureError
+from sitegen.features import FeatureError, load_if_installed
 from sitegen.messages import _
 
 # Modules that each register one command (or a group of commands).
@@ -20,7 +21,7 @@ COMMAND_MODULES = [
     "sitegen.feedback.cli",    # feedback serve / moderate / report / export
     "sitegen.deploy",          # deploy
     "sitegen.ledger_command",  # addresses update (adresser uppdatera)
-    "sitegen.features.social_fetch",  # social fetch
+    "sitegen.social_command",  # social fetch
 ]
 
 
@@ -82,13 +83,9 @@ def make_parser() -> argparse.ArgumentParser:
     add_lang_option(parser)
     sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name and name.startswith(exc.name):
-                continue  # that command is not part of this installation
-            raise
-        module.register(sub)
+        module = load_if_installed(name, functools.partial(importlib.import_module, name))
+        if module is not None:
+            module.register(sub)
     add_lang_everywhere(parser)
     return parser
 

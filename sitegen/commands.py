@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from sitegen import builder, scaffold
-from sitegen.schema import STOCKHOLM
+from sitegen.localtime import STOCKHOLM
 from sitegen.messages import _
 
 

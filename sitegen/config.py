@@ -7,7 +7,8 @@ from urllib.parse import urlsplit
 
 from sitegen import confine, pagetypes, yamlload
 from sitegen.problems import Problems
-from sitegen.schema import SITE_SCHEMA, validate
+from sitegen.schema import validate
+from sitegen.schemas import SITE_SCHEMA
 from sitegen.messages import _
 from sitegen.slugs import slugify
 

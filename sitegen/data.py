@@ -18,10 +18,9 @@ from pathlib import Path
 from sitegen import confine, yamlload
 from sitegen.messages import _
 from sitegen.problems import Problems, read_text
-from sitegen.messages import _
 
 LOADERS = (".yaml", ".yml", ".json", ".csv")
-SKIPPED = ("social",)   # folders under data/ that a feature reads itself (social.CACHE_DIR)
+SKIPPED = ("social",)   # folders under data/ that a feature reads itself (social_feeds.CACHE_DIR)
 
 
 def load_data(site_dir: Path, problems: Problems) -> dict:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import json
 import os
 import re
@@ -53,6 +54,35 @@ def _too_large(exc: Exception) -> str:
     limit = 2 * (Image.MAX_IMAGE_PIXELS or 0) / 1e6
     return _("the image has {size}, more than can be read safely ({limit:.0f} million at most): "
              "save it smaller, e.g. 3000 pixels wide").format(size=size, limit=limit)
+
+
+class TooManyPixels(Exception):
+    """Someone else's image past Pillow's warning size: it is not read at all."""
+
+
+def max_pixels() -> int:
+    """Pillow's warning size in pixels (0: it has none)."""
+    return Image.MAX_IMAGE_PIXELS or 0
+
+
+def foreign_thumbnail(source: Path, width: int) -> bytes:
+    """Someone else's image (a social post's) as a JPEG at most ``width`` wide and twice that
+    high. Raises TooManyPixels past Pillow's warning size (89 million pixels), and ImageError
+    with the reason for anything else a hostile or broken file does."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(source) as image:
+                image = image.convert("RGB")
+                image.thumbnail((width, width * 2))
+                out = io.BytesIO()
+                image.save(out, "JPEG", quality=80, optimize=True)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise TooManyPixels(str(source)) from None
+    except Exception as exc:   # noqa: BLE001 - a hostile or broken file may raise anything; never a traceback
+        raise ImageError(str(exc) if isinstance(exc, (UnidentifiedImageError, OSError))
+                         else exc.__class__.__name__) from None
+    return out.getvalue()
 
 
 @dataclass

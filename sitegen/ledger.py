@@ -25,6 +25,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from sitegen import confine
+from sitegen.fileio import write_atomically
 from sitegen.messages import N_, _, translations
 from sitegen.problems import Problems, read_text
 from sitegen.sources import LEDGER, SourceFile
@@ -170,10 +171,7 @@ def updated_notes(entries: list[Entry], published: list[Published], site_host: s
 
 def write_ledger(site_dir: Path, text: str) -> None:
     """Replace the ledger in one step: a reader sees the old file or the new one."""
-    path = ledger_path(site_dir)
-    tmp = path.with_name(f".{LEDGER}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomically(ledger_path(site_dir), text)
 
 
 # --- what a build publishes -------------------------------------------------------------

@@ -11,6 +11,7 @@ import difflib
 import re
 
 from markdown_it import MarkdownIt
+from markdown_it import __version__ as PARSER_VERSION   # part of the body cache's key
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin

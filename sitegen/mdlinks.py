@@ -19,14 +19,15 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote, urlsplit
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 
 from sitegen.messages import _
 from sitegen.model import Page
 from sitegen.slugs import slugify
+
+if TYPE_CHECKING:   # names for the annotations only; markdown.py is the module that uses markdown-it
+    from sitegen.markdown import MarkdownIt, Token
 
 # Raw HTML images; comments are skipped.
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)

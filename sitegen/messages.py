@@ -13,7 +13,7 @@ import os
 from functools import cache
 from pathlib import Path
 
-from babel.messages.pofile import read_po
+from sitegen.localised import read_po
 
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"

@@ -5,12 +5,11 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sitegen.config import SiteConfig
 from sitegen.features import CORE_VARIABLES, FeatureError
+from sitegen.localtime import STOCKHOLM
 from sitegen.messages import _
-from sitegen.schema import STOCKHOLM
 from sitegen.slugs import swedish_sort_key
 
 
@@ -295,14 +294,11 @@ def _take_feature_fields(existing: Page, page: Page) -> None:
     existing.contributions.update(page.contributions)
 
 
-_STOCKHOLM = ZoneInfo("Europe/Stockholm")   # the sites' time: "today" is Örebro's
-
-
 def site_now(now: dt.datetime | None) -> dt.datetime:
     """The moment of the build in Swedish time, whatever the machine's zone or the offset
     ``--now`` was written with: "today", this month and this week are Stockholm's (a server
     on UTC would otherwise show yesterday's menu until one or two in the morning)."""
     moment = now if now is not None else dt.datetime.now(dt.timezone.utc)
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=_STOCKHOLM)
-    return moment.astimezone(_STOCKHOLM)
+        moment = moment.replace(tzinfo=STOCKHOLM)
+    return moment.astimezone(STOCKHOLM)

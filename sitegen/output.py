@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import hashlib
 import os
 import re
 import shutil
@@ -25,6 +24,8 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from sitegen.fileio import content_digest
 
 
 @dataclass(frozen=True)
@@ -52,10 +53,6 @@ class ToRender:
 # What ``build.files`` maps an output path to: text or bytes to write, a file to copy (an
 # asset, a resized image), a page the previous output holds already, or a page still to render.
 FileContent = str | bytes | Path | Unchanged | ToRender
-
-
-def content_digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _source_digest(path: Path) -> str:

@@ -22,7 +22,8 @@ import json
 import weakref
 from pathlib import Path
 
-from sitegen.cache import FORMAT, digest
+from sitegen.cache import FORMAT
+from sitegen.fileio import content_digest
 from sitegen.model import Page
 from sitegen.render import template_for
 from sitegen.theme import TemplateError
@@ -107,14 +108,14 @@ class PageKeys:
             self._busy.clear()
             self._inside = 0
             return None
-        return digest(text.encode("utf-8", "surrogatepass"))
+        return content_digest(text.encode("utf-8", "surrogatepass"))
 
     def chain(self, name: str) -> _Chain:
         known = self._chains.get(name)
         if known is None:
             reads = theme_reads(self.renderer.env, name, self._files)
             seen = reads.own | reads.other
-            files = digest("\0".join(f"{n}\0{s}" for n, s in reads.files).encode("utf-8", "surrogatepass"))
+            files = content_digest("\0".join(f"{n}\0{s}" for n, s in reads.files).encode("utf-8", "surrogatepass"))
             known = self._chains[name] = _Chain(
                 files, tuple(sorted(reads.names)), frozenset({"html", "body"} & (reads.own | reads.other)),
                 bool({"html", "body"} & reads.other),
@@ -185,7 +186,7 @@ class PageKeys:
         if known is None:
             pages = self._pages_met
             if part in ("html", "body"):
-                known = digest(getattr(page, part).encode("utf-8", "surrogatepass"))
+                known = content_digest(getattr(page, part).encode("utf-8", "surrogatepass"))
             else:
                 outside = self._busy, self._reading
                 self._busy = {}
@@ -196,7 +197,7 @@ class PageKeys:
                 text = self._encoder.encode(fields)
                 self._inside -= 1
                 self._busy, self._reading = outside
-                known = digest(text.encode("utf-8", "surrogatepass"))
+                known = content_digest(text.encode("utf-8", "surrogatepass"))
             self._flat[id(page), part, None if pages == self._pages_met else reading] = known   # None: no page in it
         return known
 
@@ -207,7 +208,7 @@ class PageKeys:
         known = self._around.get(memo)
         if known is None:
             mine = self._fields(page, self._chain.others_html, False)
-            known = self._around[memo] = digest(f"{mine}{self._ancestors(page.parent)}".encode())
+            known = self._around[memo] = content_digest(f"{mine}{self._ancestors(page.parent)}".encode())
         return known
 
     def _children(self, page: Page | None) -> str:
@@ -217,7 +218,7 @@ class PageKeys:
         known = self._around.get(memo)
         if known is None:
             flats = (self._fields(c, self._chain.others_html, False) for c in page.children)
-            known = self._around[memo] = digest(",".join(flats).encode())
+            known = self._around[memo] = content_digest(",".join(flats).encode())
         return known
 
     def _dataclass(self, value, names: tuple) -> list:
@@ -233,7 +234,7 @@ class PageKeys:
         self._enter(ident)
         pages, backs = self._pages_met, self._backs
         fields = [type(value).__qualname__, *[getattr(value, n) for n in names]]
-        found = digest(self._encoder.encode(fields).encode("utf-8", "surrogatepass"))
+        found = content_digest(self._encoder.encode(fields).encode("utf-8", "surrogatepass"))
         del self._busy[ident]
         if backs == self._backs:   # in no cycle: the same digest wherever it is met first
             reading = None if pages == self._pages_met else self._reading   # None: it holds no page
@@ -276,7 +277,7 @@ def site_salt(build, encode) -> str | None:
     except (Unstable, ValueError, TypeError, RecursionError):
         return None
     code = b"".join(Path(m.__file__).read_bytes() for m in (render, navigation, theme_module, images))
-    return digest(text.encode("utf-8", "surrogatepass") + code)
+    return content_digest(text.encode("utf-8", "surrogatepass") + code)
 
 
 def _config_fields(config) -> dict:

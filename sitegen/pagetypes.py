@@ -26,7 +26,8 @@ from pathlib import Path
 from sitegen import confine, yamlload
 from sitegen.messages import _
 from sitegen.problems import Problems
-from sitegen.schema import COMMON_FIELDS, TYPE_FIELDS, Field, validate
+from sitegen.schema import Field, validate
+from sitegen.schemas import COMMON_FIELDS, TYPE_FIELDS
 from sitegen.theme import SiteTemplates
 
 FOLDER = "_types"

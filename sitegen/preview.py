@@ -32,7 +32,7 @@ from urllib.parse import unquote, urlsplit
 
 from sitegen import builder
 from sitegen.markdown import make_parser
-from sitegen.output import content_digest
+from sitegen.fileio import content_digest
 from sitegen.problems import Problem, Problems, display_path, read_text
 from sitegen.render import template_for
 from sitegen.sources import SourceFile, split_front_matter

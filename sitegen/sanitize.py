@@ -23,12 +23,12 @@ import nh3
 from sitegen.messages import _
 
 # Tags editors may write, plus what the Markdown renderer itself makes (picture/source for
-# resized images, aside for boxes, section for footnotes, the embed marker).
+# resized images, aside for boxes, section for footnotes).
 TAGS = frozenset("""
 a abbr address article aside b bdi bdo blockquote br caption cite code col colgroup data dd del
 details dfn div dl dt em figcaption figure h1 h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p picture
 pre q rp rt ruby s samp section small source span strong sub summary sup table tbody td tfoot th
-thead time tr u ul var wbr sitegen-embed
+thead time tr u ul var wbr
 """.split())
 # Attributes every allowed tag may have; aria-* too (GENERIC_PREFIXES).
 GENERIC = frozenset({"class", "id", "title", "lang", "dir", "role", "translate"})
@@ -44,7 +44,6 @@ ATTRIBUTES = {
     "details": {"open"},
     "time": {"datetime"}, "data": {"value"},
     "q": {"cite"}, "blockquote": {"cite"}, "del": {"cite", "datetime"}, "ins": {"cite", "datetime"},
-    "sitegen-embed": {"data-url"},
 }
 URL_ATTRIBUTES = frozenset({"href", "src", "cite", "srcset"})
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})

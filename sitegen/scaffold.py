@@ -13,12 +13,11 @@ import os
 import sys
 from pathlib import Path
 
-import yaml
-
 from sitegen.config import find_sites, load_site_config
 from sitegen.messages import _
 from sitegen.problems import Problems
 from sitegen.slugs import slugify
+from sitegen.yamlload import dump_scalar
 
 # Only what someone has decided: no accessibility status or date (the statement says the
 # site is not yet assessed until 'accessibility:' is filled in), and no feedback endpoint
@@ -60,15 +59,6 @@ TEMPLATES = {
               + BODY.format(whose="evenemangets")),
 }
 DATED = ("news", "blog")   # the file name starts with the date, as the archives expect
-
-
-def scalar(value: str) -> str:
-    """``value`` as a YAML scalar on one line: plain when that reads back as the same text
-    (``Julmarknad``), quoted when it would not (``'Konsert: jul'``, ``'yes'``, ``'2026-01-01'``)."""
-    text = yaml.safe_dump(value, allow_unicode=True, width=float("inf"), default_style=None)
-    if text.endswith("\n...\n"):
-        text = text[: -len("\n...\n")]
-    return text.rstrip("\n")
 
 
 def _error(message: str) -> int:
@@ -122,8 +112,8 @@ def run(args) -> int:
     folder = target_folder(args, site_folder)
     if isinstance(folder, int):
         return folder
-    values = {"title": scalar(title), "today": today,
-              "author": f"author: {scalar(args.author)}\n" if args.author else ""}
+    values = {"title": dump_scalar(title), "today": today,
+              "author": f"author: {dump_scalar(args.author)}\n" if args.author else ""}
     if args.kind == "section":
         return _write(folder / name / "index.md", TEMPLATES["section"].format(**values))
     if args.kind in DATED:
@@ -142,8 +132,8 @@ def new_site(args, title: str, slug: str) -> int:
     folder = args.content / slug
     if (folder / "index.md").exists():
         return _error(_("{path} already exists").format(path=folder / "index.md"))
-    status = _write(folder / "site.yaml", SITE_YAML.format(title=scalar(title), slug=slug))
-    return status or _write(folder / "index.md", TEMPLATES["start"].format(title=scalar(title)))
+    status = _write(folder / "site.yaml", SITE_YAML.format(title=dump_scalar(title), slug=slug))
+    return status or _write(folder / "index.md", TEMPLATES["start"].format(title=dump_scalar(title)))
 
 
 def default_folder(kind: str, site_folder: Path) -> str:

@@ -26,7 +26,6 @@ import functools
 import hashlib
 import re
 
-from sitegen.messages import _
 from sitegen.theme import Markup, PACKAGE_THEMES, TemplateError, Theme, load_theme, make_environment, template_problem
 
 FOLDER = "shortcodes/"

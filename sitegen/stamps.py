@@ -29,6 +29,7 @@ from pathlib import Path
 
 from sitegen import messages, parallel
 from sitegen.cache import cache_folder
+from sitegen.fileio import write_atomically
 from sitegen.theme import theme_dirs
 
 FORMAT = 2
@@ -71,11 +72,7 @@ def save(options, inputs: str, builds: list, problems) -> None:
                   problems=tuple(problems.items), summaries=tuple(summary(b) for b in builds))
     path = stamp_path(options)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
-        with open(tmp, "wb") as f:
-            pickle.dump((FORMAT, stamp), f, pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        write_atomically(path, pickle.dumps((FORMAT, stamp), pickle.HIGHEST_PROTOCOL))
     except OSError:
         pass
 

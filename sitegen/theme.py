@@ -1,5 +1,6 @@
 """Themes: the chain of a theme and the themes it extends, its Jinja2 environment,
-its UI strings (i18n) and its static files. The one module that imports jinja2.
+its UI strings (i18n) and its static files. The one module that imports jinja2 and markupsafe
+(the feedback desk's templates and `Markup` come from here too).
 
 The environment is sandboxed (``jinja2.sandbox``): a site's own templates
 (``content/<site>/_types/NAME.html``, ``content/<site>/_shortcodes/NAME.html``) are written
@@ -20,9 +21,9 @@ from jinja2 import nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 import jinja2.meta
 from markupsafe import Markup  # jinja2's own; the type of HTML a template may insert as it is
-from babel.dates import format_date, format_datetime, format_time
 
 from sitegen import confine, yamlload
+from sitegen.localised import format_date, format_datetime, format_time
 from sitegen.problems import Problems
 from sitegen.messages import _
 
@@ -178,6 +179,14 @@ class ThemeTemplates(jinja2.Environment):
         if self.sandbox is not None and isinstance(name, str) and self.site_loader.serves(name):
             return self.sandbox.get_template(name, parent, globals)
         return super().get_template(name, parent, globals)
+
+
+def package_environment(package: str, folder: str) -> jinja2.Environment:
+    """Templates shipped inside a package (the feedback desk's pages): autoescaped, including
+    templates made from a string."""
+    return jinja2.Environment(loader=jinja2.PackageLoader(package, folder),
+                              autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+                              trim_blocks=True, lstrip_blocks=True)
 
 
 def _format_date(value, fmt: str, locale: str) -> str:

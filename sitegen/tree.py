@@ -8,7 +8,9 @@ from sitegen.config import SiteConfig
 from sitegen.model import Page, PreviewStatus, Site, as_datetime, first_after, sort_pages
 from sitegen.problems import Problems
 from sitegen.pagetypes import BUILTIN
-from sitegen.schema import STOCKHOLM, cascade_schema, front_matter_schema, validate
+from sitegen.localtime import STOCKHOLM
+from sitegen.schema import validate
+from sitegen.schemas import cascade_schema, front_matter_schema
 from sitegen.slugs import slugify, split_date_prefix
 from sitegen.sources import Asset, SourceFile
 from sitegen.yamlload import MarkedList

@@ -226,6 +226,45 @@ def _advice(exc: yaml.MarkedYAMLError, text: str, line_offset: int) -> YamlError
     return None if found is None else YamlError(found[0] + 1 + line_offset, found[1])
 
 
+def load_plain(text: str):
+    """YAML as plain Python values, for an operator's own settings file (the desk's): no line
+    marks, the usual YAML types. Raises ``YamlError`` with the line of the mistake (0 when
+    YAML names none)."""
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise YamlError(mark.line + 1 if mark else 0, str(exc)) from None
+
+
+def key_lines(text: str) -> dict[tuple[str, ...], int]:
+    """The line of every mapping key, by its path of keys (for ``load_plain``'s values, which
+    keep no lines); {} for text that is not YAML."""
+    lines: dict[tuple[str, ...], int] = {}
+
+    def walk(node, path):
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                here = path + (str(key.value),)
+                lines[here] = key.start_mark.line + 1
+                walk(value, here)
+
+    try:
+        walk(yaml.compose(text), ())
+    except yaml.YAMLError:
+        pass
+    return lines
+
+
+def dump_scalar(value: str) -> str:
+    """``value`` as a YAML scalar on one line: plain when that reads back as the same text
+    (``Julmarknad``), quoted when it would not (``'Konsert: jul'``, ``'yes'``, ``'2026-01-01'``)."""
+    text = yaml.safe_dump(value, allow_unicode=True, width=float("inf"), default_style=None)
+    if text.endswith("\n...\n"):
+        text = text[: -len("\n...\n")]
+    return text.rstrip("\n")
+
+
 def load(text: str, line_offset: int = 0):
     """Parse YAML text; ``line_offset`` is added to every line (front matter starts at line 2).
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from sitegen import deploy as d
+from sitegen import deploy_local
 
 ROOT = Path(__file__).resolve().parents[1]
 HAS_RSYNC = shutil.which("rsync") is not None
@@ -51,7 +52,7 @@ def serving(dest: Path) -> dict[str, bytes]:
 
 
 def releases(dest: Path) -> list[str]:
-    return d.list_releases(dest / "releases")
+    return deploy_local.list_releases(dest / "releases")
 
 
 def assert_error(proc: subprocess.CompletedProcess, *words: str) -> None:
@@ -333,7 +334,7 @@ FAKE_RSYNC = """#!{python}
 import os, sys
 sys.path.insert(0, {root!r})
 from pathlib import Path
-from sitegen.deploy import copy_tree
+from sitegen.deploy_local import copy_tree
 args = [a for a in sys.argv[1:] if not a.startswith("-") or a.startswith("--link-dest=")]
 link = next((a.split("=", 1)[1] for a in args if a.startswith("--link-dest=")), None)
 src, dst = [a for a in args if not a.startswith("--")]

@@ -2,7 +2,8 @@ import datetime as dt
 
 from sitegen import yamlload
 from sitegen.problems import Problems
-from sitegen.schema import COMMON_FIELDS, SITE_SCHEMA, front_matter_schema, validate
+from sitegen.schema import validate
+from sitegen.schemas import COMMON_FIELDS, SITE_SCHEMA, front_matter_schema
 
 
 def check(text, schema=COMMON_FIELDS):

@@ -18,6 +18,7 @@ import functools
 import importlib.metadata
 from dataclasses import dataclass
 from types import ModuleType
+from typing import Callable
 
 from sitegen.messages import _
 
@@ -46,12 +47,14 @@ class Feature:
     provides: tuple = ()
 
 
-def _load(entry) -> ModuleType | None:
+def load_if_installed(name: str, load: Callable[[], ModuleType]) -> ModuleType | None:
+    """``load()``, or None when the module ``name`` is not part of this installation (a feature
+    or command registered, but left out); a module that is there but fails to import raises."""
     try:
-        return entry.load()
+        return load()
     except ModuleNotFoundError as exc:
-        if exc.name and entry.value.startswith(exc.name):
-            return None   # registered, but its module is not part of this installation
+        if exc.name and name.startswith(exc.name):
+            return None
         raise
 
 
@@ -112,7 +115,7 @@ def features() -> tuple[Feature, ...]:
         if entry.name in seen:
             continue   # the same package found twice on the path
         seen.add(entry.name)
-        module = _load(entry)
+        module = load_if_installed(entry.value, entry.load)
         if module is not None:
             found.append(_described(entry, module))
     return tuple(order(found))

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sitegen.features import comments as comment_data
-from sitegen.features.newslib import (DEFAULT_PAGE_SIZE, FeedSpec, feed_alternates, hide_from_navigation,
-                                      json_ld, newest_first, paginate, register_feed, tag_groups, text)
+from sitegen import comments as comment_data
+from sitegen.newslib import (DEFAULT_PAGE_SIZE, FeedSpec, feed_alternates, json_ld, listing_pages,
+                             newest_first, register_feed, tag_groups, text)
 from sitegen.model import Page, Site
 from sitegen.slugs import slugify, swedish_sort_key
 
@@ -105,16 +105,9 @@ def _blog_lists(site: Site, blog: Blog, strings: dict) -> None:
     author_links = [(name, blog.author_url(slug), len(written)) for slug, (name, written) in authors.items()]
 
     def add(url: str, title: str, ingress: str, posts: list[Page]) -> None:
-        parent = blog.page
-        for listing in paginate(url, posts, config.news.get("page_size", DEFAULT_PAGE_SIZE)):
-            page = blog.page
-            if listing.url != blog.page.url:
-                page_title = title if listing.number == 1 else text(
-                    strings, "page_title_n", "{title}, sida {n}", title=title, n=listing.number)
-                page = site.add_page(Page(url=listing.url, meta={"title": page_title, "ingress": ingress},
-                                          in_sitemap=listing.number == 1), parent=parent)
-                hide_from_navigation(page)
-            page.template = "blog_index.html"
+        for listing, page in listing_pages(site, blog.page, url, posts,
+                                           config.news.get("page_size", DEFAULT_PAGE_SIZE), title, ingress,
+                                           strings, "blog_index.html"):
             page.contribute("blog", BlogListing(
                 listing=listing, href=site.href(blog.page.url),
                 tags=tuple(ListLink(label, site.href(u), n, u == url) for label, u, n in tag_links),
@@ -122,8 +115,6 @@ def _blog_lists(site: Site, blog: Blog, strings: dict) -> None:
                 feed={"rss": site.href(feed.rss), "atom": site.href(feed.atom)},
             ))
             page.alternates.extend(feed_alternates(site, feed))
-            if listing.number == 1:
-                parent = page
 
     add(blog.page.url, blog.page.title, blog.page.ingress, blog.listed)
     for slug, (tag, tagged) in tags.items():

@@ -22,10 +22,9 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 
-from babel.dates import format_date, format_time, get_timezone_location
-
-from sitegen.features import calendar_feeds
-from sitegen.features.events import Event, Occurrence, read_events
+from sitegen import calendar_feeds
+from sitegen.events import Event, Occurrence, read_events
+from sitegen.localised import format_date, format_time, get_timezone_location
 from sitegen.model import Alternate, Page, Site, day_start, first_after, next_day_turn
 
 PHASE = "pages"

@@ -8,7 +8,7 @@ from __future__ import annotations
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
-from sitegen.features.newslib import FeedSpec, category_of
+from sitegen.newslib import FeedSpec, category_of
 from sitegen.model import Page, Site, as_datetime
 
 PHASE = "files"

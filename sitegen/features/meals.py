@@ -21,8 +21,8 @@ import json
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from sitegen.features import ics
-from sitegen.features.mealdata import MEALS, Day, Distributor, Meal, read_menus
+from sitegen import ics
+from sitegen.mealdata import MEALS, Day, Distributor, Meal, read_menus
 from sitegen.model import Alternate, Page, Site, next_day_turn
 
 PHASE = "pages"

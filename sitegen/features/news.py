@@ -13,12 +13,12 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sitegen.features import related
-from sitegen.features.newslib import (CATEGORIES, DEFAULT_BLOCK_SIZE, DEFAULT_DISRUPTION_DAYS, DEFAULT_FOLDER,
-                                      DEFAULT_PAGE_SIZE,
-                                      FeedSpec, category_of, feed_alternates, hide_from_navigation,
-                                      json_ld, listed_of_kind, most_common_folder, newest_first, paginate,
-                                      register_feed, tag_groups, text)
+from sitegen import related
+from sitegen.newslib import (CATEGORIES, DEFAULT_BLOCK_SIZE, DEFAULT_DISRUPTION_DAYS, DEFAULT_FOLDER,
+                             DEFAULT_PAGE_SIZE,
+                             FeedSpec, category_of, feed_alternates, json_ld, listed_of_kind,
+                             listing_pages, most_common_folder, newest_first, register_feed,
+                             tag_groups, text)
 from sitegen.messages import _
 from sitegen.model import Page, Site, as_datetime, first_after
 from sitegen.slugs import slugify
@@ -254,18 +254,8 @@ def _add_listings(site: Site, archive: Archive) -> None:
 def _add_list(site: Site, archive: Archive, url: str, title: str, ingress: str, items: list[Page],
               feed: FeedSpec) -> None:
     """A filtered list and its further pages; the first page of the whole archive already exists."""
-    parent = archive.page
-    for listing in paginate(url, items, archive.page_size):
-        if listing.url == archive.url:
-            page = archive.page
-        else:
-            page_title = title if listing.number == 1 else text(
-                archive.strings, "page_title_n", "{title}, sida {n}", title=title, n=listing.number)
-            page = Page(url=listing.url, meta={"title": page_title, "ingress": ingress}, template="archive.html",
-                        in_sitemap=listing.number == 1)
-            page = site.add_page(page, parent=parent)
-            hide_from_navigation(page)
-        page.template = "archive.html"
+    for listing, page in listing_pages(site, archive.page, url, items, archive.page_size, title, ingress,
+                                       archive.strings, "archive.html"):
         page.contribute("news", NewsListing(
             listing=listing,
             filters=_filters(archive.filter_groups, url, site),
@@ -273,8 +263,6 @@ def _add_list(site: Site, archive: Archive, url: str, title: str, ingress: str, 
             feed={"rss": site.href(feed.rss), "atom": site.href(feed.atom)},
         ))
         page.alternates.extend(feed_alternates(site, feed))
-        if listing.number == 1:
-            parent = page
 
 
 def _disruption_order(items: list[Page], site: Site) -> list[Page]:

@@ -1,7 +1,7 @@
 """Social media: the latest posts of the accounts in site.yaml as static cards, and embeds.
 
-Feeds (RSS, Atom or JSON Feed) are read from files in the repository: ``feed:`` in
-site.yaml, or the cache that ``sitegen social fetch`` keeps for a ``feed_url:``. So a
+Feeds (RSS, Atom or JSON Feed) are read from files in the repository (``social_feeds.py``):
+``feed:`` in site.yaml, or the cache that ``sitegen social fetch`` keeps for a ``feed_url:``. So a
 build never goes online and is the same every time. Post text is reduced to plain text
 with nh3 (no markup survives, so no script or event attribute can), images are copied
 and resized locally, links go out to the network.
@@ -18,47 +18,25 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
-import io
-import json
 import re
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urljoin, urlsplit
 
-from PIL import Image, UnidentifiedImageError
-
-from sitegen import addresses, confine, sanitize
+from sitegen import addresses, confine, images, sanitize
 from sitegen.messages import _
-from sitegen.schema import STOCKHOLM
+from sitegen.localtime import STOCKHOLM
 from sitegen.shortcodes import ShortcodeError
-from sitegen.slugs import slugify
+from sitegen.social_feeds import (DEFAULT_LIMIT, MEDIA_DIR, FeedError, FeedItem, as_utc, feed_file, media_name,
+                                  parse_feed)
 
 PHASE = "pages"
 PROVIDES = ("files", "shortcodes")
-DEFAULT_LIMIT = 4
 TEXT_LENGTH = 280
 IMAGE_WIDTH = 640
-CACHE_DIR = "data/social"
-MEDIA_DIR = "data/social/media"
 NETWORKS = {"instagram": "Instagram", "facebook": "Facebook", "youtube": "YouTube", "vimeo": "Vimeo",
             "linkedin": "LinkedIn", "x": "X", "twitter": "X", "mastodon": "Mastodon", "tiktok": "TikTok"}
 HOSTILE = re.compile(r"<\s*(script|iframe|object|embed|style)|\son\w+\s*=|javascript:", re.IGNORECASE)
-
-
-class FeedError(Exception):
-    """A feed file that is neither an XML feed nor a JSON Feed."""
-
-
-@dataclass
-class FeedItem:
-    """One post as read from a feed, before it is made safe for a page."""
-
-    html: str
-    link: str
-    date: dt.datetime | None = None
-    image: str = ""          # URL or path relative to the feed file
-    image_alt: str = ""
 
 
 @dataclass
@@ -79,127 +57,9 @@ class Account:
     posts: list[Post] = field(default_factory=list)
 
 
-# --- reading feeds ---------------------------------------------------------
-
-def parse_feed(data: bytes) -> list[FeedItem]:
-    """Items of an RSS/Atom feed or a JSON Feed, newest first; FeedError when it is neither."""
-    data = data.removeprefix(b"\xef\xbb\xbf")   # a UTF-8 BOM, as some editors and servers write
-    if is_json(data):
-        return _parse_json_feed(data)
-    import feedparser   # here: most builds read no social feed, and it is slow to import
-    parsed = feedparser.parse(data, sanitize_html=False)  # nh3 is the one sanitiser, and it warns
-    if parsed.bozo and not parsed.entries or not parsed.get("version") and not parsed.entries:
-        reason = getattr(parsed.get("bozo_exception"), "getMessage", lambda: "")() or _("no feed items")
-        raise FeedError(_("not an RSS, Atom or JSON feed ({reason})").format(reason=reason))
-    items = [_xml_item(entry) for entry in parsed.entries]
-    return _newest_first(items)
-
-
-def _xml_item(entry) -> FeedItem:
-    # feedparser files <media:description> (the image's description) under "content" as plain text.
-    html_content = [c.get("value", "") for c in entry.get("content", []) if "html" in c.get("type", "")]
-    plain_content = [c.get("value", "") for c in entry.get("content", []) if "html" not in c.get("type", "")]
-    body = (html_content[0] if html_content else "") or entry.get("summary", "") or entry.get("title", "")
-    image, alt = "", ""
-    for media in entry.get("media_content", []) + entry.get("media_thumbnail", []):
-        if media.get("url") and media.get("medium", "image") == "image":
-            image = media["url"]
-            break
-    if not image:
-        for enclosure in entry.get("enclosures", []):
-            if enclosure.get("type", "").startswith("image/") and enclosure.get("href"):
-                image = enclosure["href"]
-                break
-    if image and plain_content and plain_content[0] != body:
-        alt = plain_content[0]
-    stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-    try:
-        date = dt.datetime(*stamp[:6], tzinfo=dt.timezone.utc) if stamp else None
-    except (TypeError, ValueError):
-        date = None
-    return FeedItem(html=body, link=entry.get("link", ""), date=date, image=image, image_alt=alt)
-
-
-def _parse_json_feed(data: bytes) -> list[FeedItem]:
-    try:
-        feed = json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise FeedError(_("not valid JSON ({exc})").format(exc=exc)) from None
-    if not isinstance(feed, dict) or not isinstance(feed.get("items"), list):
-        raise FeedError(_("a JSON Feed needs an 'items' list"))
-    items = []
-    for raw in feed["items"]:
-        if not isinstance(raw, dict):
-            continue
-        body = raw.get("content_html") or html.escape(str(raw.get("content_text") or raw.get("title") or ""))
-        date = _json_date(raw.get("date_published"))
-        image = raw.get("image") or raw.get("banner_image") or ""
-        items.append(FeedItem(html=str(body), link=str(raw.get("url") or ""), date=date,
-                              image=str(image) if isinstance(image, str) else ""))
-    return _newest_first(items)
-
-
-def is_json(data: bytes) -> bool:
-    """Whether feed bytes look like a JSON Feed (after any UTF-8 BOM) rather than XML."""
-    return data.removeprefix(b"\xef\xbb\xbf").lstrip().startswith((b"{", b"["))
-
-
-def _json_date(value) -> dt.datetime | None:
-    """An RFC 3339 ``date_published`` in UTC; a time without offset (or a bare date) is Swedish time."""
-    if not isinstance(value, str):
-        return None
-    try:
-        date = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        return None
-    return _utc(date)
-
-
-def _utc(date: dt.datetime | None) -> dt.datetime | None:
-    """``date`` as an aware UTC time (naive means Europe/Stockholm); None when out of range."""
-    if date is None:
-        return None
-    try:
-        return (date if date.tzinfo else date.replace(tzinfo=STOCKHOLM)).astimezone(dt.timezone.utc)
-    except (OverflowError, ValueError):
-        return None
-
-
 def _max_pixels() -> str:
-    limit = Image.MAX_IMAGE_PIXELS or 0
+    limit = images.max_pixels()
     return _("{count:.0f} million").format(count=limit / 1e6) if limit else _("Pillow's limit")
-
-
-def _newest_first(items: list[FeedItem]) -> list[FeedItem]:
-    oldest = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
-    for item in items:
-        item.date = _utc(item.date)   # never mix naive and aware times: they cannot be compared
-    return sorted(items, key=lambda item: item.date or oldest, reverse=True)
-
-
-def cache_path(content_dir: Path, entry: dict, suffix: str = ".xml") -> Path:
-    """Where ``sitegen social fetch`` keeps the feed of an account that has ``feed_url``."""
-    stem = slugify(f"{entry['network']}-{entry['name']}")
-    return content_dir / CACHE_DIR / f"{stem}{suffix}"
-
-
-def feed_file(content_dir: Path, entry: dict) -> Path | None:
-    """The feed file a build reads for an account: ``feed``, else the fetched cache."""
-    if entry.get("feed"):
-        return content_dir / entry["feed"]
-    if entry.get("feed_url"):
-        for suffix in (".xml", ".json"):
-            if cache_path(content_dir, entry, suffix).is_file():
-                return cache_path(content_dir, entry, suffix)
-        return cache_path(content_dir, entry)
-    return None
-
-
-def media_name(url: str) -> str:
-    """The cached file name of a remote image: a hash of its URL, so fetch and build agree."""
-    suffix = Path(urlsplit(url).path).suffix.lower()
-    suffix = suffix if suffix in (".jpg", ".jpeg", ".png", ".webp", ".gif") else ".jpg"
-    return hashlib.sha1(url.encode("utf-8")).hexdigest()[:16] + suffix
 
 
 # --- making posts safe -----------------------------------------------------
@@ -284,7 +144,7 @@ def make_post(build, feed_path: Path, item: FeedItem, feed_url: str = "") -> Pos
     link = safe_link(item.link)
     if not text and not link:
         return None
-    date = _utc(item.date)
+    date = as_utc(item.date)
     try:
         date = date.astimezone(STOCKHOLM) if date else None
     except (OverflowError, ValueError):
@@ -318,27 +178,20 @@ def copy_image(build, feed_path: Path, src: str) -> str:
                                strict=False)
         return ""
     try:
-        with warnings.catch_warnings():
-            # Someone else's image: past Pillow's warning size (89 million pixels) it is not read at all.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(source) as image:
-                image = image.convert("RGB")
-                image.thumbnail((IMAGE_WIDTH, IMAGE_WIDTH * 2))
-                out = io.BytesIO()
-                image.save(out, "JPEG", quality=80, optimize=True)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        data = images.foreign_thumbnail(source, IMAGE_WIDTH)
+    except images.TooManyPixels:
         build.problems.warning(feed_path, 1, _("image '{src}' of a post has too many pixels to read safely (more than "
                                                "{max_pixels}); the card is shown without it").format(
                                                  src=src, max_pixels=_max_pixels()), strict=False)
         return ""
-    except Exception as exc:   # noqa: BLE001 - a hostile or broken file may raise anything; never a traceback
-        reason = str(exc) if isinstance(exc, (UnidentifiedImageError, OSError)) else exc.__class__.__name__
+    except images.ImageError as exc:
+        reason = str(exc)
         build.problems.warning(feed_path, 1, _("image '{src}' of a post cannot be read ({reason}); the card is shown "
                                                "without it").format(
                                                  src=src, reason=reason), strict=False)
         return ""
-    name = f"assets/social/{hashlib.sha1(out.getvalue()).hexdigest()[:16]}.jpg"
-    build.files[name] = out.getvalue()
+    name = f"assets/social/{hashlib.sha1(data).hexdigest()[:16]}.jpg"
+    build.files[name] = data
     return build.site.href(name)
 
 

@@ -8,19 +8,16 @@ comment, with or without ``--force``.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
-from sitegen.feedback.report import LOCAL
+from sitegen.localtime import STOCKHOLM
 from sitegen.messages import _
 from sitegen.feedback.store import Comment
-from sitegen.messages import _
 
 
 def comment_record(comment: Comment) -> dict[str, str]:
-    moment = datetime.fromisoformat(comment.created).astimezone(LOCAL)
+    moment = datetime.fromisoformat(comment.created).astimezone(STOCKHOLM)
     return {"page": comment.page, "name": comment.name, "text": comment.text,
             "date": moment.isoformat(timespec="seconds")}
 
@@ -30,17 +27,6 @@ def comments_json(comments: list[Comment]) -> str:
     return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """A build running at the same time reads the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".comments-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def unknown_to_store(path: Path, known: list[Comment]) -> int:

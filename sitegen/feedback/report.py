@@ -12,14 +12,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sitegen.feedback.pages import known_pages, suggest
 from sitegen.feedback.sites import Site
 from sitegen.feedback.store import MissingSummary, PageSummary, Store
-
-LOCAL = ZoneInfo("Europe/Stockholm")
-
+from sitegen.localtime import STOCKHOLM
 
 @dataclass
 class MissingRow:
@@ -61,7 +58,7 @@ def local_time(stamp: str) -> str:
         moment = datetime.fromisoformat(stamp)
     except ValueError:
         return stamp
-    return moment.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
 
 
 def printable(text: str, width: int | None = None) -> str:

@@ -102,14 +102,16 @@ class Store:
 
     def _has_tables(self) -> bool:
         try:
-            with self._cursor() as cur:
+            with self.transaction() as cur:
                 cur.execute("SELECT 1 FROM feedback, comments, missing LIMIT 0", ())
         except StoreError:
             return False
         return True
 
     @contextmanager
-    def _cursor(self):
+    def transaction(self):
+        """One transaction: a cursor whose ``?`` placeholders suit either database, committed
+        when the block ends; a database error is a StoreError. The desk's tables use it too."""
         if self.closed:
             raise StoreError(_("the store is closed"))
         try:
@@ -147,7 +149,7 @@ class Store:
             (site, path, referrer, timestamp(now)), key)
 
     def _insert(self, sql: str, params: tuple, key: str | None = None) -> int | None:
-        with self._cursor() as cur:
+        with self.transaction() as cur:
             if key is not None:
                 # In the same transaction as the row: both are stored, or neither.
                 cur.execute("INSERT INTO post_keys (key, created) VALUES (?, ?)"
@@ -162,7 +164,7 @@ class Store:
         if status not in STATUSES:
             raise ValueError(f"unknown status {status!r}")
         changed = []
-        with self._cursor() as cur:
+        with self.transaction() as cur:
             for comment_id in ids:
                 cur.execute("UPDATE comments SET status = ? WHERE id = ? RETURNING id",
                             (status, comment_id))
@@ -174,7 +176,7 @@ class Store:
         """Delete what is older than ``before``; approved comments are published and stay."""
         cutoff = timestamp(before)
         counts = {}
-        with self._cursor() as cur:
+        with self.transaction() as cur:
             for table, extra in (("feedback", ""), ("missing", ""),
                                  ("comments", " AND status <> 'approved'")):
                 cur.execute(f"DELETE FROM {table} WHERE created < ?{extra}", (cutoff,))
@@ -187,7 +189,7 @@ class Store:
         """Why the store cannot take a post now, or "" when it can: a committed write (a
         read-only file or database, a full disk fail it) and the free space of a SQLite file."""
         try:
-            with self._cursor() as cur:
+            with self.transaction() as cur:
                 cur.execute("INSERT INTO health (id, checked) VALUES (1, ?) ON CONFLICT (id)"
                             " DO UPDATE SET checked = excluded.checked", (timestamp(),))
         except StoreError as exc:
@@ -196,17 +198,9 @@ class Store:
 
     # --- reads ------------------------------------------------------------
 
-    def ping(self) -> bool:
-        try:
-            with self._cursor() as cur:
-                cur.execute("SELECT 1", ())
-                return cur.fetchone()[0] == 1
-        except StoreError:
-            return False
-
     def comments(self, status: str | None = None, site: str | None = None) -> list[Comment]:
         where, params = _filters(status=status, site=site)
-        with self._cursor() as cur:
+        with self.transaction() as cur:
             cur.execute("SELECT id, site, page, name, text, status, created FROM comments"
                         f"{where} ORDER BY site, page, created, id", params)
             return [Comment(*row) for row in cur.fetchall()]
@@ -214,7 +208,7 @@ class Store:
     def page_summaries(self, site: str | None = None, since: datetime | None = None,
                        latest: int = 3) -> list[PageSummary]:
         where, params = _filters(site=site, since=since)
-        with self._cursor() as cur:
+        with self.transaction() as cur:
             cur.execute("SELECT site, page, SUM(useful), COUNT(*) FROM feedback"
                         f"{where} GROUP BY site, page", params)
             pages = {(s, p): PageSummary(s, p, int(y), int(n)) for s, p, y, n in cur.fetchall()}
@@ -232,7 +226,7 @@ class Store:
     def missing_summaries(self, site: str | None = None, since: datetime | None = None,
                           limit: int = 50) -> list[MissingSummary]:
         where, params = _filters(site=site, since=since)
-        with self._cursor() as cur:
+        with self.transaction() as cur:
             cur.execute("SELECT site, path, COUNT(*), MAX(created) FROM missing"
                         f"{where} GROUP BY site, path"
                         " ORDER BY COUNT(*) DESC, site, path LIMIT ?", params + (limit,))
@@ -253,13 +247,13 @@ class Store:
             raise ValueError(f"unknown column in {sorted(equals)}")
         where = " AND ".join(f"{column} = ?" for column in equals)
         sql = f"SELECT COUNT(*) FROM {table}" + (f" WHERE {where}" if where else "")
-        with self._cursor() as cur:
+        with self.transaction() as cur:
             cur.execute(sql, tuple(equals.values()))
             return int(cur.fetchone()[0])
 
     def feedback_comments(self, prefix: str) -> list[str]:
         """Comments of feedback rows whose comment starts with ``prefix`` (load test check)."""
-        with self._cursor() as cur:
+        with self.transaction() as cur:
             cur.execute("SELECT comment FROM feedback WHERE substr(comment, 1, ?) = ?",
                         (len(prefix), prefix))
             return [row[0] for row in cur.fetchall()]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import icalendar
 
-from sitegen.features import ics
+from sitegen import ics
 from testkit import NOW, page, run_sitegen
 
 SITE_YAML = "title: Demo\nbase_url: https://www.example.se/demo/\n"

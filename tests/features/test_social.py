@@ -233,7 +233,7 @@ def test_a_json_feed_with_a_byte_order_mark_is_read(make_site, tmp_path):
 
 
 def test_a_fetched_json_feed_with_a_byte_order_mark_is_cached_as_json():
-    from sitegen.features.social import is_json
+    from sitegen.social_feeds import is_json
     assert is_json(b"\xef\xbb\xbf  {\"items\": []}") and not is_json(b"\xef\xbb\xbf<?xml version='1.0'?>")
 
 

@@ -35,7 +35,7 @@ def test_user_add_makes_an_editor_who_can_sign_in(monkeypatch, db, content):
     store = Store(db, create=False)
     account = Accounts(DeskData(store)).check("anna", PASSWORD)
     assert account.sites == ("kulturskolan",) and not account.admin
-    raw = store._cursor
+    raw = store.transaction
     with raw() as cur:
         cur.execute("SELECT password FROM desk_users", ())
         assert cur.fetchone()[0].startswith("$argon2id$")

@@ -321,7 +321,7 @@ def test_marks_of_purged_rows_are_forgotten(service, store):
                            "ringde 070-123 45 67", "anna")
     store.purge(utc_now())
     service.desk.upkeep()
-    with store._cursor() as cur:
+    with store.transaction() as cur:
         cur.execute("SELECT COUNT(*) FROM desk_marks", ())
         assert cur.fetchone()[0] == 0
 

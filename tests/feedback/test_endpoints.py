@@ -116,7 +116,7 @@ def test_health(client, store):
 def test_health_writes_to_the_store(client, store):
     """Monitoring asks for a write, not only a read: /health commits to its own row."""
     client.get("/health")
-    with store._cursor() as cur:
+    with store.transaction() as cur:
         cur.execute("SELECT COUNT(*) FROM health", ())
         assert cur.fetchone()[0] == 1
 

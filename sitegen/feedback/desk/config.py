@@ -10,10 +10,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from sitegen.messages import _
 from sitegen.problems import Problems
+from sitegen.yamlload import YamlError, key_lines, load_plain
 
 # The only placeholders a publish command may hold; their values are checked (a site
 # name is a folder name of the content, the content folder is the service's own).
@@ -51,37 +50,18 @@ class DeskConfig:
     smtp: Smtp = field(default_factory=Smtp)
 
 
-def key_lines(text: str) -> dict[tuple[str, ...], int]:
-    """The line of every mapping key, by its path of keys: YAML values keep no lines."""
-    lines: dict[tuple[str, ...], int] = {}
-
-    def walk(node, path):
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                here = path + (str(key.value),)
-                lines[here] = key.start_mark.line + 1
-                walk(value, here)
-
-    try:
-        walk(yaml.compose(text), ())
-    except yaml.YAMLError:
-        pass
-    return lines
-
-
 def load_config(path: Path | None, problems: Problems) -> DeskConfig:
     if path is None:
         return DeskConfig()
     try:
         text = path.read_text(encoding="utf-8")
-        data = yaml.safe_load(text) or {}
+        data = load_plain(text) or {}
     except OSError as exc:
         problems.error(path, 0, _("cannot read the desk settings: {reason}").format(
             reason=exc.strerror))
         return DeskConfig()
-    except yaml.YAMLError as exc:
-        line = exc.problem_mark.line + 1 if getattr(exc, "problem_mark", None) else 0
-        problems.error(path, line, _("the desk settings are not valid YAML; check the "
+    except YamlError as exc:
+        problems.error(path, exc.line, _("the desk settings are not valid YAML; check the "
                                      "indentation and the quotes"))
         return DeskConfig()
     lines = key_lines(text)

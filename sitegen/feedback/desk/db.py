@@ -76,8 +76,8 @@ class DeskData:
 
     def __init__(self, store: Store):
         self.store = store
-        # The store's own transaction helper: one connection pool, one place for errors.
-        self.cursor = store._cursor
+        # The store's transactions: one connection, one place for errors.
+        self.cursor = store.transaction
 
     def create_tables(self) -> None:
         with self.cursor() as cur:

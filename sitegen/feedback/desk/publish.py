@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.feedback.desk.config import DeskConfig, expand
-from sitegen.feedback.export import comments_json, unknown_to_store, write_atomically
+from sitegen.feedback.export import comments_json, unknown_to_store
+from sitegen.fileio import write_atomically
 from sitegen.feedback.sites import Site
 from sitegen.feedback.store import Store, StoreError, utc_now, timestamp
 

@@ -8,14 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from importlib import resources
 
-from jinja2 import Environment, PackageLoader, select_autoescape
-from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from sitegen.feedback.desk.session import Session, language
 from sitegen.feedback.desk.texts import translator
 from sitegen.feedback.report import local_time
+from sitegen.theme import Markup, package_environment
 
 HEADERS = {
     "Cache-Control": "no-store",
@@ -26,9 +25,7 @@ HEADERS = {
                                 "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
 }
 
-ENV = Environment(loader=PackageLoader("sitegen.feedback.desk", "templates"),
-                  autoescape=select_autoescape(default=True, default_for_string=True),
-                  trim_blocks=True, lstrip_blocks=True)
+ENV = package_environment("sitegen.feedback.desk", "templates")
 ENV.filters["local_time"] = local_time
 
 

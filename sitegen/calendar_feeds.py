@@ -28,9 +28,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from sitegen.features import events as events_lib
-from sitegen.features import ics
-from sitegen.features.events import Event
+from sitegen import events as events_lib
+from sitegen import ics
+from sitegen.events import Event
 from sitegen.messages import _
 from sitegen.model import Site
 from sitegen.slugs import slugify

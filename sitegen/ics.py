@@ -15,6 +15,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from sitegen.localtime import STOCKHOLM
+
 # icalendar is imported where it is used: a site without calendar or menus never loads it
 # (a twentieth of a no-change rebuild's start-up).
 
@@ -47,7 +49,7 @@ class IcsCalendar:
     description: str          # X-WR-CALDESC
     prodid: str               # unique per product, e.g. "-//Örebro kommun//sitegen Kulturskolan//SV"
     now: dt.datetime          # DTSTAMP of every item (the build's --now)
-    timezone: str = "Europe/Stockholm"
+    timezone: str = STOCKHOLM.key
     items: list[IcsItem] = field(default_factory=list)
 
 

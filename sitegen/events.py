@@ -24,7 +24,7 @@ from dateutil.rrule import rrulestr
 
 from sitegen.model import Page
 from sitegen.problems import Problems
-from sitegen.schema import STOCKHOLM
+from sitegen.localtime import STOCKHOLM
 from sitegen.messages import _
 
 MAX_OCCURRENCES = 2000   # kept per event on each side of now (an hourly rule fills no build)

@@ -10,18 +10,17 @@ goes to public addresses only and ends at ``--timeout`` whatever the server does
 """
 from __future__ import annotations
 
-import os
 import socket
 import sys
-import tempfile
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from sitegen import addresses, netfetch
+from sitegen.fileio import write_atomically
 from sitegen.config import find_sites, load_site_config
-from sitegen.features.social import (DEFAULT_LIMIT, MEDIA_DIR, FeedError, cache_path, is_json, media_name,
-                                     parse_feed)
 from sitegen.problems import Problems
+from sitegen.social_feeds import (DEFAULT_LIMIT, MEDIA_DIR, FeedError, cache_path, is_json, media_name,
+                                  parse_feed)
 from sitegen.messages import _
 
 PHASE = "none"   # a command, not a build feature
@@ -80,7 +79,7 @@ def fetch_account(site_dir: Path, entry: dict, timeout: float, problems: Problem
         return False
     suffix = ".json" if is_json(data) else ".xml"
     target = site_dir / entry["feed"] if entry.get("feed") else cache_path(site_dir, entry, suffix)
-    write_atomic(target, data)
+    write_atomically(target, data)
     hosts = image_hosts(url, entry)
     for item in items[:entry.get("limit") or DEFAULT_LIMIT]:
         if item.image:
@@ -103,7 +102,7 @@ def fetch_image(site_dir: Path, url: str, timeout: float, problems: Problems, wh
     if target.is_file():
         return  # a post's image does not change; keep what we have
     try:
-        write_atomic(target, download(url, timeout, hosts))
+        write_atomically(target, download(url, timeout, hosts))
     except (OSError, ValueError) as exc:
         problems.warning(*where, _("could not fetch image {url}: {exc}; the card is shown without it").format(
                                      url=url, exc=_reason(exc)))
@@ -113,19 +112,6 @@ def download(url: str, timeout: float, hosts: set[str] | None = None) -> bytes:
     """The body at ``url`` within ``timeout`` seconds in all, from a public address (and one of
     ``hosts`` when given)."""
     return netfetch.get(url, timeout=timeout, max_bytes=MAX_BYTES, user_agent=USER_AGENT, hosts=hosts)
-
-
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write beside the target, then rename: a reader sees the old file or the new one, never half."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def _reason(exc: Exception) -> str:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Iterator
 
 from sitegen.model import Alternate, FeedSpec, Page, Site, as_datetime
-from sitegen.schema import NEWS_CATEGORIES
+from sitegen.schemas import NEWS_CATEGORIES
 from sitegen.slugs import slugify, swedish_sort_key
 
 DEFAULT_FOLDER = "nyheter"
@@ -75,6 +76,29 @@ def paginate(base_url: str, items: list[Page], size: int) -> list[Listing]:
     numbered = list(enumerate(urls, start=1))
     return [Listing(url, n, len(chunks), chunk, numbered)
             for (n, url), chunk in zip(numbered, chunks)]
+
+
+def listing_pages(site: Site, first: Page, url: str, items: list[Page], size: int, title: str, ingress: str,
+                  strings: dict, template: str) -> Iterator[tuple[Listing, Page]]:
+    """The pages of one paginated list at ``url``, each with its ``Listing``: ``first`` (the
+    archive's or blog's own page) where the list starts at its URL, else a page of its own
+    ("{title}, sida {n}" after the first); only a list's first page is in the sitemap, and its
+    further pages are its children, hidden from navigation."""
+    parent = first
+    for listing in paginate(url, items, size):
+        if listing.url == first.url:
+            page = first
+        else:
+            page_title = title if listing.number == 1 else text(
+                strings, "page_title_n", "{title}, sida {n}", title=title, n=listing.number)
+            page = Page(url=listing.url, meta={"title": page_title, "ingress": ingress}, template=template,
+                        in_sitemap=listing.number == 1)
+            page = site.add_page(page, parent=parent)
+            hide_from_navigation(page)
+        page.template = template
+        yield listing, page
+        if listing.number == 1:
+            parent = page
 
 
 def tag_groups(pages: list[Page]) -> dict[str, tuple[str, list[Page]]]:

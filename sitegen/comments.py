@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from sitegen.problems import Problems
-from sitegen.schema import STOCKHOLM
+from sitegen.localtime import STOCKHOLM
 from sitegen.messages import _
 
 DATA_NAME = "comments"
