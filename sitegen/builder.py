@@ -69,7 +69,11 @@ class SiteBuild:
     # A folder beside the output for this build's intermediate files (removed at the end),
     # and what features work out once and use again in a later phase or in the workers.
     scratch: Path | None = None
-    feature_data: dict = field(default_factory=dict)
+    # What one feature works out for another or for a later step, each a typed field (no
+    # string-keyed side channel between features):
+    redirects: object | None = None    # features.redirects.Redirects: read by server_rules, old hosts
+    addresses: list = field(default_factory=list)   # ledger.published(): compared across sites
+    search_parts: int | None = None    # how many index parts (the render workers write records by it)
     # The first moment at which the output would differ by the clock alone (None: never).
     next_change: dt.datetime | None = None
     # Each page's front matter as read (source rel -> MarkedDict): a save whose front matter

@@ -142,14 +142,6 @@ class Page:
                 name=feature, url=self.url or "/", kind=type(data).__name__))
         self.contributions[feature] = data
 
-    def feature_data(self) -> dict:
-        """What features set on this page and its render reads, the defaults left out: the
-        build cache fingerprints it (cache.py); most pages give an empty dict."""
-        found = {name: getattr(self, name) for name, default in _FEATURE_DEFAULTS.items()
-                 if getattr(self, name) != default}
-        found.update(self.contributions)   # feature names: none is a field's name
-        return found
-
     def line_of(self, key: str) -> int:
         return self.lines.get(key, 1)
 
@@ -173,10 +165,6 @@ class Page:
 
     def file_path(self) -> str:
         return self.output_path or f"{self.url}index.html"
-
-
-_FEATURE_DEFAULTS = {"in_menu": True, "in_cards": True, "in_search": None, "own_address": True, "alternates": [],
-                     "frame_origins": [], "needs_wasm": False, "preview_status": None}
 
 
 def sort_pages(pages: list[Page]) -> list[Page]:

@@ -18,7 +18,7 @@ NEEDS = ("files", "redirect rules", "server rules")   # last: every file of the 
 
 def run(build) -> None:
     items = ledger.published(build)
-    build.feature_data["addresses"] = items   # the builder compares the sites of a run
+    build.addresses = items   # the builder compares the sites of a run
     check_ledger(build, items)
     build.files[ledger.RECORD] = ledger.record(build, items)
 
@@ -31,13 +31,13 @@ def check_across_sites(builds: list, problems) -> None:
     pages: dict = {}
     for build in builds:
         host = ledger.site_host(build.site)
-        for item in build.feature_data.get("addresses", []):
+        for item in build.addresses:
             if item.kind in ("page", "generated", "file"):
                 pages.setdefault(_on_host(item, host), (build, item))
     claimed: dict = {}
     for build in builds:
         host = ledger.site_host(build.site)
-        for item in build.feature_data.get("addresses", []):
+        for item in build.addresses:
             if item.kind not in ("alias", "removed") or ledger.key(item.address, host)[0]:
                 continue
             where = _on_host(item, host)

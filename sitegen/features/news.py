@@ -112,7 +112,7 @@ class Archive:
 
 
 def run(build) -> None:
-    site, strings = build.site, build.theme.strings
+    site = build.site
     news = newest_first([p for p in site.pages if p.kind == "news" and p.date is not None])
     items = listed_of_kind(site, "news")
     shown = [p for p in items if not _disruption_over(build, p)]

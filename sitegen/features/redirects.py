@@ -215,7 +215,7 @@ def collect(build) -> Redirects:
 
 def run(build) -> None:
     redirects = collect(build)
-    build.feature_data["redirects"] = redirects
+    build.redirects = redirects
     prefix = build.site.config.path_prefix
     for rule in redirects.rules:
         out = None if rule.host else _forward_path(rule.path, prefix)
@@ -239,7 +239,7 @@ def check_old_hosts(builds, problems) -> None:
     allowed = addresses.allowed_old_hosts(content, problems)
     owner: dict[str, str] = {}
     for build in builds:
-        redirects = build.feature_data.get("redirects")
+        redirects = build.redirects
         for rule in redirects.rules if redirects else []:
             if not rule.host:
                 continue

@@ -239,10 +239,10 @@ def rest_mb(pages: int) -> float:
 
 def part_count(build) -> int:
     """How many parts: from the number of searchable pages, known before any page is rendered."""
-    count = build.feature_data.get("search_parts")
+    count = build.search_parts
     if count is None:
         count = parts_for(sum(1 for page in build.site.pages if searchable(page)), parallel.workers())
-        build.feature_data["search_parts"] = count
+        build.search_parts = count
     return count
 
 

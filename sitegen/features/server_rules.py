@@ -66,7 +66,7 @@ def site_rules(build, redirects: Redirects) -> SiteRules:
 
 
 def run(build) -> None:
-    redirects = build.feature_data.get("redirects")
+    redirects = build.redirects
     if redirects is None or not _config_problems(build):
         return
     rules = site_rules(build, redirects)
