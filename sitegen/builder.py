@@ -273,9 +273,13 @@ def plan_pages(build: SiteBuild) -> None:
     cache, final = build.cache, build.options.out / build.config.name
     keys = pagekeys.PageKeys(build)
     check_only = build.options.check_only
-    for page in build.site.pages:
+    pages = build.site.pages
+    for name in {template_for(page, build.renderer.env) for page in pages}:
+        keys.chain_of(name)   # what each template reads: worked out once, before the workers fork
+    with build.progress.step("Keys", len(pages)) as advance:
+        found = parallel.run(lambda index: keys.key(pages[index]), len(pages), advance)
+    for page, key in zip(pages, found):   # a key is None where something read has no stable digest
         rel = page.file_path()
-        key = keys.key(page)   # None: something the page reads has no stable digest
         if key is not None:
             build.page_keys[rel] = key
         entry = None if check_only or key is None or cache.page_keys.get(rel) != key else \

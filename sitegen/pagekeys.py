@@ -110,6 +110,13 @@ class PageKeys:
             return None
         return content_digest(text.encode("utf-8", "surrogatepass"))
 
+    def chain_of(self, name: str) -> _Chain | None:
+        """The template's chain (None when the template is broken: its pages report it)."""
+        try:
+            return self.chain(name)
+        except TemplateError:
+            return None
+
     def chain(self, name: str) -> _Chain:
         known = self._chains.get(name)
         if known is None:

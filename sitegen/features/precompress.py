@@ -55,6 +55,27 @@ def compress(source: Path, live: Path) -> None:
     target.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
 
 
+def page_written(build, page, rel: str, html: str) -> None:
+    """(In a render worker.) The ``.gz`` of a page just written anew, made while its HTML is at
+    hand: compressing the pages is most of this feature's work, and the workers share it
+    across the cores. A page linked from the live output is left to ``run`` (its ``.gz`` is linked)."""
+    if build.staging is None or not compressible(rel) or f"{rel}.gz" in build.files:
+        return
+    path = os.path.join(build.staging, rel)
+    if _same_file(path, build.options.out / build.config.name / rel):
+        return
+    data = html.encode("utf-8")   # as output.Stager wrote it
+    _unlink(path + ".gz")   # maybe a link to the live one: never written through
+    if len(data) >= MIN_SIZE:
+        with open(path + ".gz", "wb") as f:
+            f.write(gzip.compress(data, compresslevel=9, mtime=0))
+
+
+def _written_here(gz: str, live_gz: Path) -> bool:
+    """Is this ``.gz`` in the staging folder the one ``page_written`` made (not the live one's link)?"""
+    return os.path.isfile(gz) and not _same_file(Path(gz), live_gz)
+
+
 def keeps(build, rel: str) -> bool:
     """The ``.gz`` of a file this build writes is this feature's to keep up to date (``run``)."""
     return rel.endswith(".gz") and rel[:-3] in build.files and compressible(rel[:-3])
@@ -75,6 +96,8 @@ def run(build) -> None:
         if not compressible(rel) or f"{rel}.gz" in build.files:
             continue
         path = os.path.join(staging, rel)
+        if _written_here(path + ".gz", live / f"{rel}.gz"):
+            continue
         _unlink(path + ".gz")   # maybe a link to the live one: never written through
         if os.path.isfile(path):
             compress(Path(path), live / rel)
@@ -96,8 +119,8 @@ def _compress_folder(top: str, staging: str, live: Path, changed: set, files: di
             if not compressible(rel):
                 continue
             if name + ".gz" in present and f"{rel}.gz" not in files:
-                if rel not in changed:
-                    continue   # the live file with its own .gz
+                if rel not in changed or _written_here(os.path.join(folder, name + ".gz"), live / f"{rel}.gz"):
+                    continue   # the live file with its own .gz, or compressed as it was written
                 os.unlink(os.path.join(folder, name + ".gz"))   # maybe a link to the live one
             compress(Path(folder, name), live / rel)
 

@@ -1,4 +1,5 @@
 """The .gz files beside the text files of a built site."""
+import datetime as dt
 import gzip
 import os
 
@@ -42,3 +43,20 @@ def test_a_rebuild_keeps_the_gz_of_an_unchanged_page_and_renews_a_changed_one(tm
     assert os.stat(site / "a/index.html.gz").st_mtime_ns == kept.st_mtime_ns
     assert (site / "b/index.html.gz").read_bytes() != changed
     assert b"Ny mening." in gzip.decompress((site / "b/index.html.gz").read_bytes())
+
+
+def test_a_page_is_compressed_once_as_it_is_written_and_not_again_after(tmp_path, monkeypatch):
+    """The render workers make a page's .gz while its HTML is at hand; the feature's pass over
+    the staged folder then compresses only the other files (each file once in all)."""
+    from sitegen import builder
+    from sitegen.features import precompress
+    compressed = []
+    monkeypatch.setattr(precompress, "compress", lambda source, live: compressed.append(source.name))
+    write(tmp_path / "content", {"site.yaml": SITE_YAML, "index.md": page("Start", LONG), "a.md": page("A", LONG)})
+    options = builder.BuildOptions(content=tmp_path / "content", out=tmp_path / "out", now=dt.datetime.fromisoformat(NOW),
+                                   quiet=True)
+    problems, _builds = builder.execute(options)
+    assert not problems.errors
+    site = tmp_path / "out" / "demo"
+    assert gzip.decompress((site / "a/index.html.gz").read_bytes()) == (site / "a/index.html").read_bytes()
+    assert "index.html" not in compressed and "main.css" in compressed
