@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen import cache as build_cache
-from sitegen import checks, clashes, data, images, mdlinks, navigation, output, pagekeys, pagetypes, parallel, shortcodes, sources, stamps, tree
+from sitegen import checks, clashes, data, images, mdlinks, navigation, output, pagekeys, pagetypes, parallel, shortcodes, sources, stamps, swap, tree
 from sitegen.config import SiteConfig, find_sites, load_site_config
 from sitegen.features import feature_modules, in_phase, redirects
 from sitegen.features import ledger as published_addresses
@@ -348,7 +348,7 @@ def write_site(build: SiteBuild) -> Path | None:
     stager = output.Stager(build.options.out, build.config.name, build.cache.manifest, keeps(build))
     build.staging = stager.folder   # known at once, so a build stopped half-way removes it (execute)
     build.refreshed = stager.refreshed
-    build.scratch = Path(tempfile.mkdtemp(prefix=output.work_prefix(build.config.name, "scratch"),
+    build.scratch = Path(tempfile.mkdtemp(prefix=swap.work_prefix(build.config.name, "scratch"),
                                           dir=build.options.out))
     render_pending(build, stager)
     lost = stager.put_all({rel: content for rel, content in build.files.items() if rel not in build.pending})
@@ -386,7 +386,7 @@ def run(options: BuildOptions) -> int:
     A build whose inputs are all as the last build left them is not run again (``stamps``)."""
     options.now = site_now(options.now)
     if not options.check_only:
-        output.remove_all_leftovers(options.out)   # of builds that were killed half-way
+        swap.remove_all_leftovers(options.out)   # of builds that were killed half-way
     inputs = stamps.take(options) if options.cache and not options.check_only else None
     done = stamps.replay(options, inputs) if inputs is not None else None
     if done is not None:
@@ -424,7 +424,7 @@ def execute(options: BuildOptions) -> tuple[Problems, list[SiteBuild]]:
                 if build.scratch is not None:
                     shutil.rmtree(build.scratch, ignore_errors=True)
                 if build.staging is not None and build.staging.exists():   # swapped in: gone
-                    output.discard(build.staging)
+                    swap.discard(build.staging)
     for build in builds:
         if build.site.image_cache is not None:
             shutil.rmtree(build.site.image_cache, ignore_errors=True)
@@ -453,7 +453,7 @@ def write_all(builds: list[SiteBuild], options: BuildOptions, problems: Problems
     staged = [(build, staging) for build, staging in written if staging is not None]
     if problems.errors:   # a template failed while pages were written
         for _build, staging in staged:
-            output.discard(staging)
+            swap.discard(staging)
         staged = []
     for build, staging in staged:
         build.staging = staging
@@ -461,10 +461,10 @@ def write_all(builds: list[SiteBuild], options: BuildOptions, problems: Problems
             feature.run(build)
     if problems.errors:
         for _build, staging in staged:
-            output.discard(staging)
+            swap.discard(staging)
     else:
         for build, staging in staged:
-            output.swap(staging, options.out / build.config.name,
+            swap.swap(staging, options.out / build.config.name,
                         background=len(build.files) >= BACKGROUND_REMOVAL, spare=options.cache)
             save_cache(build)
         for build, staging in written:
