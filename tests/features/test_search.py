@@ -276,74 +276,12 @@ def test_a_build_without_memory_for_the_search_index_stops_and_says_so(make_site
     assert not (tmp_path / "out" / "demo").exists()   # nothing half-written went live
 
 
-def _parts_of(sizes):
-    from sitegen.features import search_index
-
-    return [search_index.Part(number, number, "", [None] * size) for number, size in enumerate(sizes)]
-
-
-def test_parts_run_side_by_side_only_as_far_as_memory_holds(monkeypatch):
-    from sitegen.features import search_index
-
-    monkeypatch.setenv("SITEGEN_WORKERS", "2")
-    parts = _parts_of([100, 100, 50])   # the largest needs about 10 + 0.2 * 100 = 30 MB
-    monkeypatch.setattr(search_index.memory, "available_mb", lambda: 70)
-    assert search_index.runs_at_once(parts) == 2
-    monkeypatch.setattr(search_index.memory, "available_mb", lambda: 45)
-    assert search_index.runs_at_once(parts) == 1
-
-
-def test_a_part_larger_than_the_memory_left_is_not_started(monkeypatch):
-    from sitegen.features import search_index
-
-    monkeypatch.setattr(search_index.memory, "available_mb", lambda: 25)
-    try:
-        search_index.runs_at_once(_parts_of([100]))
-    except search_index.NotEnoughMemory as short:
-        assert (short.pages, short.need, short.free) == (100, 30, 25)
-    else:
-        raise AssertionError("a part that does not fit was started")
-
-
 def test_the_memory_message_is_in_swedish_for_editors_and_operators(make_site, tmp_path):
     make_site(SITE)
     result = run_sitegen("build", "--content", "content", "--out", "out", "--now", NOW, "-q", cwd=tmp_path,
                          env={"SITEGEN_MEMORY_MB": "5", "SITEGEN_LANG": "sv"})
     assert result.status != 0
     assert "inte tillräckligt med minne för att bygga sökindexet" in result.stderr
-
-
-def test_parts_are_as_large_as_the_memory_budget_allows(monkeypatch):
-    from sitegen import memory
-    from sitegen.features import search_index
-
-    monkeypatch.delenv("SITEGEN_SEARCH_PART_SIZE", raising=False)
-    # a 2,000-page site is one part: one Pagefind run of ~410 MB beside ~85 MB of the build
-    assert search_index.parts_for(2001, 2) == 1
-    for pages in (2001, 5000, 10001):
-        count = search_index.parts_for(pages, 2)
-        largest = -(-pages // count)
-        assert search_index.rest_mb(pages) + search_index.pagefind_mb(largest) <= memory.PEAK_MB
-        assert search_index.parts_for(pages, 2) == count   # the same cut every time
-    assert search_index.parts_for(10001, 2) < -(-10001 // search_index.PART_SIZE)   # fewer than before
-
-
-def test_the_set_part_size_still_decides(monkeypatch):
-    from sitegen.features import search_index
-
-    monkeypatch.setenv("SITEGEN_SEARCH_PART_SIZE", "500")
-    assert search_index.parts_for(2001, 1) == 5
-
-
-def test_a_part_sized_to_the_budget_runs_alone_even_with_memory_to_spare(monkeypatch):
-    from sitegen.features import search_index
-
-    monkeypatch.setenv("SITEGEN_WORKERS", "2")
-    monkeypatch.delenv("SITEGEN_MEMORY_MB", raising=False)
-    monkeypatch.setattr(search_index.memory, "available_mb", lambda: 16_000)
-    monkeypatch.setattr(search_index.memory, "used_mb", lambda: 300)
-    assert search_index.runs_at_once(_parts_of([900, 900])) == 1   # two would take the build past 500 MB
-    assert search_index.runs_at_once(_parts_of([400, 400])) == 2
 
 
 def test_the_search_page_learns_the_parts_with_pagefinds_program(make_site, tmp_path, monkeypatch):
