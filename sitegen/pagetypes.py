@@ -15,7 +15,7 @@ Its pages say ``type: arkivbeskrivning`` (or a section's cascade does) and are c
 built-in types are: an unknown key, a wrong value or a missing required key is an error at its
 line, in the same words. Its template is ``_types/arkivbeskrivning.html`` beside the file, or
 ``arkivbeskrivning.html`` of the theme chain; a site's template runs in the sandbox of
-theme.py (templates are code, editors only semi-trusted: docs/security.md).
+site_templates.py (templates are code, editors only semi-trusted: docs/security.md).
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from sitegen.messages import _
 from sitegen.problems import Problems
 from sitegen.schema import Field, validate
 from sitegen.schemas import COMMON_FIELDS, TYPE_FIELDS
-from sitegen.theme import SiteTemplates
+from sitegen.site_templates import SiteTemplates
 
 FOLDER = "_types"
 # Keys that every built-in type requires beyond the common ones (a cascade may give them).
@@ -80,7 +80,7 @@ def load(site_dir: Path, problems: Problems) -> dict[str, PageType]:
 
 
 def site_templates(site_dir: Path, types: dict[str, PageType]) -> SiteTemplates:
-    """The site's own templates for theme.py: ``_types/NAME.html`` of the site's own types only
+    """The site's own templates for the theme's environment: ``_types/NAME.html`` of the site's own types only
     (a built-in type's template stays the theme's) and ``_shortcodes/NAME.html``."""
     return SiteTemplates(site_dir, frozenset(name for name in types if name not in BUILTIN))
 

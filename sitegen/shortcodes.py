@@ -3,7 +3,7 @@
 A shortcode is ``templates/shortcodes/NAME.html`` of the theme chain (a child theme or a
 site's own theme adds one or replaces its parent's), or ``content/<site>/_shortcodes/NAME.html``
 of the site itself, which replaces the theme's of that name and runs in the sandbox of
-theme.py (its markup held to the allowlist). The editor writes one syntax::
+site_templates.py (its markup held to the allowlist). The editor writes one syntax::
 
     ::: NAME free text                  (a box: the text is its heading)
     ::: NAME key="value" other="value"  (named arguments)

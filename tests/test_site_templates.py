@@ -1,5 +1,5 @@
 """A site's own templates (content/<site>/_types/NAME.html, _shortcodes/NAME.html): used like
-the theme's, run in the sandbox of sitegen/theme.py, and every hostile or broken one is an
+the theme's, run in the sandbox of sitegen/site_templates.py, and every hostile or broken one is an
 error at its own file and line, never a traceback and never a page."""
 from __future__ import annotations
 

@@ -1,0 +1,213 @@
+"""A site's own templates (``content/<site>/_types/NAME.html``,
+``content/<site>/_shortcodes/NAME.html``) and the sandbox they run in.
+
+They are written by editors, who are only semi-trusted (docs/security.md), so they are read
+only from those two folders of the site, checked before they are compiled (HTML a page may not
+hold, ``|safe``, autoescape turned off) and run in Jinja2's sandbox with limits on what they
+make; a mistyped name in them is an error, not an empty space. ``theme.make_environment``
+gives the theme's environment a sandboxed twin built from these parts: the theme's half of
+the one place Jinja2 is used.
+"""
+from __future__ import annotations
+
+import operator
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from jinja2 import nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from sitegen import confine
+from sitegen.messages import _
+
+SITE_TYPES = "_types"             # content/<site>/_types/NAME.html, beside NAME.yaml
+SITE_SHORTCODES = "_shortcodes"   # content/<site>/_shortcodes/NAME.html
+_SITE_NAME = re.compile(r"[a-z][a-z0-9_-]*")
+MAX_SIZE = 100_000   # the longest range, list or text a template may make (Jinja's own MAX_RANGE)
+
+
+@dataclass(frozen=True)
+class SiteTemplates:
+    """The folder of a site whose ``_types/`` and ``_shortcodes/`` templates the environment
+    serves, and the names of the site's own page types (only those get a template)."""
+    folder: Path
+    types: frozenset = frozenset()
+
+    @property
+    def prefix(self) -> str:
+        return os.path.abspath(self.folder) + os.sep
+
+    def templates(self) -> list[str]:
+        """``_types/NAME.html`` and ``_shortcodes/NAME.html`` files that may be read, relative."""
+        found = []
+        for sub in (SITE_TYPES, SITE_SHORTCODES):
+            folder = self.folder / sub
+            if folder.is_dir() and not confine.outside(folder, self.folder):
+                found += [f"{sub}/{path.name}" for path in sorted(folder.glob("*.html"))
+                          if path.is_file() and not confine.outside(path, self.folder)]
+        return found
+
+
+class SiteLoader(jinja2.BaseLoader):
+    """``NAME.html`` from ``_types/NAME.html`` (NAME a site's own type) and
+    ``shortcodes/NAME.html`` from ``_shortcodes/NAME.html``; nothing else of the site, never a
+    file outside it. Each template is checked before it is compiled (``_refusal``)."""
+
+    def __init__(self, site: SiteTemplates):
+        self.site = site
+
+    def _path(self, name: str) -> Path | None:
+        folder, _sep, file = name.rpartition("/")
+        stem = file[:-len(".html")] if file.endswith(".html") else ""
+        if not _SITE_NAME.fullmatch(stem):
+            return None
+        if folder == "shortcodes":
+            return self.site.folder / SITE_SHORTCODES / file
+        if folder == "" and stem in self.site.types:
+            return self.site.folder / SITE_TYPES / file
+        return None
+
+    def serves(self, name: str) -> bool:
+        path = self._path(name)
+        return path is not None and path.is_file()
+
+    def load(self, environment, name, globals=None):
+        if not environment.sandboxed:   # never compiled outside the sandbox (ThemeTemplates)
+            raise jinja2.TemplateNotFound(name)
+        return super().load(environment, name, globals)
+
+    def get_source(self, environment, template):
+        path = self._path(template)
+        if path is None or not path.is_file():
+            raise jinja2.TemplateNotFound(template)
+        filename = os.path.abspath(path)
+        if confine.outside(path, self.site.folder):
+            raise jinja2.TemplateSyntaxError(_("this is a link to a file outside the site folder, and it is not "
+                                               "read: copy the file into the site instead"), 1, template, filename)
+        try:
+            source = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            raise jinja2.TemplateSyntaxError(_("the template cannot be read as UTF-8 text: save it as UTF-8"),
+                                             1, template, filename) from None
+        refusal = _refusal(environment.parse(source, template, filename), source)
+        if refusal is not None:
+            raise jinja2.TemplateSyntaxError(refusal[1], refusal[0], template, filename)
+        return source, filename, lambda: True
+
+    def list_templates(self) -> list[str]:
+        served = (name.replace(f"{SITE_SHORTCODES}/", "shortcodes/").replace(f"{SITE_TYPES}/", "")
+                  for name in self.site.templates())
+        return [name for name in served if self._path(name) is not None]
+
+
+def _refusal(tree: nodes.Template, source: str) -> tuple[int, str] | None:
+    """(line, why) of the first thing a site's template may not write: HTML a page may not
+    hold (the allowlist of sanitize.py), ``|safe`` on anything but the page's or box's own
+    cleaned HTML, or autoescape turned off."""
+    from sitegen import sanitize   # not at the top: sanitize's catalogue import runs late
+    found = []
+    inspection = sanitize.inspect(source)
+    found += [(line + 1, _("not allowed in a site's template: {why}").format(why=why))
+              for line, why in inspection.removed]
+    for node in tree.find_all(nodes.Filter):
+        if node.name == "safe" and not _cleaned_html(node.node):
+            found.append((node.lineno, _("'|safe' is not allowed in a site's template: remove it, and the value "
+                                         "is shown as text (only page.html and body are HTML)")))
+    for node in tree.find_all(nodes.EvalContextModifier):
+        found.append((node.lineno, _("a site's template may not turn autoescape off: remove the "
+                                     "'autoescape' tag")))
+    return min(found, key=lambda item: item[0]) if found else None
+
+
+def _cleaned_html(node) -> bool:
+    """``page.html`` or ``body``: HTML that has passed the allowlist already."""
+    if isinstance(node, nodes.Name):
+        return node.name == "body"
+    return (isinstance(node, nodes.Getattr) and node.attr == "html" and isinstance(node.node, nodes.Name)
+            and node.node.name == "page")
+
+
+class SandboxedTemplates(ImmutableSandboxedEnvironment):
+    """Jinja2's sandbox (no ``_`` attributes, no internals, nothing changed in place), plus: a
+    refused attribute is an error at once, no value larger than ``MAX_SIZE`` is made, and any
+    exception in a template is a template error (reported at its line, never a traceback)."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def unsafe_undefined(self, obj, attribute):
+        raise SecurityError(_("'{attribute}' may not be read in a template: use the values docs/architecture.md "
+                              "lists (page, site, args, body …)").format(attribute=attribute))
+
+    def call_binop(self, context, operator_name, left, right):
+        if operator_name == "*":
+            for sequence, count in ((left, right), (right, left)):
+                if isinstance(sequence, (str, list, tuple)) and isinstance(count, int) \
+                        and len(sequence) * count > MAX_SIZE:
+                    raise SecurityError(_("'*' would make a value longer than {limit}: make it "
+                                          "shorter").format(limit=MAX_SIZE))
+            return operator.mul(left, right)
+        if isinstance(left, int) and isinstance(right, int) and left.bit_length() * abs(right) > MAX_SIZE:
+            raise SecurityError(_("'**' would make a number too large: use a smaller one"))
+        return operator.pow(left, right)
+
+    def handle_exception(self, source=None):
+        try:
+            super().handle_exception(source)
+        except jinja2.TemplateError:
+            raise
+        except Exception as exc:   # noqa: BLE001 - a template's mistake (1/0, "a" + 1) is a problem
+            raise jinja2.TemplateRuntimeError(str(exc)).with_traceback(exc.__traceback__) from None
+
+
+def limited_range(*args):
+    values = range(*args)
+    if len(values) > MAX_SIZE:
+        raise SecurityError(_("range() of more than {limit} numbers: count to fewer").format(limit=MAX_SIZE))
+    return values
+
+
+def undefined_for(site: SiteTemplates | None):
+    """The theme's lenient undefined (a missing value prints as nothing), except in a site's
+    own template, where printing or looping over an unknown name or attribute is an error: a
+    mistyped name must not be published as an empty space. A key missing from a mapping
+    (``page.meta.tid`` of a page that leaves the optional ``tid`` out, ``args.fran``) stays
+    empty there too."""
+    if site is None:
+        return jinja2.ChainableUndefined
+    return type("SiteUndefined", (_SiteUndefined,), {"site_prefix": site.prefix, "__slots__": ()})
+
+
+class _SiteUndefined(jinja2.ChainableUndefined):
+    __slots__ = ()
+    site_prefix = ""
+
+    def _strict_here(self) -> bool:
+        if isinstance(self._undefined_obj, dict):
+            return False
+        frame = sys._getframe(2)
+        while frame is not None:   # the nearest template on the stack decides
+            name = frame.f_code.co_filename
+            if name.startswith(self.site_prefix):
+                return True
+            if name.endswith(".html"):
+                return False
+            frame = frame.f_back
+        return False
+
+    def _refuse(self):
+        raise jinja2.UndefinedError(_("'{name}' is not known here: check the spelling; what a template "
+                                      "gets is listed in docs/architecture.md").format(name=self._undefined_name))
+
+    def __str__(self) -> str:
+        if self._strict_here():
+            self._refuse()
+        return super().__str__()
+
+    def __iter__(self):
+        if self._strict_here():
+            self._refuse()
+        return super().__iter__()
