@@ -3,7 +3,7 @@
 The preview keeps the last successful build (``SiteBuild``: the modelled site, its theme,
 menu and renderer). When every file of a save is a page of that build whose front matter is
 the text the build read, only the text below the front matter changed: the build renders
-those pages again through its own stages (``builder.render_saved``: body, shortcodes and
+those pages again through its own stages (``render_stage.render_saved``: body, shortcodes and
 embeds, links, the page's template with the kept menu and cards), the preview serves them
 from memory and the browser reloads. Nothing is written into the build's folder and the kept
 build is left as it was: the output folder holds only what builds wrote. A full rebuild
@@ -30,7 +30,7 @@ from pathlib import Path, PurePosixPath
 from typing import Callable
 from urllib.parse import unquote, urlsplit
 
-from sitegen import builder
+from sitegen import builder, render_stage
 from sitegen.markdown import make_parser
 from sitegen.fileio import content_digest
 from sitegen.problems import Problem, Problems, display_path, read_text
@@ -216,7 +216,7 @@ class Preview:
             try:
                 saved = saved_pages(build, paths)
                 problems = Problems(root=root)
-                pages = builder.render_saved(build, saved, problems, self._parser) if saved else None
+                pages = render_stage.render_saved(build, saved, problems, self._parser) if saved else None
             except Exception as exc:  # leave the save to the full rebuild, which reports what is wrong
                 print(_("note: the quick update failed ({reason!r}); rebuilding").format(reason=exc),
                       file=sys.stderr, flush=True)

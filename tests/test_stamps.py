@@ -210,7 +210,7 @@ def test_every_use_of_the_clock_says_when_its_answer_turns():
         "calendar_feeds.py": "its events are the calendar's, whose turns calendar.py notes",
         "ics.py": "now is only DTSTAMP, when the file was made",
         "features/feeds.py": "now is only the date of a feed without items",
-        "render.py": "templates that read now are found by builder.plan_pages",
+        "render.py": "templates that read now are found by render_stage.plan_pages",
         "cache.py": "now goes into page keys only when templates read it (see render.py)",
     }
     package = Path(sitegen.__file__).parent
