@@ -18,7 +18,7 @@ import jinja2
 import jinja2.meta
 from markupsafe import Markup  # jinja2's own; the type of HTML a template may insert as it is
 
-from sitegen import yamlload
+from sitegen import jinjaadvice, yamlload
 from sitegen.localised import format_date, format_datetime, format_time
 from sitegen.problems import Problems
 from sitegen.messages import _
@@ -199,8 +199,9 @@ def template_problem(exc: Exception, problems: Problems) -> None:
     a site's own template at that template's line, whatever theme template it was in then."""
     where = _site_frame(exc)
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        problems.error(exc.filename or exc.name or "template", exc.lineno, _("template error: {message}").format(
-                                                                               message=exc.message))
+        advice = jinjaadvice.explain(exc.message or "")
+        problems.error(exc.filename or exc.name or "template", exc.lineno,
+                       advice or _("template error: {message}").format(message=exc.message))
     elif where is not None and isinstance(exc, jinja2.TemplateNotFound):
         problems.error(*where, _("template '{name}' not found: a site's template may extend or include only the "
                                  "theme's templates (such as page.html) and the site's own").format(name=exc.name))

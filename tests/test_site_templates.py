@@ -103,7 +103,7 @@ def test_a_hostile_page_type_template_is_refused_at_its_line(tmp_path, name):
 def test_a_syntax_error_in_a_site_template_is_reported_at_its_line(tmp_path):
     result, _site = build(tmp_path, {"_shortcodes/tidslinje.html": "<ol>\n{{ body }\n</ol>\n"})
     assert result.status == 1
-    assert "wadkoping/_shortcodes/tidslinje.html:2: error: template error: " in result.stderr, result.stderr
+    assert "wadkoping/_shortcodes/tidslinje.html:2: error: '}' is out of place on this line" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
 
 
