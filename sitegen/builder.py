@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen import cache as build_cache
-from sitegen import checks, clashes, data, images, navigation, output, pagetypes, shortcodes, sources, stamps, swap, tree
+from sitegen import checks, clashes, data, images, memory, navigation, output, pagetypes, shortcodes, sources, stamps, swap, tree
 from sitegen.config import SiteConfig, find_sites, load_site_config
 from sitegen.features import in_phase, redirects
 from sitegen.features import ledger as published_addresses
@@ -195,15 +195,39 @@ def keeps(build: SiteBuild):
     return lambda rel: rel in files or any(owner(build, rel) for owner in owners)
 
 
+def save_bodies(build: SiteBuild) -> None:
+    """Keep the bodies and sources of this build in the cache: keyed by what they were made
+    from, they hold for any later build, whether or not this one goes live."""
+    if build.options.cache:
+        build.cache.bodies = build.bodies
+        _saving(build.cache.save_shards)
+
+
 def save_cache(build: SiteBuild) -> None:
-    if not build.options.cache:
-        return
-    build.cache.bodies = build.bodies
-    build.cache.page_keys = build.page_keys
+    """Keep the page keys and the manifest: once the output holds this build's pages."""
+    if build.options.cache:
+        build.cache.page_keys = build.page_keys
+        _saving(build.cache.save_index)
+
+
+def _saving(save) -> None:
     try:
-        build.cache.save()
+        save()
     except OSError as exc:   # a cache that cannot be written only makes the next build slower
         print(_("note: the build cache could not be saved: {reason}").format(reason=exc), file=sys.stderr)
+
+
+def release_texts(build: SiteBuild) -> None:
+    """The pages are written: their Markdown and HTML, half of what a large build holds, are
+    kept in the cache and let go before the search index is made, so that a Pagefind run of
+    a larger part fits beside the build in the memory budget (``search_parts``). Nothing
+    after this reads a page's text (the staged features read the written files)."""
+    save_bodies(build)
+    build.bodies = {}
+    build.cache.release_shards()
+    for page in build.site.pages:
+        page.body = page.html = ""
+    memory.give_back()
 
 
 def run(options: BuildOptions) -> int:
@@ -283,6 +307,7 @@ def write_all(builds: list[SiteBuild], options: BuildOptions, problems: Problems
         staged = []
     for build, staging in staged:
         build.staging = staging
+        release_texts(build)
         for feature in _features("staged"):
             feature.run(build)
     if problems.errors:
@@ -294,8 +319,9 @@ def write_all(builds: list[SiteBuild], options: BuildOptions, problems: Problems
                         background=len(build.files) >= BACKGROUND_REMOVAL, spare=options.cache)
             save_cache(build)
         for build, staging in written:
-            if staging is None and build.fresh_bodies:
-                save_cache(build)   # the output stands, but bodies were rendered: remember them
+            if staging is None and build.fresh_bodies:   # the output stands, but bodies were rendered
+                save_bodies(build)
+                save_cache(build)
 
 
 def report(problems: Problems, options: BuildOptions, summaries: list[tuple[str, int]],

@@ -61,18 +61,37 @@ class SiteCache:
         return self.path.with_suffix(f".{kind}-{number}")
 
     def save(self) -> None:
-        """Written to a temporary file and renamed, so a killed build never leaves half a cache."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        ignore = self.path.parent / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("*\n", encoding="utf-8")
+        """Each file written to a temporary file and renamed, so a killed build never leaves
+        half a cache."""
+        self.save_shards()
+        self.save_index()
+
+    def save_shards(self) -> None:
+        """The bodies and sources: what any build of these sources may reuse, whether or not
+        the build that made them went live (they are keyed by what they were made from)."""
+        self._folder()
         for kind in SHARDED:
             loaded = self.loaded.get(kind, [])
             for number, shard in enumerate(shards(getattr(self, kind))):
                 before = loaded[number] if number < len(loaded) else None
                 if before is None or not _same_entries(shard, before):
                     _dump(self.shard_path(kind, number), (FORMAT, shard))
+
+    def save_index(self) -> None:
+        """The page keys, the manifest and the front matter: what says the live output holds
+        this build's pages, so only kept once it does."""
+        self._folder()
         _dump(self.path, (FORMAT, self.page_keys, self.manifest, self.front_matter))
+
+    def release_shards(self) -> None:
+        """Let go of the bodies and sources (saved already): most of what a large build holds."""
+        self.bodies, self.sources, self.loaded = {}, {}, {}
+
+    def _folder(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        ignore = self.path.parent / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("*\n", encoding="utf-8")
 
     def load_shards(self) -> None:
         for kind in SHARDED:

@@ -21,9 +21,10 @@ PART_SIZE = 400    # the fewest pages a part gets; SITEGEN_SEARCH_PART_SIZE sets
 # One Pagefind run holds about 10 MB and 0.2 MB a page until it writes (measured on the small
 # records of the benchmark corpus: 87 MB for 400 pages, 252 for 1,250, 502 for 2,500, 987 for 5,000).
 PAGEFIND_BASE_MB, PAGEFIND_PAGE_MB = 10, 0.2
-# The rest of the build while the index is made (measured on the benchmark corpus: about 85 MB
-# at 2,000 searchable pages, 300 MB at 10,000).
-BUILD_BASE_MB, BUILD_PAGE_MB = 30, 0.028
+# The rest of the build while the index is made, its pages' texts let go by then
+# (builder.release_texts; measured on the benchmark corpus: 66 MB at 1,000 pages, 81 MB at
+# 2,000, 197 MB at 10,000).
+BUILD_BASE_MB, BUILD_PAGE_MB = 50, 0.015
 
 
 @dataclass(frozen=True)
