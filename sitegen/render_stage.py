@@ -13,6 +13,7 @@ from sitegen import cache as build_cache
 from sitegen import mdlinks, output, pagekeys, parallel, sources
 from sitegen.features import feature_modules
 from sitegen.markdown import BodyRenderer, make_parser
+from sitegen.messages import _
 from sitegen.problems import Problems
 from sitegen.render import template_for
 from sitegen.theme import TemplateError
@@ -53,7 +54,7 @@ def render_bodies(build: SiteBuild) -> None:
     def job(index: int) -> build_cache.BodyEntry:
         return build_cache.render_body(BodyRenderer, site, todo[index][0], strict, problems.root, parser)
 
-    with build.progress.step("Markdown", len(todo)) as advance:
+    with build.progress.step(_("Page texts"), len(todo)) as advance:
         entries = parallel.run(job, len(todo), advance)
     build.fresh_bodies = len(todo)
     for (page, name, key), entry in zip(todo, entries):
@@ -135,7 +136,7 @@ def plan_pages(build: SiteBuild) -> None:
     pages = build.site.pages
     for name in {template_for(page, build.renderer.env) for page in pages}:
         keys.chain_of(name)   # what each template reads: worked out once, before the workers fork
-    with build.progress.step("Keys", len(pages)) as advance:
+    with build.progress.step(_("Changed pages"), len(pages)) as advance:
         found = parallel.run(lambda index: keys.key(pages[index]), len(pages), advance)
     for page, key in zip(pages, found):   # a key is None where something read has no stable digest
         rel = page.file_path()
@@ -177,7 +178,7 @@ def render_pending(build: SiteBuild, stager: output.Stager | None) -> None:
                 hook(build, page, rel, html)
         return written, html is not None, renderer.problems.items
 
-    with build.progress.step("Pages", len(pages)) as advance:
+    with build.progress.step(_("Pages"), len(pages)) as advance:
         try:
             results = parallel.run(job, len(pages), advance)
         finally:

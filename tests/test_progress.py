@@ -46,12 +46,18 @@ def build_on_terminal(content, out, *extra) -> str:
     return received.decode(errors="replace")
 
 
-def test_a_terminal_sees_a_bar_for_each_long_step(big_site, tmp_path):
-    shown = build_on_terminal(big_site, tmp_path / "out")
-    for step in ("Markdown", "Pages", "Search index"):
+def test_a_terminal_sees_a_bar_for_each_long_step_named_in_swedish(big_site, tmp_path):
+    shown = build_on_terminal(big_site, tmp_path / "out", "--lang", "sv")
+    for step in ("Sidornas text", "Sidor", "Sökindex"):
         assert step in shown, shown[-500:]
     assert f"/{PAGES + 1}" in shown   # "done/total" of the Markdown step
     assert "━" in shown
+
+
+def test_the_steps_are_named_in_english_on_request(big_site, tmp_path):
+    shown = build_on_terminal(big_site, tmp_path / "out")   # the tests ask for English (conftest.py)
+    for step in ("Page texts", "Pages", "Search index"):
+        assert step in shown, shown[-500:]
 
 
 def test_quiet_builds_draw_nothing(big_site, tmp_path):

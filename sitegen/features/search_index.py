@@ -272,7 +272,7 @@ def _assemble(build, todo: list[Part], reuse: list[Part], at_once: int, store: P
             _keep(store, part.key, scratch / f"out-{part.inputs}")
         shutil.rmtree(records, ignore_errors=True)   # the inputs go as soon as they are indexed
 
-    with build.progress.step("Search index", sum(len(part.records) for part in todo)) as advance, \
+    with build.progress.step(_("Search index"), sum(len(part.records) for part in todo)) as advance, \
             ThreadPoolExecutor(max_workers=at_once) as pool:
         for part, _done in zip(todo, pool.map(index, todo)):   # re-raises the first failure
             advance(len(part.records))
