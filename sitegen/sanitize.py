@@ -81,15 +81,22 @@ def attribute_removal(tag: str, name: str, value: str | None) -> str | None:
     allowed = name in GENERIC or name in ATTRIBUTES.get(tag, ()) or name.startswith(tuple(GENERIC_PREFIXES))
     if not allowed:
         return _("attribute '{name}' on <{tag}> removed: it is not allowed in a page").format(name=name, tag=tag)
-    if name in URL_ATTRIBUTES and value and "\\" in html.unescape(value):
+    if name in URL_ATTRIBUTES and value:
+        return address_removal(tag, name, value)
+    return None
+
+
+def address_removal(tag: str, name: str, value: str) -> str | None:
+    """Why the address ``value`` of ``<tag name>`` is removed (a scheme but http(s), mailto and
+    tel, or a backslash), or None when it stays."""
+    if "\\" in html.unescape(value):
         # Browsers read '\' as '/' in an address: "/\evil.example" is "//evil.example", another site.
         return _("address '{value}' in <{tag} {name}> removed: it has a backslash, which browsers read as '/' "
                  "(so '/\\' leads to another site); write addresses with '/'").format(value=value, tag=tag, name=name)
-    if name in URL_ATTRIBUTES and value:
-        scheme = _scheme(value)
-        if scheme and scheme not in URL_SCHEMES:
-            return _("address '{scheme}:…' in <{tag} {name}> removed: use an http(s), mailto or tel address "
-                     "or a path").format(scheme=scheme, tag=tag, name=name)
+    scheme = _scheme(value)
+    if scheme and scheme not in URL_SCHEMES:
+        return _("address '{scheme}:…' in <{tag} {name}> removed: use an http(s), mailto or tel address "
+                 "or a path").format(scheme=scheme, tag=tag, name=name)
     return None
 
 

@@ -28,6 +28,11 @@ SITE_TYPES = "_types"             # content/<site>/_types/NAME.html, beside NAME
 SITE_SHORTCODES = "_shortcodes"   # content/<site>/_shortcodes/NAME.html
 _SITE_NAME = re.compile(r"[a-z][a-z0-9_-]*")
 MAX_SIZE = 100_000   # the longest range, list or text a template may make (Jinja's own MAX_RANGE)
+ADDRESS_FILTER = "sitegen_address"   # checks a value printed where an address begins (_guard_addresses)
+# The attribute a piece of a template's text leaves open for an address, up to its value: `href="`.
+_ADDRESS_OPENS = re.compile(r"""\s(?P<name>href|src|srcset|cite|action|formaction|poster)\s*=\s*(?P<quote>["']?)\s*$""",
+                            re.I)
+_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)")
 
 
 @dataclass(frozen=True)
@@ -133,10 +138,18 @@ def _cleaned_html(node) -> bool:
 
 class SandboxedTemplates(ImmutableSandboxedEnvironment):
     """Jinja2's sandbox (no ``_`` attributes, no internals, nothing changed in place), plus: a
-    refused attribute is an error at once, no value larger than ``MAX_SIZE`` is made, and any
-    exception in a template is a template error (reported at its line, never a traceback)."""
+    refused attribute is an error at once, no value larger than ``MAX_SIZE`` is made, a value
+    printed where an address begins keeps to the allowlist's schemes, and any exception in a
+    template is a template error (reported at its line, never a traceback)."""
 
     intercepted_binops = frozenset({"*", "**"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters[ADDRESS_FILTER] = checked_address
+
+    def _parse(self, source, name, filename):
+        return _guard_addresses(super()._parse(source, name, filename))
 
     def unsafe_undefined(self, obj, attribute):
         raise SecurityError(_("'{attribute}' may not be read in a template: use the values docs/architecture.md "
@@ -161,6 +174,45 @@ class SandboxedTemplates(ImmutableSandboxedEnvironment):
             raise
         except Exception as exc:   # noqa: BLE001 - a template's mistake (1/0, "a" + 1) is a problem
             raise jinja2.TemplateRuntimeError(str(exc)).with_traceback(exc.__traceback__) from None
+
+
+def _guard_addresses(tree: nodes.Template) -> nodes.Template:
+    """Every value printed at the start of an address (``href="{{ page.meta.lank }}"``, also
+    inside an ``if``) goes through ``checked_address``: the source was checked before it was
+    compiled, but a value comes from a page or a feed, and ``javascript:`` would run when the
+    link is followed (escaping does not stop it). A value after the address's own first
+    characters (``href="/sok?q={{ ord }}"``) is not at its start and is left as it is."""
+    open_at = None   # (tag, attribute, quote) while an address is open with nothing in it yet
+    tag = "a"
+    for output in tree.find_all(nodes.Output):
+        for index, node in enumerate(output.nodes):
+            if not isinstance(node, nodes.TemplateData):
+                if open_at is not None:
+                    output.nodes[index] = nodes.Filter(node, ADDRESS_FILTER, [nodes.Const(open_at[0]), nodes.Const(
+                        open_at[1])], [], None, None, lineno=node.lineno)
+                continue
+            text = node.data
+            if open_at is not None:
+                if not text.strip() and open_at[2]:
+                    continue   # still at the start of the address
+                open_at = None   # the address has its first characters, or the attribute ends
+            if tags := _TAG.findall(text):
+                tag = tags[-1].lower()
+            if found := _ADDRESS_OPENS.search(text):
+                open_at = (tag, found["name"].lower(), found["quote"])
+    return tree
+
+
+def checked_address(value, tag: str, attribute: str):
+    """``value`` as it is, unless it would be an address the allowlist removes (``javascript:``,
+    a backslash): an error of the template at the line that prints it."""
+    from sitegen import sanitize   # not at the top: sanitize's catalogue import runs late
+    if isinstance(value, jinja2.Undefined):
+        return value   # printing it decides (an error in a site's template, else nothing)
+    why = sanitize.address_removal(tag, attribute, str(value))
+    if why is not None:
+        raise SecurityError(_("not allowed in a site's template: {why}").format(why=why))
+    return value
 
 
 def limited_range(*args):

@@ -180,3 +180,60 @@ def test_the_worked_example_of_the_architecture_docs_builds_from_the_site_folder
     html = (site / "arkiv/landsting/index.html").read_text(encoding="utf-8")
     assert "<dt>Arkivbildare</dt><dd>Örebro läns landsting</dd>" in html
     assert '<section class="box volym" aria-label="Volym A1">' in html
+
+
+# A value printed where an address begins (href, src …) gets the address rule of the allowlist,
+# whatever the template around it: the value may come from any editor's page or from a feed.
+ADDRESS_TEMPLATES = {
+    "quoted": '<a href="{{ args.fran }}">x</a>',
+    "single-quoted": "<a class=\"x\" href='{{ args.fran }}'>x</a>",
+    "unquoted": "<a href={{ args.fran }}>x</a>",
+    "space-before": '<img alt="" src=" {{ args.fran }}">',
+    "in-if": '<a href="{% if args.fran %}{{ args.fran }}{% endif %}">x</a>',
+    "set-first": '{% set adress = args.fran %}<a\n  href="{{ adress }}">x</a>',
+}
+
+
+@pytest.mark.parametrize("name", sorted(ADDRESS_TEMPLATES))
+@pytest.mark.parametrize("address", ["javascript:alert(1)", "JaVa&#115;cript:alert(1)", "data:text/html,x",
+                                     "/\\\\evil.example/"])
+def test_a_site_template_does_not_print_a_script_address(tmp_path, name, address):
+    result, site = build(tmp_path, {
+        "_shortcodes/tidslinje.html": f"<div>\n{ADDRESS_TEMPLATES[name]}\n{{{{ body }}}}</div>\n",
+        "hus/kupan.md": page("Kupan", body=f"::: tidslinje fran='{address}'\nText.\n:::\n")})
+    assert result.status == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    line = 3 if name == "set-first" else 2
+    assert f"wadkoping/_shortcodes/tidslinje.html:{line}: error: template error: not allowed in a site's template: " \
+        in result.stderr, result.stderr
+    assert not site.exists()
+
+
+def test_a_page_type_template_does_not_print_a_script_address(tmp_path):
+    template = '{% extends "page.html" %}\n{% block main %}\n<a href="{{ page.meta.arkitekt }}">Arkitekt</a>\n{% endblock %}\n'
+    result, site = build(tmp_path, {
+        "_types/husbeskrivning.html": template,
+        "hus/kupan.md": page("Kupan", byggår=1820, type="husbeskrivning", arkitekt="'javascript:alert(1)'")})
+    assert result.status == 1, result.stderr
+    assert "wadkoping/_types/husbeskrivning.html:3: error: template error: not allowed in a site's template: " \
+           "address 'javascript:…' in <a href> removed" in result.stderr, result.stderr
+    assert not site.exists()
+
+
+@pytest.mark.parametrize("address", ["https://www.orebro.se/", "mailto:a@example.se", "tel:+4619211000",
+                                     "/wadkoping/hus/", "../kupan/", "#innehall", "?sida=2", ""])
+def test_a_site_template_prints_an_ordinary_address(tmp_path, address):
+    result, site = build(tmp_path, {
+        "_shortcodes/tidslinje.html": '<a href="{{ args.fran }}">x</a><a title="{{ args.fran }}"'
+                                      ' href="/sok?q={{ args.fran }}">y</a>{{ body }}\n',
+        "hus/kupan.md": page("Kupan", body=f"::: tidslinje fran='{address}'\nText.\n:::\n")})
+    assert result.status == 0, result.stderr
+    assert f'<a href="{address}">x</a>' in (site / "hus/kupan/index.html").read_text(encoding="utf-8")
+
+
+def test_a_value_after_the_start_of_an_address_is_not_taken_for_a_scheme(tmp_path):
+    result, site = build(tmp_path, {
+        "_shortcodes/tidslinje.html": '<a href="/sok?q={{ args.fran }}">x</a>{{ body }}\n',
+        "hus/kupan.md": page("Kupan", body="::: tidslinje fran='tid:10'\nText.\n:::\n")})
+    assert result.status == 0, result.stderr
+    assert '<a href="/sok?q=tid:10">x</a>' in (site / "hus/kupan/index.html").read_text(encoding="utf-8")
