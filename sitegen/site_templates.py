@@ -10,6 +10,8 @@ the one place Jinja2 is used.
 """
 from __future__ import annotations
 
+import contextvars
+import functools
 import operator
 import os
 import re
@@ -20,6 +22,7 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.visitor import NodeTransformer
 
 from sitegen import confine
 from sitegen.messages import _
@@ -28,6 +31,11 @@ SITE_TYPES = "_types"             # content/<site>/_types/NAME.html, beside NAME
 SITE_SHORTCODES = "_shortcodes"   # content/<site>/_shortcodes/NAME.html
 _SITE_NAME = re.compile(r"[a-z][a-z0-9_-]*")
 MAX_SIZE = 100_000   # the longest range, list or text a template may make (Jinja's own MAX_RANGE)
+MAX_OUTPUT = 5_000_000   # the most a template, or any value in it, may make: far above the largest page
+MAX_STEPS = 10_000_000   # the most loop steps one render may take (a few seconds): loops in loops end
+_WIDTHS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs", "indent", "wordwrap"})   # pad to a width
+SIZED_FILTER = "sitegen_sized"       # checks a value made with '~' (_Limits)
+COUNTED_FILTER = "sitegen_counted"   # counts a loop's steps (_Limits)
 ADDRESS_FILTER = "sitegen_address"   # checks a value printed where an address begins (_guard_addresses)
 # The attribute a piece of a template's text leaves open for an address, up to its value: `href="`.
 _ADDRESS_OPENS = re.compile(r"""\s(?P<name>href|src|srcset|cite|action|formaction|poster)\s*=\s*(?P<quote>["']?)\s*$""",
@@ -136,20 +144,55 @@ def _cleaned_html(node) -> bool:
             and node.node.name == "page")
 
 
+_steps: contextvars.ContextVar[list | None] = contextvars.ContextVar("template_steps", default=None)
+
+
+class LimitedTemplate(jinja2.Template):
+    """A template whose render counts its loop steps from nothing (``counted``)."""
+
+    def render(self, *args, **kwargs):
+        token = _steps.set([0])
+        try:
+            return super().render(*args, **kwargs)
+        finally:
+            _steps.reset(token)
+
+
 class SandboxedTemplates(ImmutableSandboxedEnvironment):
     """Jinja2's sandbox (no ``_`` attributes, no internals, nothing changed in place), plus: a
     refused attribute is an error at once, no value larger than ``MAX_SIZE`` is made, a value
     printed where an address begins keeps to the allowlist's schemes, and any exception in a
     template is a template error (reported at its line, never a traceback)."""
 
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "+"})
+    template_class = LimitedTemplate
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters[ADDRESS_FILTER] = checked_address
+        self.filters = {name: _sized_filter(name, function) for name, function in self.filters.items()}
+        self.filters.update({ADDRESS_FILTER: checked_address, SIZED_FILTER: sized, COUNTED_FILTER: counted})
 
     def _parse(self, source, name, filename):
-        return _guard_addresses(super()._parse(source, name, filename))
+        return _guard_addresses(_Limits().visit(super()._parse(source, name, filename)))
+
+    def call(__self, __context, __obj, *args, **kwargs):   # noqa: N805 - Jinja's own signature
+        if getattr(__obj, "__name__", "") in _WIDTHS:
+            _no_wide(args, kwargs)
+        return sized(super().call(__context, __obj, *args, **kwargs))
+
+    def concat(self, parts):
+        """What a template, block or macro writes, joined: at most ``MAX_OUTPUT`` characters. (The
+        error is thrown into the template's code while it writes, so it names that line.)"""
+        made, size = [], 0
+        for part in parts:
+            size += len(part)
+            if size > MAX_OUTPUT:
+                error = _too_long()
+                if hasattr(parts, "throw"):
+                    parts.throw(error)
+                raise error
+            made.append(part)
+        return "".join(made)
 
     def unsafe_undefined(self, obj, attribute):
         raise SecurityError(_("'{attribute}' may not be read in a template: use the values docs/architecture.md "
@@ -165,6 +208,8 @@ class SandboxedTemplates(ImmutableSandboxedEnvironment):
             return operator.mul(left, right)
         if isinstance(left, int) and isinstance(right, int) and left.bit_length() * abs(right) > MAX_SIZE:
             raise SecurityError(_("'**' would make a number too large: use a smaller one"))
+        if operator_name == "+":
+            return sized(operator.add(left, right))
         return operator.pow(left, right)
 
     def handle_exception(self, source=None):
@@ -213,6 +258,62 @@ def checked_address(value, tag: str, attribute: str):
     if why is not None:
         raise SecurityError(_("not allowed in a site's template: {why}").format(why=why))
     return value
+
+
+class _Limits(NodeTransformer):
+    """Each '~' through ``sized``, each loop's steps through ``counted``: a template that doubles a
+    text in a loop, or runs loops in loops, stops with an error instead of filling the memory or
+    running for ever."""
+
+    def visit_Concat(self, node):
+        self.generic_visit(node)
+        return nodes.Filter(node, SIZED_FILTER, [], [], None, None, lineno=node.lineno)
+
+    def visit_For(self, node):
+        self.generic_visit(node)
+        node.iter = nodes.Filter(node.iter, COUNTED_FILTER, [], [], None, None, lineno=node.lineno)
+        return node
+
+
+def counted(values):
+    steps = _steps.get()
+    return values if steps is None else _counting(values, steps)
+
+
+def _counting(values, steps: list):
+    for value in values:
+        steps[0] += 1
+        if steps[0] > MAX_STEPS:
+            raise SecurityError(_("the loops of this template take more than {limit} steps: loop over "
+                                  "fewer values").format(limit=MAX_STEPS))
+        yield value
+
+
+def sized(value):
+    """``value``, unless it is longer than ``MAX_OUTPUT``."""
+    if isinstance(value, (str, list, tuple, dict)) and len(value) > MAX_OUTPUT:
+        raise _too_long()
+    return value
+
+
+def _too_long() -> SecurityError:
+    return SecurityError(_("this template makes a text longer than {limit} characters: make it "
+                           "shorter").format(limit=MAX_OUTPUT))
+
+
+def _no_wide(args, kwargs) -> None:
+    """A width larger than ``MAX_SIZE`` is refused before the text is made (it would fill the memory)."""
+    if any(type(arg) is int and arg > MAX_SIZE for arg in (*args, *kwargs.values())):
+        raise SecurityError(_("a width of more than {limit} characters: use a smaller one").format(limit=MAX_SIZE))
+
+
+def _sized_filter(name: str, function):
+    @functools.wraps(function)
+    def checked(*args, **kwargs):
+        if name in _WIDTHS:
+            _no_wide(args, kwargs)
+        return sized(function(*args, **kwargs))
+    return checked
 
 
 def limited_range(*args):

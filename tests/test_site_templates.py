@@ -72,6 +72,20 @@ HOSTILE = {
     "unknown": ("{{ okänd }}", "'okänd' is not known here"),
     "unknown-attribute": ("{{ site.titel }}", "'titel' is not known here"),
     "division": ("{{ 1 / 0 }}", "template error: division by zero"),
+    "center": ("{{ 'x'|center(10**9) }}", "a width of more than 100000 characters"),
+    "ljust": ("{{ 'x'.ljust(10**9) }}", "a width of more than 100000 characters"),
+    "doubling": ("{% set s = 'x' * 100000 %}{% set s = s ~ s ~ s ~ s ~ s ~ s ~ s ~ s ~ s ~ s %}"
+                 "{% set s = s ~ s ~ s ~ s ~ s ~ s ~ s ~ s ~ s ~ s %}{{ s|length }}",
+                 "this template makes a text longer than 5000000 characters"),
+    "adding": ("{% set s = 'x' * 100000 %}{% set s = s + s + s + s + s + s + s + s + s + s %}"
+               "{% set s = s + s + s + s + s + s + s + s + s + s %}{{ s|length }}",
+               "this template makes a text longer than 5000000 characters"),
+    "replace": ("{% set s = 'x' * 10000 %}{{ s.replace('x', s)|length }}",
+                "this template makes a text longer than 5000000 characters"),
+    "output": ("{% for i in range(100000) %}{{ 'x' * 100 }}{% endfor %}",
+               "this template makes a text longer than 5000000 characters"),
+    "loops": ("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+              "the loops of this template take more than 10000000 steps"),
 }
 
 
