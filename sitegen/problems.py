@@ -29,7 +29,9 @@ class Problem:
         return visible(f"{where}: {severity}: {self.message}")
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Control characters, the bidi overrides (text shown backwards) and the line and paragraph
+# separators, which some text editors and log viewers show as a new line.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def visible(text: str) -> str:

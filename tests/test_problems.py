@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from PIL import Image
 
 from sitegen.cache import replay
@@ -101,3 +103,12 @@ def test_a_control_character_in_a_message_is_shown_not_sent_to_the_terminal():
     line = Problem("content/demo/publicerade-adresser.txt", 4, "'/demo/\x1b]0;pwned\x07\x1b[2J' \u202egpj").format()
     assert "\x1b" not in line and "\x07" not in line and "\u202e" not in line
     assert line.endswith("'/demo/\\x1b]0;pwned\\x07\\x1b[2J' \\u202egpj")
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85", "\n", "\r"])
+def test_a_line_separator_in_a_message_does_not_start_a_line_of_its_own(separator):
+    """A terminal starts a line at a newline, some text editors and log viewers at U+2028 and U+2029
+    too: a value an editor wrote must not show a made-up 'file:line: error:' line there."""
+    line = Problem("content/demo/om.md", 2, f"'Om{separator}content/demo/kontakt.md:1: error: x'").format()
+    assert separator not in line
+    assert line.startswith("content/demo/om.md:2: error: 'Om\\")
