@@ -60,3 +60,21 @@ def test_a_page_is_compressed_once_as_it_is_written_and_not_again_after(tmp_path
     site = tmp_path / "out" / "demo"
     assert gzip.decompress((site / "a/index.html.gz").read_bytes()) == (site / "a/index.html").read_bytes()
     assert "index.html" not in compressed and "main.css" in compressed
+
+
+def test_a_rebuild_never_writes_through_into_the_live_files(tmp_path):
+    """The third build stages in the spare tree, whose files are hard links to the live ones: the
+    .gz made for a changed page (by a render worker) and the page itself are new files, and the
+    live output keeps every byte it had until the swap, also through a handle held open."""
+    site = build(tmp_path, {"index.md": page("Start", LONG), "a.md": page("A", LONG), "b.md": page("B", LONG)})
+    for text in (LONG + " Andra.", LONG, LONG + " Tredje."):
+        site = build(tmp_path, {"b.md": page("B", text), "a.md": page("A", text)})
+        held = {}
+        for path in site.rglob("*"):
+            if path.is_file():
+                held[path] = (open(path, "rb"), path.read_bytes())
+        site = build(tmp_path, {"b.md": page("B", text + " Fjärde."), "a.md": page("A", LONG)})
+        for path, (handle, before) in held.items():
+            with handle:
+                assert handle.read() == before, path
+        assert b"Fj\xc3\xa4rde." in gzip.decompress((site / "b/index.html.gz").read_bytes())
