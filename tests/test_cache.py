@@ -184,3 +184,37 @@ def test_a_title_edit_renders_the_pages_that_show_it(site, tmp_path):
     assert {"om/historia/index.html", "om/kontakt/index.html", "om/index.html"} <= set(build.pending)
     same_as_cold(site, tmp_path / "out/demo", tmp_path)
 
+
+
+@pytest.mark.parametrize("how", ["error", "stopped"])
+def test_a_build_that_fails_after_its_bodies_are_kept_leaves_nothing_stale(site, tmp_path, monkeypatch, how):
+    """The bodies and sources go to the cache before the staged features run; a build that then
+    fails or is stopped does not go live, and the builds after it are still a cold build's
+    output, whether the page goes back to what is live or on to what the failed build had."""
+    import datetime as dt
+    from sitegen import builder
+    from sitegen.features import precompress
+    out = build(site, tmp_path / "out")
+    kontakt = site / "demo/om/kontakt.md"
+    kontakt.write_text(page("Kontakt", "Ny text från bygget som inte gick.", weight=1), encoding="utf-8")
+
+    def failing(build_):
+        if how == "stopped":
+            raise KeyboardInterrupt
+        build_.problems.error(build_.config.config_path, 1, "a staged feature failed")
+    monkeypatch.setattr(precompress, "run", failing)
+    options = builder.BuildOptions(content=site, out=tmp_path / "out", now=dt.datetime.fromisoformat(NOW), quiet=True)
+    if how == "stopped":
+        with pytest.raises(KeyboardInterrupt):
+            builder.execute(options)
+    else:
+        assert builder.execute(options)[0].errors
+    monkeypatch.undo()
+    assert "Ny text" not in (out / "om/kontakt/index.html").read_text(encoding="utf-8")
+
+    kontakt.write_text(page("Kontakt", weight=1), encoding="utf-8")   # back to what is live
+    same_as_cold(site, build(site, tmp_path / "out"), tmp_path)
+    kontakt.write_text(page("Kontakt", "Ny text från bygget som inte gick.", weight=1), encoding="utf-8")
+    out = build(site, tmp_path / "out")
+    assert "Ny text" in (out / "om/kontakt/index.html").read_text(encoding="utf-8")
+    same_as_cold(site, out, tmp_path)
