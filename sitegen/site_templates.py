@@ -38,8 +38,8 @@ SIZED_FILTER = "sitegen_sized"       # checks a value made with '~' (_Limits)
 COUNTED_FILTER = "sitegen_counted"   # counts a loop's steps (_Limits)
 ADDRESS_FILTER = "sitegen_address"   # checks a value printed where an address begins (_guard_addresses)
 # The attribute a piece of a template's text leaves open for an address, up to its value: `href="`.
-_ADDRESS_OPENS = re.compile(r"""\s(?P<name>href|src|srcset|cite|action|formaction|poster)\s*=\s*(?P<quote>["']?)\s*$""",
-                            re.I)
+_ADDRESS_OPENS = re.compile(
+    r"""\s(?P<name>href|src|srcset|cite|action|formaction|poster)\s*=\s*(?P<quote>["']?)\s*$""", re.I)
 _TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)")
 
 
@@ -164,7 +164,7 @@ class SandboxedTemplates(ImmutableSandboxedEnvironment):
     printed where an address begins keeps to the allowlist's schemes, and any exception in a
     template is a template error (reported at its line, never a traceback)."""
 
-    intercepted_binops = frozenset({"*", "**", "+"})
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
     template_class = LimitedTemplate
 
     def __init__(self, *args, **kwargs):
@@ -178,6 +178,10 @@ class SandboxedTemplates(ImmutableSandboxedEnvironment):
     def call(__self, __context, __obj, *args, **kwargs):   # noqa: N805 - Jinja's own signature
         if getattr(__obj, "__name__", "") in _WIDTHS:
             _no_wide(args, kwargs)
+        method = getattr(__obj, "__wrapped__", __obj)   # the sandbox wraps str.format
+        if getattr(method, "__name__", "") in ("format", "format_map") \
+                and isinstance(getattr(method, "__self__", None), str):
+            _no_wide_format(method.__self__)
         return sized(super().call(__context, __obj, *args, **kwargs))
 
     def concat(self, parts):
@@ -199,6 +203,12 @@ class SandboxedTemplates(ImmutableSandboxedEnvironment):
                               "lists (page, site, args, body …)").format(attribute=attribute))
 
     def call_binop(self, context, operator_name, left, right):
+        if operator_name == "+":
+            return sized(operator.add(left, right))
+        if operator_name == "%":
+            if isinstance(left, str):
+                _no_wide_format(left)
+            return sized(operator.mod(left, right))
         if operator_name == "*":
             for sequence, count in ((left, right), (right, left)):
                 if isinstance(sequence, (str, list, tuple)) and isinstance(count, int) \
@@ -208,8 +218,6 @@ class SandboxedTemplates(ImmutableSandboxedEnvironment):
             return operator.mul(left, right)
         if isinstance(left, int) and isinstance(right, int) and left.bit_length() * abs(right) > MAX_SIZE:
             raise SecurityError(_("'**' would make a number too large: use a smaller one"))
-        if operator_name == "+":
-            return sized(operator.add(left, right))
         return operator.pow(left, right)
 
     def handle_exception(self, source=None):
@@ -307,11 +315,25 @@ def _no_wide(args, kwargs) -> None:
         raise SecurityError(_("a width of more than {limit} characters: use a smaller one").format(limit=MAX_SIZE))
 
 
+_FORMAT_SPECS = re.compile(r"\{[^{}]*?:([^{}]*)\}|%[-+ #0]*([\d.]+)")   # '{:>20}', '%20.2f'
+
+
+def _no_wide_format(text: str) -> None:
+    """A format (``'{:>20}'.format(x)``, ``'%20s' % x``, ``|format``) that pads to a width larger
+    than ``MAX_SIZE`` is refused before the text is made."""
+    for spec in _FORMAT_SPECS.finditer(text):
+        if any(int(number) > MAX_SIZE for number in re.findall(r"\d+", spec[1] or spec[2])):
+            raise SecurityError(_("a width of more than {limit} characters: use a smaller one").format(
+                limit=MAX_SIZE))
+
+
 def _sized_filter(name: str, function):
     @functools.wraps(function)
     def checked(*args, **kwargs):
         if name in _WIDTHS:
             _no_wide(args, kwargs)
+        if name == "format" and args and isinstance(args[0], str):
+            _no_wide_format(args[0])
         return sized(function(*args, **kwargs))
     return checked
 

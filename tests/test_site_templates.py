@@ -74,6 +74,10 @@ HOSTILE = {
     "division": ("{{ 1 / 0 }}", "template error: division by zero"),
     "center": ("{{ 'x'|center(10**9) }}", "a width of more than 100000 characters"),
     "ljust": ("{{ 'x'.ljust(10**9) }}", "a width of more than 100000 characters"),
+    "format-method": ("{{ '{:>999999999}'.format(1) }}", "a width of more than 100000 characters"),
+    "format-precision": ("{{ '{0:.999999999f}'.format(1) }}", "a width of more than 100000 characters"),
+    "format-operator": ("{{ '%999999999s' % 1 }}", "a width of more than 100000 characters"),
+    "format-filter": ("{{ '%999999999s'|format(1) }}", "a width of more than 100000 characters"),
     "doubling": ("{% set s = 'x' * 100000 %}{% set s = s ~ s ~ s ~ s ~ s ~ s ~ s ~ s ~ s ~ s %}"
                  "{% set s = s ~ s ~ s ~ s ~ s ~ s ~ s ~ s ~ s ~ s %}{{ s|length }}",
                  "this template makes a text longer than 5000000 characters"),
@@ -243,6 +247,15 @@ def test_a_site_template_prints_an_ordinary_address(tmp_path, address):
         "hus/kupan.md": page("Kupan", body=f"::: tidslinje fran='{address}'\nText.\n:::\n")})
     assert result.status == 0, result.stderr
     assert f'<a href="{address}">x</a>' in (site / "hus/kupan/index.html").read_text(encoding="utf-8")
+
+
+def test_numbers_and_formats_of_an_ordinary_template_still_work(tmp_path):
+    line = ("{{ 1000 + 20000 }}|{{ '%05d' % 42 }}|{{ '{:>6}'.format('ab') }}|{{ '%.2f'|format(2.5) }}|"
+            "{{ 'Tel 0701234567 {0}'.format(1) }}|{{ 'x'|center(5) }}|{{ [1] + [2] }}|{{ 7 % 3 }}")
+    result, site = build(tmp_path, {"_shortcodes/tidslinje.html": f"<p>{line}</p>{{{{ body }}}}\n"})
+    assert result.status == 0, result.stderr
+    assert "<p>21000|00042|    ab|2.50|Tel 0701234567 1|  x  |[1, 2]|1</p>" in (
+        site / "hus/kupan/index.html").read_text(encoding="utf-8")
 
 
 def test_a_value_after_the_start_of_an_address_is_not_taken_for_a_scheme(tmp_path):
