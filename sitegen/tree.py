@@ -103,7 +103,8 @@ def make_page(source: SourceFile, cascades: dict, problems: Problems, types: dic
     page_type = source.meta.get("type", defaults.get("type", "page"))
     if page_type not in types:
         problems.error(source.path, source.meta.line_of("type"),
-                       _("'type' must be one of {value}, not '{page_type}'").format(
+                       _("'type' must be one of {value}, not '{page_type}'. Choose one of them, or remove the "
+                         "line for an ordinary page").format(
                            value=', '.join(types), page_type=page_type))
         return None
     schema = front_matter_schema(page_type, {name: t.fields for name, t in types.items()})

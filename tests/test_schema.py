@@ -212,6 +212,15 @@ def test_a_word_that_is_no_category_is_still_refused():
 
 # --- the Swedish word for a setting suggests the setting -----------------------------------
 
+def test_an_impossible_day_in_swedish_says_the_day_does_not_exist(monkeypatch):
+    """The date is written as ÅÅÅÅ-MM-DD already: the advice is a day that exists, not the format."""
+    from sitegen import messages
+    monkeypatch.setattr(messages, "_language", "sv")
+    _, problems = check("title: A\npublish: 2026-11-31\n")
+    assert problems == ["x.md:2: fel: '2026-11-31' är inget riktigt datum: den dagen finns inte. Skriv ett datum "
+                        "som finns, som ÅÅÅÅ-MM-DD (månaden 01–12, dagen högst 28–31 beroende på månaden)"]
+
+
 def test_the_swedish_word_for_title_suggests_title():
     _, problems = check("title: A\nrubrik: Boende\n")
     assert problems == ["x.md:2: error: unknown key 'rubrik' (did you mean 'title'?)"]

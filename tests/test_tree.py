@@ -185,3 +185,11 @@ def test_the_mark_is_in_the_sites_language(make_site, tmp_path):
 def test_published_pages_carry_no_mark(make_site, tmp_path):
     site = preview_build(make_site, tmp_path, {"nu.md": page("Nu", publish="2026-11-01")})
     assert "preview-status" not in (site / "nu/index.html").read_text(encoding="utf-8")
+
+
+def test_an_unknown_page_type_says_what_to_do_in_swedish(make_site, monkeypatch):
+    from sitegen import messages
+    monkeypatch.setattr(messages, "_language", "sv")
+    _, problems = model(make_site({"artikel.md": page("Artikel", type="artikel")}))
+    assert problems == ["demo/artikel.md:3: fel: 'type' måste vara en av page, news, blog, event, inte 'artikel'. "
+                        "Välj en av dem, eller ta bort raden för en vanlig sida"]
