@@ -221,6 +221,15 @@ def test_an_impossible_day_in_swedish_says_the_day_does_not_exist(monkeypatch):
                         "som finns, som ÅÅÅÅ-MM-DD (månaden 01–12, dagen högst 28–31 beroende på månaden)"]
 
 
+def test_a_key_of_another_type_is_named_as_that_type_s():
+    problems = Problems()
+    validate(yamlload.load("title: A\nstart: 2026-12-01\n"), COMMON_FIELDS, "x.md", problems,
+             other_types={"start": ["event"]})
+    assert [p.format() for p in problems.items] == [
+        "x.md:2: error: 'start' belongs only to pages with type: event. Remove the line, or write type: event "
+        "if the page is one"]
+
+
 def test_the_swedish_word_for_title_suggests_title():
     _, problems = check("title: A\nrubrik: Boende\n")
     assert problems == ["x.md:2: error: unknown key 'rubrik' (did you mean 'title'?)"]

@@ -193,3 +193,17 @@ def test_an_unknown_page_type_says_what_to_do_in_swedish(make_site, monkeypatch)
     _, problems = model(make_site({"artikel.md": page("Artikel", type="artikel")}))
     assert problems == ["demo/artikel.md:3: fel: 'type' måste vara en av page, news, blog, event, inte 'artikel'. "
                         "Välj en av dem, eller ta bort raden för en vanlig sida"]
+
+
+def test_a_setting_of_another_page_type_names_that_type(make_site):
+    _, problems = model(make_site({"om.md": page("Om", related="[index.md]"), "index.md": page("Start")}))
+    assert problems == ["demo/om.md:3: error: 'related' belongs only to pages with type: news. Remove the line, "
+                        "or write type: news if the page is one"]
+
+
+def test_a_setting_of_several_other_page_types_names_each(make_site, monkeypatch):
+    from sitegen import messages
+    monkeypatch.setattr(messages, "_language", "sv")
+    _, problems = model(make_site({"om.md": page("Om", category="konsert"), "index.md": page("Start")}))
+    assert problems == ["demo/om.md:3: fel: 'category' hör bara till sidor med type: news, event. Ta bort raden, "
+                        "eller skriv type: news om sidan är en sådan"]
