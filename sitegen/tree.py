@@ -131,6 +131,8 @@ def make_page(source: SourceFile, cascades: dict, problems: Problems, types: dic
     url, file_date = located
     _check_dates(source, meta, file_date, problems)
     for key in types[page_type].required:
+        if key == "date" and file_date:   # the file name's date, or its error ("2026-11-31" in the name)
+            continue
         if key not in meta and key not in source.meta:   # a bad value is reported as such
             problems.error(source.path, source.meta.line, _("'{key}' is required for type '{page_type}'").format(
                                                               key=key, page_type=page_type))

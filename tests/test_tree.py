@@ -207,3 +207,9 @@ def test_a_setting_of_several_other_page_types_names_each(make_site, monkeypatch
     _, problems = model(make_site({"om.md": page("Om", category="konsert"), "index.md": page("Start")}))
     assert problems == ["demo/om.md:3: fel: 'category' hör bara till sidor med type: news, event. Ta bort raden, "
                         "eller skriv type: news om sidan är en sådan"]
+
+
+def test_an_impossible_date_in_a_news_file_name_is_one_error(make_site):
+    """The date is missing because the file name's is wrong: mending the name mends both."""
+    _, problems = model(make_site({"nyheter/2026-11-31-ny-kurs.md": page("Ny kurs", type="news")}))
+    assert problems == ["demo/nyheter/2026-11-31-ny-kurs.md:1: error: '2026-11-31' in the file name is not a valid date"]
