@@ -246,8 +246,13 @@ def _checked(value, f: Field, name: str, line: int, path, problems: Problems):
         converted = _as_choice(converted, f.choices)
     if ok and not message and f.choices and converted not in f.choices:
         options = ", ".join(str(c) for c in f.choices)
-        message = _("'{name}' must be one of {options}, not '{value}'").format(
-            name=name, options=options, value=converted)
+        close = keynames.nearest_choice(slugify(converted), f.choices) if isinstance(converted, str) else None
+        if close:
+            message = _("'{name}' must be one of {options}, not '{value}' (did you mean '{close}'?)").format(
+                name=name, options=options, value=converted, close=close)
+        else:
+            message = _("'{name}' must be one of {options}, not '{value}'").format(
+                name=name, options=options, value=converted)
     if message:
         problems.error(path, line, message)
         return _LEFT_OUT

@@ -127,7 +127,7 @@ def test_misspelt_category_in_a_news_cascade(make_site):
         "nyheter/2026-11-01-a.md": page("A"),
     })
     assert errors(result) == ["content/demo/nyheter/index.md:4: error: 'cascade.category' must be one of "
-                              "driftstorning, servicenyhet, nyhet, not 'driftstoring'"]
+                              "driftstorning, servicenyhet, nyhet, not 'driftstoring' (did you mean 'driftstorning'?)"]
 
 
 def test_a_calendar_horizon_below_one_day_is_an_error(make_site):

@@ -207,7 +207,7 @@ def test_a_choice_of_any_setting_may_be_written_in_capitals():
 
 def test_a_word_that_is_no_category_is_still_refused():
     _, problems = check("title: A\ntype: news\ndate: 2026-11-01\ncategory: störning\n", front_matter_schema("news"))
-    assert problems == ["x.md:4: error: 'category' must be one of driftstorning, servicenyhet, nyhet, not 'störning'"]
+    assert problems == ["x.md:4: error: 'category' must be one of driftstorning, servicenyhet, nyhet, not 'störning' (did you mean 'driftstorning'?)"]
 
 
 # --- the Swedish word for a setting suggests the setting -----------------------------------
@@ -228,6 +228,19 @@ def test_a_key_of_another_type_is_named_as_that_type_s():
     assert [p.format() for p in problems.items] == [
         "x.md:2: error: 'start' belongs only to pages with type: event. Remove the line, or write type: event "
         "if the page is one"]
+
+
+def test_a_misspelt_choice_suggests_the_nearest_in_swedish(monkeypatch):
+    from sitegen import messages
+    monkeypatch.setattr(messages, "_language", "sv")
+    _, problems = check("title: A\ntype: news\ncategory: Driftstörningar\n", front_matter_schema("news"))
+    assert problems == ["x.md:3: fel: 'category' måste vara en av driftstorning, servicenyhet, nyhet, inte "
+                        "'Driftstörningar' (menade du 'driftstorning'?)"]
+
+
+def test_a_choice_far_from_every_option_gets_no_suggestion():
+    _, problems = check("title: A\ntype: news\ncategory: sport\n", front_matter_schema("news"))
+    assert problems == ["x.md:3: error: 'category' must be one of driftstorning, servicenyhet, nyhet, not 'sport'"]
 
 
 def test_the_swedish_word_for_title_suggests_title():

@@ -103,7 +103,7 @@ def test_cascade_category_is_checked_like_a_news_page_category(make_site):
         "nyheter/2026-01-01-a.md": page("A"),
     }))
     assert problems == ["demo/nyheter/index.md:6: error: 'cascade.category' must be one of driftstorning, "
-                        "servicenyhet, nyhet, not 'driftstoring'"]
+                        "servicenyhet, nyhet, not 'driftstoring' (did you mean 'driftstorning'?)"]
 
 
 def test_cascade_key_of_another_type_is_an_error(make_site):
