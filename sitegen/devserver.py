@@ -240,18 +240,19 @@ def answer(preview: Preview, path: str) -> tuple[int, list[tuple[str, str]], byt
     root = preview.folder.resolve()
     target = (preview.folder / rel).resolve()
     if target != root and root not in target.parents:
-        return 404, [], b"not found"
+        return 404, [], html.escape(_("The page does not exist")).encode("utf-8")
     if target.is_dir():
         if path and not path.endswith("/"):
             return 301, [("Location", path + "/")], b""
         target = target / "index.html"
-    is_page = target.suffix == ".html"
+    # A page's address is its folder (the first build may have failed, so no folder yet) or its file.
+    is_page = target.suffix == ".html" or path.endswith("/") or target == root
     if preview.problems and is_page:
         return ERROR_STATUS, [html_type], overlay(preview.problems, preview.prefix)
     shown = preview.shown.get(target.relative_to(root).as_posix()) if target != root else None
     if shown is None and not target.is_file():
         missing = root / "404.html"
-        body = missing.read_bytes() if missing.is_file() else b"not found"
+        body = missing.read_bytes() if missing.is_file() else html.escape(_("The page does not exist")).encode("utf-8")
         return (410 if preview.gone(path) else 404), [html_type], body
     kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
     if kind.startswith("text/") or kind in ("application/javascript", "application/json"):

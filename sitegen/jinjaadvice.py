@@ -14,7 +14,9 @@ from sitegen.messages import _
 
 _UNCLOSED = re.compile(r"Unexpected end of template\. Jinja was looking for .*?"
                        r"The innermost block that needs to be closed is '(?P<block>\w+)'", re.S)
-_WRONG_END = re.compile(r"Encountered unknown tag '(?P<tag>\w+)'\. Jinja was looking for .*?"
+# Two wordings: "Jinja was looking for" (an end tag of no open block) and "You probably made a
+# nesting mistake" (the end tag of a block further out, as {% endblock %} after an open {% for %}).
+_WRONG_END = re.compile(r"Encountered unknown tag '(?P<tag>\w+)'\. .*?"
                         r"The innermost block that needs to be closed is '(?P<block>\w+)'", re.S)
 _UNKNOWN_TAG = re.compile(r"Encountered unknown tag '(?P<tag>\w+)'")
 _UNEXPECTED = re.compile(r"unexpected '(?P<char>.{1,2})'$")

@@ -38,3 +38,10 @@ def meant(key: str, known) -> str | None:
         return SWEDISH_KEYS[word]
     close = difflib.get_close_matches(key, list(known), n=1)
     return close[0] if close else None
+
+
+def nearest_choice(value: str, choices) -> str | None:
+    """The choice a misspelt value most likely stands for ("driftstoring", "störning" for
+    driftstorning), or None."""
+    close = difflib.get_close_matches(value, [str(c) for c in choices], n=1)
+    return close[0] if close else None

@@ -100,5 +100,8 @@ def update_site(build) -> str:
     if not added:   # titles beside the addresses changed, or the file's header
         return _("{site}: {path} brought up to date, no new addresses ({count} in all)").format(
             site=name, path=shown, count=len(notes))
+    if added == 1:   # the catalogue has no plural forms: one is its own message
+        return _("{site}: 1 new address recorded in {path} ({count} in all)").format(
+            site=name, path=shown, count=len(notes))
     return _("{site}: {added} new addresses recorded in {path} ({count} in all)").format(
         site=name, added=added, path=shown, count=len(notes))

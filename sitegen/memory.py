@@ -88,10 +88,10 @@ def _cgroup_lines() -> list[str]:
 def give_back() -> None:
     """Hand the memory freed by this process back to the system (glibc's ``malloc_trim``):
     freed blocks otherwise stay with the process, and count while Pagefind runs beside it.
-    Nothing happens where there is no glibc."""
+    Nothing happens where there is no glibc. (The C library is the one this process runs on,
+    ``dlopen(NULL)``: looking it up by name would start ``ldconfig``.)"""
     import ctypes
-    import ctypes.util
     try:
-        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError, TypeError):
         pass

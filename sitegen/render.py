@@ -17,7 +17,7 @@ from sitegen.features import FeatureError
 from sitegen.messages import _
 from sitegen.model import Alternate, Page, Site, WellKnownLinks
 from sitegen.problems import Problems
-from sitegen.theme import Theme, TemplateError, make_environment, template_problem
+from sitegen.theme import Theme, TemplateError, TemplateNotFound, make_environment, template_problem
 
 
 @dataclass
@@ -76,8 +76,10 @@ def template_for(page: Page, env) -> str:
         name = "page.html"
     try:
         env.get_template(name)
-    except TemplateError:
+    except TemplateNotFound:
         return "page.html"
+    except TemplateError:
+        pass   # a broken template is the page's: render_page reports it at the template's line
     return name
 
 

@@ -13,10 +13,12 @@ import os
 import sys
 from pathlib import Path
 
+from sitegen import keynames
 from sitegen.config import find_sites, load_site_config
 from sitegen.messages import _
 from sitegen.problems import Problems
 from sitegen.slugs import slugify
+from sitegen.sources import NON_PAGE_DIRS
 from sitegen.yamlload import dump_scalar
 
 # Only what someone has decided: no accessibility status or date (the statement says the
@@ -162,8 +164,15 @@ def target_folder(args, site_folder: Path) -> Path | int:
             continue
         found = existing_section(folder, part)
         if found is None and must_exist:
-            sections = ", ".join(sorted(p.name for p in folder.iterdir()
-                                        if p.is_dir() and p.name != "data" and not p.name.startswith(".")))
+            names = sorted(p.name for p in folder.iterdir()
+                           if p.is_dir() and p.name not in NON_PAGE_DIRS and not p.name.startswith("."))
+            close = keynames.meant(part, names)
+            if close:   # a slip of the keyboard: the section that exists, before making a new one
+                return _error(_("there is no section '{section}' in {folder}: did you mean --section {close}? "
+                                "If it is a new section, make it first with sitegen new section \"{title}\" "
+                                "--site {site}").format(section=args.section, folder=folder, close=close,
+                                                        title=part, site=args.site))
+            sections = ", ".join(names)
             return _error(_("there is no section '{section}' in {folder} (sections: {sections}); make it first with "
                             "sitegen new section \"{title}\" --site {site}").format(
                 section=args.section, folder=folder, sections=sections or _("none"), title=part, site=args.site))

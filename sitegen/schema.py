@@ -167,10 +167,12 @@ def _convert(value, f: Field):
     raise ValueError(f"unknown field kind {f.kind}")
 
 
-def validate(data, schema: dict[str, Field], path, problems: Problems, where: str = "") -> dict:
+def validate(data, schema: dict[str, Field], path, problems: Problems, where: str = "",
+             other_types: dict[str, list[str]] | None = None) -> dict:
     """Check ``data`` against ``schema``; return the known, converted values.
 
     Keys with errors are left out of the result, so later stages see only good data.
+    ``other_types``: key -> the page types that have it, for a key this page's type lacks.
     """
     result: dict = {}
     if not isinstance(data, dict):
@@ -185,6 +187,12 @@ def validate(data, schema: dict[str, Field], path, problems: Problems, where: st
         line = lines.get(key, getattr(data, "line", 1))
         name = f"{where}{key}"
         f = schema.get(key)
+        if f is None and other_types and key in other_types:
+            types = other_types[key]
+            problems.error(path, line, _("'{name}' belongs only to pages with type: {types}. Remove the line, "
+                                         "or write type: {first} if the page is one").format(
+                                             name=name, types=", ".join(types), first=types[0]))
+            continue
         if f is None:
             hint = keynames.meant(str(key), schema)
             suggestion = _(" (did you mean '{name}'?)").format(name=f"{where}{hint}") if hint else ""
@@ -238,8 +246,13 @@ def _checked(value, f: Field, name: str, line: int, path, problems: Problems):
         converted = _as_choice(converted, f.choices)
     if ok and not message and f.choices and converted not in f.choices:
         options = ", ".join(str(c) for c in f.choices)
-        message = _("'{name}' must be one of {options}, not '{value}'").format(
-            name=name, options=options, value=converted)
+        close = keynames.nearest_choice(slugify(converted), f.choices) if isinstance(converted, str) else None
+        if close:
+            message = _("'{name}' must be one of {options}, not '{value}' (did you mean '{close}'?)").format(
+                name=name, options=options, value=converted, close=close)
+        else:
+            message = _("'{name}' must be one of {options}, not '{value}'").format(
+                name=name, options=options, value=converted)
     if message:
         problems.error(path, line, message)
         return _LEFT_OUT

@@ -228,6 +228,7 @@ def _site_frame(exc: BaseException) -> tuple[str, int] | None:
 
 
 TemplateError = jinja2.TemplateError
+TemplateNotFound = jinja2.TemplateNotFound
 
 
 @dataclass(frozen=True)

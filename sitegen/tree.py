@@ -95,6 +95,17 @@ def _check_dates(source: SourceFile, meta: dict, file_date: str | None, problems
         problems.error(source.path, source.meta.line_of("expires"), _("'expires' must come after 'publish'"))
 
 
+def _keys_of_other_types(types: dict, schema: dict) -> dict[str, list[str]]:
+    """Key -> the page types that have it, for the keys ``schema`` (one page's type) lacks:
+    an event's ``start`` on a page is named as the event's, not as unknown."""
+    found: dict[str, list[str]] = {}
+    for name, page_type in types.items():
+        for key in page_type.fields:
+            if key not in schema:
+                found.setdefault(key, []).append(name)
+    return found
+
+
 def make_page(source: SourceFile, cascades: dict, problems: Problems, types: dict | None = None) -> Page | None:
     """``types``: the page types of the site (``pagetypes.load``), the built-in ones by default."""
     types = BUILTIN if types is None else types
@@ -103,11 +114,12 @@ def make_page(source: SourceFile, cascades: dict, problems: Problems, types: dic
     page_type = source.meta.get("type", defaults.get("type", "page"))
     if page_type not in types:
         problems.error(source.path, source.meta.line_of("type"),
-                       _("'type' must be one of {value}, not '{page_type}'").format(
+                       _("'type' must be one of {value}, not '{page_type}'. Choose one of them, or remove the "
+                         "line for an ordinary page").format(
                            value=', '.join(types), page_type=page_type))
         return None
     schema = front_matter_schema(page_type, {name: t.fields for name, t in types.items()})
-    own = validate(source.meta, schema, source.path, problems)
+    own = validate(source.meta, schema, source.path, problems, other_types=_keys_of_other_types(types, schema))
     if "cascade" in own and source.rel.stem != "index":
         problems.error(source.path, source.meta.line_of("cascade"),
                        _("'cascade' belongs in a section's index.md"))
@@ -119,6 +131,8 @@ def make_page(source: SourceFile, cascades: dict, problems: Problems, types: dic
     url, file_date = located
     _check_dates(source, meta, file_date, problems)
     for key in types[page_type].required:
+        if key == "date" and file_date:   # the file name's date, or its error ("2026-11-31" in the name)
+            continue
         if key not in meta and key not in source.meta:   # a bad value is reported as such
             problems.error(source.path, source.meta.line, _("'{key}' is required for type '{page_type}'").format(
                                                               key=key, page_type=page_type))

@@ -150,6 +150,6 @@ def _missing_colon(problem, context, problem_line, context_line, lines):
     above = next((lines[i] for i in range(context_line - 1, -1, -1) if lines[i].strip()), "")
     if above.lstrip().startswith("- ") and len(above) - len(above.lstrip()) <= indent:
         return context_line, _("this list item has no '- ': start the line with '- ', as the items above it: "
-                               "- {item}").format(item=text.strip())
+                               "- {item}").format(item=text.strip().lstrip("-").lstrip())   # "-b": the dash is there, the space not
     word = text.strip().split()[0] if text.strip() else ""
     return context_line, _("'{key}' has no colon: write the setting as {key}: value").format(key=word)

@@ -32,9 +32,10 @@ from urllib.parse import urlsplit
 import pytest
 from websockets.sync.client import connect
 
-from sitegen import builder
+from sitegen import builder, messages
 from sitegen.devserver import answer, quiet_server_logs, widened
 from sitegen.preview import Preview
+from sitegen.problems import Problem
 from sitegen.preview_watch import FolderWatcher
 from testkit import NOW, REPO, page
 
@@ -563,3 +564,32 @@ def test_a_port_out_of_range_is_refused_without_traceback(make_site, tmp_path):
     done = subprocess.run([sys.executable, "-m", "sitegen", "serve", "demo", "--content", str(content),
                            "--port", "99999"], capture_output=True, text=True, timeout=WAIT)
     assert done.returncode == 2 and "not a port number" in done.stderr and "Traceback" not in done.stderr
+
+
+# --- the app's answers without a build --------------------------------------------------------
+
+def failed_first_build(tmp_path) -> Preview:
+    """A preview whose first build failed: no site folder yet, only the errors."""
+    options = builder.BuildOptions(content=tmp_path / "content", out=tmp_path / "serve", sites=["demo"], quiet=True)
+    preview = Preview(options, "demo", "/demo/")
+    preview.errors = [Problem("content/demo/om.md", 3, "rubriken saknas")]
+    return preview
+
+
+@pytest.mark.parametrize("path", ["/demo/", "/demo", "/demo/om/", "/demo/kurser/piano/index.html"])
+def test_a_first_build_that_failed_shows_the_overlay_at_every_page(tmp_path, path):
+    status, headers, body = answer(failed_first_build(tmp_path), path)
+    assert status == 500 and ("Content-Type", "text/html; charset=utf-8") in headers
+    assert "content/demo/om.md:3: " in body.decode("utf-8") and b"sitegen-problems" in body
+
+
+def test_a_missing_file_without_a_404_page_says_so_in_the_editor_s_language(tmp_path):
+    preview = failed_first_build(tmp_path)
+    preview.errors = []
+    before = messages.language()
+    messages.set_language("sv")
+    try:
+        status, _headers, body = answer(preview, "/demo/bild.jpg")
+    finally:
+        messages.set_language(before)
+    assert status == 404 and body.decode("utf-8") == "Sidan finns inte"

@@ -30,6 +30,12 @@ def test_the_wrong_end_tag_names_the_block_still_open():
         "{% endif %}, or check the order of the tags")
 
 
+def test_the_end_of_an_outer_block_names_the_inner_block_still_open():
+    assert advice("{% block main %}{% for d in page.meta.datum %}<li>{{ d }}</li>{% endblock %}") == (
+        "'endblock' does not belong here: the 'for' opened above is still open. Close it first with "
+        "{% endfor %}, or check the order of the tags")
+
+
 def test_a_misspelt_tag_is_named():
     assert advice("{% iff page.image %}{% endif %}").startswith("'iff' is not a template tag")
 

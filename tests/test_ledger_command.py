@@ -45,7 +45,7 @@ def test_update_adds_new_addresses_and_keeps_lost_ones(make_site):
     (content / "demo/b.md").write_text(page("B", aliases="[/demo/a/]"), encoding="utf-8")
     result = update(content)
     assert result.status == 0, result.stderr
-    assert "demo: 1 new addresses recorded in" in result.stdout
+    assert "demo: 1 new address recorded in" in result.stdout
     lines = entries(ledger_of(content))
     assert "/demo/a/                                  → /demo/b/" in lines
     assert "/demo/b/                                  B" in lines
@@ -84,7 +84,7 @@ def test_update_refuses_only_the_site_with_errors(make_site):
     (content / "andra/index.md").write_text(page("Start"), encoding="utf-8")
     result = update(content)
     assert result.status == 1
-    assert "andra: 1 new addresses recorded in" in result.stdout
+    assert "andra: 1 new address recorded in" in result.stdout
     assert "demo: content/demo/publicerade-adresser.txt not updated: the site has errors." in result.stdout
     assert not (content / "demo/publicerade-adresser.txt").exists()
 
@@ -147,3 +147,12 @@ def test_the_help_of_addresses_is_in_english_on_request():
     result = run_sitegen("adresser", "--help", "--lang", "en")
     assert result.stdout.startswith("usage: sitegen addresses ")
     assert "add the addresses the sites publish now" in result.stdout
+
+
+def test_one_new_address_is_said_in_the_singular_in_swedish(make_site):
+    content = make_site({"index.md": page("Start")}, site_yaml=SITE_YAML)
+    assert update(content).status == 0
+    (content / "demo/a.md").write_text(page("A"), encoding="utf-8")
+    result = run_sitegen("adresser", "uppdatera", "--content", str(content), "--now", NOW, env={"SITEGEN_LANG": "sv"})
+    assert result.status == 0, result.stderr
+    assert "demo: 1 ny adress skriven i " in result.stdout, result.stdout

@@ -37,3 +37,13 @@ def test_the_budget_is_the_peak_goal_unless_the_operator_sets_one(monkeypatch):
 def test_what_the_process_holds_is_read():
     held = memory.used_mb()
     assert held is not None and 0 < held < memory.available_mb() + held
+
+
+def test_memory_freed_by_the_build_goes_back_to_the_system():
+    """Freed blocks stay with the process until ``give_back`` (glibc keeps them for reuse):
+    then what Pagefind may take beside the build is what the build really holds."""
+    held = [bytes(3000) + bytes([number % 256]) for number in range(60_000)]   # about 180 MB
+    with_them = memory.used_mb()
+    del held
+    memory.give_back()
+    assert memory.used_mb() < with_them - 100

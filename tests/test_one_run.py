@@ -71,7 +71,7 @@ def test_link_to_a_page_with_an_unknown_type_is_not_missing(make_site):
     result = check(make_site, {"artikel.md": page("Artikel", type="artikel"),
                                "om.md": page("Om", body="[Artikel](artikel.md)")})
     assert errors(result) == ["content/demo/artikel.md:3: error: 'type' must be one of page, news, blog, "
-                              "event, not 'artikel'"]
+                              "event, not 'artikel'. Choose one of them, or remove the line for an ordinary page"]
 
 
 def test_link_to_a_section_whose_index_failed_to_load_is_not_missing(make_site):
@@ -127,7 +127,7 @@ def test_misspelt_category_in_a_news_cascade(make_site):
         "nyheter/2026-11-01-a.md": page("A"),
     })
     assert errors(result) == ["content/demo/nyheter/index.md:4: error: 'cascade.category' must be one of "
-                              "driftstorning, servicenyhet, nyhet, not 'driftstoring'"]
+                              "driftstorning, servicenyhet, nyhet, not 'driftstoring' (did you mean 'driftstorning'?)"]
 
 
 def test_a_calendar_horizon_below_one_day_is_an_error(make_site):

@@ -73,7 +73,7 @@ def test_front_matter_of_a_site_type_is_checked_at_each_line(tmp_path):
     assert "content/wadkoping/hus/b.md:6: error: 'skick' must be one of gott, dåligt, not 'bra'" in errors
     assert "content/wadkoping/hus/c.md:2: error: 'kvarter' is required for type 'husbeskrivning'" in errors
     assert ("content/wadkoping/hus/d.md:3: error: 'type' must be one of page, news, blog, event, "
-            "husbeskrivning, not 'hus'") in errors
+            "husbeskrivning, not 'hus'. Choose one of them, or remove the line for an ordinary page") in errors
 
 
 def test_a_type_file_with_a_kind_sitegen_does_not_know(tmp_path):

@@ -176,11 +176,23 @@ def test_new_page_finds_the_section_by_its_title(tmp_path):
 def test_new_page_in_a_section_that_does_not_exist_is_refused_with_the_sections(tmp_path):
     content = _content_with_site(tmp_path)
     run_sitegen("new", "section", "Om oss", "--site", "karlslund", "--content", str(content))
-    result = run_sitegen("new", "page", "Lokaler", "--site", "karlslund", "--section", "om-os",
+    result = run_sitegen("new", "page", "Lokaler", "--site", "karlslund", "--section", "kontakt",
                          "--content", str(content))
     assert result.status == 1
-    assert "no section 'om-os'" in result.stderr and "om-oss" in result.stderr
+    assert "no section 'kontakt'" in result.stderr and "(sections: om-oss)" in result.stderr
     assert "sitegen new section" in result.stderr and "Traceback" not in result.stderr
+    assert not (content / "karlslund" / "kontakt").exists()
+
+
+def test_new_page_in_a_misspelt_section_suggests_the_section_that_exists(tmp_path):
+    content = _content_with_site(tmp_path)
+    run_sitegen("new", "section", "Om oss", "--site", "karlslund", "--content", str(content))
+    result = run_sitegen("new", "page", "Lokaler", "--site", "karlslund", "--section", "om-os",
+                         "--content", str(content), env={"SITEGEN_LANG": "sv"})
+    assert result.status == 1
+    assert "fel: det finns inget avsnitt 'om-os' i " in result.stderr
+    assert ": menade du --section om-oss? Är det ett nytt avsnitt skapar du det först med sitegen new section " \
+           "\"om-os\" --site karlslund" in result.stderr
     assert not (content / "karlslund" / "om-os").exists()
 
 

@@ -207,10 +207,41 @@ def test_a_choice_of_any_setting_may_be_written_in_capitals():
 
 def test_a_word_that_is_no_category_is_still_refused():
     _, problems = check("title: A\ntype: news\ndate: 2026-11-01\ncategory: störning\n", front_matter_schema("news"))
-    assert problems == ["x.md:4: error: 'category' must be one of driftstorning, servicenyhet, nyhet, not 'störning'"]
+    assert problems == ["x.md:4: error: 'category' must be one of driftstorning, servicenyhet, nyhet, not 'störning' (did you mean 'driftstorning'?)"]
 
 
 # --- the Swedish word for a setting suggests the setting -----------------------------------
+
+def test_an_impossible_day_in_swedish_says_the_day_does_not_exist(monkeypatch):
+    """The date is written as ÅÅÅÅ-MM-DD already: the advice is a day that exists, not the format."""
+    from sitegen import messages
+    monkeypatch.setattr(messages, "_language", "sv")
+    _, problems = check("title: A\npublish: 2026-11-31\n")
+    assert problems == ["x.md:2: fel: '2026-11-31' är inget riktigt datum: den dagen finns inte. Skriv ett datum "
+                        "som finns, som ÅÅÅÅ-MM-DD (månaden 01–12, dagen högst 28–31 beroende på månaden)"]
+
+
+def test_a_key_of_another_type_is_named_as_that_type_s():
+    problems = Problems()
+    validate(yamlload.load("title: A\nstart: 2026-12-01\n"), COMMON_FIELDS, "x.md", problems,
+             other_types={"start": ["event"]})
+    assert [p.format() for p in problems.items] == [
+        "x.md:2: error: 'start' belongs only to pages with type: event. Remove the line, or write type: event "
+        "if the page is one"]
+
+
+def test_a_misspelt_choice_suggests_the_nearest_in_swedish(monkeypatch):
+    from sitegen import messages
+    monkeypatch.setattr(messages, "_language", "sv")
+    _, problems = check("title: A\ntype: news\ncategory: Driftstörningar\n", front_matter_schema("news"))
+    assert problems == ["x.md:3: fel: 'category' måste vara en av driftstorning, servicenyhet, nyhet, inte "
+                        "'Driftstörningar' (menade du 'driftstorning'?)"]
+
+
+def test_a_choice_far_from_every_option_gets_no_suggestion():
+    _, problems = check("title: A\ntype: news\ncategory: sport\n", front_matter_schema("news"))
+    assert problems == ["x.md:3: error: 'category' must be one of driftstorning, servicenyhet, nyhet, not 'sport'"]
+
 
 def test_the_swedish_word_for_title_suggests_title():
     _, problems = check("title: A\nrubrik: Boende\n")

@@ -200,6 +200,26 @@ def test_the_worked_example_of_the_architecture_docs_builds_from_the_site_folder
     assert '<section class="box volym" aria-label="Volym A1">' in html
 
 
+def test_a_syntax_error_in_a_page_type_template_is_reported_not_replaced_by_the_theme(tmp_path):
+    """A broken _types/NAME.html is the editor's slip to mend, not a reason to show page.html instead."""
+    template = ('{% extends "page.html" %}\n{% block main %}\n{% for d in page.meta.datum %}<li>{{ d }}</li>\n'
+                '{% endblock %}\n')
+    result, site = build(tmp_path, {"_types/husbeskrivning.html": template})
+    assert result.status == 1
+    assert ("wadkoping/_types/husbeskrivning.html:4: error: 'endblock' does not belong here: the 'for' opened "
+            "above is still open. Close it first with {% endfor %}") in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not site.exists()
+
+
+def test_check_reports_a_refused_page_type_template(tmp_path):
+    template = '{% extends "page.html" %}\n{% block main %}\n{{ page.meta.arkitekt|safe }}\n{% endblock %}\n'
+    result, _site = build(tmp_path, {"_types/husbeskrivning.html": template}, command="check")
+    assert result.status == 1
+    assert ("wadkoping/_types/husbeskrivning.html:3: error: template error: '|safe' is not allowed in a "
+            "site's template") in result.stderr, result.stderr
+
+
 # A value printed where an address begins (href, src …) gets the address rule of the allowlist,
 # whatever the template around it: the value may come from any editor's page or from a feed.
 ADDRESS_TEMPLATES = {

@@ -103,7 +103,7 @@ def test_cascade_category_is_checked_like_a_news_page_category(make_site):
         "nyheter/2026-01-01-a.md": page("A"),
     }))
     assert problems == ["demo/nyheter/index.md:6: error: 'cascade.category' must be one of driftstorning, "
-                        "servicenyhet, nyhet, not 'driftstoring'"]
+                        "servicenyhet, nyhet, not 'driftstoring' (did you mean 'driftstorning'?)"]
 
 
 def test_cascade_key_of_another_type_is_an_error(make_site):
@@ -185,3 +185,31 @@ def test_the_mark_is_in_the_sites_language(make_site, tmp_path):
 def test_published_pages_carry_no_mark(make_site, tmp_path):
     site = preview_build(make_site, tmp_path, {"nu.md": page("Nu", publish="2026-11-01")})
     assert "preview-status" not in (site / "nu/index.html").read_text(encoding="utf-8")
+
+
+def test_an_unknown_page_type_says_what_to_do_in_swedish(make_site, monkeypatch):
+    from sitegen import messages
+    monkeypatch.setattr(messages, "_language", "sv")
+    _, problems = model(make_site({"artikel.md": page("Artikel", type="artikel")}))
+    assert problems == ["demo/artikel.md:3: fel: 'type' måste vara en av page, news, blog, event, inte 'artikel'. "
+                        "Välj en av dem, eller ta bort raden för en vanlig sida"]
+
+
+def test_a_setting_of_another_page_type_names_that_type(make_site):
+    _, problems = model(make_site({"om.md": page("Om", related="[index.md]"), "index.md": page("Start")}))
+    assert problems == ["demo/om.md:3: error: 'related' belongs only to pages with type: news. Remove the line, "
+                        "or write type: news if the page is one"]
+
+
+def test_a_setting_of_several_other_page_types_names_each(make_site, monkeypatch):
+    from sitegen import messages
+    monkeypatch.setattr(messages, "_language", "sv")
+    _, problems = model(make_site({"om.md": page("Om", category="konsert"), "index.md": page("Start")}))
+    assert problems == ["demo/om.md:3: fel: 'category' hör bara till sidor med type: news, event. Ta bort raden, "
+                        "eller skriv type: news om sidan är en sådan"]
+
+
+def test_an_impossible_date_in_a_news_file_name_is_one_error(make_site):
+    """The date is missing because the file name's is wrong: mending the name mends both."""
+    _, problems = model(make_site({"nyheter/2026-11-31-ny-kurs.md": page("Ny kurs", type="news")}))
+    assert problems == ["demo/nyheter/2026-11-31-ny-kurs.md:1: error: '2026-11-31' in the file name is not a valid date"]

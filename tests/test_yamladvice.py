@@ -64,6 +64,16 @@ def test_an_unclosed_quote(make_site, language, text):
     ("sv", "listpunkten saknar '- '. Börja raden med '- ' som punkterna ovanför: - musik"),
     ("en", "this list item has no '- ': start the line with '- ', as the items above it: - musik"),
 ])
+def test_a_list_item_with_its_dash_but_no_space(make_site, language, text):
+    """'-musik' is shown as the line to write, '- musik', not '- -musik'."""
+    found = check_page(make_site, "title: Om\ningress: Om oss.\ntags:\n  - skola\n  -musik\nweight: 2\n", language)
+    expect(found, 6, language, text)
+
+
+@pytest.mark.parametrize("language,text", [
+    ("sv", "listpunkten saknar '- '. Börja raden med '- ' som punkterna ovanför: - musik"),
+    ("en", "this list item has no '- ': start the line with '- ', as the items above it: - musik"),
+])
 def test_a_list_item_without_its_dash(make_site, language, text):
     found = check_page(make_site, "title: Om\ningress: Om oss.\ntags:\n  - skola\n  musik\nweight: 2\n", language)
     expect(found, 6, language, text)
