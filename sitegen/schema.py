@@ -219,6 +219,10 @@ def validate(data, schema: dict[str, Field], path, problems: Problems, where: st
 def _wrong_kind_message(value, f: Field, name: str) -> str:
     if value is None:   # "title:" with nothing after the colon
         return _("'{name}' has no value: write it after the colon ({name}: …), or remove the line").format(name=name)
+    if f.kind in ("date", "datelist"):   # the slip is the form: show one that works
+        return _("'{name}' must be {kind}, not {value}: write it as, for example, {name}: 2027-03-14 18:00 "
+                 "(or {name}: 2027-03-14 for the whole day)").format(
+                     name=name, kind=_(KIND_NAMES[f.kind]), value=_describe(value))
     return _("'{name}' must be {kind}, not {value}").format(name=name, kind=_(KIND_NAMES[f.kind]), value=_describe(value))
 
 

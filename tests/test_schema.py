@@ -93,7 +93,8 @@ def test_a_bad_item_in_a_block_list_is_reported_at_its_own_line():
 def test_an_empty_list_of_dates_says_so():
     _, problems = check("title: A\nexdate: []\n", EVENT)
     assert problems == ["x.md:2: error: 'exdate' must be a date (YYYY-MM-DD), a date and time, or a list "
-                        "of them, not an empty list"]
+                        "of them, not an empty list: write it as, for example, exdate: 2027-03-14 18:00 (or "
+                        "exdate: 2027-03-14 for the whole day)"]
 
 
 # --- addresses editors give ---------------------------------------------------------------

@@ -125,7 +125,8 @@ def test_cascade_without_type_may_set_an_event_category(make_site):
 def test_an_invalid_required_value_is_not_also_missing(make_site):
     _, problems = model(make_site({"kalender/a.md": page("A", type="event", start="nej")}))
     assert problems == ["demo/kalender/a.md:4: error: 'start' must be a date (YYYY-MM-DD) or date and time, "
-                        "not 'nej'"]
+                        "not 'nej': write it as, for example, start: 2027-03-14 18:00 (or start: 2027-03-14 "
+                        "for the whole day)"]
 
 
 def test_an_impossible_news_date_is_not_also_missing(make_site):
