@@ -119,7 +119,9 @@ def make_page(source: SourceFile, cascades: dict, problems: Problems, types: dic
                            value=', '.join(types), page_type=page_type))
         return None
     schema = front_matter_schema(page_type, {name: t.fields for name, t in types.items()})
-    own = validate(source.meta, schema, source.path, problems, other_types=_keys_of_other_types(types, schema))
+    unknown = any(key not in schema for key in source.meta)   # only then are the other types' keys needed
+    own = validate(source.meta, schema, source.path, problems,
+                   other_types=_keys_of_other_types(types, schema) if unknown else None)
     if "cascade" in own and source.rel.stem != "index":
         problems.error(source.path, source.meta.line_of("cascade"),
                        _("'cascade' belongs in a section's index.md"))
