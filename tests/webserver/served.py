@@ -162,3 +162,16 @@ def test_content_hashed_files_are_cached_for_a_year(client, served_build):
 
 def test_the_themes_files_are_cached_briefly(client):
     assert get(client, "/kulturskolan/assets/js/menu.js").headers["cache-control"] == "public, max-age=300"
+
+
+@pytest.mark.parametrize("path", ["/kulturskolan/kalender/kalender.ics",
+                                  "/kulturskolan/kalender/kategori/konsert.ics"])
+def test_calendars_are_sent_as_text_calendar_with_the_security_headers(client, served_build, path):
+    assert (served_build / path.lstrip("/")).is_file()
+    for encoding in ("gzip", "identity"):
+        response = get(client, path, **{"Accept-Encoding": encoding})
+        assert response.status_code == 200
+        assert response.headers["content-type"].split(";")[0] == "text/calendar"
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["cache-control"] == "public, max-age=300"
+        assert response.content == (served_build / path.lstrip("/")).read_bytes()
