@@ -175,3 +175,11 @@ def test_calendars_are_sent_as_text_calendar_with_the_security_headers(client, s
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["cache-control"] == "public, max-age=300"
         assert response.content == (served_build / path.lstrip("/")).read_bytes()
+
+
+def test_a_name_no_server_has_is_answered_by_the_hosts_server_not_an_old_hosts(client):
+    # The first server of a port answers names it does not know (the machine's address, a
+    # health check); docs/deploy.md has the old hosts' servers included after the host's.
+    response = get(client, "/kulturskolan/", "192.0.2.7")
+    assert response.status_code == 200
+    assert "Kulturskolan" in response.text
