@@ -402,3 +402,20 @@ def test_the_english_csv_has_commas_and_decimal_points(service, store):
     assert csv_rows(answer, ",")[1][1:4] == ["/kulturskolan/om/", "yes", "Fine, thanks"]
     shares = csv_rows(client.get("/desk/kulturskolan/nytta.csv", headers=english), ",")
     assert shares[1][:4] == ["/kulturskolan/om/", "1", "1", "1.000"]
+
+
+def test_a_comment_to_review_with_personal_data_is_flagged_and_shown_as_written(service, store):
+    # Approved, a blog comment is public: the editor sees what the page would show and is told.
+    store.add_comment("kulturskolan", "/kulturskolan/blogg/var-konsert/", "Eva",
+                      "Ring mig på 070-123 45 67 om konserten")
+    client = signed_in(service, "anna")
+    page = client.get("/desk/kulturskolan/kommentarer").text
+    assert "Ring mig på 070-123 45 67" in page
+    assert "Innehåller personuppgifter: telefonnummer." in page
+    assert "Godkänner du kommentaren visas uppgifterna för alla på webbplatsen." in page
+
+
+def test_a_comment_to_review_without_personal_data_is_not_flagged(service, store):
+    store.add_comment("kulturskolan", "/kulturskolan/blogg/var-konsert/", "Bo", "Fin konsert 2026!")
+    page = signed_in(service, "anna").get("/desk/kulturskolan/kommentarer").text
+    assert "Fin konsert 2026!" in page and "personuppgifter" not in page

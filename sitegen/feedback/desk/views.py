@@ -189,6 +189,8 @@ def blog_comments(desk, page: Page) -> Response:
         "pending": [c for c in comments if c.status == "pending"],
         "decided": sorted((c for c in comments if c.status != "pending"),
                           key=lambda c: c.created, reverse=True)[:50],
+        # Flagged, never masked: the editor decides on what the page would show.
+        "personal": {c.id: sorted(find_personal(f"{c.name}\n{c.text}")) for c in comments},
         "publishing": page.site.name in desk.config.publish,
         "outcome": desk.publisher.status(page.site.name),
         "done": page.request.query_params.get("klart", "")})
