@@ -107,7 +107,7 @@ def test_an_unknown_shortcode_names_the_ones_of_the_theme(tmp_path):
 def test_a_broken_shortcode_template_is_an_error_at_its_line(tmp_path):
     result, _ = _build_with_theme(tmp_path, {"shortcodes/citat.html": "{% if %}"}, "::: citat\nText\n:::\n")
     assert result.status == 1
-    assert "citat.html:1: error: template error:" in result.stderr
+    assert "citat.html:1: error: this line of the template cannot be read" in result.stderr
 
 
 def test_a_theme_replaces_the_picture_markup(tmp_path):
