@@ -45,7 +45,8 @@ WARNINGS = [
 EXPECTED_SV = [
     ("site.yaml", 3, "okänd inställning 'langauge' (menade du 'language'?)"),
     ("site.yaml", 4, "'menu_depth' måste vara ett heltal, inte 'två'"),
-    ("index.md", 6, "länken går till en sida som inte finns: 'finns-inte.md'. Kontrollera adressen, "
+    ("index.md", 6, "länken går till en sida som inte finns: 'finns-inte.md' leder till "
+                    "tests/broken/trasig/finns-inte.md, och den filen finns inte. Kontrollera adressen, "
                     "eller ta bort länken"),
     ("utan-front-matter.md", 1, "sidans inställningar saknas. Börja filen med en rad '---'"),
     ("okand-nyckel.md", 4, "okänd inställning 'weigth' (menade du 'weight'?)"),

@@ -44,7 +44,7 @@ def test_missing_link_is_an_error_at_its_line(make_site):
     _, problems = render(make_site({
         "index.md": "---\ntitle: Start\ningress: x\n---\n\nFörsta stycket.\n\nAndra\nmed [länk](saknas.md).\n",
     }), "")
-    assert problems == ["demo/index.md:9: error: link to missing page 'saknas.md': check the address, or remove the link"]
+    assert problems == ["demo/index.md:9: error: link to missing page 'saknas.md': it leads to demo/saknas.md, which does not exist; check the address, or remove the link"]
 
 
 def test_external_links_stay_as_written(make_site):
@@ -142,8 +142,8 @@ def test_site_absolute_md_link_to_a_missing_page_is_an_error(make_site):
     html, problems = render(make_site({
         "index.md": page("Start", body="[x](/demo/saknas.md)\n\n[y](/annan/sida.md)"),
     }), "")
-    assert sorted(problems) == ["demo/index.md:6: error: link to missing page '/demo/saknas.md': check the address, "
-                                "or remove the link",
+    assert sorted(problems) == ["demo/index.md:6: error: link to missing page '/demo/saknas.md': it leads to demo/saknas.md, "
+                                "which does not exist; check the address, or remove the link",
                                 "demo/index.md:8: error: link to missing page '/annan/sida.md': a link to a .md "
                                 "file must point to a page of this site, under '/demo/'"]
 
@@ -238,8 +238,8 @@ def test_image_with_spaces_written_as_it_is(make_site):
 
 def test_missing_link_with_spaces_is_an_error(make_site):
     html, problems = render(make_site({"index.md": page("Start", body="[historia](Vår historia.md)")}), "")
-    assert problems == ["demo/index.md:6: error: link to missing page 'Vår historia.md': check the address, or "
-                        "remove the link"]
+    assert problems == ["demo/index.md:6: error: link to missing page 'Vår historia.md': it leads to "
+                        "demo/Vår historia.md, which does not exist; check the address, or remove the link"]
 
 
 def test_missing_image_with_spaces_is_an_error(make_site):
@@ -320,8 +320,8 @@ def test_level_one_heading_stops_the_build_too(make_site, tmp_path):
 def test_problems_after_a_two_line_alt_text_are_at_their_line(make_site):
     _, problems = render(make_site({"index.md": page("Start", body="![Barn\nsom spelar](https://www.orebro.se/a.png)\n"
                                                                    "och [x](saknas.md)")}), "")
-    assert problems == ["demo/index.md:8: error: link to missing page 'saknas.md': check the address, or remove "
-                        "the link"]
+    assert problems == ["demo/index.md:8: error: link to missing page 'saknas.md': it leads to demo/saknas.md, "
+                        "which does not exist; check the address, or remove the link"]
 
 
 class CountingText(str):
@@ -347,3 +347,24 @@ def test_a_long_page_is_split_into_lines_at_most_once(make_site):
     html = BodyRenderer(site, problems).render(start)
     assert html.count('href="/demo/b/"') == 500 and problems.items == []
     assert CountingText.splits <= 1
+
+
+def test_a_missing_link_up_a_folder_says_which_file_it_looked_for(make_site):
+    _, problems = render(make_site({"forska/bestall.md": page("Beställ", body="Läs [om oss](../om-oss.md)."),
+                                    "index.md": page("Start")}), "forska/bestall/")
+    assert problems == ["demo/forska/bestall.md:6: error: link to missing page '../om-oss.md': it leads to "
+                        "demo/om-oss.md, which does not exist; check the address, or remove the link"]
+
+
+def test_a_missing_relative_address_of_a_page_names_the_address_it_leads_to(make_site):
+    _, problems = render(make_site({"forska/index.md": page("Forska", body="Läs [om oss](../om-oss/)."),
+                                    "index.md": page("Start")}), "forska/")
+    assert problems == ["demo/forska/index.md:6: error: link to missing page '../om-oss/': it leads to the "
+                        "address /demo/om-oss/, where there is no page; check the address, or remove the link"]
+
+
+def test_a_missing_file_says_which_file_it_looked_for(make_site):
+    _, problems = render(make_site({"forska/index.md": page("Forska", body="[Regler](../dokument/regler.pdf)"),
+                                    "index.md": page("Start")}), "forska/")
+    assert problems == ["demo/forska/index.md:6: error: link to missing file '../dokument/regler.pdf': it leads "
+                        "to demo/dokument/regler.pdf, which does not exist; check the file name, or remove the link"]
