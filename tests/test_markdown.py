@@ -97,6 +97,23 @@ def test_unclosed_box_is_a_warning_at_its_opening_line(make_site):
     assert '<aside class="box faktaruta">' in html
 
 
+def test_a_box_left_open_inside_another_says_it_runs_to_the_end_of_that_box(make_site):
+    html, problems = render(make_site({
+        "index.md": page("Start", body="::: faktaruta Bra att veta\nTa med legitimation.\n\n"
+                                       "::: varning Stängt i jul\nVi har stängt.\n:::\n\nSlut.\n"),
+    }), "")
+    assert problems == ["demo/index.md:9: warning: box 'varning' is not closed: end it with a line ':::'; "
+                        "until then it holds the rest of the box 'faktaruta'"]
+
+
+def test_a_box_left_open_in_a_list_item_inside_a_box_says_list_item(make_site):
+    _, problems = render(make_site({
+        "index.md": page("Start", body="::: faktaruta Bra att veta\n- ::: info Obs\n  Text\n\nMer.\n:::\n\nSlut.\n"),
+    }), "")
+    assert problems == ["demo/index.md:7: warning: box 'info' is not closed: end it with a line ':::'; "
+                        "until then it holds the rest of the list item or quote"]
+
+
 def test_closed_and_nested_boxes_are_fine(make_site):
     _, problems = render(make_site({
         "index.md": page("Start", body=":::: faktaruta Yttre\n::: info Inre\nText\n:::\n::::\n\n"
