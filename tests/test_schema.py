@@ -25,7 +25,14 @@ def test_unknown_key_suggests_the_right_one():
 
 def test_wrong_type_names_key_and_value():
     _, problems = check("title: A\nweight: tung\n")
-    assert problems == ["x.md:2: error: 'weight' must be a whole number, not 'tung'"]
+    assert problems == ["x.md:2: error: 'weight' must be a whole number, not 'tung': write it in digits, for "
+                        "example weight: 2"]
+
+
+def test_yes_or_no_in_swedish_names_the_two_words_that_work():
+    _, problems = check("title: A\ndraft: ja\n")
+    assert problems == ["x.md:2: error: 'draft' must be true or false, not 'ja': write draft: true for yes, or "
+                        "draft: false for no"]
 
 
 def test_missing_required_key():
