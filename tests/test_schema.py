@@ -50,6 +50,18 @@ def test_nested_site_keys_are_checked_at_their_line():
     assert problems == ["x.md:4: error: unknown key 'feedback.endpont' (did you mean 'feedback.endpoint'?)"]
 
 
+def test_the_swedish_word_for_a_contact_setting_names_the_setting():
+    _, problems = check("title: A\nbase_url: https://x.se/\ncontact:\n  epost: a@orebro.se\n  telefon: 019-21 10 00\n",
+                        SITE_SCHEMA)
+    assert problems == ["x.md:4: error: unknown key 'contact.epost' (did you mean 'contact.email'?)",
+                        "x.md:5: error: unknown key 'contact.telefon' (did you mean 'contact.phone'?)"]
+
+
+def test_the_swedish_word_for_a_site_setting_names_the_setting():
+    _, problems = check("title: A\nbase_url: https://x.se/\nspråk: sv\n", SITE_SCHEMA)
+    assert problems == ["x.md:3: error: unknown key 'språk' (did you mean 'language'?)"]
+
+
 def test_choice_outside_the_list():
     _, problems = check("title: A\nbase_url: https://x.se/\nlanguage: fi\n", SITE_SCHEMA | {"title": COMMON_FIELDS["title"]})
     assert problems == ["x.md:3: error: 'language' must be one of sv, en, not 'fi'"]
