@@ -63,7 +63,14 @@ def test_a_video_attribute_cannot_break_out(make_site):
 
 def test_a_video_without_title_is_an_error_at_its_line(make_site):
     _, problems = render(make_site({"index.md": page("Start", body='Text.\n\n::: video src="https://youtu.be/abc"\n:::\n')}), "")
-    assert len(problems) == 1 and problems[0].startswith("demo/index.md:8: error: a video needs its address and a title")
+    assert problems == ['demo/index.md:8: error: the video has no title: write what the film shows as title="…", '
+                        'e.g. ::: video src="https://youtu.be/abc" title="Rundtur i forskarsalen"']
+
+
+def test_a_video_with_its_address_as_text_says_to_write_src(make_site):
+    _, problems = render(make_site({"index.md": page("Start", body="::: video https://vimeo.com/123 Rundtur\n:::\n")}), "")
+    assert problems == ['demo/index.md:6: error: the video has no address: write it as src="…", e.g. ::: video '
+                        'src="https://vimeo.com/123" title="…"']
 
 
 def test_a_video_from_elsewhere_is_an_error_at_its_line(make_site):
