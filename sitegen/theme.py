@@ -271,6 +271,46 @@ TemplateError = jinja2.TemplateError
 TemplateNotFound = jinja2.TemplateNotFound
 
 
+_DICT_METHODS = frozenset({"get", "items", "keys", "values"})
+
+
+def argument_names(env: jinja2.Environment, name: str) -> frozenset | None:
+    """The keys a shortcode's template reads from ``args`` (``args.title``, ``args['title']``),
+    in it and the templates it includes or extends (Jinja2's parser, never a search of the
+    text); None when it may read any key: ``args`` used whole, a key or template named by a
+    variable, or a template that cannot be read (its render says why)."""
+    todo, seen, keys = [name], set(), set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            tree = env.parse(env.loader.get_source(env, current)[0], current)
+        except jinja2.TemplateError:
+            return None
+        found, loads = _argument_reads(tree), list(jinja2.meta.find_referenced_templates(tree))
+        if found is None or None in loads:
+            return None
+        keys |= found
+        todo.extend(loads)
+    return frozenset(keys)
+
+
+def _argument_reads(tree: jinja2.nodes.Template) -> set | None:
+    keys, reads = set(), 0
+    for node in tree.find_all((jinja2.nodes.Getattr, jinja2.nodes.Getitem)):
+        if not (isinstance(node.node, jinja2.nodes.Name) and node.node.name == "args"):
+            continue
+        key = node.attr if isinstance(node, jinja2.nodes.Getattr) else getattr(node.arg, "value", None)
+        if not isinstance(key, str) or key in _DICT_METHODS:
+            return None
+        keys.add(key)
+        reads += 1
+    uses = sum(1 for node in tree.find_all(jinja2.nodes.Name) if node.name == "args" and node.ctx == "load")
+    return keys if uses == reads else None
+
+
 @dataclass(frozen=True)
 class TemplateReads:
     """What rendering a template may read, found in the syntax trees of the templates it loads

@@ -148,3 +148,28 @@ def test_a_changed_shortcode_template_renders_the_bodies_again(tmp_path):
                         "--now", NOW, "-q")   # with the build cache of the first build
     assert again.status == 0, again.stderr
     assert '<div class="b">' in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_setting_a_box_never_reads_is_a_warning_that_names_the_heading(make_site):
+    html, problems = render(make_site({"index.md": page("Start", body='::: info titel="Obs"\nText.\n:::\n')}), "")
+    assert problems == ["demo/index.md:6: warning: the box 'info' has no settings such as titel=\"…\", and it is "
+                        "left out: write its heading right after the name, e.g. ::: info Obs"]
+    assert '<aside class="box info">' in html
+
+
+def test_a_misspelt_setting_of_a_theme_box_names_the_setting_it_reads(tmp_path):
+    result, _ = _build_with_theme(tmp_path, {"shortcodes/citat.html": '<blockquote cite="{{ args.kalla }}">'
+                                                                      '{{ body }}{{ args["vem"] }}</blockquote>\n'},
+                                  '::: citat vem="Anna" kala="https://a.se/"\nText\n:::\n')
+    assert result.status == 0, result.stderr
+    assert ("index.md:6: warning: the box 'citat' has no setting 'kala' (did you mean 'kalla'?), and it is left "
+            "out: its settings are kalla, vem") in result.stderr, result.stderr
+
+
+def test_a_box_that_reads_its_settings_whole_gets_no_warning(tmp_path):
+    result, _ = _build_with_theme(tmp_path, {"shortcodes/citat.html": "<dl>{% for key, value in args.items() %}"
+                                                                      "<dt>{{ key }}</dt><dd>{{ value }}</dd>"
+                                                                      "{% endfor %}</dl>{{ body }}\n"},
+                                  '::: citat vem="Anna" var="Örebro"\nText\n:::\n')
+    assert result.status == 0, result.stderr
+    assert "warning: the box" not in result.stderr
