@@ -97,10 +97,13 @@ class PageLinks:
             return
         output = self.site.assets.get(target)
         if output is None:
-            self.problems.error(self.page.source, line, _("image '{src}' not found: check the file name and its folder").format(src=unquote(src)))
+            self._missing_image(line, unquote(src), target)
             return
         token.attrSet("src", self.site.href(output))
         self.env["asset_paths"][self.site.href(output)] = target
+
+    def _missing_image(self, line: int, src: str, target: str) -> None:
+        self.problems.error(self.page.source, line, missing_image(self.site, src, target, self.problems))
 
     def _check_alt(self, token: Token, line: int) -> None:
         decorative = "decorative" in (token.attrGet("class") or "").split()
@@ -200,7 +203,7 @@ class PageLinks:
                 continue
             output = self.site.assets.get(target)
             if output is None:
-                self.problems.error(self.page.source, line, _("image '{src}' not found: check the file name and its folder").format(src=src))
+                self._missing_image(line, src, target)
                 continue
             start = tag.start() + src_span[0]
             pieces += [content[last:start], html.escape(self.site.href(output))]
@@ -260,6 +263,13 @@ def report_missing(page: Page, later: list[LaterLink], site, files, problems) ->
         else:   # written as the address itself: nothing more to show
             message = _("link to missing page '{href}': check the address, or remove the link").format(href=link.href)
         problems.error(page.source, link.line, message)
+
+
+def missing_image(site, src: str, target: str, problems) -> str:
+    """What to say of an image that is not there: the file it was looked for, so the editor
+    sees which folder ``../bilder/x.jpg`` was counted from."""
+    return _("image '{src}' not found (looked for {file}): check the file name and its folder").format(
+        src=src, file=display_path(site.config.content_dir / target, problems.root))
 
 
 def local_target(page: Page, href: str) -> str | None:

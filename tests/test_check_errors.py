@@ -58,7 +58,8 @@ EXPECTED_SV = [
     ("2026-11-01-fel-datum.md", 5, "'date' 2026-11-02 är inte samma som datumet 2026-11-01 i filnamnet"),
     ("nyhet-utan-datum.md", 2, "'date' behövs för sidtypen 'news'. Lägg till en rad 'date: …'"),
     ("okand-typ.md", 4, "'type' måste vara en av page, news, blog, event, inte 'artikel'"),
-    ("bild.md", 4, "bilden 'saknas.jpg' finns inte. Kontrollera filnamnet och mappen"),
+    ("bild.md", 4, "bilden 'saknas.jpg' finns inte (den skulle ligga i tests/broken/trasig/saknas.jpg). "
+                 "Kontrollera filnamnet och mappen"),
     ("bild.md", 4, "'image_alt' saknas. Skriv en alternativtext"),
     ("bild.md", 7, "bilden saknar alternativtext"),
     ("bild.md", 9, "bilden 'finns-inte.png' finns inte"),

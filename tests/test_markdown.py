@@ -132,7 +132,7 @@ def test_raw_img_without_alt_and_with_missing_src(make_site):
     assert problems == [
         'demo/index.md:6: error: <img> without alt text: describe the image in alt="..." '
         '(alt="" if it only decorates), or write it as ![text](...)',
-        "demo/index.md:6: error: image 'foo.png' not found: check the file name and its folder",
+        "demo/index.md:6: error: image 'foo.png' not found (looked for demo/foo.png): check the file name and its folder",
         'demo/index.md:8: error: <img> without alt text: describe the image in alt="..." '
         '(alt="" if it only decorates), or write it as ![text](...)',
     ]
@@ -261,8 +261,15 @@ def test_missing_link_with_spaces_is_an_error(make_site):
 
 def test_missing_image_with_spaces_is_an_error(make_site):
     _, problems = render(make_site({"index.md": page("Start", body="![Piano](Bild på kursen.jpg)")}), "")
-    assert problems == ["demo/index.md:6: error: image 'Bild på kursen.jpg' not found: check the file name and its "
-                        "folder"]
+    assert problems == ["demo/index.md:6: error: image 'Bild på kursen.jpg' not found (looked for demo/Bild på "
+                        "kursen.jpg): check the file name and its folder"]
+
+
+def test_a_missing_image_up_a_folder_says_which_file_it_looked_for(make_site):
+    _, problems = render(make_site({"om/index.md": page("Om", body="![Salen](../bilder/salen.jpg)"),
+                                    "index.md": page("Start")}), "om/")
+    assert problems == ["demo/om/index.md:6: error: image '../bilder/salen.jpg' not found (looked for "
+                        "demo/bilder/salen.jpg): check the file name and its folder"]
 
 
 def test_words_in_parentheses_after_brackets_stay_text(make_site):
