@@ -1,6 +1,7 @@
 """What the templates need to find their way: the main menu, breadcrumbs, cards."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from posixpath import dirname, join, normpath
 
@@ -25,6 +26,38 @@ class Card:
     image_alt: str = ""
     date: object = None
     picture: str = ""      # the image as responsive <picture> HTML (images.card_html)
+
+
+class SiblingCards(Sequence):
+    """The cards to a page's siblings: its folder's cards but its own. The folder's cards are
+    made once and shared by its pages (a folder of 50 pages costs 50 cards, not 2,500), and a
+    page's key digests them once per folder (``pagekeys``). Templates read it as a list."""
+
+    __slots__ = ("everyone", "own")
+
+    def __init__(self, everyone: tuple[Card, ...], own: int | None):
+        self.everyone = everyone   # the cards of the folder's pages that get one, in order
+        self.own = own             # where the page's own card is among them; None: it has none
+
+    def _cards(self) -> list[Card]:
+        if self.own is None:
+            return list(self.everyone)
+        return [*self.everyone[:self.own], *self.everyone[self.own + 1:]]
+
+    def __len__(self) -> int:
+        return len(self.everyone) - (self.own is not None)
+
+    def __getitem__(self, index):
+        return self._cards()[index]
+
+    def __iter__(self):
+        return iter(self._cards())
+
+    def __eq__(self, other) -> bool:
+        return list(self) == list(other) if isinstance(other, (SiblingCards, list)) else NotImplemented
+
+    def __repr__(self) -> str:
+        return f"SiblingCards({self._cards()!r})"
 
 
 def main_menu(site: Site) -> list[Page]:
@@ -61,6 +94,7 @@ class Menu:
         self._cards: dict[int, Card] = {}
         self._crumbs: dict[int, Link] = {}
         self._trails: dict[tuple, Link] = {}
+        self._folders: dict[int, tuple[list[Page], tuple[Card, ...]]] = {}   # folder id -> its carded pages, their cards
 
     def forget(self) -> None:
         """Drop the shared items (after the keys are made: the render workers make their own
@@ -68,6 +102,17 @@ class Menu:
         self._cards.clear()
         self._crumbs.clear()
         self._trails.clear()
+        self._folders.clear()
+
+    def sibling_cards(self, page: Page) -> SiblingCards:
+        folder = page.parent
+        known = self._folders.get(id(folder))
+        if known is None:
+            carded = [p for p in folder.children if p.kind == "page" and not p.expired and p.in_cards]
+            known = self._folders[id(folder)] = (carded, tuple(self.card(p) for p in carded))
+        carded, everyone = known
+        own = next((i for i, p in enumerate(carded) if p is page), None)
+        return SiblingCards(everyone, own)
 
     def card(self, page: Page) -> Card:
         known = self._cards.get(id(page))
@@ -126,10 +171,12 @@ def cards(site: Site, pages: list[Page], menu: Menu | None = None) -> list[Card]
     return [make(p) for p in pages if not p.expired and p.in_cards]
 
 
-def sibling_cards(site: Site, page: Page, menu: Menu | None = None) -> list[Card]:
+def sibling_cards(site: Site, page: Page, menu: Menu | None = None) -> list[Card] | SiblingCards:
     """Cards to the pages on the same level; news and events are listed elsewhere."""
     if page.is_root:
         return []
+    if menu is not None:
+        return menu.sibling_cards(page)
     return cards(site, [p for p in page.siblings() if p.kind == "page"], menu)
 
 

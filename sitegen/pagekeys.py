@@ -25,6 +25,7 @@ from pathlib import Path
 from sitegen.cache import FORMAT
 from sitegen.fileio import content_digest
 from sitegen.model import Page
+from sitegen.navigation import SiblingCards
 from sitegen.render import template_for
 from sitegen.theme import TemplateError
 from sitegen.theme import template_reads as theme_reads
@@ -68,6 +69,7 @@ class PageKeys:
         self._chains: dict[str, _Chain] = {}
         self._flat: dict[tuple, str] = {}       # (id, part) -> digest of a part of a page's own fields
         self._around: dict[tuple, str] = {}     # (kind, id, bodies) -> ancestors' or children's digest
+        self._folders: dict[tuple, tuple] = {}  # (id, reading) -> (a folder's cards, their digest)
         self._objects: dict[int, tuple] = {}    # id -> (weak reference, how pages are read or None, digest)
         self._field_names: dict[type, tuple] = {}
         self._pages_met = 0                     # pages met so far (does a dataclass hold any?)
@@ -85,7 +87,8 @@ class PageKeys:
         digests of every page and value would stay until a full garbage collection: through
         the rendering, in every worker)."""
         self._encoder = None
-        for memo in (self._files, self._chains, self._flat, self._around, self._objects, self._busy):
+        for memo in (self._files, self._chains, self._flat, self._around, self._folders, self._objects,
+                     self._busy):
             memo.clear()
 
     def key(self, page: Page) -> str | None:
@@ -138,6 +141,8 @@ class PageKeys:
             return self._dataclass(value, names)
         if isinstance(value, Page):
             return self._page(value)
+        if isinstance(value, SiblingCards):
+            return ["sibling-cards", self._folder_cards(value.everyone), value.own]
         if isinstance(value, (dt.datetime, dt.time)):
             return [type(value).__name__, value.isoformat(), str(value.tzinfo)]
         if isinstance(value, dt.date):
@@ -152,6 +157,16 @@ class PageKeys:
             names = self._field_names[type(value)] = tuple(f.name for f in dataclasses.fields(value))
             return self._dataclass(value, names)
         raise Unstable(type(value).__name__)
+
+    def _folder_cards(self, everyone: tuple) -> str:
+        """A folder's cards, digested once for all its pages (the memo holds the tuple, so its id
+        stays its own while the memo lasts)."""
+        memo = (id(everyone), self._reading)
+        known = self._folders.get(memo)
+        if known is None:
+            self._folders[memo] = known = (everyone, content_digest(
+                self._encoder.encode(list(everyone)).encode("utf-8", "surrogatepass")))
+        return known[1]
 
     def _rendered(self, page: Page) -> list:
         """The page being rendered, as ``page``: all its fields, its body where a template reads it."""

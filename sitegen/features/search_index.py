@@ -33,7 +33,7 @@ import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from sitegen import cache, pagefind_cli, parallel
+from sitegen import cache, pagefind_cli, parallel, search_records
 from sitegen.features.search import filter_marks, searchable
 from sitegen.messages import N_, _
 from sitegen.search_parts import (NotEnoughMemory, Part, Record, inputs_folder, part_key, part_of, parts_for,
@@ -73,6 +73,8 @@ def run(build) -> None:
                                                               exc=exc))
         return
     _forget_others(store, {p.key for p in parts})
+    if store is not None:
+        search_records.forget_other_counts(_records_root(store), part_count(build))
     bundle, live = build.staging / BUNDLE, build.options.out / build.config.name / BUNDLE
     listing = {"parts": [f"{p.folder}/" for p in parts if p.folder and (bundle / p.folder).is_dir()],
                "keys": {p.folder: p.key for p in parts}}
@@ -266,11 +268,16 @@ def _assemble(build, todo: list[Part], reuse: list[Part], at_once: int, store: P
     scratch = build.scratch / BUNDLE
 
     def index(part: Part) -> None:
-        records = scratch / part.inputs
-        if _complete_records(build.staging, part.records, records):
+        fresh, kept_records = scratch / part.inputs, _records_folder(build, store, part)
+        if kept_records is None:   # no cache: the part's records are completed where the workers wrote them
+            records, count = fresh, _complete_records(build.staging, part.records, fresh)
+        else:
+            records, count = kept_records, search_records.bring_up_to_date(
+                kept_records, fresh, part.records, lambda record: _record_text(build.staging, record))
+        if count:
             pagefind_cli.index_folder(records, scratch / f"out-{part.inputs}")
             _keep(store, part.key, scratch / f"out-{part.inputs}")
-        shutil.rmtree(records, ignore_errors=True)   # the inputs go as soon as they are indexed
+        shutil.rmtree(fresh, ignore_errors=True)   # the scratch inputs go as soon as they are indexed
 
     with build.progress.step(_("Search index"), sum(len(part.records) for part in todo)) as advance, \
             ThreadPoolExecutor(max_workers=at_once) as pool:
@@ -314,6 +321,22 @@ def _live_keys(bundle: Path) -> dict:
     return keys if isinstance(keys, dict) else {}
 
 
+def _records_folder(build, store: Path | None, part: Part) -> Path | None:
+    """Where the part's records are kept between builds (``search_records``); None without a cache."""
+    if store is None:
+        return None
+    return search_records.folder_of(_records_root(store), part_count(build), part.slot)
+
+
+def _records_root(store: Path) -> Path:
+    return store.with_name(f"{store.name}-records")
+
+
+def _record_text(staging: Path, record: Record) -> str | None:
+    """The record of a page from its staged file (a page linked unchanged from the live output)."""
+    return record_html((staging / record.rel).read_text(encoding="utf-8"), record.marks)
+
+
 def _complete_records(staging: Path, part: list[Record], folder: Path) -> int:
     """Add the records the render workers did not write (pages linked unchanged from the live
     output) from the staged files; how many records the part has."""
@@ -323,7 +346,7 @@ def _complete_records(staging: Path, part: list[Record], folder: Path) -> int:
         if target.is_file():
             count += 1
             continue
-        html = record_html((staging / record.rel).read_text(encoding="utf-8"), record.marks)
+        html = _record_text(staging, record)
         if html is not None:   # None: a template without the main-content mark, nothing to index
             _write_record(folder, record.url, html)
             count += 1

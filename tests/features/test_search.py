@@ -337,3 +337,29 @@ def test_the_cache_keeps_only_the_parts_of_the_last_build(make_site, tmp_path):
     site = build(make_site, tmp_path, SITE | {"projekt/jamstalldhet.md": page("Jämställd styrning", "Ny text.")})
     kept = [p.name for p in (tmp_path / ".sitegen-cache").glob("*.pagefind/*")]
     assert kept == list(_parts(site)["keys"].values())
+
+
+def _kept_records(tmp_path):
+    folders = list((tmp_path / ".sitegen-cache").glob("*.pagefind-records"))
+    assert len(folders) == 1
+    return {p.relative_to(folders[0]).as_posix(): p.read_bytes() for p in folders[0].rglob("*") if p.is_file()}
+
+
+def test_the_records_kept_after_edits_are_those_a_clean_build_makes(make_site, tmp_path, monkeypatch):
+    import shutil
+
+    monkeypatch.setenv("SITEGEN_SEARCH_PART_SIZE", "4")
+    build(make_site, tmp_path, MANY)
+    content = tmp_path / "content/demo/projekt"
+    (content / "sida-3.md").write_text(page("Sida 3", "Helt ny text."), encoding="utf-8")
+    (content / "sida-5.md").unlink()
+    (content / "sida-20.md").write_text(page("Sida 20", "En ny sida."), encoding="utf-8")
+    again = run_sitegen("build", "--content", "content", "--out", "out", "--now", NOW, "-q", cwd=tmp_path)
+    assert again.status == 0, again.stderr
+    edited = _kept_records(tmp_path)
+    assert any("sida-20" in name for name in edited) and not any("sida-5/" in name for name in edited)
+    shutil.rmtree(tmp_path / ".sitegen-cache")
+    shutil.rmtree(tmp_path / "out")
+    clean = run_sitegen("build", "--content", "content", "--out", "out", "--now", NOW, "-q", cwd=tmp_path)
+    assert clean.status == 0, clean.stderr
+    assert _kept_records(tmp_path) == edited
