@@ -284,3 +284,10 @@ def test_the_swedish_word_for_an_events_setting_is_suggested_on_an_event():
 def test_the_swedish_word_for_an_events_setting_is_not_suggested_on_a_page():
     _, problems = check("title: A\nplats: Konserthuset\n")
     assert problems == ["x.md:2: error: unknown key 'plats'"]
+
+
+def test_a_yes_or_no_under_a_mapping_shows_the_keys_own_line():
+    _, problems = check("title: A\nbase_url: https://x.se/\nfeedback:\n  endpoint: https://x.se/f\n  enabled: ja\n",
+                        SITE_SCHEMA)
+    assert problems == ["x.md:5: error: 'feedback.enabled' must be true or false, not 'ja': write enabled: true "
+                        "for yes, or enabled: false for no"]
