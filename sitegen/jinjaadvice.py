@@ -110,6 +110,8 @@ def explain_mistake(kind: str, message: str, filters) -> str:
                  "another").format(example="{% if antal %}…{% endif %}")
     if kind == "TypeError" and (advice := _wrong_kind(message)):
         return advice
+    if kind == "FilterArgumentError":   # a value a filter does not take: round(1, 'x')
+        return _wrong_values()
     return _("this line of the template cannot be shown{detail}: check the values, filters and brackets "
              "on it").format(detail=_english_detail(message or kind))
 
@@ -143,9 +145,13 @@ def _wrong_kind(message: str) -> str | None:
         return _("a value on this line is gone through as a list but is not one: use a list, such as "
                  "{example}").format(example="{% for barn in page.children %}")
     if _ARGUMENTS.search(message):
-        return _("a filter or function on this line gets the wrong values in its brackets: check how "
-                 "many it takes and what they are called")
+        return _wrong_values()
     return None
+
+
+def _wrong_values() -> str:
+    return _("a filter or function on this line gets the wrong values in its brackets: check how "
+             "many it takes and what they are called")
 
 
 def _english_detail(message: str) -> str:

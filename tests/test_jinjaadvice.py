@@ -172,3 +172,8 @@ def test_the_swedish_advice_names_no_python_type(template, context):
     messages.set_language("sv")
     advice = mistake(template, **context)
     assert not re.search(r"\b(None|str|dict|list|object|\w*Error)\b|\bint\b(?<!\|int)", advice), advice
+
+
+def test_a_value_a_filter_does_not_take():
+    assert mistake("{{ 1.5|round(1, 'x') }}").startswith(
+        "a filter or function on this line gets the wrong values in its brackets")
