@@ -118,8 +118,7 @@ def explain_mistake(kind: str, message: str, filters) -> str:
 
 def _undefined(message: str) -> str | None:
     if found := _NONE_ATTRIBUTE.search(message):
-        return _("'{name}' is read from a value this page does not have (such as page.date on a page without a "
-                 "date): show it only when it is there, {example}").format(name=found["name"], example=_IF_EXAMPLE)
+        return read_from_nothing(found["name"])
     if found := _MISSING_KEY.search(message):
         return _("'{name}' has no value here (the page or box leaves it out): test it first with {example}, "
                  "or give it a value to use instead with |default('…')").format(
@@ -131,6 +130,12 @@ def _undefined(message: str) -> str | None:
         return _("'{name}' is not known here: check the spelling; what a template gets is listed in "
                  "docs/architecture.md").format(name=found["name"])
     return None
+
+
+def read_from_nothing(name: str) -> str:
+    """``name`` read from a value the page lacks (``page.date.year`` on a page without a date)."""
+    return _("'{name}' is read from a value this page does not have (such as page.date on a page without a "
+             "date): show it only when it is there, {example}").format(name=name, example=_IF_EXAMPLE)
 
 
 def _wrong_kind(message: str) -> str | None:

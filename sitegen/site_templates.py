@@ -24,7 +24,7 @@ from jinja2 import nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.visitor import NodeTransformer
 
-from sitegen import confine
+from sitegen import confine, jinjaadvice
 from sitegen.messages import _
 
 SITE_TYPES = "_types"             # content/<site>/_types/NAME.html, beside NAME.yaml
@@ -396,8 +396,10 @@ class _SiteUndefined(jinja2.ChainableUndefined):
         return False
 
     def _refuse(self):
+        if self._undefined_obj is None:   # page.date.year on a page without a date: nothing misspelt
+            raise UnknownHere(jinjaadvice.read_from_nothing(self._undefined_name))
         raise UnknownHere(_("'{name}' is not known here: check the spelling; what a template "
-                                      "gets is listed in docs/architecture.md").format(name=self._undefined_name))
+                            "gets is listed in docs/architecture.md").format(name=self._undefined_name))
 
     def __str__(self) -> str:
         if self._strict_here():

@@ -330,3 +330,12 @@ def test_a_refusal_in_a_site_template_says_fel_once(tmp_path):
                           env={"SITEGEN_LANG": ""})
     assert "wadkoping/_shortcodes/tidslinje.html:2: fel: " in swedish.stderr, swedish.stderr
     assert "fel i mallen" not in swedish.stderr
+
+
+def test_a_page_type_printing_the_year_of_a_page_without_a_date_says_the_page_has_none(tmp_path):
+    template = '{% extends "page.html" %}\n{% block main %}\n<p>{{ page.date.year }}</p>\n{% endblock %}\n'
+    result, _site = build(tmp_path, {"_types/husbeskrivning.html": template})
+    assert result.status == 1
+    assert ("wadkoping/_types/husbeskrivning.html:3: error: 'year' is read from a value this page does not have "
+            "(such as page.date on a page without a date): show it only when it is there, "
+            "{% if page.date %}…{% endif %}") in result.stderr, result.stderr
