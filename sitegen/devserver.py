@@ -17,23 +17,20 @@ The server is livereload's, used the way livereload is made to be extended:
   open pages to reload (its websocket, its livereload.js);
 - livereload puts an inline snippet into every page's ``<head>``, which the pages' own
   Content-Security-Policy would block: the preview adds the snippet's sha256 hash and the
-  websocket's address to each page's policy (``widened``), in the preview only;
+  websocket's address to each page's policy (``preview_answer.widened``), in the preview only;
 - livereload's and tornado's own lines (English) are off; an internal error of the server is
   one line in the preview's words;
-- HEAD gets GET's headers, Content-Length included (``PreviewContainer``).
+- HEAD gets GET's headers, Content-Length included (``PreviewContainer``);
+- Ctrl+C stops the preview also while livereload writes to a browser (``write_message_or_stop``).
 The one module that imports livereload.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import errno
-import hashlib
-import html
 import http
 import logging
-import mimetypes
 import re
 import socket
 import sys
@@ -46,18 +43,19 @@ from livereload import Server
 from livereload.handlers import LiveReloadHandler
 from livereload.server import LiveScriptContainer
 from livereload.watcher import Watcher
+from tornado.ioloop import IOLoop
+from tornado.websocket import WebSocketHandler
 
-from sitegen import builder, cache, messages
+from sitegen import builder, cache
 from sitegen.commands import parse_now
 from sitegen.config import find_sites, load_site_config
 from sitegen.messages import _
 from sitegen.preview import Preview
+from sitegen.preview_answer import allow_snippet, answer
 from sitegen.preview_watch import FolderWatcher
 from sitegen.problems import Problems
 
-ERROR_STATUS = 500
 WHOLE_PAGE = "*"   # the path livereload sends: neither a stylesheet nor an image, so the page reloads
-CSP_META = re.compile(rb'(<meta http-equiv="Content-Security-Policy" content=")([^"]*)(")', re.IGNORECASE)
 HOST = re.compile(r"[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?")   # a Host header that may go into the policy
 
 
@@ -205,91 +203,6 @@ class PreviewApp:
         return f"ws://{host}" if HOST.fullmatch(host) else f"ws://127.0.0.1:{self.port}"
 
 
-def snippet_hash(snippet: bytes) -> str | None:
-    """``sha256-…`` of the inline script, as a policy names it; None if it is not one script."""
-    found = re.fullmatch(rb"<script[^>]*>(.*)</script>", snippet.strip(), re.DOTALL)
-    if not found:
-        return None
-    return "sha256-" + base64.b64encode(hashlib.sha256(found[1]).digest()).decode("ascii")
-
-
-def allow_snippet(page: bytes, snippet: bytes, socket_origin: str) -> bytes:
-    """The page with its policy's ``<meta>`` widened for livereload's snippet and websocket."""
-    digest = snippet_hash(snippet)
-
-    def widen(meta: re.Match) -> bytes:
-        policy = widened(html.unescape(meta[2].decode("utf-8")), digest, socket_origin)
-        return meta[1] + html.escape(policy).encode("utf-8") + meta[3]
-    return CSP_META.sub(widen, page, count=1)
-
-
-def widened(policy: str, digest: str | None, socket_origin: str) -> str:
-    """``policy`` that also lets the script with ``digest`` run and connect to ``socket_origin``.
-    A directive the policy does not have falls back to its ``default-src`` (as browsers do); with
-    neither, the policy does not limit it and stays as it is."""
-    directives: dict[str, list[str]] = {}
-    for part in policy.split(";"):
-        words = part.split()
-        if words and words[0].lower() not in directives:
-            directives[words[0].lower()] = words[1:]
-    for name, source in (("script-src", f"'{digest}'" if digest else None), ("connect-src", socket_origin)):
-        values = directives.get(name, directives.get("default-src"))
-        if source and values is not None:
-            directives[name] = [v for v in values if v != "'none'"] + [source]
-    return "; ".join(" ".join([name, *values]) for name, values in directives.items())
-
-
-def overlay(problems: list[str], prefix: str) -> bytes:
-    """The page shown instead of the site while it does not build."""
-    items = "\n".join(f"<li><code>{html.escape(p)}</code></li>" for p in problems)
-    title, heading = html.escape(_("Errors in the build")), html.escape(_("The page could not be built"))
-    advice = html.escape(_("Fix the problems below and save; the page then reloads."))
-    return f"""<!DOCTYPE html>
-<html lang="{messages.language()}"><head><meta charset="utf-8"><title>{title}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{{font-family:system-ui,sans-serif;margin:2rem;background:#fff3f3;color:#1a1a1a}}
-h1{{color:#a00000}}li{{margin:.5rem 0}}code{{white-space:pre-wrap;font-size:1rem}}</style></head>
-<body><main><h1>{heading}</h1>
-<p>{advice} (<a href="{html.escape(prefix)}">{html.escape(prefix)}</a>)</p>
-<ul class="sitegen-problems">
-{items}
-</ul></main></body></html>
-""".encode("utf-8")
-
-
-def answer(preview: Preview, path: str) -> tuple[int, list[tuple[str, str]], bytes]:
-    """Status, headers and body for ``path``: the built site under its URL path (a page the fast
-    path made first), the overlay while the build fails, 410 for a removed page. Pages are as the
-    build made them: the policy and livereload's snippet are added by the server."""
-    html_type = ("Content-Type", "text/html; charset=utf-8")
-    if not path.startswith(preview.prefix) and path + "/" != preview.prefix:
-        return 302, [("Location", preview.prefix)], b""
-    rel = path[len(preview.prefix):] if path.startswith(preview.prefix) else ""
-    root = preview.folder.resolve()
-    target = (preview.folder / rel).resolve()
-    if target != root and root not in target.parents:
-        return 404, [], html.escape(_("The page does not exist")).encode("utf-8")
-    if target.is_dir():
-        if path and not path.endswith("/"):
-            return 301, [("Location", path + "/")], b""
-        target = target / "index.html"
-    # A page's address is its folder (the first build may have failed, so no folder yet) or its file.
-    is_page = target.suffix == ".html" or path.endswith("/") or target == root
-    if preview.problems and is_page:
-        return ERROR_STATUS, [html_type], overlay(preview.problems, preview.prefix)
-    shown = preview.shown.get(target.relative_to(root).as_posix()) if target != root else None
-    if shown is None and not target.is_file():
-        status = 410 if preview.gone(path) else 404
-        page = root / f"{status}.html"
-        body = page.read_bytes() if page.is_file() else html.escape(_("The page does not exist")).encode("utf-8")
-        return status, [html_type], body
-    kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-    if kind.startswith("text/") or kind in ("application/javascript", "application/json"):
-        kind += "; charset=utf-8"
-    body = shown if shown is not None else target.read_bytes()
-    return 200, [("Content-Type", kind)], body
-
-
 def port_taken(port: int) -> str | None:
     """Why 127.0.0.1:``port`` cannot be listened on (one line that says what to do), or None.
     Asked before the first build, so a busy port is said at once, not after it."""
@@ -374,12 +287,24 @@ def run_server(server: PreviewServer, port: int) -> bool:
     # watcher already hands a burst on as one, and a second save soon after the first, or the
     # rebuild's reload after the fast path's, must reach the browser.
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
+    LiveReloadHandler.write_message = write_message_or_stop
     try:
         server.serve(port=port, host="127.0.0.1", debug=False, live_css=False)
     except OSError as exc:   # taken since the check at the start
         print(_("error: {message}").format(message=cannot_listen(port, exc)), file=sys.stderr)
         return False
     return True
+
+
+def write_message_or_stop(handler, message, binary=False):
+    """tornado's ``write_message`` for livereload's websocket. livereload sends each message inside
+    a bare ``except:``, so a Ctrl+C pressed while a browser is being told something was swallowed
+    there and the preview kept running; here it stops the loop, as any other Ctrl+C does."""
+    try:
+        return WebSocketHandler.write_message(handler, message, binary)
+    except KeyboardInterrupt:
+        IOLoop.current().stop()
+        raise
 
 
 class ServerErrors(logging.Handler):

@@ -33,7 +33,8 @@ import pytest
 from websockets.sync.client import connect
 
 from sitegen import builder, messages
-from sitegen.devserver import answer, quiet_server_logs, widened
+from sitegen.devserver import quiet_server_logs
+from sitegen.preview_answer import answer, widened
 from sitegen.preview import Preview
 from sitegen.problems import Problem
 from sitegen.preview_watch import FolderWatcher

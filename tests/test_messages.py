@@ -15,7 +15,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from sitegen import devserver, messages
+from sitegen import messages, preview_answer
 from testkit import REPO, page, run_sitegen
 
 SOURCE = REPO / "sitegen"
@@ -182,14 +182,14 @@ def test_feedback_speaks_swedish(tmp_path):
 
 
 def test_the_preview_error_page_is_swedish(in_swedish):
-    page = devserver.overlay(["a.md:1: fel: rubriken saknas"], "/demo/").decode()
+    page = preview_answer.overlay(["a.md:1: fel: rubriken saknas"], "/demo/").decode()
     assert '<html lang="sv">' in page
     assert "<h1>Sidan kunde inte byggas</h1>" in page
     assert "Rätta felen nedan och spara, så laddas sidan om." in page
 
 
 def test_the_preview_error_page_is_english_on_request():
-    page = devserver.overlay(["a.md:1: error: 'title' is required"], "/demo/").decode()
+    page = preview_answer.overlay(["a.md:1: error: 'title' is required"], "/demo/").decode()
     assert '<html lang="en">' in page
     assert "<h1>The page could not be built</h1>" in page
 

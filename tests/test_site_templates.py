@@ -291,14 +291,14 @@ def test_a_value_after_the_start_of_an_address_is_not_taken_for_a_scheme(tmp_pat
 def test_a_template_slip_quotes_no_escape_sequence_markup_or_made_up_line(tmp_path, slip):
     """Jinja2's words about a slip quote the template: what reaches the terminal and the preview's
     error page is one line per problem, with no escape sequence and no HTML of the template's."""
-    from sitegen import devserver
+    from sitegen import preview_answer
     result, _site = build(tmp_path, {"_shortcodes/tidslinje.html": f"<ol>\n{slip}\n</ol>\n"})
     assert result.status == 1
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr
     problems = [line for line in result.stderr.splitlines() if "tidslinje.html" in line]
     assert problems and all(line.startswith("content/wadkoping/_shortcodes/tidslinje.html:") for line in problems)
     assert not any(line.startswith("content/wadkoping/index.md") for line in result.stderr.splitlines())
-    page = devserver.overlay(problems, "/wadkoping/").decode("utf-8")
+    page = preview_answer.overlay(problems, "/wadkoping/").decode("utf-8")
     assert "<b>" not in page and "<script>" not in page
 
 
