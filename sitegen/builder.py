@@ -335,11 +335,13 @@ def write_all(builds: list[SiteBuild], options: BuildOptions, problems: Problems
 
 def report(problems: Problems, options: BuildOptions, summaries: list[tuple[str, int]],
            unchanged: bool = False) -> None:
-    for problem in problems.sorted():
+    shown = problems.sorted()   # each problem once, however many pages met it (a broken template)
+    for problem in shown:
         print(problem.format(), file=sys.stderr)
     if options.quiet:
         return
-    errors, warnings = len(problems.errors), len(problems.warnings)
+    errors = sum(1 for p in shown if p.severity == "error")
+    warnings = len(shown) - errors
     if errors:
         if options.check_only:
             summary = _("check failed: {errors}, {warnings}")

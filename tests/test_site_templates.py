@@ -339,3 +339,15 @@ def test_a_page_type_printing_the_year_of_a_page_without_a_date_says_the_page_ha
     assert ("wadkoping/_types/husbeskrivning.html:3: error: 'year' is read from a value this page does not have "
             "(such as page.date on a page without a date): show it only when it is there, "
             "{% if page.date %}…{% endif %}") in result.stderr, result.stderr
+
+
+def test_a_template_that_fails_for_every_page_of_its_type_is_counted_once(tmp_path):
+    template = '{% extends "page.html" %}\n{% block main %}\n{{ 1 / 0 }}\n{% endblock %}\n'
+    houses = {f"hus/hus-{n}.md": page(f"Hus {n}", byggår=1800 + n, type="husbeskrivning") for n in range(3)}
+    content = tmp_path / "content"
+    build(tmp_path, {"_types/husbeskrivning.html": template, **houses}, command="check")
+    result = run_sitegen("--lang", "en", "build", "--content", str(content), "--out", str(tmp_path / "out"),
+                         "--now", NOW, cwd=tmp_path)
+    lines = [line for line in result.stderr.splitlines() if "husbeskrivning.html:3: error:" in line]
+    assert result.status == 1 and len(lines) == 1, result.stderr
+    assert "build failed: 1 error" in result.stderr
