@@ -44,19 +44,19 @@ organization: Örebro kommun
 # Every text an editor must replace starts with PLACEHOLDER, so that check and build can point
 # at it while it is still there (checks.report_placeholders) and a reader sees what it is.
 PLACEHOLDER = "EXEMPELTEXT"
-INGRESS = PLACEHOLDER + " – skriv en kort sammanfattning{of}, en eller två meningar."
+INGRESS = PLACEHOLDER + " – skriv ingressen{of}, en eller två meningar som visas först."
 BODY = PLACEHOLDER + " – skriv {whose} text här.\n"
 TEMPLATES = {
-    "start": ("---\ntitle: {title}\ningress: " + INGRESS.format(of=" av webbplatsen") + "\n---\n\n"
+    "start": ("---\ntitle: {title}\ningress: " + INGRESS.format(of=" till webbplatsen") + "\n---\n\n"
               + BODY.format(whose="startsidans")),
-    "section": ("---\ntitle: {title}\ningress: " + INGRESS.format(of=" av avsnittet") + "\n---\n\n"
+    "section": ("---\ntitle: {title}\ningress: " + INGRESS.format(of=" till avsnittet") + "\n---\n\n"
                 + BODY.format(whose="avsnittets")),
     "page": "---\ntitle: {title}\ningress: " + INGRESS.format(of="") + "\n---\n\n" + BODY.format(whose="sidans"),
-    "news": ("---\ntitle: {title}\ningress: " + INGRESS.format(of=" av nyheten") + "\ntype: news\ncategory: nyhet\n"
+    "news": ("---\ntitle: {title}\ningress: " + INGRESS.format(of=" till nyheten") + "\ntype: news\ncategory: nyhet\n"
              "date: {today}\n---\n\n" + BODY.format(whose="nyhetens")),
-    "blog": ("---\ntitle: {title}\ningress: " + INGRESS.format(of=" av inlägget") + "\ntype: blog\n{author}"
+    "blog": ("---\ntitle: {title}\ningress: " + INGRESS.format(of=" till inlägget") + "\ntype: blog\n{author}"
              "date: {today}\n---\n\n" + BODY.format(whose="inläggets")),
-    "event": ("---\ntitle: {title}\ningress: " + INGRESS.format(of=" av evenemanget") + "\ntype: event\n"
+    "event": ("---\ntitle: {title}\ningress: " + INGRESS.format(of=" till evenemanget") + "\ntype: event\n"
               "start: {today}T18:00\nend: {today}T20:00\nlocation: " + PLACEHOLDER + " – skriv platsen\n---\n\n"
               + BODY.format(whose="evenemangets")),
 }
