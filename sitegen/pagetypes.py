@@ -36,6 +36,9 @@ BUILTIN_REQUIRED = {"news": ("date",), "blog": ("date",), "event": ("start",)}
 # What a site's field may be: the kinds the built-in types use, but no nested mappings.
 KINDS = ("str", "int", "bool", "date", "datelist", "strlist", "url", "email", "phone")
 NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
+# A field declared with a wrong kind: still a key of the type, its values not checked, so the
+# mistake is reported once, in the type file, and not again on every page as an unknown key.
+UNCHECKED = Field("any")
 
 TYPE_FILE = {
     "title": Field("str"),
@@ -122,8 +125,10 @@ def _field(path: Path, key: str, spec, line: int, problems: Problems) -> tuple[F
         if spec["type"] not in KINDS:
             problems.error(path, line, _("'fields.{key}' must be one of {options}, not '{value}'").format(
                 key=key, options=", ".join(KINDS), value=spec["type"]))
-            return None
+            return UNCHECKED, False
     checked = validate(spec, FIELD_SPEC, path, problems, f"fields.{key}.")
+    if isinstance(spec, dict) and "type" in spec and "type" not in checked:
+        return UNCHECKED, bool(checked.get("required"))   # its kind is wrong: reported above, once
     kind = checked.get("type", "str")
     return Field(kind, choices=tuple(checked.get("choices", ())), minimum=checked.get("minimum")), bool(
         checked.get("required"))
