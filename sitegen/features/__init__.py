@@ -14,6 +14,7 @@ site is read. Features that do not depend on each other run in the order of thei
 """
 from __future__ import annotations
 
+import contextvars
 import functools
 import importlib
 import importlib.metadata
@@ -35,6 +36,10 @@ CORE_VARIABLES = frozenset({
     "show_feedback", "alternates", "now", "csp",
     "t", "theme", "range", "dict", "lipsum", "cycler", "joiner", "namespace",
 })
+
+
+# The feature whose run() is going on: what it contributes must be under its own name (model.Page.contribute).
+_running: contextvars.ContextVar[str | None] = contextvars.ContextVar("running_feature", default=None)
 
 
 class FeatureError(Exception):
@@ -198,3 +203,17 @@ def feature_modules() -> list[ModuleType]:
 
 def in_phase(phase: str) -> list[ModuleType]:
     return [feature.module for feature in features() if feature.phase == phase]
+
+
+def run_feature(module: ModuleType, build) -> None:
+    """``module.run(build)``, known meanwhile as the feature running (``running``)."""
+    token = _running.set(next((f.name for f in features() if f.module is module), None))
+    try:
+        module.run(build)
+    finally:
+        _running.reset(token)
+
+
+def running() -> str | None:
+    """The name of the feature whose run() is going on, None outside one."""
+    return _running.get()

@@ -189,6 +189,19 @@ def test_a_feature_giving_its_templates_a_dict_stops_the_run_with_a_clear_error(
     assert not (tmp_path / "out" / "demo").exists()
 
 
+def test_a_feature_contributing_under_another_features_name_stops_the_run(tmp_path, make_site):
+    # It would replace the news feature's data on the start page: its blocks would be gone.
+    env = _installed_package(tmp_path, 'import dataclasses\nPHASE = "pages"\nNEEDS = ("pages",)\n\n'
+                                       '@dataclasses.dataclass(frozen=True)\nclass Greeting:\n    text: str\n\n'
+                                       'def run(build):\n    build.site.root.contribute("news", Greeting("Hej!"))\n')
+    result = _check_with(tmp_path, make_site, env)
+    assert result.status == 2
+    assert result.stderr.strip() == (
+        "sitegen: error: feature 'halsning' gave the page '/' data under the name 'news': a feature gives its "
+        "templates data under its own name, page.contribute(\"halsning\", …), read as halsning.… in the templates")
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_features_frozen_dataclass_reaches_the_template_under_its_name(tmp_path, make_site):
     env = _installed_package(tmp_path, 'import dataclasses\nPHASE = "pages"\n\n'
                                        '@dataclasses.dataclass(frozen=True)\nclass Greeting:\n    text: str\n\n'
