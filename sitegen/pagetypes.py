@@ -58,6 +58,7 @@ class PageType:
     fields: dict = field(default_factory=dict)   # key -> schema.Field, beside COMMON_FIELDS
     required: tuple = ()                         # keys a page of this type must have
     title: str = ""
+    broken: bool = False   # its file could not be used (reported there): its pages are left out, not reported again
 
 
 BUILTIN: dict[str, PageType] = {
@@ -75,6 +76,8 @@ def load(site_dir: Path, problems: Problems) -> dict[str, PageType]:
         page_type = _load_one(path, site_dir, problems)
         if page_type is not None:
             types[page_type.name] = page_type
+        elif NAME.match(path.stem) and path.stem not in BUILTIN:
+            types[path.stem] = PageType(path.stem, broken=True)
     for path in sorted(folder.glob("*.html")):
         if not path.with_suffix(".yaml").is_file():
             problems.warning(path, 1, _("this template belongs to no page type, and it is not used: add the "

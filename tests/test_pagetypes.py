@@ -116,3 +116,14 @@ def test_a_type_may_not_take_a_built_in_name(tmp_path):
 def test_a_type_file_without_fields(tmp_path):
     result, _ = build(tmp_path, {"index.md": page("Start")}, {"hus": "title: Hus\n"})
     assert "content/wadkoping/_types/hus.yaml:1: error: 'fields' is required: add a line 'fields: …'" in result.stderr
+
+
+def test_the_pages_of_a_type_whose_file_has_an_error_are_not_reported_again(tmp_path):
+    # Not "'type' must be one of page, news, ...: choose one of them", which would lead the
+    # editor away from the type file, where the mistake is.
+    result, _ = build(tmp_path, {"index.md": page("Start"), "hus/a.md": page("Hus", type="hus", byggår=1760)},
+                      {"hus": "title: Hus\nfileds:\n  byggår: int\n"})
+    assert result.status == 1
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert errors == ["content/wadkoping/_types/hus.yaml:1: error: 'fields' is required: add a line 'fields: …'",
+                      "content/wadkoping/_types/hus.yaml:2: error: unknown key 'fileds' (did you mean 'fields'?)"]
