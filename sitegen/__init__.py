@@ -1,3 +1,3 @@
 """sitegen: Markdown sites in, multi-site HTML out."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

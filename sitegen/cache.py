@@ -54,7 +54,9 @@ class SiteCache:
     front_matter: dict = dataclasses.field(default_factory=dict)  # YAML text -> parsed, pickled
     # Markdown file -> sources.KnownSource (its stat, front matter text and body).
     sources: dict = dataclasses.field(default_factory=dict)
-    # Bodies and sources as loaded, one dict per shard file: a shard is written only when it changed.
+    # What the bodies and sources were as loaded, one dict per shard file (name -> fingerprint): a
+    # shard is written only when it changed. Fingerprints, not the entries: a build that makes
+    # its bodies or reads its sources anew lets the old ones go (they are half a large site's memory).
     loaded: dict = dataclasses.field(default_factory=dict)
 
     def shard_path(self, kind: str, number: int) -> Path:
@@ -74,7 +76,7 @@ class SiteCache:
             loaded = self.loaded.get(kind, [])
             for number, shard in enumerate(shards(getattr(self, kind))):
                 before = loaded[number] if number < len(loaded) else None
-                if before is None or not _same_entries(shard, before):
+                if before is None or _fingerprints(kind, shard) != before:
                     _dump(self.shard_path(kind, number), (FORMAT, shard))
 
     def save_index(self) -> None:
@@ -98,7 +100,7 @@ class SiteCache:
             self.loaded[kind] = []
             for number in range(SHARDS):
                 shard = _load(self.shard_path(kind, number))
-                self.loaded[kind].append(shard[0] if shard is not None else None)
+                self.loaded[kind].append(_fingerprints(kind, shard[0]) if shard is not None else None)
                 getattr(self, kind).update(shard[0] if shard is not None else {})
 
 
@@ -116,9 +118,13 @@ def shards(entries: dict) -> list[dict]:
     return found
 
 
-def _same_entries(shard: dict, before: dict) -> bool:
-    """The same names with the very entries loaded (a body taken from the cache is that object)."""
-    return shard.keys() == before.keys() and all(entry is before[name] for name, entry in shard.items())
+def _fingerprints(kind: str, shard: dict) -> dict:
+    """What says an entry is the same as the one loaded: a body by its key and what its render
+    recorded (an entry made again after its lookups failed has the same key), a source by its
+    stat (the same stat, the same text: as ``sources.KnownSources`` reads them)."""
+    if kind == "bodies":
+        return {name: (e.key, e.lookups, e.problems, e.later) for name, e in shard.items()}
+    return {name: e.stat for name, e in shard.items()}
 
 
 def _dump(path: Path, value) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import posixpath
 
+from sitegen import mdlinks
 from sitegen.model import Site
 from sitegen.problems import Problems
 from sitegen.messages import _
@@ -47,8 +48,7 @@ def check_pages(site: Site, problems: Problems) -> None:
         if image:
             target = posixpath.normpath(posixpath.join(posixpath.dirname(page.rel), image))
             if target not in site.assets:
-                problems.error(page.source, page.line_of("image"), _("image '{image}' not found: check the file name and its folder").format(
-                                                                       image=image))
+                problems.error(page.source, page.line_of("image"), mdlinks.missing_image(site, image, target, problems))
             if not page.meta.get("image_alt"):
                 problems.error(page.source, page.line_of("image"),
                                _("'image_alt' missing: describe the image for those who cannot see it"))

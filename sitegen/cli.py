@@ -6,6 +6,7 @@ its parser and sets ``func(args) -> exit status``. This file only wires them up.
 from __future__ import annotations
 
 import argparse
+import difflib
 import functools
 import importlib
 import sys
@@ -50,6 +51,39 @@ def argparse_text(message: str) -> str:
 argparse._ = argparse_text   # argparse calls its module-level ``_`` for every text it shows
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, plus the nearest name for a misspelt option or command
+    (``sitegen build --outt x``, ``sitegen serv``), as front matter has for a misspelt choice.
+    Python 3.11's argparse has no ``suggest_on_error``; sub-commands get this class too
+    (``add_subparsers`` makes their parsers of the parent's class)."""
+
+    def parse_known_args(self, args=None, namespace=None):
+        namespace, extras = super().parse_known_args(args, namespace)
+        for extra in extras:
+            option = extra.partition("=")[0]
+            close = nearest(option, self._option_string_actions) if option.startswith("--") else None
+            if close:
+                self.error(_("'{option}' is not an option here: did you mean {close}?").format(
+                    option=option, close=close))
+        return namespace, extras
+
+    def _check_value(self, action, value):
+        # argparse's own check (a private method: the one place a choice is refused), with the
+        # nearest choice named when there is one.
+        if action.choices is not None and value not in action.choices:
+            close = nearest(str(value), action.choices)
+            if close:
+                raise argparse.ArgumentError(action, _("'{value}' is not one of the choices: did you mean '{close}'? "
+                                                       "(choose from {choices})").format(
+                    value=value, close=close, choices=", ".join(map(repr, action.choices))))
+        super()._check_value(action, value)
+
+
+def nearest(word: str, names) -> str | None:
+    close = difflib.get_close_matches(word, [str(name) for name in names], n=1)
+    return close[0] if close else None
+
+
 def add_lang_option(parser: argparse.ArgumentParser, default=None) -> None:
     parser.add_argument("--lang", choices=messages.LANGUAGES, default=default,
                         help=_("language of the messages: sv (default) or en; also SITEGEN_LANG=en"))
@@ -76,7 +110,7 @@ def language_of(argv: list[str]) -> str | None:
 
 
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="sitegen",
         description=_("Build the municipality's sub-sites from Markdown with front matter."),
     )

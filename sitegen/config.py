@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from sitegen import confine, pagetypes, yamlload
+from sitegen import confine, keynames, pagetypes, yamlload
 from sitegen.problems import Problems
 from sitegen.schema import validate
 from sitegen.schemas import SITE_SCHEMA
@@ -152,6 +152,8 @@ def find_sites(content_root: Path, names: list[str], problems: Problems) -> list
             chosen.append(by_name[name])
         else:
             known = ", ".join(sorted(by_name)) or "none"
-            problems.error(content_root, 0, _("no site named '{name}' (sites: {known})").format(
-                                                name=name, known=known))
+            close = keynames.nearest_choice(name, sorted(by_name))
+            hint = _(" (did you mean '{name}'?)").format(name=close) if close else ""
+            problems.error(content_root, 0, _("no site named '{name}'{hint} (sites: {known})").format(
+                                                name=name, hint=hint, known=known))
     return chosen

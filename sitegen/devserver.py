@@ -19,7 +19,8 @@ The server is livereload's, used the way livereload is made to be extended:
   Content-Security-Policy would block: the preview adds the snippet's sha256 hash and the
   websocket's address to each page's policy (``widened``), in the preview only;
 - livereload's and tornado's own lines (English) are off; an internal error of the server is
-  one line in the preview's words.
+  one line in the preview's words;
+- HEAD gets GET's headers, Content-Length included (``PreviewContainer``).
 The one module that imports livereload.
 """
 from __future__ import annotations
@@ -43,6 +44,7 @@ from typing import Callable
 
 from livereload import Server
 from livereload.handlers import LiveReloadHandler
+from livereload.server import LiveScriptContainer
 from livereload.watcher import Watcher
 
 from sitegen import builder, cache, messages
@@ -142,11 +144,37 @@ class NotifiedWatcher(Watcher):
 
 
 class PreviewServer(Server):
-    """livereload's Server; the preview's app learns the snippet livereload puts into the pages."""
+    """livereload's Server; the app learns the snippet livereload puts into the pages."""
 
     def get_web_handlers(self, script):
         self.app.snippet = script
-        return super().get_web_handlers(script)
+        handlers = super().get_web_handlers(script)
+        for _pattern, _handler, settings in handlers:
+            settings["fallback"] = PreviewContainer(self.app, script)
+        return handlers
+
+
+class PreviewContainer(LiveScriptContainer):
+    """livereload's WSGI container, answering HEAD with GET's headers: its own sets Content-Length
+    to the body it is given, so the app gives HEAD the whole body and only the headers are sent."""
+
+    def __call__(self, request):
+        if request.method == "HEAD":
+            request.connection = _HeadersOnly(request.connection)
+        return super().__call__(request)
+
+
+class _HeadersOnly:
+    """A request's connection that sends an answer's headers, never its body."""
+
+    def __init__(self, connection):
+        self._connection = connection
+
+    def write_headers(self, start_line, headers, chunk=None):
+        return self._connection.write_headers(start_line, headers)
+
+    def __getattr__(self, name):
+        return getattr(self._connection, name)
 
 
 class PreviewApp:
@@ -169,7 +197,7 @@ class PreviewApp:
         if any(value.startswith("text/html") for name, value in headers if name == "Content-Type"):
             body = allow_snippet(body, self.snippet, self.socket_origin(environ.get("HTTP_HOST", "")))
         start_response(f"{status} {http.HTTPStatus(status).phrase}", [*headers, ("Cache-Control", "no-store")])
-        return [b"" if method == "HEAD" else body]
+        return [body]   # HEAD too: PreviewContainer counts its length and sends none of it
 
     def socket_origin(self, host: str) -> str:
         """Where livereload.js opens its websocket: the host and port the page came from (livereload

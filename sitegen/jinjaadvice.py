@@ -4,13 +4,19 @@ A site's page-type templates and shortcodes (``_types/``, ``_shortcodes/``) are 
 editors who know some HTML, rarely Jinja. Jinja2 says "Unexpected end of template. Jinja was
 looking for the following tags: 'endfor' or 'else'" where a ``{% for %}`` lost its end tag;
 ``explain`` turns the syntax errors it recognises into what to do, in the editor's language,
-and returns None for anything else, which keeps Jinja's words (``theme.template_problem``).
+and returns None for anything else (``unreadable`` then says what to look at).
+
+``explain_mistake`` does the same for what goes wrong as a template is shown: a value read from
+something the page lacks (``page.date.year`` on a page without a date), a division by zero,
+a text and a number added, brackets after a value. It never shows Python's own words or type
+names in Swedish; in English they follow the advice in brackets, for whoever keeps the theme.
 """
 from __future__ import annotations
 
+import difflib
 import re
 
-from sitegen.messages import _
+from sitegen.messages import _, language
 
 _UNCLOSED = re.compile(r"Unexpected end of template\. Jinja was looking for .*?"
                        r"The innermost block that needs to be closed is '(?P<block>\w+)'", re.S)
@@ -56,3 +62,103 @@ def explain(message: str) -> str | None:
     if found := _TWICE.search(message):
         return _("the block '{name}' is there twice: remove one, or give it another name").format(name=found["name"])
     return None
+
+
+def unreadable(message: str) -> str:
+    """A syntax error ``explain`` does not know: where to look, Jinja's words only in English."""
+    return _("this line of the template cannot be read{detail}: check its brackets, quotes and tags").format(
+        detail=_english_detail(message))
+
+
+# Jinja2's own words for what a template reads and does not find (its UndefinedError).
+_NONE_ATTRIBUTE = re.compile(r"^'None' has no attribute '(?P<name>[^']*)'")
+_MISSING_KEY = re.compile(r"^'dict object' has no attribute '(?P<name>[^']*)'")
+_NO_ELEMENT = re.compile(r"^'\w+ object' has no element (?P<index>.*)$")
+_NO_ATTRIBUTE = re.compile(r"^'[^']*' has no attribute '(?P<name>[^']*)'")
+_UNDEFINED = re.compile(r"^'(?P<name>[^']*)' is undefined$")
+_UNKNOWN_FILTER = re.compile(r"No filter named '(?P<name>[^']*)'")
+_UNKNOWN_TEST = re.compile(r"No test named '(?P<name>[^']*)'")
+# Python's words for a value of the wrong kind (its TypeError).
+_MIXED = re.compile(r"can only concatenate|unsupported operand|can't multiply|not supported between|"
+                    r"must be (str|int|real number)|can't concat")
+_NOT_CALLABLE = re.compile(r"is not callable")
+_NOT_ITERABLE = re.compile(r"is not iterable|not a container")
+_ARGUMENTS = re.compile(r"positional argument|keyword argument|takes no arguments")
+_IF_EXAMPLE = "{% if page.date %}…{% endif %}"
+
+
+def names_unknown(message: str) -> bool:
+    """The message is Jinja's for a filter or test that does not exist."""
+    return bool(_UNKNOWN_FILTER.search(message) or _UNKNOWN_TEST.search(message))
+
+
+def explain_mistake(kind: str, message: str, filters) -> str:
+    """What to do about an error raised while a template is shown: ``kind`` is the name of the
+    exception's class, ``message`` its text, ``filters`` the names of the filters there are."""
+    if kind.endswith("UndefinedError") and (advice := _undefined(message)):
+        return advice
+    if found := _UNKNOWN_FILTER.search(message):
+        close = difflib.get_close_matches(found["name"], sorted(filters), n=1, cutoff=0.7)
+        meant = _(" (did you mean '{name}'?)").format(name=close[0]) if close else ""
+        return _("'{name}' is not a filter{meant}: check the spelling (filters are such as date, default, "
+                 "length and upper)").format(name=found["name"], meant=meant)
+    if found := _UNKNOWN_TEST.search(message):
+        return _("'{name}' is not a test: check the spelling of the word after 'is' (tests are such as "
+                 "defined, none, number and string)").format(name=found["name"])
+    if kind == "ZeroDivisionError":
+        return _("this line divides by zero: test the number first with {example}, or divide by "
+                 "another").format(example="{% if antal %}…{% endif %}")
+    if kind == "TypeError" and (advice := _wrong_kind(message)):
+        return advice
+    if kind == "FilterArgumentError":   # a value a filter does not take: round(1, 'x')
+        return _wrong_values()
+    return _("this line of the template cannot be shown{detail}: check the values, filters and brackets "
+             "on it").format(detail=_english_detail(message or kind))
+
+
+def _undefined(message: str) -> str | None:
+    if found := _NONE_ATTRIBUTE.search(message):
+        return read_from_nothing(found["name"])
+    if found := _MISSING_KEY.search(message):
+        return _("'{name}' has no value here (the page or box leaves it out): test it first with {example}, "
+                 "or give it a value to use instead with |default('…')").format(
+                     name=found["name"], example="{% if … %}")
+    if found := _NO_ELEMENT.search(message):
+        return _("the list has no item {index} here: test how long it is first with |length, or go "
+                 "through it with {example}").format(index=found["index"], example="{% for … %}")
+    if found := _NO_ATTRIBUTE.search(message) or _UNDEFINED.search(message):
+        return _("'{name}' is not known here: check the spelling; what a template gets is listed in "
+                 "docs/architecture.md").format(name=found["name"])
+    return None
+
+
+def read_from_nothing(name: str) -> str:
+    """``name`` read from a value the page lacks (``page.date.year`` on a page without a date)."""
+    return _("'{name}' is read from a value this page does not have (such as page.date on a page without a "
+             "date): show it only when it is there, {example}").format(name=name, example=_IF_EXAMPLE)
+
+
+def _wrong_kind(message: str) -> str | None:
+    if _MIXED.search(message):
+        return _("a text and a number (or other values of different kinds) are put together on this line: "
+                 "join texts with ~, as in {example}, and make a text a number with |int before "
+                 "counting or comparing").format(example="{{ page.title ~ ' ' ~ år }}")
+    if _NOT_CALLABLE.search(message):
+        return _("a value on this line is followed by brackets (), as if it did something: remove them, "
+                 "as in {right} instead of {wrong}").format(right="{{ page.title }}", wrong="{{ page.title() }}")
+    if _NOT_ITERABLE.search(message):
+        return _("a value on this line is gone through as a list but is not one: use a list, such as "
+                 "{example}").format(example="{% for barn in page.children %}")
+    if _ARGUMENTS.search(message):
+        return _wrong_values()
+    return None
+
+
+def _wrong_values() -> str:
+    return _("a filter or function on this line gets the wrong values in its brackets: check how "
+             "many it takes and what they are called")
+
+
+def _english_detail(message: str) -> str:
+    """Python's or Jinja's own words, only in English: an editor reading Swedish gets the advice."""
+    return f" ({message.strip()})" if language() == "en" and message.strip() else ""

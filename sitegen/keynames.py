@@ -28,6 +28,11 @@ SWEDISH_KEYS = {
     "återkommande": "rrule", "undantag": "exdate", "anmälan": "registration_url",
     "tidszon": "timezone",
     "meny": "menu", "huvudmeny": "menu", "återkoppling": "feedback",
+    # site.yaml (contact:, the site's own settings)
+    "epost": "email", "e_post": "email", "mejl": "email", "mail": "email",
+    "telefon": "phone", "telefonnummer": "phone", "tel": "phone", "adress": "address", "postadress": "address",
+    "språk": "language", "tema": "theme", "beskrivning": "description", "organisation": "organization",
+    "kontakt": "contact", "tillgänglighet": "accessibility",
 }
 
 

@@ -5,7 +5,8 @@ removes it before it lands somewhere it should not. The list is in README.md.
 """
 from __future__ import annotations
 
-from fnmatch import fnmatchcase
+import re
+from fnmatch import translate
 
 from sitegen.messages import _
 from sitegen.problems import Problems
@@ -19,12 +20,17 @@ LEAKY = ("*~", "*.bak", "*.bck", "*.old", "*.orig", "*.rej", "*.sav", "*.tmp", "
 SILENT = ("thumbs.db", "ehthumbs.db", "desktop.ini", "~$*", "*.crdownload", "*.part")
 
 
+# Each list as one expression: every file of a site is tried against both on every build.
+_SILENT = re.compile("|".join(translate(pattern) for pattern in SILENT))
+_LEAKY = re.compile("|".join(translate(pattern) for pattern in LEAKY))
+
+
 def kind(name: str) -> str | None:
     """'leaky', 'silent' or None (not a leftover) for a file name."""
     lower = name.lower()
-    if any(fnmatchcase(lower, pattern) for pattern in SILENT):
+    if _SILENT.match(lower):
         return "silent"
-    if any(fnmatchcase(lower, pattern) for pattern in LEAKY):
+    if _LEAKY.match(lower):
         return "leaky"
     return None
 

@@ -154,7 +154,7 @@ class BodyRenderer:
             elif kind == "container_box_open":
                 open_boxes.append(block)
             elif kind == "container_box_close":
-                self._check_box_closed(page, open_boxes.pop(), block, lines, stray)
+                self._check_box_closed(page, open_boxes.pop(), block, lines, stray, open_boxes[-1:])
             elif kind == "html_block":
                 unsafe = True
                 first = self._line(page, block)
@@ -264,15 +264,22 @@ class BodyRenderer:
             else:
                 stray["closers"].append(line)
 
-    def _check_box_closed(self, page: Page, opening: Token, closing: Token, lines: list, stray: dict) -> None:
-        """A box whose end marker is missing runs to the end of the page (or of its list item or quote)."""
+    def _check_box_closed(self, page: Page, opening: Token, closing: Token, lines: list, stray: dict,
+                          outer: list) -> None:
+        """A box whose end marker is missing runs to the end of the page, or of the box it is in
+        (whose ':::' the editor meant for this one), or of its list item or quote."""
         start, end = opening.map or (0, 0)
         match = _BOX_CLOSE.match(lines[end]) if end < len(lines) else None
         if closing.markup and match is not None and len(match.group(1)) >= len(opening.markup):
             return
         stray["unclosed"].append((start, end))
+        if end >= len(lines) - 1:
+            value = _("page")
+        elif outer and opening.level == outer[0].level + 1:   # right inside another box
+            value = _("box '{name}'").format(name=_box_name(outer[0].info))
+        else:
+            value = _("list item or quote")
         self.problems.warning(page.source, page.body_line + start,
                               _("box '{box_name}' is not closed: end it with a line '{markup}'; until "
                                 "then it holds the rest of the {value}").format(
-                                  box_name=_box_name(opening.info), markup=opening.markup,
-                                  value=_("page") if end >= len(lines) - 1 else _("list item or quote")))
+                                  box_name=_box_name(opening.info), markup=opening.markup, value=value))

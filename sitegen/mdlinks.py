@@ -24,6 +24,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from sitegen.messages import _
 from sitegen.model import Page
+from sitegen.problems import display_path
 from sitegen.slugs import slugify
 
 if TYPE_CHECKING:   # names for the annotations only; markdown.py is the module that uses markdown-it
@@ -46,6 +47,7 @@ class LaterLink:
     line: int
     href: str      # as the editor wrote it
     url: str       # site-relative URL it leads to, e.g. kontakt/ or nyheter/rss.xml
+    file: str = ""   # the file in the site's folder a relative path names (om-oss.md), to say where it looked
 
 
 def allow_spaces_in_destinations(md: MarkdownIt) -> None:
@@ -95,10 +97,13 @@ class PageLinks:
             return
         output = self.site.assets.get(target)
         if output is None:
-            self.problems.error(self.page.source, line, _("image '{src}' not found: check the file name and its folder").format(src=unquote(src)))
+            self._missing_image(line, unquote(src), target)
             return
         token.attrSet("src", self.site.href(output))
         self.env["asset_paths"][self.site.href(output)] = target
+
+    def _missing_image(self, line: int, src: str, target: str) -> None:
+        self.problems.error(self.page.source, line, missing_image(self.site, src, target, self.problems))
 
     def _check_alt(self, token: Token, line: int) -> None:
         decorative = "decorative" in (token.attrGet("class") or "").split()
@@ -144,18 +149,18 @@ class PageLinks:
                                                            "published; its text is shown without the link")
                                       .format(href=unquote(href)))
                 return ""
-            return self._later(line, href, _page_url(target[:-3]), suffix)
+            return self._later(line, href, _page_url(target[:-3]), suffix, target)
         if target in site.assets:
             return site.href(site.assets[target]) + suffix
         index = posixpath.join(target, "index.md") if target else "index.md"
         if index in site.by_source:
             return site.href(site.by_source[index]) + suffix
         if target and PurePosixPath(target).suffix:
-            return self._later(line, href, target, suffix)   # a file sitegen makes: nyheter/rss.xml
+            return self._later(line, href, target, suffix, target)   # a file sitegen makes: nyheter/rss.xml
         return self._later(line, href, _page_url(target), suffix)
 
-    def _later(self, line: int, href: str, url: str, suffix: str) -> str:
-        self.later.append(LaterLink(line, unquote(href), url))
+    def _later(self, line: int, href: str, url: str, suffix: str, file: str = "") -> str:
+        self.later.append(LaterLink(line, unquote(href), url, file))
         return self.site.href(quote(url)) + suffix
 
     def _site_target(self, href: str, line: int) -> str | None:
@@ -198,7 +203,7 @@ class PageLinks:
                 continue
             output = self.site.assets.get(target)
             if output is None:
-                self.problems.error(self.page.source, line, _("image '{src}' not found: check the file name and its folder").format(src=src))
+                self._missing_image(line, src, target)
                 continue
             start = tag.start() + src_span[0]
             pieces += [content[last:start], html.escape(self.site.href(output))]
@@ -241,11 +246,30 @@ def missing(later: list[LaterLink], site, files) -> list[LaterLink]:
 
 
 def report_missing(page: Page, later: list[LaterLink], site, files, problems) -> None:
+    """Each missing link with where it led, so the editor sees why ``../om-oss.md`` is not found:
+    the file it names in the site's folder, or the address of a link written as one."""
     for link in missing(later, site, files):
-        message = _("link to missing page '{href}': check the address, or remove the link") \
-            if link.url.endswith("/") or link.href.endswith(".md") \
-            else _("link to missing file '{href}': check the file name, or remove the link")
-        problems.error(page.source, link.line, message.format(href=link.href))
+        is_page = link.url.endswith("/") or link.href.endswith(".md")
+        if link.file:
+            shown = display_path(site.config.content_dir / link.file, problems.root)
+            message = _("link to missing page '{href}': it leads to {file}, which does not exist; check the "
+                        "address, or remove the link") if is_page else \
+                _("link to missing file '{href}': it leads to {file}, which does not exist; check the file "
+                  "name, or remove the link")
+            message = message.format(href=link.href, file=shown)
+        elif (address := site.href(quote(link.url))) != link.href:
+            message = _("link to missing page '{href}': it leads to the address {address}, where there is no "
+                        "page; check the address, or remove the link").format(href=link.href, address=address)
+        else:   # written as the address itself: nothing more to show
+            message = _("link to missing page '{href}': check the address, or remove the link").format(href=link.href)
+        problems.error(page.source, link.line, message)
+
+
+def missing_image(site, src: str, target: str, problems) -> str:
+    """What to say of an image that is not there: the file it was looked for, so the editor
+    sees which folder ``../bilder/x.jpg`` was counted from."""
+    return _("image '{src}' not found (looked for {file}): check the file name and its folder").format(
+        src=src, file=display_path(site.config.content_dir / target, problems.root))
 
 
 def local_target(page: Page, href: str) -> str | None:

@@ -9,7 +9,7 @@ import posixpath
 
 from sitegen.mdlinks import local_target as _local_target  # the one rule for relative paths in content
 from sitegen.model import Page, Site
-from sitegen.problems import Problems
+from sitegen.problems import Problems, display_path
 from sitegen.messages import _
 
 
@@ -52,7 +52,9 @@ def resolve(site: Site, page: Page, problems: Problems) -> list[Page]:
             problems.warning(page.source, line, _("'related' page '{item}' is a draft or not yet published").format(
                                                     item=item))
         else:
-            problems.error(page.source, line, _("'related' names a missing page '{item}'").format(item=item))
+            problems.error(page.source, line, _("'related' names a missing page '{item}': it leads to {file}, which "
+                                                "does not exist; check the path").format(
+                item=item, file=display_path(site.config.content_dir / target, problems.root)))
     return targets
 
 

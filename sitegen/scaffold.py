@@ -108,8 +108,10 @@ def run(args) -> int:
         if not args.content.is_dir():
             return _error(_("content folder not found: {path}").format(path=args.content))
         names = ", ".join(known) or _("none; create one with 'sitegen new site'")
-        return _error(_("no site named '{site}' in {content} (sites: {names})").format(
-            site=args.site, content=args.content, names=names))
+        close = keynames.nearest_choice(args.site, known)
+        hint = _(" (did you mean '{name}'?)").format(name=close) if close else ""
+        return _error(_("no site named '{site}'{hint} in {content} (sites: {names})").format(
+            site=args.site, hint=hint, content=args.content, names=names))
     site_folder = args.content / args.site
     folder = target_folder(args, site_folder)
     if isinstance(folder, int):

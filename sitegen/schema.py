@@ -223,6 +223,13 @@ def _wrong_kind_message(value, f: Field, name: str) -> str:
         return _("'{name}' must be {kind}, not {value}: write it as, for example, {name}: 2027-03-14 18:00 "
                  "(or {name}: 2027-03-14 for the whole day)").format(
                      name=name, kind=_(KIND_NAMES[f.kind]), value=_describe(value))
+    key = name.rsplit(".", 1)[-1]   # the line to write is the key's own, also under a mapping
+    if f.kind == "bool":   # "ja", "nej", "kanske": show the two words that work
+        return _("'{name}' must be true or false, not {value}: write {key}: true for yes, or {key}: false for "
+                 "no").format(name=name, key=key, value=_describe(value))
+    if f.kind == "int":    # "två", "tre": digits
+        return _("'{name}' must be a whole number, not {value}: write it in digits, for example {key}: 2").format(
+            name=name, key=key, value=_describe(value))
     return _("'{name}' must be {kind}, not {value}").format(name=name, kind=_(KIND_NAMES[f.kind]), value=_describe(value))
 
 

@@ -22,11 +22,14 @@ The same templates make ``partials/picture.html``: the ``<picture>`` of an image
 from __future__ import annotations
 
 import contextvars
+import difflib
 import functools
 import hashlib
 import re
 
-from sitegen.theme import Markup, PACKAGE_THEMES, TemplateError, Theme, load_theme, make_environment, template_problem
+from sitegen.messages import _
+from sitegen.theme import (Markup, PACKAGE_THEMES, TemplateError, Theme, argument_names, load_theme, make_environment,
+                           template_problem)
 
 FOLDER = "shortcodes/"
 PICTURE = "partials/picture.html"
@@ -49,8 +52,15 @@ class ThemeMarkup:
 
     def __init__(self, env):
         self.env = env
+        self._arguments: dict[str, frozenset | None] = {}
         self.names = sorted(name[len(FOLDER):-len(".html")] for name in env.list_templates(
             filter_func=lambda n: n.startswith(FOLDER) and n.endswith(".html") and "/" not in n[len(FOLDER):]))
+
+    def arguments(self, name: str) -> frozenset | None:
+        """The keys the shortcode ``name`` reads from ``args``; None: it may read any."""
+        if name not in self._arguments:
+            self._arguments[name] = argument_names(self.env, f"{FOLDER}{name}.html")
+        return self._arguments[name]
 
     def render(self, template: str, problems, **context) -> str:
         try:
@@ -175,7 +185,29 @@ def _render_one(token, body: str, env: dict) -> str:
             if problems is not None:
                 problems.error(page.source, line, str(exc))
             return ""
+    elif args and problems is not None:
+        _check_arguments(markup_of(site).arguments(name), name, args, page, line, problems)
     if "view" not in env:
         from sitegen.render import site_view
         env["view"] = site_view(site)
     return markup_of(site).render(f"{FOLDER}{name}.html", problems, site=env["view"], **context)
+
+
+def _check_arguments(known: frozenset | None, name: str, args: dict, page, line: int, problems) -> None:
+    """A key="value" the box's template never reads would vanish without a word (``::: info
+    titel="Obs"``): a warning naming what to write instead. Boxes with a feature's ``prepare``
+    check their own."""
+    if known is None:
+        return
+    for key, value in args.items():
+        if key in known:
+            continue
+        if not known:
+            message = _("the box '{name}' has no settings such as {key}=\"…\", and it is left out: write its "
+                        "heading right after the name, e.g. ::: {name} {value}").format(name=name, key=key, value=value)
+        else:
+            close = difflib.get_close_matches(key, sorted(known), n=1)
+            hint = _(" (did you mean '{name}'?)").format(name=close[0]) if close else ""
+            message = _("the box '{name}' has no setting '{key}'{hint}, and it is left out: its settings are "
+                        "{known}").format(name=name, key=key, hint=hint, known=", ".join(sorted(known)))
+        problems.warning(page.source, line, message)

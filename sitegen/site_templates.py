@@ -24,7 +24,7 @@ from jinja2 import nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.visitor import NodeTransformer
 
-from sitegen import confine, keynames
+from sitegen import confine, jinjaadvice, keynames
 from sitegen.messages import _
 
 SITE_TYPES = "_types"             # content/<site>/_types/NAME.html, beside NAME.yaml
@@ -41,6 +41,21 @@ ADDRESS_FILTER = "sitegen_address"   # checks a value printed where an address b
 _ADDRESS_OPENS = re.compile(
     r"""\s(?P<name>href|src|srcset|cite|action|formaction|poster)\s*=\s*(?P<quote>["']?)\s*$""", re.I)
 _TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)")
+
+
+class Refused(SecurityError):
+    """A limit of the sandbox: the message is already sitegen's advice, in the run's language."""
+
+
+class RefusedSource(jinja2.TemplateSyntaxError):
+    """A site's template refused before it is compiled: the message is sitegen's advice."""
+
+
+class UnknownHere(jinja2.UndefinedError):
+    """A name a site's template does not get: the message is sitegen's advice."""
+
+
+ADVICE = (Refused, RefusedSource, UnknownHere)   # errors whose message is shown as it is
 
 
 @dataclass(frozen=True)
@@ -99,16 +114,16 @@ class SiteLoader(jinja2.BaseLoader):
             raise jinja2.TemplateNotFound(template)
         filename = os.path.abspath(path)
         if confine.outside(path, self.site.folder):
-            raise jinja2.TemplateSyntaxError(_("this is a link to a file outside the site folder, and it is not "
+            raise RefusedSource(_("this is a link to a file outside the site folder, and it is not "
                                                "read: copy the file into the site instead"), 1, template, filename)
         try:
             source = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
-            raise jinja2.TemplateSyntaxError(_("the template cannot be read as UTF-8 text: save it as UTF-8"),
+            raise RefusedSource(_("the template cannot be read as UTF-8 text: save it as UTF-8"),
                                              1, template, filename) from None
         refusal = _refusal(environment.parse(source, template, filename), source)
         if refusal is not None:
-            raise jinja2.TemplateSyntaxError(refusal[1], refusal[0], template, filename)
+            raise RefusedSource(refusal[1], refusal[0], template, filename)
         return source, filename, lambda: True
 
     def list_templates(self) -> list[str]:
@@ -158,7 +173,21 @@ class LimitedTemplate(jinja2.Template):
             _steps.reset(token)
 
 
-class SandboxedTemplates(ImmutableSandboxedEnvironment):
+class MistakesReported:
+    """Mixed into an environment: any exception in a template (1/0, "a" + 1, a value called that
+    is no function) becomes a template error, reported at the template's line and never a
+    traceback; the original is its ``__cause__``, which ``jinjaadvice.explain_mistake`` reads."""
+
+    def handle_exception(self, source=None):
+        try:
+            super().handle_exception(source)
+        except jinja2.TemplateError:
+            raise
+        except Exception as exc:   # noqa: BLE001 - a template's mistake is a problem at its line
+            raise jinja2.TemplateRuntimeError(str(exc)).with_traceback(exc.__traceback__) from exc
+
+
+class SandboxedTemplates(MistakesReported, ImmutableSandboxedEnvironment):
     """Jinja2's sandbox (no ``_`` attributes, no internals, nothing changed in place), plus: a
     refused attribute is an error at once, no value larger than ``MAX_SIZE`` is made, a value
     printed where an address begins keeps to the allowlist's schemes, and any exception in a
@@ -199,7 +228,7 @@ class SandboxedTemplates(ImmutableSandboxedEnvironment):
         return "".join(made)
 
     def unsafe_undefined(self, obj, attribute):
-        raise SecurityError(_("'{attribute}' may not be read in a template: use the values docs/architecture.md "
+        raise Refused(_("'{attribute}' may not be read in a template: use the values docs/architecture.md "
                               "lists (page, site, args, body …)").format(attribute=attribute))
 
     def call_binop(self, context, operator_name, left, right):
@@ -213,20 +242,13 @@ class SandboxedTemplates(ImmutableSandboxedEnvironment):
             for sequence, count in ((left, right), (right, left)):
                 if isinstance(sequence, (str, list, tuple)) and isinstance(count, int) \
                         and len(sequence) * count > MAX_SIZE:
-                    raise SecurityError(_("'*' would make a value longer than {limit}: make it "
+                    raise Refused(_("'*' would make a value longer than {limit}: make it "
                                           "shorter").format(limit=MAX_SIZE))
             return operator.mul(left, right)
         if isinstance(left, int) and isinstance(right, int) and left.bit_length() * abs(right) > MAX_SIZE:
-            raise SecurityError(_("'**' would make a number too large: use a smaller one"))
+            raise Refused(_("'**' would make a number too large: use a smaller one"))
         return operator.pow(left, right)
 
-    def handle_exception(self, source=None):
-        try:
-            super().handle_exception(source)
-        except jinja2.TemplateError:
-            raise
-        except Exception as exc:   # noqa: BLE001 - a template's mistake (1/0, "a" + 1) is a problem
-            raise jinja2.TemplateRuntimeError(str(exc)).with_traceback(exc.__traceback__) from None
 
 
 def _guard_addresses(tree: nodes.Template) -> nodes.Template:
@@ -264,7 +286,7 @@ def checked_address(value, tag: str, attribute: str):
         return value   # printing it decides (an error in a site's template, else nothing)
     why = sanitize.address_removal(tag, attribute, str(value))
     if why is not None:
-        raise SecurityError(_("not allowed in a site's template: {why}").format(why=why))
+        raise Refused(_("not allowed in a site's template: {why}").format(why=why))
     return value
 
 
@@ -292,7 +314,7 @@ def _counting(values, steps: list):
     for value in values:
         steps[0] += 1
         if steps[0] > MAX_STEPS:
-            raise SecurityError(_("the loops of this template take more than {limit} steps: loop over "
+            raise Refused(_("the loops of this template take more than {limit} steps: loop over "
                                   "fewer values").format(limit=MAX_STEPS))
         yield value
 
@@ -304,15 +326,15 @@ def sized(value):
     return value
 
 
-def _too_long() -> SecurityError:
-    return SecurityError(_("this template makes a text longer than {limit} characters: make it "
+def _too_long() -> Refused:
+    return Refused(_("this template makes a text longer than {limit} characters: make it "
                            "shorter").format(limit=MAX_OUTPUT))
 
 
 def _no_wide(args, kwargs) -> None:
     """A width larger than ``MAX_SIZE`` is refused before the text is made (it would fill the memory)."""
     if any(type(arg) is int and arg > MAX_SIZE for arg in (*args, *kwargs.values())):
-        raise SecurityError(_("a width of more than {limit} characters: use a smaller one").format(limit=MAX_SIZE))
+        raise Refused(_("a width of more than {limit} characters: use a smaller one").format(limit=MAX_SIZE))
 
 
 _FORMAT_SPECS = re.compile(r"\{[^{}]*?:([^{}]*)\}|%[-+ #0]*([\d.]+)")   # '{:>20}', '%20.2f'
@@ -323,7 +345,7 @@ def _no_wide_format(text: str) -> None:
     than ``MAX_SIZE`` is refused before the text is made."""
     for spec in _FORMAT_SPECS.finditer(text):
         if any(int(number) > MAX_SIZE for number in re.findall(r"\d+", spec[1] or spec[2])):
-            raise SecurityError(_("a width of more than {limit} characters: use a smaller one").format(
+            raise Refused(_("a width of more than {limit} characters: use a smaller one").format(
                 limit=MAX_SIZE))
 
 
@@ -341,7 +363,7 @@ def _sized_filter(name: str, function):
 def limited_range(*args):
     values = range(*args)
     if len(values) > MAX_SIZE:
-        raise SecurityError(_("range() of more than {limit} numbers: count to fewer").format(limit=MAX_SIZE))
+        raise Refused(_("range() of more than {limit} numbers: count to fewer").format(limit=MAX_SIZE))
     return values
 
 
@@ -374,13 +396,14 @@ class _SiteUndefined(jinja2.ChainableUndefined):
         return False
 
     def _refuse(self):
+        if self._undefined_obj is None:   # page.date.year on a page without a date: nothing misspelt
+            raise UnknownHere(jinjaadvice.read_from_nothing(self._undefined_name))
         close = self._nearest_name()
         if close:
-            raise jinja2.UndefinedError(_("'{name}' is not known here (did you mean '{close}'?): what a template "
-                                          "gets is listed in docs/architecture.md").format(
-                name=self._undefined_name, close=close))
-        raise jinja2.UndefinedError(_("'{name}' is not known here: check the spelling; what a template "
-                                      "gets is listed in docs/architecture.md").format(name=self._undefined_name))
+            raise UnknownHere(_("'{name}' is not known here (did you mean '{close}'?): what a template "
+                                "gets is listed in docs/architecture.md").format(name=self._undefined_name, close=close))
+        raise UnknownHere(_("'{name}' is not known here: check the spelling; what a template "
+                            "gets is listed in docs/architecture.md").format(name=self._undefined_name))
 
     def _nearest_name(self) -> str | None:
         """For a misspelt attribute (``site.titel``, a feature's ``oppettider.todya``): the

@@ -96,6 +96,10 @@ class KnownSources:
         self.used[rel] = known
         return known
 
+    def stale(self) -> int:
+        """How many files of the last build were read again or are gone (their texts are let go)."""
+        return sum(1 for rel, known in self.previous.items() if self.used.get(rel) is not known)
+
     def remember(self, rel: str, stat: tuple | None, yaml_text: str, body: str, body_line: int) -> None:
         if stat is not None and time.time_ns() - stat[2] > SETTLED_NS:
             self.used[rel] = KnownSource(stat, yaml_text, body, body_line)

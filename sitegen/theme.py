@@ -22,7 +22,8 @@ from sitegen import jinjaadvice, yamlload
 from sitegen.localised import format_date, format_datetime, format_time
 from sitegen.problems import Problems
 from sitegen.messages import _
-from sitegen.site_templates import SandboxedTemplates, SiteLoader, SiteTemplates, limited_range, undefined_for
+from sitegen.site_templates import (ADVICE, MistakesReported, SandboxedTemplates, SiteLoader, SiteTemplates,
+                                    limited_range, undefined_for)
 
 def _package_themes() -> Path:
     """The shipped themes: inside an installed package (sitegen/themes, mapped there from
@@ -164,7 +165,7 @@ def _configured(kind, loader, theme: Theme, language: str, undefined=jinja2.Chai
     return env
 
 
-class ThemeTemplates(jinja2.Environment):
+class ThemeTemplates(MistakesReported, jinja2.Environment):
     """The theme's templates, and the site's own (``SiteLoader``) through the sandbox: a
     name the site serves is always loaded by the sandboxed twin, whoever asks for it (a page's
     render, a shortcode, a theme template's include)."""
@@ -197,20 +198,48 @@ def _format_date(value, fmt: str, locale: str) -> str:
 def template_problem(exc: Exception, problems: Problems) -> None:
     """A broken template is reported at its file and line, like content errors; a mistake in
     a site's own template at that template's line, whatever theme template it was in then."""
-    where = _site_frame(exc)
-    if isinstance(exc, jinja2.TemplateSyntaxError):
-        advice = jinjaadvice.explain(exc.message or "")
-        problems.error(exc.filename or exc.name or "template", exc.lineno,
-                       advice or _("template error: {message}").format(message=exc.message))
-    elif where is not None and isinstance(exc, jinja2.TemplateNotFound):
-        problems.error(*where, _("template '{name}' not found: a site's template may extend or include only the "
-                                 "theme's templates (such as page.html) and the site's own").format(name=exc.name))
-    elif where is not None:
-        problems.error(*where, _("template error: {message}").format(message=exc.message or exc))
-    elif isinstance(exc, jinja2.TemplateNotFound):
-        problems.error("themes", 0, _("template '{name}' not found in the theme").format(name=exc.name))
+    in_site = _site_frame(exc)
+    where = in_site or _template_frame(exc)
+    if isinstance(exc, jinja2.TemplateNotFound):
+        if in_site is not None:
+            message = _("template '{name}' not found: a site's template may extend or include only the "
+                        "theme's templates (such as page.html) and the site's own").format(name=exc.name)
+        else:
+            message = _("template '{name}' not found in the theme").format(name=exc.name)
+        problems.error(*(where or ("themes", 0)), message)
+    elif isinstance(exc, jinja2.TemplateSyntaxError) and not _named_at_run(exc):
+        problems.error(exc.filename or exc.name or "template", exc.lineno, _syntax_advice(exc))
     else:
-        problems.error("themes", 0, _("template error: {exc}").format(exc=exc))
+        problems.error(*(where or _syntax_place(exc) or ("themes", 0)), _mistake_advice(exc))
+
+
+_FILTERS = frozenset(jinja2.filters.FILTERS) | {"date", "time", "datetime", "isodate"}   # as _configured adds
+
+
+def _named_at_run(exc: jinja2.TemplateSyntaxError) -> bool:
+    """An unknown filter or test: Jinja finds it as it compiles (a syntax error) or, inside an
+    ``if``, as it renders; the advice is the same."""
+    return isinstance(exc, jinja2.TemplateAssertionError) and jinjaadvice.names_unknown(exc.message or "")
+
+
+def _syntax_advice(exc: jinja2.TemplateSyntaxError) -> str:
+    if isinstance(exc, ADVICE):
+        return exc.message or ""
+    return jinjaadvice.explain(exc.message or "") or jinjaadvice.unreadable(exc.message or "")
+
+
+def _mistake_advice(exc: Exception) -> str:
+    if isinstance(exc, ADVICE):
+        return exc.message or str(exc)
+    original = exc.__cause__ if isinstance(exc, jinja2.TemplateRuntimeError) and exc.__cause__ else exc
+    message = getattr(original, "message", None) or str(original)
+    return jinjaadvice.explain_mistake(type(original).__name__, message, _FILTERS)
+
+
+def _syntax_place(exc: Exception) -> tuple[str, int] | None:
+    if isinstance(exc, jinja2.TemplateSyntaxError) and (exc.filename or exc.name):
+        return exc.filename or exc.name, exc.lineno
+    return None
 
 
 _SITE_PREFIXES: set[str] = set()   # the folders of the sites whose templates an environment serves
@@ -227,8 +256,59 @@ def _site_frame(exc: BaseException) -> tuple[str, int] | None:
     return found
 
 
+def _template_frame(exc: BaseException) -> tuple[str, int] | None:
+    """(file, line) of the innermost template frame in the traceback: Jinja2 puts each
+    template's frames into it with the template's file and line (``jinja2.debug``)."""
+    found, tb = None, exc.__traceback__
+    while tb is not None:
+        if "__jinja_exception__" in tb.tb_frame.f_globals:
+            found = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
 TemplateError = jinja2.TemplateError
 TemplateNotFound = jinja2.TemplateNotFound
+
+
+_DICT_METHODS = frozenset({"get", "items", "keys", "values"})
+
+
+def argument_names(env: jinja2.Environment, name: str) -> frozenset | None:
+    """The keys a shortcode's template reads from ``args`` (``args.title``, ``args['title']``),
+    in it and the templates it includes or extends (Jinja2's parser, never a search of the
+    text); None when it may read any key: ``args`` used whole, a key or template named by a
+    variable, or a template that cannot be read (its render says why)."""
+    todo, seen, keys = [name], set(), set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            tree = env.parse(env.loader.get_source(env, current)[0], current)
+        except jinja2.TemplateError:
+            return None
+        found, loads = _argument_reads(tree), list(jinja2.meta.find_referenced_templates(tree))
+        if found is None or None in loads:
+            return None
+        keys |= found
+        todo.extend(loads)
+    return frozenset(keys)
+
+
+def _argument_reads(tree: jinja2.nodes.Template) -> set | None:
+    keys, reads = set(), 0
+    for node in tree.find_all((jinja2.nodes.Getattr, jinja2.nodes.Getitem)):
+        if not (isinstance(node.node, jinja2.nodes.Name) and node.node.name == "args"):
+            continue
+        key = node.attr if isinstance(node, jinja2.nodes.Getattr) else getattr(node.arg, "value", None)
+        if not isinstance(key, str) or key in _DICT_METHODS:
+            return None
+        keys.add(key)
+        reads += 1
+    uses = sum(1 for node in tree.find_all(jinja2.nodes.Name) if node.name == "args" and node.ctx == "load")
+    return keys if uses == reads else None
 
 
 @dataclass(frozen=True)

@@ -218,3 +218,28 @@ def test_a_build_that_fails_after_its_bodies_are_kept_leaves_nothing_stale(site,
     out = build(site, tmp_path / "out")
     assert "Ny text" in (out / "om/kontakt/index.html").read_text(encoding="utf-8")
     same_as_cold(site, out, tmp_path)
+
+
+def _shard_files(content: Path) -> dict[str, int]:
+    folder = content.parent / ".sitegen-cache"
+    return {p.name: p.stat().st_mtime_ns for p in folder.iterdir() if ".bodies-" in p.name or ".sources-" in p.name}
+
+
+def test_a_body_edit_writes_only_the_cache_files_that_hold_it(site, tmp_path):
+    build(site, tmp_path / "out")
+    before = _shard_files(site)
+    (site / "demo/om/historia.md").write_text(page("Historia", "En ny text om historien."), encoding="utf-8")
+    build(site, tmp_path / "out")
+    after = _shard_files(site)
+    changed = [name for name in after if after[name] != before.get(name) and ".bodies-" in name]
+    assert len(changed) == 1   # the one file of bodies that holds the edited page's (sources written
+    # a moment ago are not kept: their stat may still change within the same clock tick)
+
+
+def test_a_body_made_again_with_other_lookups_is_not_the_one_loaded():
+    from sitegen.cache import BodyEntry, _fingerprints
+
+    loaded = {"om.md": BodyEntry("key", "<p>a</p>", (("page", "kontakt.md", True),), ())}
+    again = {"om.md": BodyEntry("key", "<p>b</p>", (("page", "kontakt.md", False),), ())}
+    assert _fingerprints("bodies", loaded) != _fingerprints("bodies", again)
+    assert _fingerprints("bodies", loaded) == _fingerprints("bodies", dict(loaded))

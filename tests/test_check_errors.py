@@ -45,7 +45,8 @@ WARNINGS = [
 EXPECTED_SV = [
     ("site.yaml", 3, "okänd inställning 'langauge' (menade du 'language'?)"),
     ("site.yaml", 4, "'menu_depth' måste vara ett heltal, inte 'två'"),
-    ("index.md", 6, "länken går till en sida som inte finns: 'finns-inte.md'. Kontrollera adressen, "
+    ("index.md", 6, "länken går till en sida som inte finns: 'finns-inte.md' leder till "
+                    "tests/broken/trasig/finns-inte.md, och den filen finns inte. Kontrollera adressen, "
                     "eller ta bort länken"),
     ("utan-front-matter.md", 1, "sidans inställningar saknas. Börja filen med en rad '---'"),
     ("okand-nyckel.md", 4, "okänd inställning 'weigth' (menade du 'weight'?)"),
@@ -57,7 +58,8 @@ EXPECTED_SV = [
     ("2026-11-01-fel-datum.md", 5, "'date' 2026-11-02 är inte samma som datumet 2026-11-01 i filnamnet"),
     ("nyhet-utan-datum.md", 2, "'date' behövs för sidtypen 'news'. Lägg till en rad 'date: …'"),
     ("okand-typ.md", 4, "'type' måste vara en av page, news, blog, event, inte 'artikel'"),
-    ("bild.md", 4, "bilden 'saknas.jpg' finns inte. Kontrollera filnamnet och mappen"),
+    ("bild.md", 4, "bilden 'saknas.jpg' finns inte (den skulle ligga i tests/broken/trasig/saknas.jpg). "
+                 "Kontrollera filnamnet och mappen"),
     ("bild.md", 4, "'image_alt' saknas. Skriv en alternativtext"),
     ("bild.md", 7, "bilden saknar alternativtext"),
     ("bild.md", 9, "bilden 'finns-inte.png' finns inte"),

@@ -200,12 +200,35 @@ def test_ctrl_c_stops_the_preview_with_pages_open(make_site, tmp_path):
     assert "Traceback" not in output and "Shutting down" not in output
 
 
+def head_and_get(url: str):
+    """The HEAD and GET answers for ``url``: (status, headers without Date, body) of each."""
+    answers = []
+    for method in ("HEAD", "GET"):
+        try:
+            response = urllib.request.urlopen(urllib.request.Request(url, method=method), timeout=5)
+        except urllib.error.HTTPError as error:   # 404 and 500 are answers too
+            response = error
+        with response:
+            headers = sorted((name, value) for name, value in response.headers.items() if name != "Date")
+            answers.append((response.status, headers, response.read()))
+    return answers
+
+
 def test_a_head_request_gets_the_headers_of_the_page(served):
     _, base = served
     wait_for(base, "Start")
-    with urllib.request.urlopen(urllib.request.Request(base + "om/", method="HEAD"), timeout=5) as response:
-        assert response.status == 200 and response.read() == b""
-        assert response.headers["Content-Type"].startswith("text/html")
+    (head_status, head_headers, head_body), (status, headers, body) = head_and_get(base + "om/")
+    assert head_status == status == 200 and head_body == b""
+    assert head_headers == headers
+    assert dict(head_headers)["Content-Length"] == str(len(body)) != "0"   # with livereload's snippet counted
+
+
+def test_a_head_request_of_a_missing_page_gets_the_headers_of_its_answer(served):
+    _, base = served
+    wait_for(base, "Start")
+    (head_status, head_headers, head_body), (status, headers, body) = head_and_get(base + "saknas/")
+    assert head_status == status == 404 and head_body == b""
+    assert head_headers == headers and dict(headers)["Content-Length"] == str(len(body))
 
 
 def test_a_save_is_shown_and_a_broken_file_shows_the_overlay(served):

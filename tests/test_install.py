@@ -119,3 +119,12 @@ def test_themes_option_adds_a_folder_of_themes(installed, tmp_path):
     assert built.returncode == 0, built.stdout + built.stderr
     page = (site / "build" / "minsida" / "index.html").read_text(encoding="utf-8")
     assert "Fick du svar?" in page and 'class="feedback"' in page
+
+
+def test_the_package_and_its_metadata_carry_the_same_version():
+    import tomllib
+
+    import sitegen
+
+    with open(REPO / "pyproject.toml", "rb") as f:
+        assert tomllib.load(f)["project"]["version"] == sitegen.__version__

@@ -44,7 +44,7 @@ def test_missing_link_is_an_error_at_its_line(make_site):
     _, problems = render(make_site({
         "index.md": "---\ntitle: Start\ningress: x\n---\n\nFörsta stycket.\n\nAndra\nmed [länk](saknas.md).\n",
     }), "")
-    assert problems == ["demo/index.md:9: error: link to missing page 'saknas.md': check the address, or remove the link"]
+    assert problems == ["demo/index.md:9: error: link to missing page 'saknas.md': it leads to demo/saknas.md, which does not exist; check the address, or remove the link"]
 
 
 def test_external_links_stay_as_written(make_site):
@@ -97,6 +97,23 @@ def test_unclosed_box_is_a_warning_at_its_opening_line(make_site):
     assert '<aside class="box faktaruta">' in html
 
 
+def test_a_box_left_open_inside_another_says_it_runs_to_the_end_of_that_box(make_site):
+    html, problems = render(make_site({
+        "index.md": page("Start", body="::: faktaruta Bra att veta\nTa med legitimation.\n\n"
+                                       "::: varning Stängt i jul\nVi har stängt.\n:::\n\nSlut.\n"),
+    }), "")
+    assert problems == ["demo/index.md:9: warning: box 'varning' is not closed: end it with a line ':::'; "
+                        "until then it holds the rest of the box 'faktaruta'"]
+
+
+def test_a_box_left_open_in_a_list_item_inside_a_box_says_list_item(make_site):
+    _, problems = render(make_site({
+        "index.md": page("Start", body="::: faktaruta Bra att veta\n- ::: info Obs\n  Text\n\nMer.\n:::\n\nSlut.\n"),
+    }), "")
+    assert problems == ["demo/index.md:7: warning: box 'info' is not closed: end it with a line ':::'; "
+                        "until then it holds the rest of the list item or quote"]
+
+
 def test_closed_and_nested_boxes_are_fine(make_site):
     _, problems = render(make_site({
         "index.md": page("Start", body=":::: faktaruta Yttre\n::: info Inre\nText\n:::\n::::\n\n"
@@ -115,7 +132,7 @@ def test_raw_img_without_alt_and_with_missing_src(make_site):
     assert problems == [
         'demo/index.md:6: error: <img> without alt text: describe the image in alt="..." '
         '(alt="" if it only decorates), or write it as ![text](...)',
-        "demo/index.md:6: error: image 'foo.png' not found: check the file name and its folder",
+        "demo/index.md:6: error: image 'foo.png' not found (looked for demo/foo.png): check the file name and its folder",
         'demo/index.md:8: error: <img> without alt text: describe the image in alt="..." '
         '(alt="" if it only decorates), or write it as ![text](...)',
     ]
@@ -142,8 +159,8 @@ def test_site_absolute_md_link_to_a_missing_page_is_an_error(make_site):
     html, problems = render(make_site({
         "index.md": page("Start", body="[x](/demo/saknas.md)\n\n[y](/annan/sida.md)"),
     }), "")
-    assert sorted(problems) == ["demo/index.md:6: error: link to missing page '/demo/saknas.md': check the address, "
-                                "or remove the link",
+    assert sorted(problems) == ["demo/index.md:6: error: link to missing page '/demo/saknas.md': it leads to demo/saknas.md, "
+                                "which does not exist; check the address, or remove the link",
                                 "demo/index.md:8: error: link to missing page '/annan/sida.md': a link to a .md "
                                 "file must point to a page of this site, under '/demo/'"]
 
@@ -238,14 +255,21 @@ def test_image_with_spaces_written_as_it_is(make_site):
 
 def test_missing_link_with_spaces_is_an_error(make_site):
     html, problems = render(make_site({"index.md": page("Start", body="[historia](Vår historia.md)")}), "")
-    assert problems == ["demo/index.md:6: error: link to missing page 'Vår historia.md': check the address, or "
-                        "remove the link"]
+    assert problems == ["demo/index.md:6: error: link to missing page 'Vår historia.md': it leads to "
+                        "demo/Vår historia.md, which does not exist; check the address, or remove the link"]
 
 
 def test_missing_image_with_spaces_is_an_error(make_site):
     _, problems = render(make_site({"index.md": page("Start", body="![Piano](Bild på kursen.jpg)")}), "")
-    assert problems == ["demo/index.md:6: error: image 'Bild på kursen.jpg' not found: check the file name and its "
-                        "folder"]
+    assert problems == ["demo/index.md:6: error: image 'Bild på kursen.jpg' not found (looked for demo/Bild på "
+                        "kursen.jpg): check the file name and its folder"]
+
+
+def test_a_missing_image_up_a_folder_says_which_file_it_looked_for(make_site):
+    _, problems = render(make_site({"om/index.md": page("Om", body="![Salen](../bilder/salen.jpg)"),
+                                    "index.md": page("Start")}), "om/")
+    assert problems == ["demo/om/index.md:6: error: image '../bilder/salen.jpg' not found (looked for "
+                        "demo/bilder/salen.jpg): check the file name and its folder"]
 
 
 def test_words_in_parentheses_after_brackets_stay_text(make_site):
@@ -320,8 +344,8 @@ def test_level_one_heading_stops_the_build_too(make_site, tmp_path):
 def test_problems_after_a_two_line_alt_text_are_at_their_line(make_site):
     _, problems = render(make_site({"index.md": page("Start", body="![Barn\nsom spelar](https://www.orebro.se/a.png)\n"
                                                                    "och [x](saknas.md)")}), "")
-    assert problems == ["demo/index.md:8: error: link to missing page 'saknas.md': check the address, or remove "
-                        "the link"]
+    assert problems == ["demo/index.md:8: error: link to missing page 'saknas.md': it leads to demo/saknas.md, "
+                        "which does not exist; check the address, or remove the link"]
 
 
 class CountingText(str):
@@ -347,3 +371,24 @@ def test_a_long_page_is_split_into_lines_at_most_once(make_site):
     html = BodyRenderer(site, problems).render(start)
     assert html.count('href="/demo/b/"') == 500 and problems.items == []
     assert CountingText.splits <= 1
+
+
+def test_a_missing_link_up_a_folder_says_which_file_it_looked_for(make_site):
+    _, problems = render(make_site({"forska/bestall.md": page("Beställ", body="Läs [om oss](../om-oss.md)."),
+                                    "index.md": page("Start")}), "forska/bestall/")
+    assert problems == ["demo/forska/bestall.md:6: error: link to missing page '../om-oss.md': it leads to "
+                        "demo/om-oss.md, which does not exist; check the address, or remove the link"]
+
+
+def test_a_missing_relative_address_of_a_page_names_the_address_it_leads_to(make_site):
+    _, problems = render(make_site({"forska/index.md": page("Forska", body="Läs [om oss](../om-oss/)."),
+                                    "index.md": page("Start")}), "forska/")
+    assert problems == ["demo/forska/index.md:6: error: link to missing page '../om-oss/': it leads to the "
+                        "address /demo/om-oss/, where there is no page; check the address, or remove the link"]
+
+
+def test_a_missing_file_says_which_file_it_looked_for(make_site):
+    _, problems = render(make_site({"forska/index.md": page("Forska", body="[Regler](../dokument/regler.pdf)"),
+                                    "index.md": page("Start")}), "forska/")
+    assert problems == ["demo/forska/index.md:6: error: link to missing file '../dokument/regler.pdf': it leads "
+                        "to demo/dokument/regler.pdf, which does not exist; check the file name, or remove the link"]

@@ -28,7 +28,7 @@ def test_impossible_updated_day_and_the_other_errors_of_the_file(make_site):
     assert errors(result) == [
         "content/demo/a.md:4: error: '2026-02-30' is not a valid date (YYYY-MM-DD)",
         "content/demo/a.md:5: error: unknown key 'weigth' (did you mean 'weight'?)",
-        "content/demo/a.md:8: error: link to missing page 'saknas.md': check the address, or remove the link",
+        "content/demo/a.md:8: error: link to missing page 'saknas.md': it leads to content/demo/saknas.md, which does not exist; check the address, or remove the link",
     ]
     assert "Traceback" not in result.stderr and result.status == 1
 
@@ -38,7 +38,7 @@ def test_impossible_expires_month_and_the_other_errors_of_the_file(make_site):
     assert errors(result) == [
         "content/demo/a.md:4: error: '2026-13-45' is not a valid date (YYYY-MM-DD)",
         "content/demo/a.md:5: error: unknown key 'weigth' (did you mean 'weight'?)",
-        "content/demo/a.md:8: error: link to missing page 'saknas.md': check the address, or remove the link",
+        "content/demo/a.md:8: error: link to missing page 'saknas.md': it leads to content/demo/saknas.md, which does not exist; check the address, or remove the link",
     ]
 
 
@@ -48,7 +48,7 @@ def test_impossible_offset_and_the_other_errors_of_the_file(make_site):
     assert len(found) == 3
     assert found[0].startswith("content/demo/a.md:4: error: '2026-11-20T10:00:00+99:00' is not a valid date and time")
     assert found[1:] == ["content/demo/a.md:5: error: unknown key 'weigth' (did you mean 'weight'?)",
-                         "content/demo/a.md:8: error: link to missing page 'saknas.md': check the address, or remove the link"]
+                         "content/demo/a.md:8: error: link to missing page 'saknas.md': it leads to content/demo/saknas.md, which does not exist; check the address, or remove the link"]
 
 
 # --- links to pages that exist but failed to load ------------------------------------------
@@ -89,7 +89,7 @@ def test_related_naming_a_page_with_a_yaml_error_is_not_missing(make_site):
 
 def test_link_to_a_file_that_does_not_exist_is_still_missing(make_site):
     result = check(make_site, {"trasig.md": "Bara text.\n", "om.md": page("Om", body="[Borta](borta.md)")})
-    assert "content/demo/om.md:6: error: link to missing page 'borta.md': check the address, or remove the link" in errors(result)
+    assert "content/demo/om.md:6: error: link to missing page 'borta.md': it leads to content/demo/borta.md, which does not exist; check the address, or remove the link" in errors(result)
 
 
 # --- an ingress of only spaces --------------------------------------------------------------

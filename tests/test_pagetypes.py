@@ -69,7 +69,8 @@ def test_front_matter_of_a_site_type_is_checked_at_each_line(tmp_path):
     errors = [line for line in result.stderr.splitlines() if ": error: " in line]
     assert "content/wadkoping/hus/a.md:4: error: unknown key 'byggar' (did you mean 'byggår'?)" in errors
     assert "content/wadkoping/hus/a.md:2: error: 'byggår' is required for type 'husbeskrivning'" in errors
-    assert "content/wadkoping/hus/b.md:4: error: 'byggår' must be a whole number, not 'gammalt'" in errors
+    assert ("content/wadkoping/hus/b.md:4: error: 'byggår' must be a whole number, not 'gammalt': write it in "
+            "digits, for example byggår: 2") in errors
     assert "content/wadkoping/hus/b.md:6: error: 'skick' must be one of gott, dåligt, not 'bra'" in errors
     assert "content/wadkoping/hus/c.md:2: error: 'kvarter' is required for type 'husbeskrivning'" in errors
     assert ("content/wadkoping/hus/d.md:3: error: 'type' must be one of page, news, blog, event, "

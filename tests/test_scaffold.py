@@ -99,6 +99,13 @@ def test_new_refuses_an_absolute_section(tmp_path):
     assert not (tmp_path / "elsewhere").exists()
 
 
+def test_new_names_the_site_a_misspelt_name_most_likely_means(tmp_path):
+    content = _content_with_site(tmp_path)
+    result = run_sitegen("new", "page", "X", "--site", "karlslud", "--content", str(content))
+    assert result.status == 1
+    assert result.stderr.startswith("error: no site named 'karlslud' (did you mean 'karlslund'?) in "), result.stderr
+
+
 def test_new_refuses_an_unknown_site_and_names_the_known_ones(tmp_path):
     content = _content_with_site(tmp_path)
     result = run_sitegen("new", "page", "X", "--site", "nosuch", "--content", str(content))

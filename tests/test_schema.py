@@ -25,7 +25,14 @@ def test_unknown_key_suggests_the_right_one():
 
 def test_wrong_type_names_key_and_value():
     _, problems = check("title: A\nweight: tung\n")
-    assert problems == ["x.md:2: error: 'weight' must be a whole number, not 'tung'"]
+    assert problems == ["x.md:2: error: 'weight' must be a whole number, not 'tung': write it in digits, for "
+                        "example weight: 2"]
+
+
+def test_yes_or_no_in_swedish_names_the_two_words_that_work():
+    _, problems = check("title: A\ndraft: ja\n")
+    assert problems == ["x.md:2: error: 'draft' must be true or false, not 'ja': write draft: true for yes, or "
+                        "draft: false for no"]
 
 
 def test_missing_required_key():
@@ -41,6 +48,18 @@ def test_naive_times_are_stockholm_time():
 def test_nested_site_keys_are_checked_at_their_line():
     _, problems = check("title: A\nbase_url: https://x.se/\nfeedback:\n  endpont: x\n", SITE_SCHEMA)
     assert problems == ["x.md:4: error: unknown key 'feedback.endpont' (did you mean 'feedback.endpoint'?)"]
+
+
+def test_the_swedish_word_for_a_contact_setting_names_the_setting():
+    _, problems = check("title: A\nbase_url: https://x.se/\ncontact:\n  epost: a@orebro.se\n  telefon: 019-21 10 00\n",
+                        SITE_SCHEMA)
+    assert problems == ["x.md:4: error: unknown key 'contact.epost' (did you mean 'contact.email'?)",
+                        "x.md:5: error: unknown key 'contact.telefon' (did you mean 'contact.phone'?)"]
+
+
+def test_the_swedish_word_for_a_site_setting_names_the_setting():
+    _, problems = check("title: A\nbase_url: https://x.se/\nspråk: sv\n", SITE_SCHEMA)
+    assert problems == ["x.md:3: error: unknown key 'språk' (did you mean 'language'?)"]
 
 
 def test_choice_outside_the_list():
@@ -265,3 +284,10 @@ def test_the_swedish_word_for_an_events_setting_is_suggested_on_an_event():
 def test_the_swedish_word_for_an_events_setting_is_not_suggested_on_a_page():
     _, problems = check("title: A\nplats: Konserthuset\n")
     assert problems == ["x.md:2: error: unknown key 'plats'"]
+
+
+def test_a_yes_or_no_under_a_mapping_shows_the_keys_own_line():
+    _, problems = check("title: A\nbase_url: https://x.se/\nfeedback:\n  endpoint: https://x.se/f\n  enabled: ja\n",
+                        SITE_SCHEMA)
+    assert problems == ["x.md:5: error: 'feedback.enabled' must be true or false, not 'ja': write enabled: true "
+                        "for yes, or enabled: false for no"]

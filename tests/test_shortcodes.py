@@ -63,7 +63,14 @@ def test_a_video_attribute_cannot_break_out(make_site):
 
 def test_a_video_without_title_is_an_error_at_its_line(make_site):
     _, problems = render(make_site({"index.md": page("Start", body='Text.\n\n::: video src="https://youtu.be/abc"\n:::\n')}), "")
-    assert len(problems) == 1 and problems[0].startswith("demo/index.md:8: error: a video needs its address and a title")
+    assert problems == ['demo/index.md:8: error: the video has no title: write what the film shows as title="…", '
+                        'e.g. ::: video src="https://youtu.be/abc" title="Rundtur i forskarsalen"']
+
+
+def test_a_video_with_its_address_as_text_says_to_write_src(make_site):
+    _, problems = render(make_site({"index.md": page("Start", body="::: video https://vimeo.com/123 Rundtur\n:::\n")}), "")
+    assert problems == ['demo/index.md:6: error: the video has no address: write it as src="…", e.g. ::: video '
+                        'src="https://vimeo.com/123" title="…"']
 
 
 def test_a_video_from_elsewhere_is_an_error_at_its_line(make_site):
@@ -107,7 +114,7 @@ def test_an_unknown_shortcode_names_the_ones_of_the_theme(tmp_path):
 def test_a_broken_shortcode_template_is_an_error_at_its_line(tmp_path):
     result, _ = _build_with_theme(tmp_path, {"shortcodes/citat.html": "{% if %}"}, "::: citat\nText\n:::\n")
     assert result.status == 1
-    assert "citat.html:1: error: template error:" in result.stderr
+    assert "citat.html:1: error: this line of the template cannot be read" in result.stderr
 
 
 def test_a_theme_replaces_the_picture_markup(tmp_path):
@@ -141,3 +148,28 @@ def test_a_changed_shortcode_template_renders_the_bodies_again(tmp_path):
                         "--now", NOW, "-q")   # with the build cache of the first build
     assert again.status == 0, again.stderr
     assert '<div class="b">' in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_setting_a_box_never_reads_is_a_warning_that_names_the_heading(make_site):
+    html, problems = render(make_site({"index.md": page("Start", body='::: info titel="Obs"\nText.\n:::\n')}), "")
+    assert problems == ["demo/index.md:6: warning: the box 'info' has no settings such as titel=\"…\", and it is "
+                        "left out: write its heading right after the name, e.g. ::: info Obs"]
+    assert '<aside class="box info">' in html
+
+
+def test_a_misspelt_setting_of_a_theme_box_names_the_setting_it_reads(tmp_path):
+    result, _ = _build_with_theme(tmp_path, {"shortcodes/citat.html": '<blockquote cite="{{ args.kalla }}">'
+                                                                      '{{ body }}{{ args["vem"] }}</blockquote>\n'},
+                                  '::: citat vem="Anna" kala="https://a.se/"\nText\n:::\n')
+    assert result.status == 0, result.stderr
+    assert ("index.md:6: warning: the box 'citat' has no setting 'kala' (did you mean 'kalla'?), and it is left "
+            "out: its settings are kalla, vem") in result.stderr, result.stderr
+
+
+def test_a_box_that_reads_its_settings_whole_gets_no_warning(tmp_path):
+    result, _ = _build_with_theme(tmp_path, {"shortcodes/citat.html": "<dl>{% for key, value in args.items() %}"
+                                                                      "<dt>{{ key }}</dt><dd>{{ value }}</dd>"
+                                                                      "{% endfor %}</dl>{{ body }}\n"},
+                                  '::: citat vem="Anna" var="Örebro"\nText\n:::\n')
+    assert result.status == 0, result.stderr
+    assert "warning: the box" not in result.stderr

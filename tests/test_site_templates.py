@@ -71,7 +71,7 @@ HOSTILE = {
     "extends": ('{% extends "/etc/passwd" %}', "template '/etc/passwd' not found: a site's template may"),
     "unknown": ("{{ okänd }}", "'okänd' is not known here"),
     "unknown-attribute": ("{{ site.titel }}", "'titel' is not known here"),
-    "division": ("{{ 1 / 0 }}", "template error: division by zero"),
+    "division": ("{{ 1 / 0 }}", "this line divides by zero: test the number first"),
     "center": ("{{ 'x'|center(10**9) }}", "a width of more than 100000 characters"),
     "ljust": ("{{ 'x'.ljust(10**9) }}", "a width of more than 100000 characters"),
     "format-method": ("{{ '{:>999999999}'.format(1) }}", "a width of more than 100000 characters"),
@@ -224,7 +224,7 @@ def test_check_reports_a_refused_page_type_template(tmp_path):
     template = '{% extends "page.html" %}\n{% block main %}\n{{ page.meta.arkitekt|safe }}\n{% endblock %}\n'
     result, _site = build(tmp_path, {"_types/husbeskrivning.html": template}, command="check")
     assert result.status == 1
-    assert ("wadkoping/_types/husbeskrivning.html:3: error: template error: '|safe' is not allowed in a "
+    assert ("wadkoping/_types/husbeskrivning.html:3: error: '|safe' is not allowed in a "
             "site's template") in result.stderr, result.stderr
 
 
@@ -250,7 +250,7 @@ def test_a_site_template_does_not_print_a_script_address(tmp_path, name, address
     assert result.status == 1, result.stderr
     assert "Traceback" not in result.stderr
     line = 3 if name == "set-first" else 2
-    assert f"wadkoping/_shortcodes/tidslinje.html:{line}: error: template error: not allowed in a site's template: " \
+    assert f"wadkoping/_shortcodes/tidslinje.html:{line}: error: not allowed in a site's template: " \
         in result.stderr, result.stderr
     assert not site.exists()
 
@@ -261,7 +261,7 @@ def test_a_page_type_template_does_not_print_a_script_address(tmp_path):
         "_types/husbeskrivning.html": template,
         "hus/kupan.md": page("Kupan", byggår=1820, type="husbeskrivning", arkitekt="'javascript:alert(1)'")})
     assert result.status == 1, result.stderr
-    assert "wadkoping/_types/husbeskrivning.html:3: error: template error: not allowed in a site's template: " \
+    assert "wadkoping/_types/husbeskrivning.html:3: error: not allowed in a site's template: " \
            "address 'javascript:…' in <a href> removed" in result.stderr, result.stderr
     assert not site.exists()
 
@@ -308,3 +308,42 @@ def test_a_template_slip_quotes_no_escape_sequence_markup_or_made_up_line(tmp_pa
     assert not any(line.startswith("content/wadkoping/index.md") for line in result.stderr.splitlines())
     page = devserver.overlay(problems, "/wadkoping/").decode("utf-8")
     assert "<b>" not in page and "<script>" not in page
+
+
+def test_a_page_type_reading_the_date_of_a_page_without_one_gets_swedish_advice_at_its_line(tmp_path):
+    template = '{% extends "page.html" %}\n{% block main %}\n<p>{{ page.date.year + 1 }}</p>\n{% endblock %}\n'
+    result, _site = build(tmp_path, {"_types/husbeskrivning.html": template})
+    content = tmp_path / "content"
+    swedish = run_sitegen("check", "--content", str(content), "--now", NOW, cwd=tmp_path, env={"SITEGEN_LANG": ""})
+    assert swedish.status == 1
+    assert ("wadkoping/_types/husbeskrivning.html:3: fel: 'year' hämtas från ett värde som den här sidan inte "
+            "har") in swedish.stderr, swedish.stderr
+    assert "'None'" not in swedish.stderr and "fel i mallen" not in swedish.stderr
+
+
+def test_a_shortcode_calling_a_value_gets_swedish_advice_at_its_line(tmp_path):
+    build(tmp_path, {"_shortcodes/tidslinje.html": "<ol>\n{{ args.fran() }}\n</ol>\n"})
+    swedish = run_sitegen("check", "--content", str(tmp_path / "content"), "--now", NOW, cwd=tmp_path,
+                          env={"SITEGEN_LANG": ""})
+    assert swedish.status == 1
+    assert ("wadkoping/_shortcodes/tidslinje.html:2: fel: ett värde på den här raden har parenteser () efter "
+            "sig") in swedish.stderr, swedish.stderr
+    line = next(each for each in swedish.stderr.splitlines() if "tidslinje.html:2:" in each)
+    assert "callable" not in line and "str" not in line
+
+
+def test_a_refusal_in_a_site_template_says_fel_once(tmp_path):
+    build(tmp_path, {"_shortcodes/tidslinje.html": "<div>\n<script>alert(1)</script>\n{{ body }}</div>\n"})
+    swedish = run_sitegen("check", "--content", str(tmp_path / "content"), "--now", NOW, cwd=tmp_path,
+                          env={"SITEGEN_LANG": ""})
+    assert "wadkoping/_shortcodes/tidslinje.html:2: fel: " in swedish.stderr, swedish.stderr
+    assert "fel i mallen" not in swedish.stderr
+
+
+def test_a_page_type_printing_the_year_of_a_page_without_a_date_says_the_page_has_none(tmp_path):
+    template = '{% extends "page.html" %}\n{% block main %}\n<p>{{ page.date.year }}</p>\n{% endblock %}\n'
+    result, _site = build(tmp_path, {"_types/husbeskrivning.html": template})
+    assert result.status == 1
+    assert ("wadkoping/_types/husbeskrivning.html:3: error: 'year' is read from a value this page does not have "
+            "(such as page.date on a page without a date): show it only when it is there, "
+            "{% if page.date %}…{% endif %}") in result.stderr, result.stderr

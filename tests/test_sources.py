@@ -85,3 +85,14 @@ def test_a_file_changed_a_moment_ago_is_not_recorded(tmp_path):
     known.remember("om.md", settled, "title: Om", "Text.", 4)
     assert known.get("om.md", settled) is None       # nothing recorded before this build
     assert sources.KnownSources(known.used).get("om.md", settled).body == "Text."
+
+
+def test_the_files_of_the_last_build_read_again_or_gone_are_counted_as_stale():
+    settled = time.time_ns() - 2 * sources.SETTLED_NS
+    last = {name: sources.KnownSource((10, 0, settled, n), "title: X", "Text.", 4)
+            for n, name in enumerate(["a.md", "b.md", "c.md"])}
+    known = sources.KnownSources(last)
+    assert known.get("a.md", (10, 0, settled, 0)) is last["a.md"]   # as recorded: reused
+    assert known.get("b.md", (11, 5, settled, 1)) is None            # touched: read again
+    known.remember("b.md", (11, 5, settled, 1), "title: X", "Text!", 4)
+    assert known.stale() == 2   # b.md read again, c.md gone

@@ -247,3 +247,57 @@ def test_template_reads_on_page_are_its_own_unless_page_is_rebound(tmp_path):
     assert "html" not in reads.other
     reads = _reads(tmp_path, {"page.html": "{% for page in items %}{{ page.html }}{% endfor %}"}, "page.html")
     assert "html" in reads.other   # the loop's page is another page
+
+
+def _theme_page_template(make_site, tmp_path, line: str, lang: str = ""):
+    """Check a site whose theme's page.html holds ``line`` at line 3, in Swedish unless ``lang``."""
+    themes = tmp_path / "mina-teman"
+    (themes / "eget/templates").mkdir(parents=True)
+    (themes / "eget/theme.yaml").write_text("extends: orebro\n")
+    (themes / "eget/templates/page.html").write_text(
+        '{% extends "orebro/page.html" %}\n{% block main %}\n' + line + "\n{{ super() }}{% endblock %}\n")
+    content = make_site({"index.md": page("Start"), "om.md": page("Om oss")},
+                        site_yaml="title: Demo\nbase_url: https://www.example.se/demo/\ntheme: eget\n")
+    return run_sitegen("check", "--content", str(content), "--themes", str(themes), "--now", NOW,
+                       env={"SITEGEN_LANG": lang})
+
+
+def test_a_theme_templates_mistake_as_it_is_shown_is_an_error_at_its_line_in_swedish(make_site, tmp_path):
+    result = _theme_page_template(make_site, tmp_path, "{{ page.title + 1 }}")
+    assert result.status == 1
+    assert "eget/templates/page.html:3: fel: en text och ett tal" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and "TypeError" not in result.stderr
+
+
+def test_a_division_by_zero_in_a_theme_template_is_no_traceback(make_site, tmp_path):
+    result = _theme_page_template(make_site, tmp_path, "{{ 1 / 0 }}")
+    assert result.status == 1
+    assert "eget/templates/page.html:3: fel: raden delar med noll. Kontrollera talet först" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_value_the_page_lacks_in_a_theme_template_is_at_its_line_not_themes(make_site, tmp_path):
+    result = _theme_page_template(make_site, tmp_path, "{{ page.date.year + 1 }}")
+    assert result.status == 1
+    assert ("eget/templates/page.html:3: fel: 'year' hämtas från ett värde som den här sidan inte har "
+            "(som page.date på en sida utan datum)") in result.stderr, result.stderr
+    assert "\nthemes: " not in "\n" + result.stderr
+
+
+def test_a_template_message_says_fel_once(make_site, tmp_path):
+    result = _theme_page_template(make_site, tmp_path, "{{ page.title() }}")
+    assert "page.html:3: fel: ett värde på den här raden har parenteser ()" in result.stderr, result.stderr
+    assert "fel i mallen" not in result.stderr
+
+
+def test_in_english_a_theme_templates_mistake_keeps_pythons_words_after_the_advice(make_site, tmp_path):
+    result = _theme_page_template(make_site, tmp_path, "{{ page.title|date }}", lang="en")
+    assert result.status == 1
+    assert ("page.html:3: error: this line of the template cannot be shown (AssertionError): check the values, "
+            "filters and brackets on it") in result.stderr, result.stderr
+
+
+def test_a_missing_include_in_a_theme_template_is_at_its_line(make_site, tmp_path):
+    result = _theme_page_template(make_site, tmp_path, '{% include "finns-inte.html" %}')
+    assert result.status == 1
+    assert "eget/templates/page.html:3: fel: mallen 'finns-inte.html' finns inte i temat" in result.stderr, result.stderr

@@ -21,6 +21,7 @@ import pytest
 from testkit import REPO
 
 DOC = REPO / "docs" / "deploy.md"
+FEEDBACK_PROXY = REPO / "contrib" / "nginx-feedback.conf"
 SNIPPET = re.compile(r"<!-- snippet: ([a-z-]+) -->\n```[a-z]+\n(.*?)```", re.DOTALL)
 DOC_SITE = "kulturskolan"
 PLACEHOLDER = "    # the part of each site on this host\n"
@@ -64,10 +65,14 @@ def www_root(build: Path, sites: list[str]) -> Path:
 
 # --- nginx -----------------------------------------------------------------
 
-def nginx_conf(root: Path, work: Path, port: int, sites: list[str]) -> Path:
+def nginx_conf(root: Path, work: Path, port: int, sites: list[str], feedback_port: int) -> Path:
     parts = snippets()
+    site_parts = per_site(parts["nginx-site-server"] + parts["nginx-site-feedback"], sites)
     host = replaced(parts["nginx-host"], PLACEHOLDER,
-                    "".join("    " + line + "\n" for line in per_site(parts["nginx-site-server"], sites).splitlines()))
+                    "".join("    " + line + "\n" for line in site_parts.splitlines()))
+    # sitegen-feedback.conf beside nginx.conf: contrib/nginx-feedback.conf as shipped.
+    (work / "sitegen-feedback.conf").write_text(replaced(FEEDBACK_PROXY.read_text(encoding="utf-8"),
+        "127.0.0.1:8081", f"127.0.0.1:{feedback_port}"), encoding="utf-8")
     http = replaced(host, "listen 80;", f"listen 127.0.0.1:{port};") + per_site(parts["nginx-site-http"], sites)
     http = replaced(http, "/srv/www/", f"{root}/")
     (work / "sitegen-listen.conf").write_text(replaced(parts["nginx-listen"], "listen 80;",
@@ -99,13 +104,15 @@ def nginx_test(conf: Path) -> subprocess.CompletedProcess:
 
 # --- Apache ----------------------------------------------------------------
 
-def apache_conf(root: Path, work: Path, port: int, sites: list[str]) -> Path:
+def apache_conf(root: Path, work: Path, port: int, sites: list[str], feedback_port: int) -> Path:
     parts = snippets()
+    feedback = replaced(parts["apache-site-feedback"], "127.0.0.1:8081", f"127.0.0.1:{feedback_port}")
+    site_parts = per_site(parts["apache-site-vhost"] + feedback, sites)
     host = replaced(parts["apache-host"], PLACEHOLDER,
-                    "".join("    " + line + "\n" for line in per_site(parts["apache-site-vhost"], sites).splitlines()))
+                    "".join("    " + line + "\n" for line in site_parts.splitlines()))
     main = replaced(host, "*:80", f"127.0.0.1:{port}") + per_site(parts["apache-site-server"], sites)
     main = replaced(main, "/srv/www/", f"{root}/")
-    modules = ["mpm_event", "authz_core", "alias", "dir", "mime", "headers", "rewrite"]
+    modules = ["mpm_event", "authz_core", "alias", "dir", "mime", "headers", "rewrite", "proxy", "proxy_http"]
     user = "User www-data\nGroup www-data\n" if os.geteuid() == 0 else ""
     conf = work / "apache2.conf"
     conf.write_text("".join(f"LoadModule {m}_module {APACHE_MODULES}/mod_{m}.so\n" for m in modules) + f"""

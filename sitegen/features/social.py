@@ -253,9 +253,13 @@ def prepare_embed(text: str, args: dict) -> dict:
 def prepare_video(text: str, args: dict) -> dict:
     """``::: video src="…" title="…"``: a film on YouTube or Vimeo, for ``shortcodes/video.html``."""
     url = args.get("src", "")
-    if not url or not args.get("title", "").strip():
-        raise ShortcodeError(_("a video needs its address and a title that says what it shows: "
-                               "::: video src=\"https://www.youtube.com/watch?v=…\" title=\"…\""))
+    if not url:   # often the address written as a box's text: ::: video https://… Rundtur
+        written = text.split()[0] if text.strip() else "https://www.youtube.com/watch?v=…"
+        raise ShortcodeError(_("the video has no address: write it as src=\"…\", e.g. ::: video src=\"{url}\" "
+                               "title=\"…\"").format(url=written))
+    if not args.get("title", "").strip():
+        raise ShortcodeError(_("the video has no title: write what the film shows as title=\"…\", e.g. "
+                               "::: video src=\"{url}\" title=\"Rundtur i forskarsalen\"").format(url=url))
     found = embed_source(url)
     if found is None or found[0] not in ("youtube", "vimeo"):
         raise ShortcodeError(_("cannot show the video '{url}': give the https address of a film on YouTube "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
 import threading
 import time
@@ -31,6 +32,21 @@ class Limits:
     referrer: int = 1000
 
 
+def client_of(address: str) -> str:
+    """What one visitor holds of an address: an IPv6 address counts by its /64, since a home,
+    office or phone network is given a whole /64 and may pick any address in it (per post, to
+    escape the limit); an IPv4 address (also written as IPv6, ``::ffff:…``) as it is."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network((ip, 64), strict=False))
+
+
 class ClientHasher:
     """Turns a client address into an opaque key; the salt rotates with the period."""
 
@@ -48,7 +64,7 @@ class ClientHasher:
                 # The old salt is dropped, so old keys cannot be recomputed.
                 self._period, self._salt = period, secrets.token_bytes(32)
             salt = self._salt
-        return hmac.new(salt, address.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+        return hmac.new(salt, client_of(address).encode("utf-8"), hashlib.sha256).hexdigest()[:32]
 
 
 class RateLimiter:

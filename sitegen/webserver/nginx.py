@@ -41,6 +41,7 @@ def _answers(redirects: list[Redirect], gone: list[str], indent: str) -> list[st
 def location_conf(site: SiteRules) -> str:
     prefix = site.prefix
     hashed = "^" + re.escape(prefix).replace("\\/", "/") + HASHED_PATTERN
+    calendars = "^" + re.escape(prefix).replace("\\/", "/") + r".*\.ics$"
     lines = [f"# {site.title} ({site.base_url}): include inside the site's location block,",
              f"# location ^~ {prefix} {{ alias .../current/; include .../current/_server/nginx-location.conf; }}",
              "charset utf-8;",
@@ -55,6 +56,9 @@ def location_conf(site: SiteRules) -> str:
              f"location ~ {quoted(hashed)} {{",
              *_headers(site, LONG_CACHE, "    "),
              "}",
+             # nginx's mime.types has no .ics: without this the calendars would go out as
+             # application/octet-stream, which calendar programs refuse (the headers are inherited).
+             f"location ~ {quoted(calendars)} {{ types {{ }} default_type text/calendar; }}",
              *_answers(site.inside, site.gone_inside, "")]
     return "\n".join(lines) + "\n"
 

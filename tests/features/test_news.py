@@ -225,8 +225,8 @@ def test_related_link_to_missing_page_is_an_error_at_the_item_line(make_site):
                                "nyheter/2026-11-01-x.md": page("X", type="news",
                                                                related="\n  - ../om.md\n  - ../borta.md")})
     assert result.status == 1
-    assert "content/demo/nyheter/2026-11-01-x.md:6: error: 'related' names a missing page '../borta.md'" \
-        in result.stderr
+    assert ("content/demo/nyheter/2026-11-01-x.md:6: error: 'related' names a missing page '../borta.md': it leads "
+            "to content/demo/borta.md, which does not exist; check the path") in result.stderr
     assert ":5: error" not in result.stderr
 
 

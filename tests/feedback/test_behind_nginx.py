@@ -1,4 +1,5 @@
-"""The service behind a real nginx, configured with contrib/nginx-feedback.conf as shipped,
+"""The service behind a real nginx, configured with contrib/nginx-feedback.conf as shipped
+(in the `location /` of a feedback host, as docs/feedback.md shows),
 and the systemd unit in contrib/.
 
 nginx reaches the service from 127.0.0.2 (``proxy_bind``), the one address the service is
@@ -49,7 +50,7 @@ http {{
     listen 127.0.0.1:{port};
     server_name feedback.example.se;
     proxy_bind {PROXY_ADDRESS};
-    include {folder / 'feedback.conf'};
+    location / {{ include {folder / 'feedback.conf'}; }}
   }}
 }}
 """, encoding="utf-8")

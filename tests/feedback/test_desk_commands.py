@@ -203,6 +203,20 @@ def test_an_sso_header_must_be_a_header_name(tmp_path):
     assert ":1: error: 'sso_header' must be a header name" in problem
 
 
+def test_a_plain_http_desk_elsewhere_with_secure_cookies_is_an_error_at_its_line(tmp_path):
+    # A browser would not keep the sign-in cookie: every sign-in would lead back to the form.
+    [problem] = problems_of(tmp_path, "session_hours: 8\npublic_url: http://feedback.example.se/desk/\n")
+    assert ":2: error: the desk at 'http://feedback.example.se/desk/' is plain http" in problem
+    assert "secure_cookies: false" in problem
+
+
+def test_a_plain_http_desk_is_right_without_secure_cookies_or_on_the_machine_itself(tmp_path):
+    assert problems_of(tmp_path, "secure_cookies: false\npublic_url: http://feedback.example.se/desk/\n") == []
+    assert problems_of(tmp_path, "public_url: http://127.0.0.1:8081/desk/\n") == []
+    assert problems_of(tmp_path, "public_url: http://localhost:8081/desk/\n") == []
+    assert problems_of(tmp_path, "public_url: https://feedback.example.se/desk/\n") == []
+
+
 def serve_with(tmp_path, content, settings: str) -> list[str]:
     config = tmp_path / "desk.yaml"
     config.write_text(settings, "utf-8")

@@ -1,6 +1,8 @@
 """The editorial desk over HTTP: sign-in, sessions, CSRF, sites kept apart, the pages' data."""
 from __future__ import annotations
 
+import csv
+import io
 import json
 import sys
 
@@ -237,7 +239,7 @@ def test_a_comment_is_marked_handled_with_a_note(service, store):
     assert answer.headers["location"].startswith("/desk/kulturskolan/synpunkter?period=90")
     page = client.get("/desk/kulturskolan/synpunkter").text
     assert "Svarat per e-post" in page and 'value="ja" checked' in page
-    assert "hanterad,anteckning" in client.get("/desk/kulturskolan/synpunkter.csv").text
+    assert "hanterad;anteckning" in client.get("/desk/kulturskolan/synpunkter.csv").text
 
 
 def test_the_csv_defuses_formulas(service, store):
@@ -257,7 +259,7 @@ def test_usefulness_shows_shares_per_period_and_a_trend(service, store):
     assert "50 %" in page and "33 %" in page and "60 %" in page
     assert '<svg class="trend" role="img" aria-label="Andel ja per månad:' in page
     csv_text = signed_in(service, "anna").get("/desk/kulturskolan/nytta.csv").text
-    assert "/kulturskolan/om/,1,2,0.500,1,3,0.333,3,5,0.600" in csv_text
+    assert "/kulturskolan/om/;1;2;0,500;1;3;0,333;3;5;0,600" in csv_text
 
 
 def test_the_section_filter_keeps_to_the_section(service, store):
@@ -371,3 +373,49 @@ def test_changing_an_account_ends_its_sessions(service):
     client = signed_in(service, "anna")
     service.desk.accounts.add("anna", PASSWORD, ["stadsarkiv"], False)
     assert client.get("/desk/kulturskolan/").status_code == 303
+
+
+def csv_rows(answer, delimiter: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig")), delimiter=delimiter))
+
+
+def test_the_swedish_csv_is_what_excel_in_swedish_opens_in_columns(service, store):
+    # Excel reads a CSV without a byte order mark as Windows-1252 (å becomes Ã¥) and, in
+    # Swedish, splits cells only on ';' (',' is the decimal mark).
+    store.add_feedback("kulturskolan", "/kulturskolan/om/", False, "Svårt att hitta, även på mobil")
+    client = signed_in(service, "anna")
+    answer = client.get("/desk/kulturskolan/synpunkter.csv")
+    assert answer.content.startswith(b"\xef\xbb\xbf")
+    header, row = csv_rows(answer, ";")
+    assert header[:4] == ["datum", "sida", "nytta", "synpunkt"]
+    assert row[1:4] == ["/kulturskolan/om/", "nej", "Svårt att hitta, även på mobil"]
+    shares = csv_rows(client.get("/desk/kulturskolan/nytta.csv"), ";")
+    assert shares[1][:4] == ["/kulturskolan/om/", "0", "1", "0,000"]
+
+
+def test_the_english_csv_has_commas_and_decimal_points(service, store):
+    store.add_feedback("kulturskolan", "/kulturskolan/om/", True, "Fine, thanks")
+    client = signed_in(service, "anna")
+    english = {"Accept-Language": "en-GB,en;q=0.9"}
+    answer = client.get("/desk/kulturskolan/synpunkter.csv", headers=english)
+    assert answer.content.startswith(b"\xef\xbb\xbf")
+    assert csv_rows(answer, ",")[1][1:4] == ["/kulturskolan/om/", "yes", "Fine, thanks"]
+    shares = csv_rows(client.get("/desk/kulturskolan/nytta.csv", headers=english), ",")
+    assert shares[1][:4] == ["/kulturskolan/om/", "1", "1", "1.000"]
+
+
+def test_a_comment_to_review_with_personal_data_is_flagged_and_shown_as_written(service, store):
+    # Approved, a blog comment is public: the editor sees what the page would show and is told.
+    store.add_comment("kulturskolan", "/kulturskolan/blogg/var-konsert/", "Eva",
+                      "Ring mig på 070-123 45 67 om konserten")
+    client = signed_in(service, "anna")
+    page = client.get("/desk/kulturskolan/kommentarer").text
+    assert "Ring mig på 070-123 45 67" in page
+    assert "Innehåller personuppgifter: telefonnummer." in page
+    assert "Godkänner du kommentaren visas uppgifterna för alla på webbplatsen." in page
+
+
+def test_a_comment_to_review_without_personal_data_is_not_flagged(service, store):
+    store.add_comment("kulturskolan", "/kulturskolan/blogg/var-konsert/", "Bo", "Fin konsert 2026!")
+    page = signed_in(service, "anna").get("/desk/kulturskolan/kommentarer").text
+    assert "Fin konsert 2026!" in page and "personuppgifter" not in page

@@ -217,6 +217,15 @@ def test_back_link_falls_back_to_a_referer_on_a_site(client, store):
     assert back_link(r) == "https://www.orebro.se/kulturskolan/kurser/"
 
 
+def test_a_too_large_plain_post_says_what_to_do_and_links_back(client, store):
+    r = client.post("/feedback", data={"page": "/kulturskolan/om/", "useful": "nej", "comment": "å" * 9000},
+                    headers={**PLAIN, "Referer": "https://www.orebro.se/kulturskolan/om/"})
+    assert r.status_code == 413
+    assert "Det du skickade är för stort. Korta texten och försök igen." in r.text
+    assert back_link(r) == "https://www.orebro.se/kulturskolan/om/"
+    nothing_stored(store)
+
+
 def test_no_back_link_when_neither_page_nor_referer_is_ours(client, store):
     r = client.post("/feedback", data={"page": "https://evil.example/", "useful": "ja"},
                     headers={**PLAIN, "Referer": "https://www.orebro.se/"})

@@ -144,3 +144,26 @@ def test_a_key_stores_once_until_the_purge_forgets_it(store):
     assert store.count("feedback") == 1
     store.purge(utc_now() + timedelta(days=1))
     assert store.add_feedback("kulturskolan", "/kulturskolan/", True, key=key) is not None
+
+
+def test_ipv6_visitors_are_counted_by_their_64_network(sites, store, client_for):
+    # A network of one home or phone is a /64: picking another address in it for every post
+    # must not escape the limit; the next /64 is someone else.
+    from sitegen.feedback.app import Service
+
+    service = Service(store=store, sites=sites, limiter=RateLimiter(limit=2, window=60))
+    data = {"page": "/kulturskolan/", "useful": "ja"}
+    answers = [client_for(service, f"2001:db8:1:2::{i}").post("/feedback", data=data).status_code
+               for i in range(1, 4)]
+    assert answers == [303, 303, 429]
+    assert client_for(service, "2001:db8:1:3::1").post("/feedback", data=data).status_code == 303
+
+
+def test_ipv4_visitors_are_counted_by_their_address(sites, store, client_for):
+    from sitegen.feedback.app import Service
+
+    service = Service(store=store, sites=sites, limiter=RateLimiter(limit=1, window=60))
+    data = {"page": "/kulturskolan/", "useful": "ja"}
+    assert client_for(service, "198.51.100.7").post("/feedback", data=data).status_code == 303
+    assert client_for(service, "::ffff:198.51.100.7").post("/feedback", data=data).status_code == 429
+    assert client_for(service, "198.51.100.8").post("/feedback", data=data).status_code == 303

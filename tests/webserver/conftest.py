@@ -2,14 +2,20 @@
 and removed paths hold every character that means something in nginx or Apache rules."""
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 import tempfile
+import time
 from pathlib import Path
+
+import httpx
 
 import pytest
 
 import webservers
-from testkit import NOW, allow_old_hosts, page, run_sitegen
+from testkit import NOW, REPO, allow_old_hosts, page, run_sitegen
 
 EXAMPLES = ["kulturskolan", "fordjupning", "stadsarkiv"]
 HOST = "www.orebro.se"
@@ -63,3 +69,34 @@ def work_dir():
     work.chmod(0o755)
     yield work
     shutil.rmtree(work, ignore_errors=True)
+
+
+# Posts per visitor and minute the feedback service behind the servers takes: small, so a
+# test can reach it; each test posts from loopback addresses of its own.
+FEEDBACK_LIMIT = 3
+
+
+@pytest.fixture(scope="session")
+def feedback_port(work_dir):
+    """``sitegen feedback serve`` for the example sites, which name no endpoint and so post to
+    their own host, where the servers forward it (docs/deploy.md)."""
+    port = webservers.free_port()
+    log = work_dir / "feedback.log"
+    command = [sys.executable, "-m", "sitegen", "feedback", "serve", "--content", str(REPO / "content"),
+               "--db", str(work_dir / "feedback.sqlite3"), "--port", str(port), "--no-desk",
+               "--rate-limit", str(FEEDBACK_LIMIT), "--retention-days", "0"]
+    with open(log, "ab") as out:
+        process = subprocess.Popen(command, cwd=work_dir, stdout=out, stderr=subprocess.STDOUT,
+                                   env=dict(os.environ, PYTHONPATH=str(REPO)))
+    try:
+        for _ in range(600):
+            assert process.poll() is None, log.read_text()
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/health", timeout=5)
+                break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(20)

@@ -3,6 +3,7 @@ for nginx (test_nginx.py) and Apache (test_apache.py), each with one server star
 from __future__ import annotations
 
 import gzip
+import itertools
 import re
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -12,7 +13,7 @@ import pytest
 import yaml
 
 from testkit import REPO
-from webserver.conftest import EXAMPLES, HOST, HOSTILE_ALIASES, HOSTILE_REMOVED
+from webserver.conftest import EXAMPLES, FEEDBACK_LIMIT, HOST, HOSTILE_ALIASES, HOSTILE_REMOVED
 
 # Every alias and removed path of the example sites, with where it leads.
 EXAMPLE_ALIASES = {
@@ -162,3 +163,74 @@ def test_content_hashed_files_are_cached_for_a_year(client, served_build):
 
 def test_the_themes_files_are_cached_briefly(client):
     assert get(client, "/kulturskolan/assets/js/menu.js").headers["cache-control"] == "public, max-age=300"
+
+
+@pytest.mark.parametrize("path", ["/kulturskolan/kalender/kalender.ics",
+                                  "/kulturskolan/kalender/kategori/konsert.ics"])
+def test_calendars_are_sent_as_text_calendar_with_the_security_headers(client, served_build, path):
+    assert (served_build / path.lstrip("/")).is_file()
+    for encoding in ("gzip", "identity"):
+        response = get(client, path, **{"Accept-Encoding": encoding})
+        assert response.status_code == 200
+        assert response.headers["content-type"].split(";")[0] == "text/calendar"
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["cache-control"] == "public, max-age=300"
+        assert response.content == (served_build / path.lstrip("/")).read_bytes()
+
+
+def test_a_name_no_server_has_is_answered_by_the_hosts_server_not_an_old_hosts(client):
+    # The first server of a port answers names it does not know (the machine's address, a
+    # health check); docs/deploy.md has the old hosts' servers included after the host's.
+    response = get(client, "/kulturskolan/", "192.0.2.7")
+    assert response.status_code == 200
+    assert "Kulturskolan" in response.text
+
+
+# --- the feedback service on the site's own host (docs/deploy.md) -----------------------
+
+FEEDBACK_PAGE = "https://www.orebro.se/kulturskolan/kurser/"
+SITE_ORIGIN = {"Origin": "https://www.orebro.se"}
+_ADDRESSES = itertools.count(11)   # shared by the nginx and Apache modules: one per visitor
+
+
+def visitor(client: httpx.Client) -> httpx.Client:
+    """A visitor of their own: connections from a loopback address no other test uses, so
+    the service's rate limit counts them alone."""
+    return httpx.Client(base_url=client.base_url, headers={"Host": HOST}, timeout=10,
+                        transport=httpx.HTTPTransport(local_address=f"127.0.0.{next(_ADDRESSES)}"))
+
+
+def test_an_answer_posted_to_the_sites_own_host_reaches_the_feedback_service(client):
+    with visitor(client) as anna:
+        response = anna.post("/kulturskolan/feedback", data={"page": FEEDBACK_PAGE, "useful": "ja"},
+                             headers=SITE_ORIGIN)
+    assert response.status_code == 303
+    assert response.headers["location"] == FEEDBACK_PAGE + "#tack"
+    assert response.headers["cache-control"] == "no-store"   # the service's, not the site's
+
+
+def test_a_comment_and_a_404_report_reach_the_feedback_service(client):
+    post = "https://www.orebro.se/kulturskolan/blogg/att-ova-hemma/"
+    with visitor(client) as anna:
+        comment = anna.post("/kulturskolan/comments", data={"page": post, "name": "Anna", "text": "Bra tips!"},
+                            headers={**SITE_ORIGIN, "Accept": "application/json"})
+        report = anna.post("/kulturskolan/missing", data={"path": "/kulturskolan/gitarr/"}, headers=SITE_ORIGIN)
+    assert comment.status_code == 200 and comment.json() == {"ok": True}
+    assert report.status_code == 204
+
+
+def test_only_the_three_addresses_are_forwarded(client):
+    with visitor(client) as anna:
+        for path in ("/kulturskolan/feedback/", "/kulturskolan/feedbackx", "/kulturskolan/kurser/feedback"):
+            response = anna.post(path, data={"page": FEEDBACK_PAGE, "useful": "ja"}, headers=SITE_ORIGIN)
+            assert response.status_code in (404, 405), path
+            assert "no-store" not in response.headers.get("cache-control", ""), path
+
+
+def test_a_visitors_own_forwarded_header_does_not_escape_the_rate_limit(client):
+    with visitor(client) as anna:
+        answers = [anna.post("/kulturskolan/feedback", data={"page": FEEDBACK_PAGE, "useful": "ja"},
+                             headers={**SITE_ORIGIN, "Accept": "application/json",
+                                      "X-Forwarded-For": f"203.0.113.{i}"}).status_code
+                   for i in range(FEEDBACK_LIMIT + 1)]
+    assert answers == [200] * FEEDBACK_LIMIT + [429]

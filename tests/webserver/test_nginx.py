@@ -8,12 +8,12 @@ from webserver.served import *  # noqa: F401,F403 - the shared tests, run here a
 
 
 @pytest.fixture(scope="module")
-def client(www, work_dir):
+def client(www, work_dir, feedback_port):
     webservers.need(webservers.NGINX, "nginx")
     port = webservers.free_port()
     folder = work_dir / "nginx"
     folder.mkdir()
-    conf = webservers.nginx_conf(www, folder, port, [*EXAMPLES, "demo"])
+    conf = webservers.nginx_conf(www, folder, port, [*EXAMPLES, "demo"], feedback_port)
     tested = webservers.nginx_test(conf)
     assert tested.returncode == 0, tested.stderr
     server = webservers.start_nginx(conf, port)

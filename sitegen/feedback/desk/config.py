@@ -6,9 +6,11 @@ in one run.
 """
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sitegen.messages import _
 from sitegen.problems import Problems
@@ -48,6 +50,20 @@ class DeskConfig:
     publish_timeout: int = 600
     publish_cwd: str = ""
     smtp: Smtp = field(default_factory=Smtp)
+
+
+def plain_http_elsewhere(url: str) -> bool:
+    """An http:// address on another machine than the browser's own (localhost, 127.x, ::1)."""
+    parts = urlsplit(url)
+    if parts.scheme != "http":
+        return False
+    host = parts.hostname or ""
+    if host == "localhost" or host.endswith(".localhost"):
+        return False
+    try:
+        return not ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return True
 
 
 def load_config(path: Path | None, problems: Problems) -> DeskConfig:
@@ -115,6 +131,12 @@ class Reader:
             self.error(("public_url",), _("'public_url' must be the desk's address, such as "
                                           "https://feedback.example.se/desk/"))
             config.public_url = ""
+        elif config.secure_cookies and plain_http_elsewhere(config.public_url):
+            # Browsers keep a Secure cookie only from https (and from the machine itself).
+            self.error(("public_url",), _("the desk at '{url}' is plain http, where browsers do not keep "
+                                          "the sign-in cookie: give its https address, or write "
+                                          "secure_cookies: false on a test machine").format(
+                                              url=config.public_url))
         days = self.value(data, ("personal_data_days",), int, config.personal_data_days)
         if days < 0:
             self.error(("personal_data_days",), _("'personal_data_days' must be 0 (keep) or more"))

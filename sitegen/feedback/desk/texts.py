@@ -18,6 +18,8 @@ SV = {
     "Approve after all": "Godkänn ändå",
     "Approve": "Godkänn",
     "Approved": "Godkänd",
+    "Approved, it is shown to everyone on the site.":
+        "Godkänner du kommentaren visas uppgifterna för alla på webbplatsen.",
     "Came from:": "Kom från:",
     "Copy the line": "Kopiera raden",
     "Copied.": "Kopierat.",
@@ -28,6 +30,7 @@ SV = {
     "Do not copy it on.": "För inte uppgifterna vidare.",
     "Download as CSV (for a spreadsheet)": "Ladda ner som CSV (för kalkylark)",
     "Editorial desk": "Redaktionen",
+    "Everyone on the site sees it.": "Uppgifterna visas för alla på webbplatsen.",
     "Handled": "Hanterad",
     "Hide personal data": "Dölj personuppgifter",
     "If the page already has an aliases line, add the address to that list instead.":

@@ -98,18 +98,27 @@ def usefulness_csv(desk, page: Page) -> Response:
         row = [use.page]
         for days in PERIODS:
             yes, total = use.counts[days]
-            row += [yes, total, f"{yes / total:.3f}" if total else ""]
+            row += [yes, total, decimal(yes / total, page.lang) if total else ""]
         rows.append(row)
-    return csv_response(rows, f"nytta-{page.site.name}.csv")
+    return csv_response(rows, f"nytta-{page.site.name}.csv", page.lang)
 
 
-def csv_response(rows: list[list], name: str) -> Response:
-    """A CSV download whose cells a spreadsheet shows as text, never runs as formulas."""
+def decimal(value: float, lang: str) -> str:
+    """A share with the decimal mark of the desk's language, as a spreadsheet there reads it."""
+    text = f"{value:.3f}"
+    return text.replace(".", ",") if lang == "sv" else text
+
+
+def csv_response(rows: list[list], name: str, lang: str) -> Response:
+    """A CSV download for the spreadsheet an editor opens it in: cells shown as text, never run
+    as formulas; a UTF-8 byte order mark, without which Excel reads å, ä and ö as Windows-1252;
+    and in Swedish ';' between cells, since Excel in Swedish splits only on its list separator
+    ';' (',' is the decimal mark there) and would put each row in one cell."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, delimiter=";" if lang == "sv" else ",", lineterminator="\n")
     for row in rows:
         writer.writerow([cell(v) for v in row])
-    return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers={
+    return Response("\ufeff" + buffer.getvalue(), media_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store",
         "X-Content-Type-Options": "nosniff"})
 
@@ -152,7 +161,7 @@ def feedback_csv(desk, page: Page) -> Response:
         rows.append([local_time(c.created), c.page, t("yes") if c.useful else t("no"),
                      entry["text"], t("yes") if c.handled else t("no"), entry["note"],
                      ", ".join(t(KINDS[kind]) for kind in entry["personal"])])
-    return csv_response(rows, f"synpunkter-{page.site.name}-{chosen['days']}d.csv")
+    return csv_response(rows, f"synpunkter-{page.site.name}-{chosen['days']}d.csv", page.lang)
 
 
 def mark_feedback(desk, page: Page, form) -> Response:
@@ -180,6 +189,8 @@ def blog_comments(desk, page: Page) -> Response:
         "pending": [c for c in comments if c.status == "pending"],
         "decided": sorted((c for c in comments if c.status != "pending"),
                           key=lambda c: c.created, reverse=True)[:50],
+        # Flagged, never masked: the editor decides on what the page would show.
+        "personal": {c.id: sorted(find_personal(f"{c.name}\n{c.text}")) for c in comments},
         "publishing": page.site.name in desk.config.publish,
         "outcome": desk.publisher.status(page.site.name),
         "done": page.request.query_params.get("klart", "")})
