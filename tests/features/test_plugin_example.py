@@ -90,3 +90,11 @@ def test_the_types_key_with_a_typo_is_an_error_at_its_line(tmp_path):
     assert result.status == 1
     assert "content/bibliotek/oppettider.md:10: error: unknown key 'lördag' (did you mean 'lordag'?)" in result.stderr
     assert not out.exists()
+
+
+def test_the_template_reading_a_misspelt_value_is_an_error_at_its_line(tmp_path):
+    result, out = build(tmp_path, change=("_types/oppettider.html", "oppettider.today", "oppettider.todya"))
+    assert result.status == 1
+    assert ("content/bibliotek/_types/oppettider.html:5: error: 'todya' is not known here (did you mean 'today'?)"
+            in result.stderr)
+    assert not out.exists()
