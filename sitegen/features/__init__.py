@@ -18,6 +18,7 @@ import contextvars
 import functools
 import importlib
 import importlib.metadata
+import sys
 import traceback
 from pathlib import Path
 from dataclasses import dataclass
@@ -217,3 +218,29 @@ def run_feature(module: ModuleType, build) -> None:
 def running() -> str | None:
     """The name of the feature whose run() is going on, None outside one."""
     return _running.get()
+
+
+def is_own(module: ModuleType) -> bool:
+    """One of sitegen's own features (its code is read with sitegen's)."""
+    return module.__name__.startswith("sitegen.")
+
+
+def code_path(module: ModuleType) -> Path | None:
+    """Where a feature of another package has its code: its top-level package's folder (any
+    module of it may be the feature's), or the module's own file when it stands alone."""
+    top = sys.modules.get(module.__name__.partition(".")[0])
+    file = getattr(top, "__file__", None) or getattr(module, "__file__", None)
+    if file is None:
+        return None
+    path = Path(file)
+    return path.parent if path.name == "__init__.py" else path
+
+
+def code_of(module: ModuleType) -> bytes:
+    """A feature's source, for the keys of what it makes: sitegen's own module file, or every
+    Python file of another package's code (``code_path``), edited in place or not."""
+    path = Path(module.__file__) if is_own(module) else code_path(module)
+    if path is None:
+        return b""
+    files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
+    return b"".join(f.as_posix().encode() + b"\0" + f.read_bytes() for f in files)

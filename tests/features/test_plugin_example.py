@@ -12,15 +12,16 @@ MONDAY = "2026-11-23T12:00:00+01:00"
 CHRISTMAS_EVE = "2026-12-24T12:00:00+01:00"
 
 
-def registered(folder) -> dict:
-    """The package on the path with metadata naming its entry points, as pip would write them."""
+def registered(folder, source=PACKAGE / "src") -> dict:
+    """The package on the path with metadata naming its entry points, as pip would write them
+    (``source``: where its code is, as ``pip install -e`` leaves it)."""
     project = tomllib.loads((PACKAGE / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     info = folder / f"{project['name']}-{project['version']}.dist-info"
     info.mkdir(parents=True)
     (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {project['name']}\nVersion: {project['version']}\n")
     lines = [f"{name} = {value}" for name, value in project["entry-points"]["sitegen.features"].items()]
     (info / "entry_points.txt").write_text("[sitegen.features]\n" + "\n".join(lines) + "\n")
-    return {"PYTHONPATH": f"{PACKAGE / 'src'}:{folder}"}
+    return {"PYTHONPATH": f"{source}:{folder}"}
 
 
 def build(tmp_path, now=MONDAY, change=None):
@@ -98,3 +99,36 @@ def test_the_template_reading_a_misspelt_value_is_an_error_at_its_line(tmp_path)
     assert ("content/bibliotek/_types/oppettider.html:5: error: 'todya' is not known here (did you mean 'today'?)"
             in result.stderr)
     assert not out.exists()
+
+
+def test_a_feature_edited_in_place_builds_again_instead_of_nothing_changed(tmp_path):
+    source = tmp_path / "src"
+    shutil.copytree(PACKAGE / "src", source)
+    content = tmp_path / "content"
+    shutil.copytree(PACKAGE / "content", content)
+    env = registered(tmp_path / "site-packages", source)
+    args = ("build", "--content", str(content), "--out", str(tmp_path / "out"), "--now", MONDAY, "-q")
+    assert run_sitegen(*args, env=env).status == 0
+    feature = source / "oppettider/feature.py"
+    feature.write_text(feature.read_text(encoding="utf-8").replace('"Lördag"', '"Lördagar"'), encoding="utf-8")
+    assert run_sitegen(*args, env=env).status == 0
+    html = (tmp_path / "out/bibliotek/oppettider/index.html").read_text(encoding="utf-8")
+    assert '<th scope="row">Lördagar</th>' in html
+
+
+def test_an_edited_box_of_a_feature_renders_the_pages_using_it_again(tmp_path):
+    # The box's HTML is kept in the build cache with the page's text: its Python side is in its key.
+    source = tmp_path / "src"
+    shutil.copytree(PACKAGE / "src", source)
+    content = tmp_path / "content"
+    shutil.copytree(PACKAGE / "content", content)
+    env = registered(tmp_path / "site-packages", source)
+    args = ("build", "--content", str(content), "--out", str(tmp_path / "out"), "--now", MONDAY, "-q")
+    assert run_sitegen(*args, env=env).status == 0
+    feature = source / "oppettider/feature.py"
+    feature.write_text(feature.read_text(encoding="utf-8").replace('{"href": args["sida"]}',
+                                                                   '{"href": args["sida"] + "#tider"}'),
+                       encoding="utf-8")
+    assert run_sitegen(*args, env=env).status == 0
+    html = (tmp_path / "out/bibliotek/index.html").read_text(encoding="utf-8")
+    assert '<a href="/bibliotek/oppettider/#tider">' in html
