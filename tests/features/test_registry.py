@@ -218,3 +218,21 @@ def test_a_features_frozen_dataclass_reaches_the_template_under_its_name(tmp_pat
                          "--themes", str(tmp_path / "themes"), env=env)
     assert result.status == 0, result.stderr
     assert '<p class="greeting">Hej!</p>' in (tmp_path / "out/demo/index.html").read_text()
+
+
+def test_a_features_page_whose_template_no_theme_has_is_an_error_at_the_sites_theme(tmp_path, make_site):
+    env = _installed_package(tmp_path, 'from sitegen.model import Page\nPHASE = "pages"\nPROVIDES = ("pages",)\n\n'
+                                       'def run(build):\n    site = build.site\n'
+                                       '    for url in ("vader/", "vader/imorgon/"):\n'
+                                       '        site.add_page(Page(url=url, meta={"title": "Väder"}, template="vader.html"), '
+                                       'parent=site.root)\n')
+    content = make_site({"index.md": page("Start")},
+                        site_yaml="title: Demo\nbase_url: https://www.example.se/demo/\ntheme: orebro\n")
+    result = run_sitegen("--lang", "en", "build", "--content", str(content), "--out", str(tmp_path / "out"),
+                         "--now", NOW, env=env)
+    assert result.status == 1
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert errors == ["content/demo/site.yaml:3: error: a feature's pages need the template 'vader.html', which the "
+                      "theme 'orebro' and the themes it extends do not have: add templates/vader.html to the site's "
+                      "theme (a theme of your own can say extends: orebro)"]
+    assert not (tmp_path / "out" / "demo").exists()
