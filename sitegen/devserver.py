@@ -279,9 +279,10 @@ def answer(preview: Preview, path: str) -> tuple[int, list[tuple[str, str]], byt
         return ERROR_STATUS, [html_type], overlay(preview.problems, preview.prefix)
     shown = preview.shown.get(target.relative_to(root).as_posix()) if target != root else None
     if shown is None and not target.is_file():
-        missing = root / "404.html"
-        body = missing.read_bytes() if missing.is_file() else html.escape(_("The page does not exist")).encode("utf-8")
-        return (410 if preview.gone(path) else 404), [html_type], body
+        status = 410 if preview.gone(path) else 404
+        page = root / f"{status}.html"
+        body = page.read_bytes() if page.is_file() else html.escape(_("The page does not exist")).encode("utf-8")
+        return status, [html_type], body
     kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
     if kind.startswith("text/") or kind in ("application/javascript", "application/json"):
         kind += "; charset=utf-8"

@@ -33,7 +33,7 @@ SITE = {
 }
 
 EVERY_PAGE = {
-    "index.html", "404.html", "kontakt/index.html", "sok/index.html", "tillganglighet/index.html",
+    "index.html", "404.html", "410.html", "kontakt/index.html", "sok/index.html", "tillganglighet/index.html",
     "webbplatskarta/index.html", "om/index.html", "om/kontakt/index.html", "om/historia/index.html",
     "om/mer/index.html", "om/mer/a/index.html", "om/mer/b/index.html", "tjanster/index.html",
     "tjanster/b/index.html", "nyheter/index.html", "nyheter/2026/index.html", "nyheter/andra/index.html",

@@ -525,7 +525,8 @@ def test_a_removed_page_answers_410_once_site_yaml_says_so(live, tmp_path):
     live.built(3)
     status, body = live.get("hitta/")
     built = live.build(tmp_path / "build")
-    assert body == (built / "404.html").read_text(encoding="utf-8")
+    assert body == (built / "410.html").read_text(encoding="utf-8")   # the site's own 410 page
+    assert "Sidan är borttagen" in body
     assert 'location = "/demo/hitta/" { return 410; }' in (built / "_server" / "nginx-location.conf").read_text()
     assert live.get("om/")[0] == 200
 

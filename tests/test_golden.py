@@ -12,7 +12,7 @@ import pytest
 from testkit import NOW, REPO, run_sitegen
 
 GOLDEN = REPO / "tests" / "golden"
-PAGES = ["index.html", "om/index.html", "om/historia/index.html", "404.html",
+PAGES = ["index.html", "om/index.html", "om/historia/index.html", "404.html", "410.html",
          "tillganglighet/index.html", "sitemap.xml"]
 
 

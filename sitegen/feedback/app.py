@@ -30,7 +30,7 @@ from starlette.routing import Route
 from sitegen.feedback import inputs
 from sitegen.feedback.comment_pages import CommentPages
 from sitegen.feedback.inputs import BadInput
-from sitegen.feedback.limits import ClientHasher, Limits, RateLimiter
+from sitegen.feedback.limits import MISSING_REPORTS_PER_MINUTE, ClientHasher, Limits, RateLimiter
 from sitegen.feedback.sites import SiteIndex, normalise_origin
 from sitegen.feedback.store import Store, StoreError, utc_now
 from sitegen.messages import _
@@ -92,6 +92,8 @@ class Service:
     sites: SiteIndex
     limits: Limits = field(default_factory=Limits)
     limiter: RateLimiter = field(default_factory=RateLimiter)
+    # Missing-page reports, counted apart from answers and comments (limits.py says why).
+    missing_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(MISSING_REPORTS_PER_MINUTE))
     hasher: ClientHasher = field(default_factory=ClientHasher)
     retention_days: int = 0  # 0: keep everything
     comment_pages: CommentPages = field(default_factory=CommentPages)
@@ -182,7 +184,8 @@ async def handle(service: Service, request: Request, kind: str) -> Response:
     try:
         check_origin(service, request)
         client = request.client.host if request.client else "unknown"
-        wait = service.limiter.hit(service.hasher.key(client))
+        limiter = service.missing_limiter if kind == "missing" else service.limiter
+        wait = limiter.hit(service.hasher.key(client))
         if wait is not None:
             raise RateLimited(wait)
         fields = await read_fields(request, service.limits)

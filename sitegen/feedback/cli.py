@@ -75,8 +75,10 @@ def add_report(sub) -> None:
     p.add_argument("--since-days", type=int, default=None,
                    help=_("only answers from the last N days"))
     p.add_argument("--format", choices=("table", "csv", "html"), default="table")
-    p.add_argument("--output", "-o", type=Path, default=None,
-                   help=_("write to this file instead of standard output"))
+    # A string, not a Path: Path("./-") is "-" again, and "./-" is how to name a file "-".
+    p.add_argument("--output", "-o", default=None, metavar="FILE",
+                   help=_("write to this file instead of standard output ('-' is standard output, "
+                          "as in other commands)"))
     p.set_defaults(func=run_report)
 
 
@@ -190,11 +192,11 @@ def run_report(args) -> int:
         return fail(str(exc))
     formatter = {"table": format_table, "csv": format_csv, "html": format_html}[args.format]
     text = formatter(report)
-    if args.output is None:
+    if args.output in (None, "-"):
         sys.stdout.write(text)
         return 0
     try:
-        args.output.write_text(text, encoding="utf-8")
+        Path(args.output).write_text(text, encoding="utf-8")
     except OSError as exc:
         return fail(f"{args.output}: {exc.strerror}")
     print(_("wrote {path}").format(path=args.output), file=sys.stderr)

@@ -61,8 +61,10 @@ def at_risk(path: Path, known: list[Comment]) -> str:
         unknown = unknown_to_store(path, known)
     except ValueError as exc:
         return _("{reason}, so it cannot be checked").format(reason=exc)
+    if unknown == 1:
+        return _("1 published comment there is not in the store")
     if unknown:
-        return _("{count} published comment(s) there are not in the store").format(count=unknown)
+        return _("{count} published comments there are not in the store").format(count=unknown)
     return ""
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from sitegen.feedback.limits import Limits
+from sitegen.feedback.records import without_bidi_controls
 from sitegen.feedback.sites import Site, SiteIndex
 
 HONEYPOT = "website"
@@ -136,7 +137,9 @@ def text_field(fields: dict, key: str, limit: int, required: bool = True) -> str
 
 
 def clean_text(value: str, key: str) -> str:
-    """NFC, Unix newlines, trimmed; control characters (NUL, escapes) are refused."""
+    """NFC, Unix newlines, trimmed, without bidi controls (records.py); control characters
+    (NUL, escapes) are refused."""
+    value = without_bidi_controls(value)
     value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
     for ch in value:
         if ch not in "\n\t" and unicodedata.category(ch) in ("Cc", "Cs"):

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sitegen.feedback.pages import known_pages, suggest
+from sitegen.feedback.records import without_bidi_controls
 from sitegen.feedback.sites import Site
 from sitegen.feedback.store import MissingSummary, PageSummary, Store
 from sitegen.localtime import STOCKHOLM
@@ -109,8 +110,8 @@ CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cell(value: object) -> str:
-    """A CSV cell a spreadsheet shows as text, never runs as a formula."""
-    text = str(value)
+    """A CSV cell a spreadsheet shows as text, never runs as a formula, and never backwards."""
+    text = without_bidi_controls(str(value))
     return "'" + text if text.startswith(CSV_FORMULA_START) else text
 
 

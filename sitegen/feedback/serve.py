@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from sitegen.feedback.cli import add_content, add_db, fail, open_db, sites_or_problems
-from sitegen.feedback.limits import Limits, RateLimiter
+from sitegen.feedback.limits import MISSING_REPORTS_PER_MINUTE, POSTS_PER_MINUTE, Limits, RateLimiter
 from sitegen.feedback.sites import Site, SiteIndex, normalise_origin
 from sitegen.feedback.store import DEFAULT_TIMEOUT, Store, StoreError
 from sitegen.messages import _, language
@@ -31,8 +31,13 @@ def add_serve(sub) -> None:
     p.add_argument("--retention-days", type=int, default=365,
                    help=_("delete feedback, 404 reports and unapproved comments older than this, "
                           "daily (0 keeps everything; default 365)"))
-    p.add_argument("--rate-limit", type=int, default=10,
-                   help=_("posts per client per window (0 switches it off; default 10)"))
+    p.add_argument("--rate-limit", type=int, default=POSTS_PER_MINUTE,
+                   help=_("answers and comments per client per window (0 switches it off; "
+                          "default {count})").format(count=POSTS_PER_MINUTE))
+    p.add_argument("--missing-rate-limit", type=int, default=MISSING_REPORTS_PER_MINUTE,
+                   help=_("missing-page reports per client per window, counted apart from answers "
+                          "and comments (0 switches it off; default {count})").format(
+                       count=MISSING_REPORTS_PER_MINUTE))
     p.add_argument("--rate-window", type=float, default=60.0,
                    help=_("rate-limit window in seconds (default 60)"))
     p.add_argument("--forwarded-allow-ips", default=None,
@@ -69,9 +74,9 @@ def run_serve(args) -> int:
 
     from sitegen.feedback.app import create_app
 
-    if args.rate_limit < 0 or args.rate_window <= 0 or args.retention_days < 0:
-        return fail(_("--rate-limit and --retention-days must be 0 or more, --rate-window more "
-                      "than 0"))
+    if args.rate_limit < 0 or args.missing_rate_limit < 0 or args.rate_window <= 0 or args.retention_days < 0:
+        return fail(_("--rate-limit, --missing-rate-limit and --retention-days must be 0 or more, "
+                      "--rate-window more than 0"))
     if args.workers < 1 or not 0 < args.db_timeout <= 600:
         return fail(_("--workers must be 1 or more and --db-timeout between 0 and 600 "
                       "seconds (more than 0)"))
@@ -126,6 +131,7 @@ def make_service(args, sites: list[Site], store: Store, upkeep: bool = True):
     index = SiteIndex(sites, [normalise_origin(o) for o in args.allow_origin])
     service = Service(store=store, sites=index, limits=Limits(),
                       limiter=RateLimiter(args.rate_limit, args.rate_window),
+                      missing_limiter=RateLimiter(args.missing_rate_limit, args.rate_window),
                       retention_days=args.retention_days)
     if not args.no_desk:
         service.desk = open_desk(args, store, index, upkeep)
@@ -137,6 +143,7 @@ def make_service(args, sites: list[Site], store: Store, upkeep: bool = True):
 def worker_settings(args) -> dict:
     return {"content": str(args.content), "db": args.db, "db_timeout": args.db_timeout,
             "allow_origin": args.allow_origin, "rate_limit": args.rate_limit,
+            "missing_rate_limit": args.missing_rate_limit,
             "rate_window": args.rate_window, "retention_days": args.retention_days,
             "no_desk": args.no_desk, "build": str(args.build),
             "desk_config": str(args.desk_config) if args.desk_config else None}

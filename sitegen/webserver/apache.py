@@ -1,10 +1,10 @@
 """Apache rules of a site, one file per context (docs/deploy.md says where each goes):
 
 - ``apache-directory.conf``: inside the ``<Directory>`` of the site's release (after
-  ``Alias``): headers, caching, precompressed files, the 404 page, ``_server/`` hidden, and
+  ``Alias``): headers, caching, precompressed files, the 404 and 410 pages, ``_server/`` hidden, and
   the 301 and 410 answers under the site's path;
 - ``apache-vhost.conf``: in the ``<VirtualHost>`` of the site's host: 301 and 410 answers for
-  paths of that host outside the site's path;
+  paths of that host outside the site's path (a 410 with the site's 410 page);
 - ``apache-server.conf``: in the main configuration: a ``<VirtualHost>`` per old host of the
   aliases, at the address the operator defines as ``SITEGEN_OLD_HOSTS``.
 
@@ -17,6 +17,8 @@ import re
 from sitegen.webserver import COMPRESSED_SUFFIXES, HASHED_PATTERN, LONG_CACHE, SHORT_CACHE, Redirect, SiteRules
 
 OLD_HOSTS_VARIABLE = "SITEGEN_OLD_HOSTS"
+# Text files other than pages, sent with charset=utf-8 (their .gz too: mod_mime reads every extension).
+CHARSET_SUFFIXES = ("css", "js", "json", "xml", "svg", "txt", "ics")
 
 
 def quoted(text: str) -> str:
@@ -52,7 +54,10 @@ def directory_conf(site: SiteRules) -> str:
              f"# (Alias {prefix} .../current/), see docs/deploy.md.",
              "Options FollowSymLinks",
              "AddDefaultCharset utf-8",
+             # AddDefaultCharset covers text/plain and text/html only; the rest as nginx's charset_types.
+             f"AddCharset utf-8 {' '.join('.' + s for s in CHARSET_SUFFIXES)}",
              f"ErrorDocument 404 {quoted(prefix + '404.html')}",
+             f"ErrorDocument 410 {quoted(prefix + '410.html')}",
              f"Header always set Cache-Control {_header_value(SHORT_CACHE)}",
              *(f"Header always set {name} {_header_value(value)}" for name, value in site.headers),
              f"<If {quoted('%{REQUEST_URI} =~ m#' + hashed + '#')}>",
@@ -74,10 +79,18 @@ def directory_conf(site: SiteRules) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _gone_pages(gone: list[str], page: str) -> list[str]:
+    """The site's 410 page for its removed paths outside its path: for those paths alone, as
+    the host's other paths are other sites' (or the host's own) to answer."""
+    return [line for path in gone for line in (f"<LocationMatch {_exact(path)}>",
+                                               f"    ErrorDocument 410 {quoted(page)}", "</LocationMatch>")]
+
+
 def vhost_conf(site: SiteRules) -> str:
     lines = [f"# {site.title}: include in the <VirtualHost> of {site.host}, beside the site's Alias.",
              "# Old addresses on this host outside the site's path.",
-             *_answers(site.outside, site.gone_outside, "")]
+             *_answers(site.outside, site.gone_outside, ""),
+             *_gone_pages(site.gone_outside, site.prefix + "410.html")]
     return "\n".join(lines) + "\n"
 
 

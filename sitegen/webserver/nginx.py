@@ -1,10 +1,10 @@
 """nginx rules of a site, one file per context (docs/deploy.md says where each goes):
 
 - ``nginx-location.conf``: inside the site's ``location`` block (after its ``alias``):
-  headers, caching, precompressed files, the 404 page, ``_server/`` hidden, and the 301 and
+  headers, caching, precompressed files, the 404 and 410 pages, ``_server/`` hidden, and the 301 and
   410 answers under the site's path;
 - ``nginx-server.conf``: in the ``server`` block of the site's host: 301 and 410 answers
-  for paths of that host outside the site's path;
+  for paths of that host outside the site's path (a 410 with the site's 410 page);
 - ``nginx-http.conf``: in the ``http`` block: a ``server`` block per old host of the aliases,
   listening as the operator's ``sitegen-listen.conf`` says.
 """
@@ -33,9 +33,12 @@ def _headers(site: SiteRules, cache: str, indent: str) -> list[str]:
             *(f"{indent}add_header {name} {quoted(value)} always;" for name, value in site.headers)]
 
 
-def _answers(redirects: list[Redirect], gone: list[str], indent: str) -> list[str]:
+def _answers(redirects: list[Redirect], gone: list[str], indent: str, gone_page: str = "") -> list[str]:
+    """``gone_page``: the site's 410 page, for a removed path outside the site's location,
+    whose ``error_page`` it does not inherit."""
+    answer = f"error_page 410 {quoted(gone_page)}; return 410;" if gone_page else "return 410;"
     return [*(f"{indent}location = {quoted(r.path)} {{ return 301 {_target(r.target)}; }}" for r in redirects),
-            *(f"{indent}location = {quoted(path)} {{ return 410; }}" for path in gone)]
+            *(f"{indent}location = {quoted(path)} {{ {answer} }}" for path in gone)]
 
 
 def location_conf(site: SiteRules) -> str:
@@ -48,6 +51,7 @@ def location_conf(site: SiteRules) -> str:
              f"charset_types text/css application/javascript application/json text/xml application/xml "
              f"application/rss+xml application/atom+xml text/calendar text/plain image/svg+xml;",
              f"error_page 404 {quoted(prefix + '404.html')};",
+             f"error_page 410 {quoted(prefix + '410.html')};",
              "# The .gz files the build writes beside " + ", ".join(f".{s}" for s in COMPRESSED_SUFFIXES) + " files.",
              "gzip_static on;",
              "gzip_vary on;",
@@ -66,7 +70,7 @@ def location_conf(site: SiteRules) -> str:
 def server_conf(site: SiteRules) -> str:
     lines = [f"# {site.title}: include in the server block of {site.host}, beside the site's location block.",
              "# Old addresses on this host outside the site's path.",
-             *_answers(site.outside, site.gone_outside, "")]
+             *_answers(site.outside, site.gone_outside, "", gone_page=site.prefix + "410.html")]
     return "\n".join(lines) + "\n"
 
 

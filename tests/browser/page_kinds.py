@@ -19,6 +19,7 @@ CONTENT_PAGES = {
     "news": ["kulturskolan/nyheter/julkonsert/index.html"],
     "blog": ["kulturskolan/blogg/att-ova-hemma/index.html"],
     "404": ["stadsarkiv/404.html"],
+    "410 (removed page)": ["fordjupning/410.html"],
     "accessibility statement": ["fordjupning/tillganglighet/index.html"],
 }
 SITES = ("kulturskolan", "fordjupning", "stadsarkiv")

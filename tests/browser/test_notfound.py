@@ -33,3 +33,15 @@ def test_a_service_on_the_sites_own_host_is_told_at_once(tmp_path, serve_dir, op
     tab.wait_for_load_state("networkidle")
     assert f"{base}/demo/missing" in tab.requests
     assert not tab.locator(".missing-report").is_visible()
+
+
+def test_the_410_page_of_a_removed_page_reports_nothing(tmp_path, serve_dir, open_page):
+    # The same site's 404 page tells the service on its own host at once (above); the 410
+    # page is answered at a removed page's address, gone on purpose: no report.
+    base = serve_dir(site_with(tmp_path, ""))
+    tab = open_page()
+    tab.goto(f"{base}/demo/410.html")
+    tab.wait_for_load_state("networkidle")
+    assert tab.locator("h1").inner_text() == "Sidan är borttagen"
+    assert not any(url.endswith("/missing") for url in tab.requests), tab.requests
+    assert {urlsplit(url).netloc for url in tab.requests} == {urlsplit(base).netloc}

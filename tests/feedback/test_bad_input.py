@@ -163,6 +163,28 @@ def test_terminal_escape_sequence(client, store):
     refused(r, 400, "control_character")
 
 
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def test_bidi_controls_in_feedback_are_not_stored(client, store):
+    # "\u202egnp.exe" would show as "exe.png" on the desk and in a spreadsheet.
+    r = client.post("/feedback", data={"page": PAGE, "useful": "nej", "comment": f"Bra{BIDI} \u202egnp.exe"},
+                    headers=JSON)
+    assert r.status_code == 200
+    with store.transaction() as cur:
+        cur.execute("SELECT comment FROM feedback", ())
+        assert [row[0] for row in cur.fetchall()] == ["Bra gnp.exe"]
+
+
+def test_bidi_controls_in_a_comment_and_its_name_are_not_stored(client, store):
+    r = client.post("/comments", data={"page": POST, "name": "\u2067Anna\u2069", "text": "Fin\u202e konsert"},
+                    headers=JSON)
+    assert r.status_code == 200
+    with store.transaction() as cur:
+        cur.execute("SELECT name, text FROM comments", ())
+        assert cur.fetchall() == [("Anna", "Fin konsert")]
+
+
 def test_duplicate_field(client, store):
     r = client.post("/feedback", content=b"page=%2Fkulturskolan%2Fom%2F&useful=ja&useful=nej",
                     headers=FORM)

@@ -145,6 +145,24 @@ def test_report_html_is_self_contained_and_escaped(capsys, filled, db_target, co
     assert page.index("/kulturskolan/kurser/gitarr/") < page.index("/kulturskolan/om/")
 
 
+def test_report_output_dash_is_standard_output(capsys, filled, db_target, content, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    status, out, err = run(capsys, "report", "--content", str(content), "--db", db_target,
+                           "--format", "csv", "-o", "-")
+    assert status == 0 and err == ""
+    assert out.startswith("kind,site,page,") and "/kulturskolan/om/" in out
+    assert not (tmp_path / "-").exists()   # no file named "-"
+
+
+def test_report_output_dot_slash_dash_is_a_file_named_dash(capsys, filled, db_target, content, tmp_path,
+                                                           monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    status, out, _ = run(capsys, "report", "--content", str(content), "--db", db_target,
+                         "--format", "csv", "-o", "./-")
+    assert status == 0 and out == ""
+    assert (tmp_path / "-").read_text("utf-8").startswith("kind,site,page,")
+
+
 def test_report_since_days(capsys, store, db_target, content):
     now = datetime.now(timezone.utc)
     store.add_feedback("kulturskolan", "/kulturskolan/gammal/", True, now=now - timedelta(days=3))

@@ -242,6 +242,20 @@ def test_a_comment_is_marked_handled_with_a_note(service, store):
     assert "hanterad;anteckning" in client.get("/desk/kulturskolan/synpunkter.csv").text
 
 
+def test_bidi_controls_stored_before_are_shown_nowhere(service, store):
+    # Rows stored before the service took them out on receipt: the desk, its CSV and the
+    # moderation page show the text as it reads, never turned around.
+    store.add_feedback("kulturskolan", "/kulturskolan/om/", False, "Se bilagan \u202egnp.exe\u202c nu")
+    store.add_comment("kulturskolan", "/kulturskolan/blogg/var-konsert/", "\u2067Bo\u2069", "Fin\u202d konsert")
+    client = signed_in(service, "anna")
+    shown = [client.get(f"/desk/kulturskolan/{page}").text
+             for page in ("synpunkter", "synpunkter.csv", "kommentarer")]
+    for text in shown:
+        assert not any(ch in text for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    assert "Se bilagan gnp.exe nu" in shown[0] and "Se bilagan gnp.exe nu" in shown[1]
+    assert "Fin konsert" in shown[2]
+
+
 def test_the_csv_defuses_formulas(service, store):
     store.add_feedback("kulturskolan", "/kulturskolan/om/", False, "=HYPERLINK(\"x\")")
     client = signed_in(service, "anna")

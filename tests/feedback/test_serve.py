@@ -51,6 +51,27 @@ def test_workers_must_be_one_or_more(folder, tmp_path):
     assert done.stderr.startswith("error: --workers must be 1 or more")
 
 
+def test_missing_page_reports_are_limited_apart_from_answers(folder, tmp_path):
+    served = Served(folder, str(tmp_path / "feedback.sqlite3"), "--rate-limit", "1", "--missing-rate-limit", "2")
+    try:
+        reports = [httpx.post(served.url + "/missing", data={"path": "/kulturskolan/gitarr/"},
+                              headers={"Origin": "https://www.orebro.se"}, timeout=CLIENT_TIMEOUT).status_code
+                   for _ in range(3)]
+        answers = [served.post().status_code for _ in range(2)]
+    finally:
+        out = served.stop()
+    assert reports == [204, 204, 429], out
+    assert answers == [200, 429], out
+
+
+def test_missing_rate_limit_must_be_0_or_more(folder, tmp_path):
+    done = subprocess.run([sys.executable, "-m", "sitegen", "feedback", "serve", "--missing-rate-limit", "-1",
+                           "--content", str(folder / "content"), "--db", str(tmp_path / "x")],
+                          capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.startswith("error: --rate-limit, --missing-rate-limit and --retention-days must be 0")
+
+
 def test_a_client_that_goes_away_mid_post_is_one_log_line(folder, tmp_path):
     served = Served(folder, str(tmp_path / "feedback.sqlite3"))
     try:

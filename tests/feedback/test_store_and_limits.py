@@ -167,3 +167,36 @@ def test_ipv4_visitors_are_counted_by_their_address(sites, store, client_for):
     assert client_for(service, "198.51.100.7").post("/feedback", data=data).status_code == 303
     assert client_for(service, "::ffff:198.51.100.7").post("/feedback", data=data).status_code == 429
     assert client_for(service, "198.51.100.8").post("/feedback", data=data).status_code == 303
+
+
+MISSING = {"path": "/kulturskolan/gitarr/", "referrer": ""}
+ORIGIN = {"Origin": "https://www.orebro.se"}
+
+
+def test_missing_page_reports_have_their_own_limit(sites, store, client_for):
+    # An office behind one address: the 404 pages' reports (sent without anyone asking)
+    # neither use up the office's answers nor are refused by them.
+    from sitegen.feedback.app import Service
+
+    service = Service(store=store, sites=sites, limiter=RateLimiter(limit=2, window=60),
+                      missing_limiter=RateLimiter(limit=3, window=60))
+    office = client_for(service, "198.51.100.20")
+    reports = [office.post("/missing", data=MISSING, headers=ORIGIN).status_code for _ in range(4)]
+    assert reports == [204, 204, 204, 429]
+    answers = [office.post("/feedback", data={"page": "/kulturskolan/", "useful": "ja"}).status_code
+               for _ in range(3)]
+    assert answers == [303, 303, 429]
+    assert office.post("/missing", data=MISSING, headers=ORIGIN).status_code == 429   # still its own count
+    assert store.count("missing") == 3 and store.count("feedback") == 2
+
+
+def test_by_default_missing_page_reports_may_be_many_more_than_answers(sites, store, client_for):
+    from sitegen.feedback.app import Service
+    from sitegen.feedback.limits import MISSING_REPORTS_PER_MINUTE, POSTS_PER_MINUTE
+
+    assert MISSING_REPORTS_PER_MINUTE == 60 and POSTS_PER_MINUTE == 10   # as docs/feedback.md says
+    office = client_for(Service(store=store, sites=sites), "198.51.100.21")
+    reports = [office.post("/missing", data=MISSING, headers=ORIGIN).status_code
+               for _ in range(MISSING_REPORTS_PER_MINUTE + 1)]
+    assert reports == [204] * MISSING_REPORTS_PER_MINUTE + [429]
+    assert office.post("/feedback", data={"page": "/kulturskolan/", "useful": "ja"}).status_code == 303

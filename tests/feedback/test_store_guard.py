@@ -8,6 +8,7 @@ import pytest
 
 from sitegen.cli import main
 from sitegen.feedback.store import NoStore, Store, StoreError, shown
+from sitegen.messages import set_language
 
 PUBLISHED = [{"page": "/kulturskolan/blogg/var-konsert/", "name": "Anna", "text": "Fin!",
               "date": "2026-11-23T10:00:00+01:00"}]
@@ -161,7 +162,7 @@ def test_export_from_an_empty_store_keeps_published_comments(capsys, store, db_t
     status, out, err = run(capsys, "export", "--content", str(content), "--db", db_target)
     assert status == 1 and out == ""
     one_line_error(err)
-    assert "1 published comment(s)" in err and "--force" in err
+    assert "1 published comment there is not in the store" in err and "--force" in err
     assert json.loads(published.read_text("utf-8")) == PUBLISHED
     assert not (content / "stadsarkiv" / "data" / "comments.json").exists()  # nothing written
 
@@ -208,7 +209,23 @@ def test_export_without_force_names_every_file_at_risk(capsys, store, db_target,
     status, _, err = run(capsys, "export", "--content", str(content), "--db", db_target)
     assert status == 1
     one_line_error(err)
-    assert f"{published}: 1 published comment(s)" in err and f"{other}: it is not valid JSON" in err
+    assert f"{published}: 1 published comment there is not in the store" in err and f"{other}: it is not valid JSON" in err
+
+
+@pytest.mark.parametrize("lang,one,two", [
+    ("en", "1 published comment there is not in the store", "2 published comments there are not in the store"),
+    ("sv", "1 publicerad kommentar i filen finns inte i databasen",
+     "2 publicerade kommentarer i filen finns inte i databasen")])
+def test_export_counts_the_comments_at_risk_in_singular_and_plural(capsys, store, db_target, content, published,
+                                                                    lang, one, two):
+    other = also_published(content)
+    other.write_text(json.dumps(PUBLISHED + [{**PUBLISHED[0], "name": "Bo"}]), "utf-8")
+    try:
+        status, _, err = run(capsys, "export", "--content", str(content), "--db", db_target, "--lang", lang)
+    finally:
+        set_language(None)
+    assert status == 1
+    assert f"{published}: {one}" in err and f"{other}: {two}" in err
 
 
 def test_export_force_without_site_writes_when_no_file_would_lose_comments(capsys, store, db_target, content):

@@ -57,8 +57,14 @@ def test_every_example_alias_answers_301_to_its_page(client, host, path):
 
 
 @pytest.mark.parametrize("host,path", EXAMPLE_REMOVED, ids=[p for _, p in EXAMPLE_REMOVED])
-def test_every_example_removed_path_answers_410(client, host, path):
-    assert get(client, path, host).status_code == 410
+def test_every_example_removed_path_answers_410_with_the_sites_410_page(client, served_build, host, path):
+    response = get(client, path, host, **{"Accept-Encoding": "identity"})
+    assert response.status_code == 410
+    site = path.strip("/").split("/")[0]
+    assert response.content == (served_build / site / "410.html").read_bytes()
+    assert "Sidan är borttagen" in response.text and "410 Gone" not in response.text
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.headers["content-security-policy"]
 
 
 @pytest.mark.parametrize("alias", HOSTILE_ALIASES)
@@ -73,8 +79,19 @@ def test_aliases_with_characters_of_the_rules_syntax_answer_301(client, alias):
 
 
 @pytest.mark.parametrize("path", HOSTILE_REMOVED)
-def test_removed_paths_with_characters_of_the_rules_syntax_answer_410(client, path):
-    assert get(client, path).status_code == 410
+def test_removed_paths_with_characters_of_the_rules_syntax_answer_410(client, served_build, path):
+    # One inside the site's path, one elsewhere on its host: both get the site's 410 page.
+    response = get(client, path, **{"Accept-Encoding": "identity"})
+    assert response.status_code == 410
+    assert response.content == (served_build / "demo/410.html").read_bytes()
+
+
+def test_the_410_page_is_only_for_removed_paths(client, served_build):
+    # Elsewhere on the host (outside every site's path) a 410 page of the site would be wrong.
+    response = get(client, "/ute;return 201.html")
+    assert response.status_code in (403, 404)   # as the host answers it (Apache: Debian's Require all denied)
+    assert "Sidan är borttagen" not in response.text
+    assert response.content != (served_build / "demo/410.html").read_bytes()
 
 
 def test_a_crafted_path_is_no_rule_for_other_paths(client):
@@ -159,6 +176,15 @@ def test_content_hashed_files_are_cached_for_a_year(client, served_build):
     assert response.headers["x-content-type-options"] == "nosniff"   # the headers are not lost there
     fragment = next((served_build / "kulturskolan/pagefind/fragment").iterdir()).relative_to(served_build)
     assert get(client, f"/{fragment.as_posix()}").headers["cache-control"].endswith("immutable")
+
+
+@pytest.mark.parametrize("path", ["/kulturskolan/assets/css/main.css", "/kulturskolan/assets/js/menu.js",
+                                  "/kulturskolan/sitemap.xml", "/kulturskolan/kalender/kalender.ics"])
+def test_text_files_are_sent_with_their_charset(client, path):
+    for encoding in ("gzip", "identity"):
+        response = get(client, path, **{"Accept-Encoding": encoding})
+        assert response.status_code == 200
+        assert response.headers["content-type"].replace(" ", "").lower().endswith(";charset=utf-8"), encoding
 
 
 def test_the_themes_files_are_cached_briefly(client):

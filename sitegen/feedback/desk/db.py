@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sitegen.feedback.desk.privacy import find_personal, mask
+from sitegen.feedback.records import without_bidi_controls
 from sitegen.feedback.store import Comment, Store, timestamp
 
 SCHEMA = """
@@ -60,6 +61,9 @@ class FeedbackComment:
     created: str
     handled: bool
     note: str
+
+    def __post_init__(self):
+        self.comment = without_bidi_controls(self.comment)   # records.py says why
 
 
 @dataclass
