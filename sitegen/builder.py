@@ -15,7 +15,7 @@ from pathlib import Path
 from sitegen import cache as build_cache
 from sitegen import checks, clashes, data, images, memory, navigation, output, pagetypes, shortcodes, sources, stamps, swap, tree
 from sitegen.config import SiteConfig, find_sites, load_site_config
-from sitegen.features import in_phase, redirects
+from sitegen.features import in_phase, redirects, run_feature
 from sitegen.features import ledger as published_addresses
 from sitegen.model import Site, site_now
 from sitegen.problems import Problems
@@ -138,7 +138,7 @@ def prepare_site(site_dir: Path, options: BuildOptions, problems: Problems,
     render_bodies(build)
     checks.check_pages(site, problems)
     for feature in _features("pages"):
-        feature.run(build)
+        run_feature(feature, build)
     clashes.report_pages(build)
     build.renderer.view = site_view(site)  # features may have added well-known links and feeds
     build.renderer.menu = navigation.Menu(site)
@@ -148,7 +148,7 @@ def prepare_site(site_dir: Path, options: BuildOptions, problems: Problems,
     for rel, path in theme.static_files().items():
         build.files[f"assets/{rel}"] = path
     for feature in _features("files"):
-        feature.run(build)
+        run_feature(feature, build)
     clashes.report_replaced(build, placed)
     refuse_outside_output(build)
     check_later_links(build)
@@ -318,7 +318,7 @@ def write_all(builds: list[SiteBuild], options: BuildOptions, problems: Problems
         build.staging = staging
         release_texts(build)
         for feature in _features("staged"):
-            feature.run(build)
+            run_feature(feature, build)
     if problems.errors:
         for _build, staging in staged:
             swap.discard(staging)

@@ -172,10 +172,14 @@ def body_key(page: Page, salt: str) -> str:
 
 
 def body_salt(site: Site) -> str:
-    """What every body render depends on besides its text: the parser code, the site's path, and
-    the language and catalogue of the problems it reports (they are cached with the body)."""
+    """What every body render depends on besides its text: the parser code and the code of the
+    features' boxes, the site's path, and the language and catalogue of the problems it
+    reports (they are cached with the body)."""
     from sitegen import images, markdown, mdlinks, messages, sanitize, shortcodes
+    from sitegen.features import code_of, feature_modules
     code = b"".join(Path(m.__file__).read_bytes() for m in (markdown, mdlinks, sanitize, images, shortcodes))
+    # A box's Python side (SHORTCODES) and body_rendered run as a body is made: their code too.
+    code += b"".join(code_of(m) for m in feature_modules() if hasattr(m, "SHORTCODES") or hasattr(m, "body_rendered"))
     code += messages.CATALOGUE.read_bytes()
     templates = shortcodes.markup_of(site).digest()   # bodies hold the shortcode and picture templates' HTML
     return content_digest(code + f"{markdown.PARSER_VERSION}\0{site.config.path_prefix}\0{os.getcwd()}"

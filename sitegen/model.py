@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.config import SiteConfig
-from sitegen.features import CORE_VARIABLES, FeatureError
+from sitegen.features import CORE_VARIABLES, FeatureError, running
 from sitegen.localtime import STOCKHOLM
 from sitegen.messages import _
 from sitegen.slugs import swedish_sort_key
@@ -132,7 +132,8 @@ class Page:
 
     def contribute(self, feature: str, data) -> None:
         """Attach ``data`` (a frozen dataclass) for the templates, as the variable ``feature``.
-        A core variable's name or anything else than a frozen dataclass is refused."""
+        A core variable's name, anything else than a frozen dataclass, and (while a feature
+        runs) another name than the running feature's are refused."""
         if feature in CORE_VARIABLES or not feature.isidentifier():
             raise FeatureError(_("feature '{name}' cannot give templates a variable of that name: "
                                  "it is a core variable or not a name").format(name=feature))
@@ -140,6 +141,12 @@ class Page:
             raise FeatureError(_("feature '{name}' gave the page '{url}' a {kind}: a feature gives its "
                                  "templates a frozen dataclass (@dataclass(frozen=True))").format(
                 name=feature, url=self.url or "/", kind=type(data).__name__))
+        owner = running()
+        if owner is not None and feature != owner:   # it would replace another feature's data
+            raise FeatureError(_("feature '{owner}' gave the page '{url}' data under the name '{name}': a feature "
+                                 "gives its templates data under its own name, page.contribute(\"{owner}\", …), "
+                                 "read as {owner}.… in the templates").format(
+                owner=owner, url=self.url or "/", name=feature))
         self.contributions[feature] = data
 
     def line_of(self, key: str) -> int:

@@ -36,6 +36,9 @@ BUILTIN_REQUIRED = {"news": ("date",), "blog": ("date",), "event": ("start",)}
 # What a site's field may be: the kinds the built-in types use, but no nested mappings.
 KINDS = ("str", "int", "bool", "date", "datelist", "strlist", "url", "email", "phone")
 NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
+# A field declared with a wrong kind: still a key of the type, its values not checked, so the
+# mistake is reported once, in the type file, and not again on every page as an unknown key.
+UNCHECKED = Field("any")
 
 TYPE_FILE = {
     "title": Field("str"),
@@ -55,6 +58,7 @@ class PageType:
     fields: dict = field(default_factory=dict)   # key -> schema.Field, beside COMMON_FIELDS
     required: tuple = ()                         # keys a page of this type must have
     title: str = ""
+    broken: bool = False   # its file could not be used (reported there): its pages are left out, not reported again
 
 
 BUILTIN: dict[str, PageType] = {
@@ -72,6 +76,8 @@ def load(site_dir: Path, problems: Problems) -> dict[str, PageType]:
         page_type = _load_one(path, site_dir, problems)
         if page_type is not None:
             types[page_type.name] = page_type
+        elif NAME.match(path.stem) and path.stem not in BUILTIN:
+            types[path.stem] = PageType(path.stem, broken=True)
     for path in sorted(folder.glob("*.html")):
         if not path.with_suffix(".yaml").is_file():
             problems.warning(path, 1, _("this template belongs to no page type, and it is not used: add the "
@@ -122,8 +128,10 @@ def _field(path: Path, key: str, spec, line: int, problems: Problems) -> tuple[F
         if spec["type"] not in KINDS:
             problems.error(path, line, _("'fields.{key}' must be one of {options}, not '{value}'").format(
                 key=key, options=", ".join(KINDS), value=spec["type"]))
-            return None
+            return UNCHECKED, False
     checked = validate(spec, FIELD_SPEC, path, problems, f"fields.{key}.")
+    if isinstance(spec, dict) and "type" in spec and "type" not in checked:
+        return UNCHECKED, bool(checked.get("required"))   # its kind is wrong: reported above, once
     kind = checked.get("type", "str")
     return Field(kind, choices=tuple(checked.get("choices", ())), minimum=checked.get("minimum")), bool(
         checked.get("required"))

@@ -123,12 +123,28 @@ class Renderer:
         return values
 
     def render_page(self, page: Page) -> str | None:
+        name = template_for(page, self.env)
         try:
-            template = self.env.get_template(template_for(page, self.env))
+            template = self.env.get_template(name)
             return template.render(self.context(page))
+        except TemplateNotFound as exc:
+            if exc.name != name or page.source is not None:
+                template_problem(exc, self.problems)
+            else:
+                self._missing_feature_template(name)
+            return None
         except TemplateError as exc:
             template_problem(exc, self.problems)
             return None
+
+    def _missing_feature_template(self, name: str) -> None:
+        """A feature's page whose template no theme of the chain has: at the site's theme, which
+        is where it is added (a package's feature ships no templates, docs/features.md)."""
+        config = self.site.config
+        self.problems.error(config.config_path, config.lines.get("theme", 1), _(
+            "a feature's pages need the template '{name}', which the theme '{theme}' and the themes it extends "
+            "do not have: add templates/{name} to the site's theme (a theme of your own can say extends: "
+            "{theme})").format(name=name, theme=config.theme))
 
     def render_template(self, name: str, **context) -> str | None:
         """For features that render non-page files (e.g. redirect pages)."""

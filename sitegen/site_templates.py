@@ -24,7 +24,7 @@ from jinja2 import nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.visitor import NodeTransformer
 
-from sitegen import confine, jinjaadvice
+from sitegen import confine, jinjaadvice, keynames
 from sitegen.messages import _
 
 SITE_TYPES = "_types"             # content/<site>/_types/NAME.html, beside NAME.yaml
@@ -398,8 +398,20 @@ class _SiteUndefined(jinja2.ChainableUndefined):
     def _refuse(self):
         if self._undefined_obj is None:   # page.date.year on a page without a date: nothing misspelt
             raise UnknownHere(jinjaadvice.read_from_nothing(self._undefined_name))
+        close = self._nearest_name()
+        if close:
+            raise UnknownHere(_("'{name}' is not known here (did you mean '{close}'?): what a template "
+                                "gets is listed in docs/architecture.md").format(name=self._undefined_name, close=close))
         raise UnknownHere(_("'{name}' is not known here: check the spelling; what a template "
                             "gets is listed in docs/architecture.md").format(name=self._undefined_name))
+
+    def _nearest_name(self) -> str | None:
+        """For a misspelt attribute (``site.titel``, a feature's ``oppettider.todya``): the
+        object's public name it most likely stands for."""
+        owner = self._undefined_obj
+        if owner is jinja2.utils.missing or not isinstance(self._undefined_name, str):
+            return None
+        return keynames.nearest_choice(self._undefined_name, [n for n in dir(owner) if not n.startswith("_")])
 
     def __str__(self) -> str:
         if self._strict_here():

@@ -1,8 +1,8 @@
 """Stamps of what a build reads, so that building unchanged inputs again does nothing.
 
 Before a build reads anything, ``take`` notes every file it may read: each file under the
-content folder and the theme folders and each file of sitegen itself (path, size, mtime,
-ctime, inode; ctime cannot be set back by hand), the installed libraries (the mtime of each
+content folder and the theme folders, each file of sitegen itself and of the features of
+other packages (path, size, mtime, ctime, inode; ctime cannot be set back by hand), the installed libraries (the mtime of each
 site-packages folder: installing or removing a package changes it), the build options and
 the working folder (problems name files relative to it). After a build that wrote its
 output, ``save`` keeps that stamp with what the build left: the stats of every file in each
@@ -29,6 +29,7 @@ from pathlib import Path
 
 from sitegen import messages, parallel
 from sitegen.cache import cache_folder
+from sitegen.features import code_path, feature_modules, is_own
 from sitegen.fileio import write_atomically
 from sitegen.theme import theme_dirs
 
@@ -54,6 +55,11 @@ def take(options) -> str:
     _add(digest, repr(_options_of(options)))
     for folder in _input_folders(options):
         _add_tree(digest, folder)
+    for path in _feature_code():   # a feature package edited in place (pip install -e, PYTHONPATH)
+        if path.is_dir():
+            _add_tree(digest, path)
+        else:
+            _add_file(digest, path)
     for entry in sys.path:   # installing or removing a package changes its folder's mtime
         if entry.endswith(("site-packages", "dist-packages")):
             try:
@@ -134,6 +140,20 @@ def _outputs_digest(options, names: list[str]) -> str:
 def _input_folders(options) -> list[Path]:
     package = Path(__file__).resolve().parent
     return [options.content, *theme_dirs(options.themes, options.content), package]
+
+
+def _feature_code() -> list[Path]:
+    """The code of the features of other packages (sitegen's own is in its package folder)."""
+    found = [code_path(module) for module in feature_modules() if not is_own(module)]
+    return [path for path in found if path is not None]
+
+
+def _add_file(digest, path: Path) -> None:
+    try:
+        st = os.stat(path)
+        _add(digest, f"{path}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}\n")
+    except OSError:
+        _add(digest, f"{path}:-\n")
 
 
 def _add(digest, text: str) -> None:

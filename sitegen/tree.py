@@ -118,6 +118,8 @@ def make_page(source: SourceFile, cascades: dict, problems: Problems, types: dic
                          "line for an ordinary page").format(
                            value=', '.join(types), page_type=page_type))
         return None
+    if types[page_type].broken:
+        return None   # the type's file has an error, reported there: its pages wait for it
     schema = front_matter_schema(page_type, {name: t.fields for name, t in types.items()})
     unknown = any(key not in schema for key in source.meta)   # only then are the other types' keys needed
     own = validate(source.meta, schema, source.path, problems,

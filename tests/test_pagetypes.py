@@ -88,6 +88,21 @@ def test_a_type_file_with_a_kind_sitegen_does_not_know(tmp_path):
             "(did you mean 'fields.kvarter.required'?)") in result.stderr
 
 
+def test_a_field_of_a_wrong_kind_is_reported_in_the_type_file_only(tmp_path):
+    # The page's key is the type's all the same: not a second error, "unknown key", on every page.
+    hus = "fields:\n  byggår: heltal\n  kvarter: {type: text, required: true}\n"
+    result, _ = build(tmp_path, {"index.md": page("Start"),
+                                 "hus/a.md": page("Hus", type="hus", byggår=1760, kvarter="Wadköping")},
+                      {"hus": hus})
+    assert result.status == 1
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert errors == [
+        "content/wadkoping/_types/hus.yaml:2: error: 'fields.byggår' must be one of str, int, bool, date, datelist, "
+        "strlist, url, email, phone, not 'heltal'",
+        "content/wadkoping/_types/hus.yaml:3: error: 'fields.kvarter.type' must be one of str, int, bool, date, "
+        "datelist, strlist, url, email, phone, not 'text'"]
+
+
 def test_a_type_field_may_not_take_a_common_key(tmp_path):
     result, _ = build(tmp_path, {"index.md": page("Start")}, {"hus": "fields:\n  date: str\n"})
     assert ("content/wadkoping/_types/hus.yaml:2: error: 'date' is a key every page has: give the field "
@@ -102,3 +117,14 @@ def test_a_type_may_not_take_a_built_in_name(tmp_path):
 def test_a_type_file_without_fields(tmp_path):
     result, _ = build(tmp_path, {"index.md": page("Start")}, {"hus": "title: Hus\n"})
     assert "content/wadkoping/_types/hus.yaml:1: error: 'fields' is required: add a line 'fields: …'" in result.stderr
+
+
+def test_the_pages_of_a_type_whose_file_has_an_error_are_not_reported_again(tmp_path):
+    # Not "'type' must be one of page, news, ...: choose one of them", which would lead the
+    # editor away from the type file, where the mistake is.
+    result, _ = build(tmp_path, {"index.md": page("Start"), "hus/a.md": page("Hus", type="hus", byggår=1760)},
+                      {"hus": "title: Hus\nfileds:\n  byggår: int\n"})
+    assert result.status == 1
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert errors == ["content/wadkoping/_types/hus.yaml:1: error: 'fields' is required: add a line 'fields: …'",
+                      "content/wadkoping/_types/hus.yaml:2: error: unknown key 'fileds' (did you mean 'fields'?)"]

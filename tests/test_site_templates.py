@@ -104,6 +104,14 @@ def test_a_hostile_or_broken_shortcode_is_refused_at_its_line(tmp_path, name):
     assert not site.exists()
 
 
+def test_a_misspelt_attribute_is_answered_with_the_name_meant(tmp_path):
+    result, site = build(tmp_path, {"_shortcodes/tidslinje.html": "<ol>\n{{ site.titel }}\n</ol>\n"})
+    assert result.status == 1
+    assert ("wadkoping/_shortcodes/tidslinje.html:2: error: 'titel' is not known here (did you "
+            "mean 'title'?): what a template gets is listed in docs/architecture.md") in result.stderr
+    assert not site.exists()
+
+
 @pytest.mark.parametrize("name", ["class", "context", "extends", "unknown"])
 def test_a_hostile_page_type_template_is_refused_at_its_line(tmp_path, name):
     line, expected = HOSTILE[name]

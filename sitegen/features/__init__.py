@@ -14,8 +14,13 @@ site is read. Features that do not depend on each other run in the order of thei
 """
 from __future__ import annotations
 
+import contextvars
 import functools
+import importlib
 import importlib.metadata
+import sys
+import traceback
+from pathlib import Path
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Callable
@@ -32,6 +37,10 @@ CORE_VARIABLES = frozenset({
     "show_feedback", "alternates", "now", "csp",
     "t", "theme", "range", "dict", "lipsum", "cycler", "joiner", "namespace",
 })
+
+
+# The feature whose run() is going on: what it contributes must be under its own name (model.Page.contribute).
+_running: contextvars.ContextVar[str | None] = contextvars.ContextVar("running_feature", default=None)
 
 
 class FeatureError(Exception):
@@ -83,8 +92,10 @@ def order(features: list[Feature]) -> list[Feature]:
         for need in feature.needs:
             found = [p for p in providers.get(need, []) if p.name != feature.name]
             if not found:
-                raise FeatureError(_("feature '{name}' needs '{need}', which no feature provides").format(
-                    name=feature.name, need=need))
+                raise FeatureError(_("feature '{name}' needs '{need}', which no feature provides (what the "
+                                     "features provide: {provided}): install the package that provides it, or "
+                                     "take it out of NEEDS").format(
+                    name=feature.name, need=need, provided=", ".join(f"'{n}'" for n in sorted(providers))))
             for provider in found:
                 if PHASES.index(provider.phase) > PHASES.index(feature.phase):
                     raise FeatureError(_("feature '{name}' (phase {phase}) needs '{need}', which '{provider}' "
@@ -99,25 +110,91 @@ def order(features: list[Feature]) -> list[Feature]:
         while waiting:
             ready = [n for n in waiting if after[n] <= done | {d for d in after[n] if by_name[d].phase != phase}]
             if not ready:
-                raise FeatureError(_("features {names} need each other: no order can run them").format(
-                    names=", ".join(f"'{n}'" for n in waiting)))
+                raise FeatureError(_("features {names} need each other: no order can run them ({reasons}); "
+                                     "take out of NEEDS what a feature can do without").format(
+                    names=", ".join(f"'{n}'" for n in waiting), reasons=_waiting_for(waiting, by_name, providers)))
             ordered.append(by_name[ready[0]])
             done.add(ready[0])
             waiting.remove(ready[0])
     return ordered
 
 
+def _waiting_for(waiting: list[str], by_name: dict[str, Feature], providers: dict[str, list[Feature]]) -> str:
+    """What each feature of a cycle needs from the others: "'a' needs 'links' from 'b'"."""
+    reasons = []
+    for name in waiting:
+        for need in by_name[name].needs:
+            others = [p.name for p in providers.get(need, []) if p.name in waiting and p.name != name]
+            if others:
+                reasons.append(_("'{name}' needs '{need}' from {providers}").format(
+                    name=name, need=need, providers=", ".join(f"'{o}'" for o in others)))
+    return "; ".join(reasons)
+
+
+def _package(entry) -> str:
+    return entry.dist.name if entry.dist is not None else entry.value.split(".")[0].split(":")[0]
+
+
+def _load(entry) -> ModuleType | None:
+    """The module of one entry point. One of sitegen's own left out of an installation is
+    skipped; another package's feature that cannot be imported stops the run, saying why
+    (a module that is not there, a dependency missing, a syntax error), never a traceback."""
+    if _package(entry) == "sitegen":
+        return load_if_installed(entry.value, entry.load)
+    try:
+        return entry.load()
+    except Exception as exc:   # the package's own code: whatever it raises is its mistake
+        raise FeatureError(_("feature '{name}' of the package {package} cannot be loaded from {module}: {cause}. "
+                             "Check the entry point in the package's pyproject.toml and what the module imports, "
+                             "or remove the package (pip uninstall {package})").format(
+            name=entry.name, package=_package(entry), module=entry.value, cause=_cause(exc))) from exc
+
+
+_IMPORTLIB = Path(importlib.__file__).parent
+
+
+def _cause(exc: Exception) -> str:
+    """The exception in one line, at the file and line where it was raised."""
+    if isinstance(exc, SyntaxError) and exc.filename:
+        return f"{type(exc).__name__}: {exc.msg} ({exc.filename}:{exc.lineno})"
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = next((f for f in reversed(frames) if not f.filename.startswith("<")
+                  and not Path(f.filename).is_relative_to(_IMPORTLIB) and f.filename != __file__),
+                 None)   # the package's own line, not the importer's
+    return f"{type(exc).__name__}: {exc}" + (f" ({where.filename}:{where.lineno})" if where else "")
+
+
+def _check_shortcodes(found: list[Feature]) -> None:
+    """A shortcode has one Python side: two features preparing the same name is a setup mistake
+    (the one loaded last would silently replace the other's)."""
+    owners: dict[str, str] = {}
+    for feature in found:
+        for shortcode in getattr(feature.module, "SHORTCODES", {}):
+            if shortcode in owners:
+                raise FeatureError(_("features '{first}' and '{second}' both prepare the shortcode '{shortcode}': "
+                                     "a shortcode has one Python side, so rename one of them").format(
+                    first=owners[shortcode], second=feature.name, shortcode=shortcode))
+            owners[shortcode] = feature.name
+
+
 @functools.cache
 def features() -> tuple[Feature, ...]:
     """The features of this installation, in the order they run."""
-    found, seen = [], set()
+    found, seen = [], {}
     for entry in sorted(importlib.metadata.entry_points(group=GROUP), key=lambda e: e.name):
         if entry.name in seen:
-            continue   # the same package found twice on the path
-        seen.add(entry.name)
-        module = load_if_installed(entry.value, entry.load)
+            if seen[entry.name].value == entry.value:
+                continue   # the same package found twice on the path
+            first, second = sorted((seen[entry.name].value, entry.value))
+            raise FeatureError(_("two features are named '{name}' ({first}, {second}): a feature's name is "
+                                 "its template variable and can be taken once, so rename one entry point in "
+                                 "its package's pyproject.toml").format(
+                name=entry.name, first=first, second=second))
+        seen[entry.name] = entry
+        module = _load(entry)
         if module is not None:
             found.append(_described(entry, module))
+    _check_shortcodes(found)
     return tuple(order(found))
 
 
@@ -127,3 +204,43 @@ def feature_modules() -> list[ModuleType]:
 
 def in_phase(phase: str) -> list[ModuleType]:
     return [feature.module for feature in features() if feature.phase == phase]
+
+
+def run_feature(module: ModuleType, build) -> None:
+    """``module.run(build)``, known meanwhile as the feature running (``running``)."""
+    token = _running.set(next((f.name for f in features() if f.module is module), None))
+    try:
+        module.run(build)
+    finally:
+        _running.reset(token)
+
+
+def running() -> str | None:
+    """The name of the feature whose run() is going on, None outside one."""
+    return _running.get()
+
+
+def is_own(module: ModuleType) -> bool:
+    """One of sitegen's own features (its code is read with sitegen's)."""
+    return module.__name__.startswith("sitegen.")
+
+
+def code_path(module: ModuleType) -> Path | None:
+    """Where a feature of another package has its code: its top-level package's folder (any
+    module of it may be the feature's), or the module's own file when it stands alone."""
+    top = sys.modules.get(module.__name__.partition(".")[0])
+    file = getattr(top, "__file__", None) or getattr(module, "__file__", None)
+    if file is None:
+        return None
+    path = Path(file)
+    return path.parent if path.name == "__init__.py" else path
+
+
+def code_of(module: ModuleType) -> bytes:
+    """A feature's source, for the keys of what it makes: sitegen's own module file, or every
+    Python file of another package's code (``code_path``), edited in place or not."""
+    path = Path(module.__file__) if is_own(module) else code_path(module)
+    if path is None:
+        return b""
+    files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
+    return b"".join(f.as_posix().encode() + b"\0" + f.read_bytes() for f in files)

@@ -45,6 +45,24 @@ def test_a_cycle_is_an_error_naming_the_features():
         order([feature("a", needs=["x"], provides=["y"]), feature("b", needs=["y"], provides=["x"]), feature("c")])
 
 
+def test_a_cycle_says_what_each_feature_needs_from_the_other():
+    # The trap of a feature that adds pages and needs links: search provides links after every page.
+    with pytest.raises(FeatureError) as caught:
+        order([feature("vader", needs=["links"], provides=["pages"]),
+               feature("search", needs=["pages"], provides=["pages", "links"])])
+    assert str(caught.value) == ("features 'search', 'vader' need each other: no order can run them ('search' "
+                                 "needs 'pages' from 'vader'; 'vader' needs 'links' from 'search'); take out of "
+                                 "NEEDS what a feature can do without")
+
+
+def test_a_need_nobody_provides_lists_what_the_features_provide():
+    with pytest.raises(FeatureError) as caught:
+        order([feature("a", needs=["vader"]), feature("b", provides=["pages", "links"])])
+    assert str(caught.value) == ("feature 'a' needs 'vader', which no feature provides (what the features "
+                                 "provide: 'links', 'pages'): install the package that provides it, or take it "
+                                 "out of NEEDS")
+
+
 def test_the_built_in_features_are_registered_and_ordered_as_before():
     assert names(features()) == ["accessibility", "blog", "calendar", "contact", "meals", "news", "notfound",
                                  "search", "social", "feeds", "sitemap", "redirects", "server_rules", "ledger", "search_index",
@@ -59,15 +77,21 @@ def test_every_feature_module_is_registered_in_pyproject():
     assert all(value == f"sitegen.features.{name}" for name, value in declared.items())
 
 
-def _installed_package(folder: pathlib.Path, source: str, name: str = "halsning") -> dict:
+def _installed_package(folder: pathlib.Path, source: str, name: str = "halsning", module: str = "halsning") -> dict:
     """A package installed beside sitegen: its module and the metadata that registers it as
-    the feature ``name``."""
+    the feature ``name`` (at ``module``, its entry point's value)."""
     (folder / "halsning.py").write_text(source, encoding="utf-8")
     info = folder / "halsning-0.1.dist-info"
     info.mkdir()
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: halsning\nVersion: 0.1\n")
-    (info / "entry_points.txt").write_text(f"[sitegen.features]\n{name} = halsning\n")
+    (info / "entry_points.txt").write_text(f"[sitegen.features]\n{name} = {module}\n")
     return {"PYTHONPATH": str(folder)}
+
+
+def _check_with(tmp_path, make_site, env):
+    content = make_site({"index.md": page("Start")})
+    return run_sitegen("--lang", "en", "build", "--content", str(content), "--out", str(tmp_path / "out"),
+                       "--now", NOW, env=env)
 
 
 def test_an_installed_package_adds_a_feature(tmp_path, make_site):
@@ -86,7 +110,58 @@ def test_an_installed_feature_that_cannot_be_ordered_stops_the_run_with_a_clear_
     result = run_sitegen("--lang", "en", "build", "--content", str(content), "--out", str(tmp_path / "out"),
                          "--now", NOW, env=env)
     assert result.status == 2
-    assert result.stderr.strip() == "sitegen: error: feature 'halsning' needs 'vader', which no feature provides"
+    assert result.stderr.startswith("sitegen: error: feature 'halsning' needs 'vader', which no feature provides (")
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_feature_whose_dependency_is_missing_stops_the_run_naming_it_and_its_line(tmp_path, make_site):
+    env = _installed_package(tmp_path, 'import smhi_klient\nPHASE = "pages"\n\ndef run(build):\n    pass\n')
+    result = _check_with(tmp_path, make_site, env)
+    assert result.status == 2
+    assert result.stderr.strip() == (
+        "sitegen: error: feature 'halsning' of the package halsning cannot be loaded from halsning: "
+        f"ModuleNotFoundError: No module named 'smhi_klient' ({tmp_path / 'halsning.py'}:1). Check the entry point "
+        "in the package's pyproject.toml and what the module imports, or remove the package (pip uninstall halsning)")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_feature_with_a_syntax_error_stops_the_run_at_its_line(tmp_path, make_site):
+    env = _installed_package(tmp_path, 'PHASE = "pages"\n\ndef run(build)\n    pass\n')
+    result = _check_with(tmp_path, make_site, env)
+    assert result.status == 2
+    assert f"SyntaxError: expected ':' ({tmp_path / 'halsning.py'}:3)" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_entry_point_naming_a_module_that_is_not_there_stops_the_run(tmp_path, make_site):
+    # Not skipped as one of sitegen's own modules left out of an installation: the package is installed.
+    env = _installed_package(tmp_path, 'PHASE = "pages"\n\ndef run(build):\n    pass\n', module="halsnig.feature")
+    result = _check_with(tmp_path, make_site, env)
+    assert result.status == 2
+    assert result.stderr.startswith("sitegen: error: feature 'halsning' of the package halsning cannot be loaded "
+                                    "from halsnig.feature: ModuleNotFoundError: No module named 'halsnig'. Check")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_feature_named_like_a_built_in_one_stops_the_run_instead_of_replacing_it(tmp_path, make_site):
+    env = _installed_package(tmp_path, 'PHASE = "pages"\n\ndef run(build):\n    pass\n', name="contact")
+    result = _check_with(tmp_path, make_site, env)
+    assert result.status == 2
+    assert result.stderr.strip() == (
+        "sitegen: error: two features are named 'contact' (halsning, sitegen.features.contact): a feature's name "
+        "is its template variable and can be taken once, so rename one entry point in its package's pyproject.toml")
+    assert not (tmp_path / "out").exists()
+
+
+def test_two_features_preparing_the_same_shortcode_stop_the_run(tmp_path, make_site):
+    env = _installed_package(tmp_path, 'PHASE = "pages"\n\ndef run(build):\n    pass\n\n'
+                                       'SHORTCODES = {"video": lambda text, args: {}}\n')
+    result = _check_with(tmp_path, make_site, env)
+    assert result.status == 2
+    assert result.stderr.strip() == ("sitegen: error: features 'halsning' and 'social' both prepare the shortcode "
+                                     "'video': a shortcode has one Python side, so rename one of them")
     assert not (tmp_path / "out").exists()
 
 
@@ -114,6 +189,19 @@ def test_a_feature_giving_its_templates_a_dict_stops_the_run_with_a_clear_error(
     assert not (tmp_path / "out" / "demo").exists()
 
 
+def test_a_feature_contributing_under_another_features_name_stops_the_run(tmp_path, make_site):
+    # It would replace the news feature's data on the start page: its blocks would be gone.
+    env = _installed_package(tmp_path, 'import dataclasses\nPHASE = "pages"\nNEEDS = ("pages",)\n\n'
+                                       '@dataclasses.dataclass(frozen=True)\nclass Greeting:\n    text: str\n\n'
+                                       'def run(build):\n    build.site.root.contribute("news", Greeting("Hej!"))\n')
+    result = _check_with(tmp_path, make_site, env)
+    assert result.status == 2
+    assert result.stderr.strip() == (
+        "sitegen: error: feature 'halsning' gave the page '/' data under the name 'news': a feature gives its "
+        "templates data under its own name, page.contribute(\"halsning\", …), read as halsning.… in the templates")
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_features_frozen_dataclass_reaches_the_template_under_its_name(tmp_path, make_site):
     env = _installed_package(tmp_path, 'import dataclasses\nPHASE = "pages"\n\n'
                                        '@dataclasses.dataclass(frozen=True)\nclass Greeting:\n    text: str\n\n'
@@ -130,3 +218,21 @@ def test_a_features_frozen_dataclass_reaches_the_template_under_its_name(tmp_pat
                          "--themes", str(tmp_path / "themes"), env=env)
     assert result.status == 0, result.stderr
     assert '<p class="greeting">Hej!</p>' in (tmp_path / "out/demo/index.html").read_text()
+
+
+def test_a_features_page_whose_template_no_theme_has_is_an_error_at_the_sites_theme(tmp_path, make_site):
+    env = _installed_package(tmp_path, 'from sitegen.model import Page\nPHASE = "pages"\nPROVIDES = ("pages",)\n\n'
+                                       'def run(build):\n    site = build.site\n'
+                                       '    for url in ("vader/", "vader/imorgon/"):\n'
+                                       '        site.add_page(Page(url=url, meta={"title": "Väder"}, template="vader.html"), '
+                                       'parent=site.root)\n')
+    content = make_site({"index.md": page("Start")},
+                        site_yaml="title: Demo\nbase_url: https://www.example.se/demo/\ntheme: orebro\n")
+    result = run_sitegen("--lang", "en", "build", "--content", str(content), "--out", str(tmp_path / "out"),
+                         "--now", NOW, env=env)
+    assert result.status == 1
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert errors == ["content/demo/site.yaml:3: error: a feature's pages need the template 'vader.html', which the "
+                      "theme 'orebro' and the themes it extends do not have: add templates/vader.html to the site's "
+                      "theme (a theme of your own can say extends: orebro)"]
+    assert not (tmp_path / "out" / "demo").exists()
