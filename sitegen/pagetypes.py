@@ -16,14 +16,20 @@ built-in types are: an unknown key, a wrong value or a missing required key is a
 line, in the same words. Its template is ``_types/arkivbeskrivning.html`` beside the file, or
 ``arkivbeskrivning.html`` of the theme chain; a site's template runs in the sandbox of
 site_templates.py (templates are code, editors only semi-trusted: docs/security.md).
+
+A feature of another package brings its types the same way, in the folder its ``PAGE_TYPES``
+names (features/__init__.py): the same format, each mistake at the package file's line, and
+its template ``NAME.html`` beside it is the theme environment's, after the theme chain (a
+package is code the operators installed). A site's own type may not take a feature type's name.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sitegen import confine, yamlload
+from sitegen.features import type_folders
 from sitegen.messages import _
 from sitegen.problems import Problems
 from sitegen.schema import Field, validate
@@ -59,6 +65,7 @@ class PageType:
     required: tuple = ()                         # keys a page of this type must have
     title: str = ""
     broken: bool = False   # its file could not be used (reported there): its pages are left out, not reported again
+    feature: str = ""      # the feature that brings it; "" for a built-in type or the site's own
 
 
 BUILTIN: dict[str, PageType] = {
@@ -67,12 +74,20 @@ BUILTIN: dict[str, PageType] = {
 
 
 def load(site_dir: Path, problems: Problems) -> dict[str, PageType]:
-    """The built-in types and the site's own; each mistake in a type file at its line."""
+    """The built-in types, then the features' types, then the site's own; each mistake in a
+    type file at its line."""
     types = dict(BUILTIN)
+    brought = feature_types(problems)
+    types.update(brought)
     folder = site_dir / FOLDER
     if not folder.is_dir() or confine.outside(folder, site_dir):   # a link out: reported by the content walk
         return types
     for path in sorted(folder.glob("*.yaml")):
+        if path.stem in brought:
+            problems.error(path, 1, _("'{name}' is a page type the feature '{feature}' brings: give the file "
+                                      "another name, or delete it and use the feature's type").format(
+                name=path.stem, feature=brought[path.stem].feature))
+            continue
         page_type = _load_one(path, site_dir, problems)
         if page_type is not None:
             types[page_type.name] = page_type
@@ -85,10 +100,25 @@ def load(site_dir: Path, problems: Problems) -> dict[str, PageType]:
     return types
 
 
+def feature_types(problems: Problems) -> dict[str, PageType]:
+    """The page types the installed features bring (their names checked when the features are
+    loaded: no built-in name, none twice); a mistake in a file at the package file's line."""
+    found = {}
+    for feature, folder in type_folders().items():
+        for path in sorted(folder.glob("*.yaml")):
+            page_type = _load_one(path, folder, problems)
+            if page_type is None and NAME.match(path.stem):
+                page_type = PageType(path.stem, broken=True)
+            if page_type is not None:
+                found[page_type.name] = replace(page_type, feature=feature)
+    return found
+
+
 def site_templates(site_dir: Path, types: dict[str, PageType]) -> SiteTemplates:
     """The site's own templates for the theme's environment: ``_types/NAME.html`` of the site's own types only
-    (a built-in type's template stays the theme's) and ``_shortcodes/NAME.html``."""
-    return SiteTemplates(site_dir, frozenset(name for name in types if name not in BUILTIN))
+    (a built-in type's template stays the theme's, a feature's type's the package's) and ``_shortcodes/NAME.html``."""
+    return SiteTemplates(site_dir, frozenset(name for name, kind in types.items()
+                                             if name not in BUILTIN and not kind.feature))
 
 
 def _load_one(path: Path, site_dir: Path, problems: Problems) -> PageType | None:

@@ -143,7 +143,8 @@ def _input_folders(options) -> list[Path]:
 
 
 def _feature_code() -> list[Path]:
-    """The code of the features of other packages (sitegen's own is in its package folder)."""
+    """The code of the features of other packages (sitegen's own is in its package folder), with
+    the page types and templates a feature brings (PAGE_TYPES: a folder inside its package)."""
     found = [code_path(module) for module in feature_modules() if not is_own(module)]
     return [path for path in found if path is not None]
 

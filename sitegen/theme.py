@@ -19,6 +19,7 @@ import jinja2.meta
 from markupsafe import Markup  # jinja2's own; the type of HTML a template may insert as it is
 
 from sitegen import jinjaadvice, yamlload
+from sitegen.features import type_templates
 from sitegen.localised import format_date, format_datetime, format_time
 from sitegen.problems import Problems
 from sitegen.messages import _
@@ -127,6 +128,9 @@ def make_environment(theme: Theme, language: str) -> jinja2.Environment:
     corpus's render about twice as slow (docs/architecture.md), so the operators' theme
     templates run without it."""
     loaders = [jinja2.FileSystemLoader(str(folder / "templates")) for folder in theme.chain]
+    # A feature's page types' templates come after the chain, so a theme's NAME.html replaces one;
+    # they are code the operators installed, so they run as the theme's do.
+    loaders.append(FeatureTypeLoader(type_templates()))
     # "orebro/base.html" reaches the parent's template even when the child overrides base.html.
     prefixed = jinja2.PrefixLoader({folder.name: jinja2.FileSystemLoader(str(folder / "templates"))
                                     for folder in theme.chain})
@@ -177,6 +181,27 @@ class ThemeTemplates(MistakesReported, jinja2.Environment):
         if self.sandbox is not None and isinstance(name, str) and self.site_loader.serves(name):
             return self.sandbox.get_template(name, parent, globals)
         return super().get_template(name, parent, globals)
+
+
+class FeatureTypeLoader(jinja2.BaseLoader):
+    """The templates of the features' page types, ``NAME.html`` -> its file in the package
+    (features.type_templates): only those names, not the rest of the package's files."""
+
+    def __init__(self, files: dict[str, Path]):
+        self.files = files
+
+    def get_source(self, environment, template):
+        path = self.files.get(template)
+        if path is None:
+            raise jinja2.TemplateNotFound(template)
+        try:
+            mtime, source = path.stat().st_mtime_ns, path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise jinja2.TemplateNotFound(template) from exc
+        return source, str(path), lambda: path.is_file() and path.stat().st_mtime_ns == mtime
+
+    def list_templates(self):
+        return sorted(self.files)
 
 
 def package_environment(package: str, folder: str) -> jinja2.Environment:

@@ -8,6 +8,10 @@ has ``PHASE``, one entry point ``run(build)``, and says what it needs and provid
     PROVIDES = ("pages", "links")     # what later features may rely on
     NEEDS = ("pages",)                # run after every feature that provides these
 
+A feature of another package may bring page types of its own: ``PAGE_TYPES = "types"`` names a
+folder inside its package holding ``NAME.yaml`` (a site's ``_types/NAME.yaml`` format,
+pagetypes.py) and ``NAME.html`` (its template, found after the theme chain: theme.py).
+
 The order follows from these declarations, phase by phase; a need no feature provides (or
 only one of a later phase) and a cycle are errors when the features are loaded, before any
 site is read. Features that do not depend on each other run in the order of their names.
@@ -18,6 +22,7 @@ import contextvars
 import functools
 import importlib
 import importlib.metadata
+import importlib.resources
 import sys
 import traceback
 from pathlib import Path
@@ -54,6 +59,7 @@ class Feature:
     phase: str
     needs: tuple = ()
     provides: tuple = ()
+    types: Path | None = None   # the folder of its page types (PAGE_TYPES), inside its package
 
 
 def load_if_installed(name: str, load: Callable[[], ModuleType]) -> ModuleType | None:
@@ -77,7 +83,59 @@ def _described(entry, module: ModuleType) -> Feature:
                              "contributes as the variable '{name}', which is a core template variable").format(
             name=entry.name, module=entry.value))
     return Feature(entry.name, module, phase, tuple(getattr(module, "NEEDS", ())),
-                   tuple(getattr(module, "PROVIDES", ())))
+                   tuple(getattr(module, "PROVIDES", ())), _type_folder(entry, module))
+
+
+def _type_folder(entry, module: ModuleType) -> Path | None:
+    """The folder ``PAGE_TYPES`` names, beside the feature's module in its package. Inside the
+    package, so that it is installed with the code and a build's stamp (stamps.py) and the
+    page keys see it change."""
+    folder = getattr(module, "PAGE_TYPES", None)
+    if folder is None:
+        return None
+    package = code_path(module)
+    found = None
+    if isinstance(folder, str) and module.__package__ and package is not None and package.is_dir():
+        found = Path(str(importlib.resources.files(module.__package__) / folder))
+    if found is None or not found.is_dir() or not found.resolve().is_relative_to(package.resolve()):
+        raise FeatureError(_("feature '{name}' ({module}) gives PAGE_TYPES {folder!r}, which is not a folder inside "
+                             "its package: name a folder beside the module, like PAGE_TYPES = \"types\", holding "
+                             "NAME.yaml and NAME.html, and include it in the package's files").format(
+            name=entry.name, module=entry.value, folder=folder))
+    return found
+
+
+def _check_types(found: list[Feature]) -> None:
+    """A feature's page type may take neither a built-in type's name nor another feature's:
+    which type a page of that name has would depend on the installation."""
+    from sitegen.pagetypes import BUILTIN   # pagetypes reads the features' types: imported when asked
+    owners: dict[str, str] = {}
+    for feature in found:
+        for name in sorted(path.stem for path in feature.types.glob("*.yaml")) if feature.types else ():
+            if name in BUILTIN:
+                raise FeatureError(_("feature '{feature}' brings the page type '{name}' ({path}), the name of a "
+                                     "built-in page type: rename the file in the package").format(
+                    feature=feature.name, name=name, path=feature.types / f"{name}.yaml"))
+            if name in owners:
+                raise FeatureError(_("features '{first}' and '{second}' both bring the page type '{name}': a "
+                                     "page's type must be one, so rename one of the files in its package").format(
+                    first=owners[name], second=feature.name, name=name))
+            owners[name] = feature.name
+
+
+def type_folders() -> dict[str, Path]:
+    """Feature name -> the folder of its page types, for the features that bring some."""
+    return {feature.name: feature.types for feature in features() if feature.types is not None}
+
+
+def type_templates() -> dict[str, Path]:
+    """``NAME.html`` -> its file, for each page type a feature brings with its template."""
+    found = {}
+    for folder in type_folders().values():
+        for path in sorted(folder.glob("*.html")):
+            if path.with_suffix(".yaml").is_file():
+                found[path.name] = path
+    return found
 
 
 def order(features: list[Feature]) -> list[Feature]:
@@ -195,6 +253,7 @@ def features() -> tuple[Feature, ...]:
         if module is not None:
             found.append(_described(entry, module))
     _check_shortcodes(found)
+    _check_types(found)
     return tuple(order(found))
 
 
