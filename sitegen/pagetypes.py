@@ -94,7 +94,12 @@ def load(site_dir: Path, problems: Problems) -> dict[str, PageType]:
         elif NAME.match(path.stem) and path.stem not in BUILTIN:
             types[path.stem] = PageType(path.stem, broken=True)
     for path in sorted(folder.glob("*.html")):
-        if not path.with_suffix(".yaml").is_file():
+        if path.stem in brought:
+            problems.warning(path, 1, _("the page type '{name}' is the feature '{feature}''s, with its template: this "
+                                        "file is not used. To change how its pages look, add {file} to the site's "
+                                        "theme").format(name=path.stem, feature=brought[path.stem].feature,
+                                                        file=f"templates/{path.name}"))
+        elif not path.with_suffix(".yaml").is_file():
             problems.warning(path, 1, _("this template belongs to no page type, and it is not used: add the "
                                         "page type's file {name} beside it").format(name=path.stem + ".yaml"))
     return types

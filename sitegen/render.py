@@ -139,7 +139,7 @@ class Renderer:
 
     def _missing_feature_template(self, name: str) -> None:
         """A feature's page whose template no theme of the chain has: at the site's theme, which
-        is where it is added (a package's feature ships no templates, docs/features.md)."""
+        is where it is added (a template for a feature's own page type comes with its package, docs/features.md)."""
         config = self.site.config
         self.problems.error(config.config_path, config.lines.get("theme", 1), _(
             "a feature's pages need the template '{name}', which the theme '{theme}' and the themes it extends "

@@ -195,6 +195,19 @@ def test_a_sites_own_type_of_the_features_name_is_an_error_at_its_file(tmp_path)
     assert not out.exists()
 
 
+def test_a_sites_own_template_for_the_features_type_is_a_warning_and_not_used(tmp_path):
+    shutil.copytree(PACKAGE / "content", tmp_path / "content")
+    (tmp_path / "content/bibliotek/_types").mkdir()
+    (tmp_path / "content/bibliotek/_types/oppettider.html").write_text(
+        '{% extends "page.html" %}{% block main %}<p class="egen">Egna</p>{% endblock %}\n', encoding="utf-8")
+    result, out = build(tmp_path)
+    assert result.status == 0, result.stderr
+    assert ("content/bibliotek/_types/oppettider.html:1: warning: the page type 'oppettider' is the feature "
+            "'oppettider''s, with its template: this file is not used. To change how its pages look, add "
+            "templates/oppettider.html to the site's theme") in result.stderr
+    assert '<table class="oppettider">' in (out / "oppettider/index.html").read_text(encoding="utf-8")
+
+
 def test_a_feature_bringing_a_type_of_a_built_in_name_stops_the_run(tmp_path):
     another_package(tmp_path, "nyheter", {"__init__.py": "", "feature.py": FEATURE, "types/news.yaml": "fields: {}\n"})
     result, out = build(tmp_path)
