@@ -220,6 +220,26 @@ def running() -> str | None:
     return _running.get()
 
 
+class FeatureFiles(dict):
+    """A build's files (output path -> content), each known by the feature that wrote it: a
+    feature that writes a path another feature wrote is refused, where the last one would win
+    in silence (two packages' ``sitemap.xml``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.writers: dict[str, str] = {}
+
+    def __setitem__(self, rel: str, content) -> None:
+        writer = running()
+        if writer is not None:
+            earlier = self.writers.setdefault(rel, writer)
+            if earlier != writer:
+                raise FeatureError(_("features '{first}' and '{second}' both write the file '{path}': one of "
+                                     "them must write another path (or leave the file to the other)").format(
+                    first=earlier, second=writer, path=rel))
+        super().__setitem__(rel, content)
+
+
 def is_own(module: ModuleType) -> bool:
     """One of sitegen's own features (its code is read with sitegen's)."""
     return module.__name__.startswith("sitegen.")
