@@ -18,6 +18,7 @@ import contextvars
 import functools
 import importlib
 import importlib.metadata
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -208,11 +209,35 @@ def in_phase(phase: str) -> list[ModuleType]:
 
 def run_feature(module: ModuleType, build) -> None:
     """``module.run(build)``, known meanwhile as the feature running (``running``)."""
-    token = _running.set(next((f.name for f in features() if f.module is module), None))
+    name = next((f.name for f in features() if f.module is module), None)
+    token = _running.set(name)
     try:
         module.run(build)
+    except FeatureError:
+        raise
+    except Exception as exc:   # a bug of the feature's own: one line naming it and where, not a traceback
+        if os.environ.get("SITEGEN_TRACEBACK"):
+            raise
+        raise FeatureError(_("feature '{name}' stopped with an error of its own: {error} ({where}); nothing was "
+                             "published. Tell whoever maintains it; SITEGEN_TRACEBACK=1 shows the whole "
+                             "traceback").format(name=name or module.__name__, error=_error_text(exc),
+                                                 where=_where(exc, module))) from None
     finally:
         _running.reset(token)
+
+
+def _error_text(exc: Exception) -> str:
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _where(exc: Exception, module: ModuleType) -> str:
+    """The file and line in the feature's own package where it failed (else the last one)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    home = Path(module.__file__ or "").parent
+    own = [frame for frame in frames if Path(frame.filename).parent == home or home in Path(frame.filename).parents]
+    frame = (own or frames)[-1]
+    return f"{frame.filename}:{frame.lineno}"
 
 
 def running() -> str | None:

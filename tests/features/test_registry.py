@@ -256,3 +256,22 @@ def test_a_feature_may_write_the_same_file_twice(tmp_path, make_site):
     result = _check_with(tmp_path, make_site, env)
     assert result.status == 0, result.stderr
     assert (tmp_path / "out/demo/halsning.txt").read_text() == "Hej!"
+
+
+def test_a_feature_that_fails_stops_the_run_in_one_line_naming_it_and_where(tmp_path, make_site):
+    env = _installed_package(tmp_path, 'PHASE = "pages"\nNEEDS = ("pages",)\n\n'
+                                       'def run(build):\n    return {}["oppet"]\n')
+    result = _check_with(tmp_path, make_site, env)
+    assert result.status == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().startswith(
+        f"sitegen: error: feature 'halsning' stopped with an error of its own: KeyError: 'oppet' "
+        f"({tmp_path / 'halsning.py'}:5); nothing was published."), result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_whole_traceback_of_a_failing_feature_is_there_on_request(tmp_path, make_site):
+    env = _installed_package(tmp_path, 'PHASE = "pages"\nNEEDS = ("pages",)\n\n'
+                                       'def run(build):\n    return {}["oppet"]\n')
+    result = _check_with(tmp_path, make_site, {**env, "SITEGEN_TRACEBACK": "1"})
+    assert result.status != 0 and "Traceback" in result.stderr and "KeyError: 'oppet'" in result.stderr
