@@ -15,7 +15,7 @@ from pathlib import Path
 from sitegen import cache as build_cache
 from sitegen import checks, clashes, data, images, memory, navigation, output, pagetypes, shortcodes, sources, stamps, swap, tree
 from sitegen.config import SiteConfig, find_sites, load_site_config
-from sitegen.features import in_phase, redirects, run_feature
+from sitegen.features import FeatureFiles, in_phase, redirects, run_feature
 from sitegen.features import ledger as published_addresses
 from sitegen.model import Site, site_now
 from sitegen.problems import Problems
@@ -52,7 +52,7 @@ class SiteBuild:
     renderer: Renderer
     problems: Problems
     options: BuildOptions
-    files: dict[str, output.FileContent] = field(default_factory=dict)    # output path -> what goes there
+    files: dict[str, output.FileContent] = field(default_factory=FeatureFiles)   # output path -> what goes there
     staging: Path | None = None
     cache: build_cache.SiteCache | None = None
     progress: Progress = field(default_factory=lambda: Progress(False))

@@ -23,6 +23,7 @@ import functools
 import importlib
 import importlib.metadata
 import importlib.resources
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -267,16 +268,60 @@ def in_phase(phase: str) -> list[ModuleType]:
 
 def run_feature(module: ModuleType, build) -> None:
     """``module.run(build)``, known meanwhile as the feature running (``running``)."""
-    token = _running.set(next((f.name for f in features() if f.module is module), None))
+    name = next((f.name for f in features() if f.module is module), None)
+    token = _running.set(name)
     try:
         module.run(build)
+    except FeatureError:
+        raise
+    except Exception as exc:   # a bug of the feature's own: one line naming it and where, not a traceback
+        if os.environ.get("SITEGEN_TRACEBACK"):
+            raise
+        raise FeatureError(_("feature '{name}' stopped with an error of its own: {error} ({where}); nothing was "
+                             "published. Tell whoever maintains it; SITEGEN_TRACEBACK=1 shows the whole "
+                             "traceback").format(name=name or module.__name__, error=_error_text(exc),
+                                                 where=_where(exc, module))) from None
     finally:
         _running.reset(token)
+
+
+def _error_text(exc: Exception) -> str:
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _where(exc: Exception, module: ModuleType) -> str:
+    """The file and line in the feature's own package where it failed (else the last one)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    home = Path(module.__file__ or "").parent
+    own = [frame for frame in frames if Path(frame.filename).parent == home or home in Path(frame.filename).parents]
+    frame = (own or frames)[-1]
+    return f"{frame.filename}:{frame.lineno}"
 
 
 def running() -> str | None:
     """The name of the feature whose run() is going on, None outside one."""
     return _running.get()
+
+
+class FeatureFiles(dict):
+    """A build's files (output path -> content), each known by the feature that wrote it: a
+    feature that writes a path another feature wrote is refused, where the last one would win
+    in silence (two packages' ``sitemap.xml``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.writers: dict[str, str] = {}
+
+    def __setitem__(self, rel: str, content) -> None:
+        writer = running()
+        if writer is not None:
+            earlier = self.writers.setdefault(rel, writer)
+            if earlier != writer:
+                raise FeatureError(_("features '{first}' and '{second}' both write the file '{path}': one of "
+                                     "them must write another path (or leave the file to the other)").format(
+                    first=earlier, second=writer, path=rel))
+        super().__setitem__(rel, content)
 
 
 def is_own(module: ModuleType) -> bool:

@@ -236,3 +236,42 @@ def test_a_features_page_whose_template_no_theme_has_is_an_error_at_the_sites_th
                       "theme 'orebro' and the themes it extends do not have: add templates/vader.html to the site's "
                       "theme (a theme of your own can say extends: orebro)"]
     assert not (tmp_path / "out" / "demo").exists()
+
+
+def test_a_feature_writing_a_file_another_feature_writes_stops_the_run(tmp_path, make_site):
+    # The sitemap feature writes robots.txt in the same phase: the last one would win in silence.
+    env = _installed_package(tmp_path, 'PHASE = "files"\nNEEDS = ("pages", "files")\nPROVIDES = ()\n\n'
+                                       'def run(build):\n    build.files["robots.txt"] = "User-agent: *\\nDisallow: /\\n"\n')
+    result = _check_with(tmp_path, make_site, env)
+    assert result.status == 2
+    assert result.stderr.strip().startswith("sitegen: error: features 'sitemap' and 'halsning' both write the file "
+                                            "'robots.txt'"), result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_feature_may_write_the_same_file_twice(tmp_path, make_site):
+    env = _installed_package(tmp_path, 'PHASE = "files"\nNEEDS = ("pages",)\nPROVIDES = ("files",)\n\n'
+                                       'def run(build):\n    build.files["halsning.txt"] = "Hej"\n'
+                                       '    build.files["halsning.txt"] = "Hej!"\n')
+    result = _check_with(tmp_path, make_site, env)
+    assert result.status == 0, result.stderr
+    assert (tmp_path / "out/demo/halsning.txt").read_text() == "Hej!"
+
+
+def test_a_feature_that_fails_stops_the_run_in_one_line_naming_it_and_where(tmp_path, make_site):
+    env = _installed_package(tmp_path, 'PHASE = "pages"\nNEEDS = ("pages",)\n\n'
+                                       'def run(build):\n    return {}["oppet"]\n')
+    result = _check_with(tmp_path, make_site, env)
+    assert result.status == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().startswith(
+        f"sitegen: error: feature 'halsning' stopped with an error of its own: KeyError: 'oppet' "
+        f"({tmp_path / 'halsning.py'}:5); nothing was published."), result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_whole_traceback_of_a_failing_feature_is_there_on_request(tmp_path, make_site):
+    env = _installed_package(tmp_path, 'PHASE = "pages"\nNEEDS = ("pages",)\n\n'
+                                       'def run(build):\n    return {}["oppet"]\n')
+    result = _check_with(tmp_path, make_site, {**env, "SITEGEN_TRACEBACK": "1"})
+    assert result.status != 0 and "Traceback" in result.stderr and "KeyError: 'oppet'" in result.stderr
