@@ -8,8 +8,9 @@ then types a query, submits it and waits until the first results are shown and t
 idle again. Everything asked for from then on is the cost of the first search: Pagefind's
 program (with the list of index parts) and WebAssembly, each part's entry, metadata and the
 index chunks of the query's words, the filters, and the fragments of the ten results shown. Bytes are
-the bodies the server sent (Pagefind's files are compressed already; headers, about 200 bytes an
-answer, are left out). Requests are counted at the server, so those of Pagefind's worker count too.
+the bodies the server sent: a file's ``.gz`` where the build made one, as nginx and Apache send it
+with the rules the build writes (Pagefind's own index files are compressed already; headers,
+about 200 bytes an answer, are left out). Requests are counted at the server, so those of Pagefind's worker count too.
 """
 from __future__ import annotations
 
@@ -41,6 +42,9 @@ class Search:
     paths: list[str] = field(default_factory=list)   # what was asked for, in order
 
 
+_SERVED_LOCK = threading.Lock()
+
+
 class _Recording(http.server.SimpleHTTPRequestHandler):
     """Serves the build folder quietly and records each answer: (path, bytes sent)."""
 
@@ -49,15 +53,35 @@ class _Recording(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def send_head(self):
+        """As nginx's ``gzip_static`` and Apache's rules the build writes: a file's ``.gz`` (the
+        build makes one beside each text file) is sent when the browser accepts gzip, so the
+        bytes counted are those a visitor's browser transfers."""
+        path = self.translate_path(self.path)
+        packed = path + ".gz"
+        if "gzip" not in self.headers.get("Accept-Encoding", "") or not os.path.isfile(packed):
+            return super().send_head()
+        source = open(packed, "rb")
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(os.fstat(source.fileno()).st_size))
+        self.end_headers()
+        return source
+
     def log_request(self, code="-", size="-"):
-        self.served.append((self.path, int(size) if str(size).isdigit() else 0))
+        with _SERVED_LOCK:   # requests are answered side by side, each by its own thread
+            self._entry = len(self.served)
+            self.served.append((self.path, int(size) if str(size).isdigit() else 0))
 
     def copyfile(self, source, outputfile):
-        # The body's size, read from the open file, added to the entry log_request made.
+        # The body's size, read from the open file, added to the entry this request's
+        # log_request made (not the last one: another request may have come in since).
         start = source.tell()
         super().copyfile(source, outputfile)
-        path, _ = self.served[-1]
-        self.served[-1] = (path, source.tell() - start)
+        with _SERVED_LOCK:
+            path, _ = self.served[self._entry]
+            self.served[self._entry] = (path, source.tell() - start)
 
 
 def measure(build: Path, site: str = "bench", query: str = QUERY) -> Search:
