@@ -10,8 +10,6 @@ the one place Jinja2 is used.
 """
 from __future__ import annotations
 
-import contextvars
-import functools
 import operator
 import os
 import re
@@ -21,30 +19,22 @@ from pathlib import Path
 
 import jinja2
 from jinja2 import nodes
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
-from jinja2.visitor import NodeTransformer
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from sitegen import confine, jinjaadvice, keynames
 from sitegen.messages import _
+from sitegen.template_limits import (COUNTED_FILTER, MAX_OUTPUT, MAX_SIZE, SIZED_FILTER, WIDTHS, LimitedTemplate,
+                                     Limits, Refused, counted, no_wide, no_wide_format, sized,
+                                     sized_filter, too_long)
 
 SITE_TYPES = "_types"             # content/<site>/_types/NAME.html, beside NAME.yaml
 SITE_SHORTCODES = "_shortcodes"   # content/<site>/_shortcodes/NAME.html
 _SITE_NAME = re.compile(r"[a-z][a-z0-9_-]*")
-MAX_SIZE = 100_000   # the longest range, list or text a template may make (Jinja's own MAX_RANGE)
-MAX_OUTPUT = 5_000_000   # the most a template, or any value in it, may make: far above the largest page
-MAX_STEPS = 10_000_000   # the most loop steps one render may take (a few seconds): loops in loops end
-_WIDTHS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs", "indent", "wordwrap"})   # pad to a width
-SIZED_FILTER = "sitegen_sized"       # checks a value made with '~' (_Limits)
-COUNTED_FILTER = "sitegen_counted"   # counts a loop's steps (_Limits)
 ADDRESS_FILTER = "sitegen_address"   # checks a value printed where an address begins (_guard_addresses)
 # The attribute a piece of a template's text leaves open for an address, up to its value: `href="`.
 _ADDRESS_OPENS = re.compile(
     r"""\s(?P<name>href|src|srcset|cite|action|formaction|poster)\s*=\s*(?P<quote>["']?)\s*$""", re.I)
 _TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)")
-
-
-class Refused(SecurityError):
-    """A limit of the sandbox: the message is already sitegen's advice, in the run's language."""
 
 
 class RefusedSource(jinja2.TemplateSyntaxError):
@@ -159,20 +149,6 @@ def _cleaned_html(node) -> bool:
             and node.node.name == "page")
 
 
-_steps: contextvars.ContextVar[list | None] = contextvars.ContextVar("template_steps", default=None)
-
-
-class LimitedTemplate(jinja2.Template):
-    """A template whose render counts its loop steps from nothing (``counted``)."""
-
-    def render(self, *args, **kwargs):
-        token = _steps.set([0])
-        try:
-            return super().render(*args, **kwargs)
-        finally:
-            _steps.reset(token)
-
-
 class MistakesReported:
     """Mixed into an environment: any exception in a template (1/0, "a" + 1, a value called that
     is no function) becomes a template error, reported at the template's line and never a
@@ -198,19 +174,19 @@ class SandboxedTemplates(MistakesReported, ImmutableSandboxedEnvironment):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters = {name: _sized_filter(name, function) for name, function in self.filters.items()}
+        self.filters = {name: sized_filter(name, function) for name, function in self.filters.items()}
         self.filters.update({ADDRESS_FILTER: checked_address, SIZED_FILTER: sized, COUNTED_FILTER: counted})
 
     def _parse(self, source, name, filename):
-        return _guard_addresses(_Limits().visit(super()._parse(source, name, filename)))
+        return _guard_addresses(Limits().visit(super()._parse(source, name, filename)))
 
     def call(__self, __context, __obj, *args, **kwargs):   # noqa: N805 - Jinja's own signature
-        if getattr(__obj, "__name__", "") in _WIDTHS:
-            _no_wide(args, kwargs)
+        if getattr(__obj, "__name__", "") in WIDTHS:
+            no_wide(args, kwargs)
         method = getattr(__obj, "__wrapped__", __obj)   # the sandbox wraps str.format
         if getattr(method, "__name__", "") in ("format", "format_map") \
                 and isinstance(getattr(method, "__self__", None), str):
-            _no_wide_format(method.__self__)
+            no_wide_format(method.__self__)
         return sized(super().call(__context, __obj, *args, **kwargs))
 
     def concat(self, parts):
@@ -220,7 +196,7 @@ class SandboxedTemplates(MistakesReported, ImmutableSandboxedEnvironment):
         for part in parts:
             size += len(part)
             if size > MAX_OUTPUT:
-                error = _too_long()
+                error = too_long()
                 if hasattr(parts, "throw"):
                     parts.throw(error)
                 raise error
@@ -236,7 +212,7 @@ class SandboxedTemplates(MistakesReported, ImmutableSandboxedEnvironment):
             return sized(operator.add(left, right))
         if operator_name == "%":
             if isinstance(left, str):
-                _no_wide_format(left)
+                no_wide_format(left)
             return sized(operator.mod(left, right))
         if operator_name == "*":
             for sequence, count in ((left, right), (right, left)):
@@ -288,83 +264,6 @@ def checked_address(value, tag: str, attribute: str):
     if why is not None:
         raise Refused(_("not allowed in a site's template: {why}").format(why=why))
     return value
-
-
-class _Limits(NodeTransformer):
-    """Each '~' through ``sized``, each loop's steps through ``counted``: a template that doubles a
-    text in a loop, or runs loops in loops, stops with an error instead of filling the memory or
-    running for ever."""
-
-    def visit_Concat(self, node):
-        self.generic_visit(node)
-        return nodes.Filter(node, SIZED_FILTER, [], [], None, None, lineno=node.lineno)
-
-    def visit_For(self, node):
-        self.generic_visit(node)
-        node.iter = nodes.Filter(node.iter, COUNTED_FILTER, [], [], None, None, lineno=node.lineno)
-        return node
-
-
-def counted(values):
-    steps = _steps.get()
-    return values if steps is None else _counting(values, steps)
-
-
-def _counting(values, steps: list):
-    for value in values:
-        steps[0] += 1
-        if steps[0] > MAX_STEPS:
-            raise Refused(_("the loops of this template take more than {limit} steps: loop over "
-                                  "fewer values").format(limit=MAX_STEPS))
-        yield value
-
-
-def sized(value):
-    """``value``, unless it is longer than ``MAX_OUTPUT``."""
-    if isinstance(value, (str, list, tuple, dict)) and len(value) > MAX_OUTPUT:
-        raise _too_long()
-    return value
-
-
-def _too_long() -> Refused:
-    return Refused(_("this template makes a text longer than {limit} characters: make it "
-                           "shorter").format(limit=MAX_OUTPUT))
-
-
-def _no_wide(args, kwargs) -> None:
-    """A width larger than ``MAX_SIZE`` is refused before the text is made (it would fill the memory)."""
-    if any(type(arg) is int and arg > MAX_SIZE for arg in (*args, *kwargs.values())):
-        raise Refused(_("a width of more than {limit} characters: use a smaller one").format(limit=MAX_SIZE))
-
-
-_FORMAT_SPECS = re.compile(r"\{[^{}]*?:([^{}]*)\}|%[-+ #0]*([\d.]+)")   # '{:>20}', '%20.2f'
-
-
-def _no_wide_format(text: str) -> None:
-    """A format (``'{:>20}'.format(x)``, ``'%20s' % x``, ``|format``) that pads to a width larger
-    than ``MAX_SIZE`` is refused before the text is made."""
-    for spec in _FORMAT_SPECS.finditer(text):
-        if any(int(number) > MAX_SIZE for number in re.findall(r"\d+", spec[1] or spec[2])):
-            raise Refused(_("a width of more than {limit} characters: use a smaller one").format(
-                limit=MAX_SIZE))
-
-
-def _sized_filter(name: str, function):
-    @functools.wraps(function)
-    def checked(*args, **kwargs):
-        if name in _WIDTHS:
-            _no_wide(args, kwargs)
-        if name == "format" and args and isinstance(args[0], str):
-            _no_wide_format(args[0])
-        return sized(function(*args, **kwargs))
-    return checked
-
-
-def limited_range(*args):
-    values = range(*args)
-    if len(values) > MAX_SIZE:
-        raise Refused(_("range() of more than {limit} numbers: count to fewer").format(limit=MAX_SIZE))
-    return values
 
 
 def undefined_for(site: SiteTemplates | None):

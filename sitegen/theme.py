@@ -23,8 +23,8 @@ from sitegen.features import type_templates
 from sitegen.localised import format_date, format_datetime, format_time
 from sitegen.problems import Problems
 from sitegen.messages import _
-from sitegen.site_templates import (ADVICE, MistakesReported, SandboxedTemplates, SiteLoader, SiteTemplates,
-                                    limited_range, undefined_for)
+from sitegen.site_templates import (ADVICE, MistakesReported, SandboxedTemplates, SiteLoader, SiteTemplates, undefined_for)
+from sitegen.template_limits import limited_range
 
 def _package_themes() -> Path:
     """The shipped themes: inside an installed package (sitegen/themes, mapped there from
