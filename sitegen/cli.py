@@ -6,13 +6,13 @@ its parser and sets ``func(args) -> exit status``. This file only wires them up.
 from __future__ import annotations
 
 import argparse
-import difflib
 import functools
 import importlib
 import sys
 
 from sitegen import messages
 from sitegen.features import FeatureError, load_if_installed
+from sitegen.keynames import nearest_choice
 from sitegen.messages import _
 
 # Modules that each register one command (or a group of commands).
@@ -61,7 +61,7 @@ class Parser(argparse.ArgumentParser):
         namespace, extras = super().parse_known_args(args, namespace)
         for extra in extras:
             option = extra.partition("=")[0]
-            close = nearest(option, self._option_string_actions) if option.startswith("--") else None
+            close = nearest_choice(option, self._option_string_actions) if option.startswith("--") else None
             if close:
                 self.error(_("'{option}' is not an option here: did you mean {close}?").format(
                     option=option, close=close))
@@ -71,7 +71,7 @@ class Parser(argparse.ArgumentParser):
         # argparse's own check (a private method: the one place a choice is refused), with the
         # nearest choice named when there is one.
         if action.choices is not None and value not in action.choices:
-            close = nearest(str(value), action.choices)
+            close = nearest_choice(str(value), action.choices)
             if close:
                 raise argparse.ArgumentError(action, _("'{value}' is not one of the choices: did you mean '{close}'? "
                                                        "(choose from {choices})").format(
@@ -79,9 +79,6 @@ class Parser(argparse.ArgumentParser):
         super()._check_value(action, value)
 
 
-def nearest(word: str, names) -> str | None:
-    close = difflib.get_close_matches(word, [str(name) for name in names], n=1)
-    return close[0] if close else None
 
 
 def add_lang_option(parser: argparse.ArgumentParser, default=None) -> None:

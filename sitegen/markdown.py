@@ -7,7 +7,6 @@ deeper than the parser follows.
 """
 from __future__ import annotations
 
-import difflib
 import re
 
 from markdown_it import MarkdownIt
@@ -20,6 +19,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from sitegen import images, sanitize, shortcodes
+from sitegen.keynames import nearest_choice
 from sitegen.mdlinks import PageLinks, allow_spaces_in_destinations
 from sitegen.messages import _
 from sitegen.model import Page, Site
@@ -251,8 +251,8 @@ class BodyRenderer:
             name = match.group(1)
             if name[:1].isalpha() and not shortcodes.known(name):
                 stray["unknown"] += 1
-                close = difflib.get_close_matches(name.lower(), shortcodes.names(), n=1, cutoff=0.6)
-                hint = _(" (did you mean '{name}'?)").format(name=close[0]) if close else ""
+                close = nearest_choice(name.lower(), shortcodes.names())
+                hint = _(" (did you mean '{name}'?)").format(name=close) if close else ""
                 self.problems.warning(page.source, page.body_line + line,
                                       _("unknown box '{name}'{hint}: the boxes are {known_boxes}; the text is "
                                         "shown as it is written").format(

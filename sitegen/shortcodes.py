@@ -22,11 +22,11 @@ The same templates make ``partials/picture.html``: the ``<picture>`` of an image
 from __future__ import annotations
 
 import contextvars
-import difflib
 import functools
 import hashlib
 import re
 
+from sitegen.keynames import nearest_choice
 from sitegen.messages import _
 from sitegen.theme import (Markup, PACKAGE_THEMES, TemplateError, Theme, argument_names, load_theme, make_environment,
                            template_problem)
@@ -206,8 +206,8 @@ def _check_arguments(known: frozenset | None, name: str, args: dict, page, line:
             message = _("the box '{name}' has no settings such as {key}=\"…\", and it is left out: write its "
                         "heading right after the name, e.g. ::: {name} {value}").format(name=name, key=key, value=value)
         else:
-            close = difflib.get_close_matches(key, sorted(known), n=1)
-            hint = _(" (did you mean '{name}'?)").format(name=close[0]) if close else ""
+            close = nearest_choice(key, sorted(known))
+            hint = _(" (did you mean '{name}'?)").format(name=close) if close else ""
             message = _("the box '{name}' has no setting '{key}'{hint}, and it is left out: its settings are "
                         "{known}").format(name=name, key=key, hint=hint, known=", ".join(sorted(known)))
         problems.warning(page.source, line, message)
